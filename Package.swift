@@ -1,0 +1,91 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+/// Layers, bottom up (see README "Architecture"):
+/// C libraries → Postgres / HTTPClient (drivers) → Money, Pricing (pure) → Providers → Ledger →
+/// Jobs → Reports → API → the `videoledger` executable.
+let package = Package(
+    name: "VideoLedger",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "videoledger", targets: ["VideoLedgerCLI"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: []),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+    ],
+    targets: [
+        // C libraries. `providers` only hints; `scripts/ensure-deps.sh` installs them.
+        .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+
+        // Drivers: the only code that touches libpq and libcurl.
+        .target(name: "Postgres", dependencies: [
+            "CLibPQ",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .target(name: "HTTPClient", dependencies: [
+            "CCurl",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+
+        // Pure domain.
+        .target(name: "Money"),
+        .target(name: "Pricing", dependencies: [
+            "Money",
+            .product(name: "Yams", package: "Yams"),
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+
+        // Provider adapters and the simulator of their APIs.
+        .target(name: "Providers", dependencies: [
+            "Money", "HTTPClient",
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .target(name: "ProviderSimulator", dependencies: [
+            "Money",
+            .product(name: "Hummingbird", package: "hummingbird"),
+        ]),
+
+        // Money in PostgreSQL.
+        .target(name: "Ledger", dependencies: [
+            "Money", "Postgres",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .target(name: "Jobs", dependencies: [
+            "Money", "Postgres", "Ledger", "Pricing", "Providers",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Metrics", package: "swift-metrics"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ]),
+        .target(name: "Reports", dependencies: ["Money", "Postgres"]),
+        .target(name: "API", dependencies: [
+            "Money", "Postgres", "Ledger", "Pricing", "Jobs", "Reports",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "Metrics", package: "swift-metrics"),
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+
+        .executableTarget(name: "VideoLedgerCLI", dependencies: [
+            "Money", "Postgres", "Ledger", "Pricing", "HTTPClient", "Providers", "ProviderSimulator",
+            "Jobs", "Reports", "API",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ]),
+
+        // Tests share one throwaway PostgreSQL cluster per test process (see TestSupport).
+        .target(name: "TestSupport", dependencies: ["Postgres", "Ledger"], path: "Tests/TestSupport"),
+        .testTarget(name: "MoneyTests", dependencies: ["Money"]),
+        .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"]),
+        .testTarget(name: "LedgerTests", dependencies: ["Ledger", "Money", "Postgres", "TestSupport"]),
+    ]
+)
