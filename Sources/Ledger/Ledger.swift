@@ -1,0 +1,85 @@
+import Foundation
+import Money
+import Postgres
+
+/// The double-entry, two-phase ledger: top-up, hold, capture, release.
+///
+/// Each operation is one transaction and is idempotent by its caller-supplied key: repeating a
+/// key with the same request returns the first result; with another request it throws
+/// `LedgerError.idempotencyConflict`. The invariants (DESIGN.md, Ledger) are kept by the SQL
+/// functions in `migrations/0001_ledger.sql` and checked by `LedgerInvariants`.
+public struct Ledger: Sendable {
+    public let pool: PostgresPool
+
+    public init(pool: PostgresPool) {
+        self.pool = pool
+    }
+
+    /// Creates a user; returns false when the user already exists with the same credit limit.
+    @discardableResult
+    public func createUser(_ userID: String, creditLimitMicros: Int64 = 0) async throws -> Bool {
+        guard creditLimitMicros >= 0 else { throw LedgerError.invalidAmount("credit limit must not be negative") }
+        return try await run { session in
+            let inserted = try session.execute(
+                "INSERT INTO users (id, credit_limit_micros) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING",
+                [userID, creditLimitMicros])
+            if inserted == 1 { return true }
+            let existing: Int64 = try session.query("SELECT credit_limit_micros FROM users WHERE id = $1", [userID])[0].decode(0)
+            guard existing == creditLimitMicros else {
+                throw LedgerError.userConflict("user \(userID) exists with credit limit \(existing) micro-units")
+            }
+            return false
+        }
+    }
+
+    /// Credits a user's available balance from outside (`world`). Returns the transfer id.
+    @discardableResult
+    public func topUp(key: String, userID: String, amount: Money) async throws -> Int64 {
+        try await run { try LedgerStatements.topUp($0, key: key, userID: userID, amount: amount) }
+    }
+
+    /// Moves `amount` from available to held; refused when available plus credit cannot cover it.
+    public func hold(key: String, userID: String, amount: Money, provider: String, jobID: UUID? = nil) async throws -> Int64 {
+        try await run { try LedgerStatements.hold($0, key: key, userID: userID, amount: amount, provider: provider, jobID: jobID) }
+    }
+
+    /// Ends a hold by charging `actualMicros` to its provider; the rest returns to available.
+    public func capture(key: String, holdID: Int64, actualMicros: Int64) async throws -> Hold {
+        try await run { try LedgerStatements.capture($0, key: key, holdID: holdID, actualMicros: actualMicros) }
+    }
+
+    /// Ends a hold by returning all of it to available.
+    public func release(key: String, holdID: Int64) async throws -> Hold {
+        try await run { try LedgerStatements.release($0, key: key, holdID: holdID) }
+    }
+
+    public func hold(id: Int64) async throws -> Hold? {
+        try await pool.withSession { try LedgerStatements.hold($0, id: id) }
+    }
+
+    /// A user's balances in one currency; zero balances for a currency never used.
+    public func balance(userID: String, currency: Currency) async throws -> Balance {
+        try await pool.withSession { session in
+            let rows = try session.query(
+                """
+                SELECT u.credit_limit_micros,
+                       coalesce((SELECT balance_micros FROM accounts WHERE owner = 'user:' || u.id AND kind = 'available' AND currency = $2), 0),
+                       coalesce((SELECT balance_micros FROM accounts WHERE owner = 'user:' || u.id AND kind = 'held' AND currency = $2), 0)
+                FROM users u WHERE u.id = $1
+                """, [userID, currency.rawValue])
+            guard let row = rows.first else { throw LedgerError.unknownUser("unknown user \(userID)") }
+            return Balance(
+                available: Money(micros: try row.decode(1), currency: currency),
+                held: Money(micros: try row.decode(2), currency: currency),
+                creditLimitMicros: try row.decode(0))
+        }
+    }
+
+    private func run<T: Sendable>(_ body: @escaping @Sendable (PostgresSession) throws -> T) async throws -> T {
+        do {
+            return try await pool.transaction(body)
+        } catch {
+            throw LedgerError.wrap(error)
+        }
+    }
+}

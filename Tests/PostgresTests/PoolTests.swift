@@ -1,0 +1,65 @@
+import Foundation
+import Postgres
+import TestSupport
+import Testing
+
+@Suite struct PoolTests {
+    @Test func neverOpensMoreThanItsLimit() async throws {
+        let pool = try await TestDatabase.makePool(connectionsMax: 3)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<40 {
+                group.addTask { _ = try await pool.withSession { try $0.execute("SELECT pg_sleep(0.01)") } }
+            }
+            try await group.waitForAll()
+        }
+        #expect(pool.usage.opened == 3)
+        let backends = try await pool.withSession { session in
+            try session.query("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'videoledger' AND datname = current_database()")[0]
+                .decode(0, as: Int64.self)
+        }
+        #expect(backends <= 3)
+        await pool.close()
+    }
+
+    @Test func waitersTimeOutWithATypedError() async throws {
+        let connectionString = try await TestDatabase.makePool(connectionsMax: 1).configuration.connectionString
+        let pool = PostgresPool(.init(connectionString: connectionString, connectionsMax: 1, acquireTimeoutMilliseconds: 200))
+        async let slow: Void = pool.withSession { try $0.execute("SELECT pg_sleep(1)") }
+        try await Task.sleep(for: .milliseconds(100))
+        await #expect(throws: PostgresError.self) {
+            try await pool.withSession { try $0.execute("SELECT 1") }
+        }
+        try await slow
+        await pool.close()
+    }
+
+    @Test func survivesAServerRestart() async throws {
+        let cluster = try await TestDatabase.makePrivateCluster()
+        let pool = PostgresPool(.init(connectionString: cluster.connectionString, connectionsMax: 4, connectTimeoutSeconds: 2))
+        let before = try await pool.withSession { try $0.query("SELECT 41 + 1")[0].decode(0, as: Int64.self) }
+        #expect(before == 42)
+
+        try await TestDatabase.runBlocking { try cluster.stop(mode: "immediate") }
+        // While the server is down every call fails cleanly with a typed error; none hangs.
+        for _ in 0..<5 {
+            do {
+                _ = try await pool.withSession { try $0.query("SELECT 1") }
+                Issue.record("a query succeeded while the server was down")
+            } catch let error as PostgresError {
+                switch error {
+                case .connectionLost, .connectionFailed: break
+                default: Issue.record("unexpected error while down: \(error)")
+                }
+            }
+        }
+
+        try await TestDatabase.runBlocking { try cluster.start() }
+        // After the restart, every pooled connection reconnects on its next use.
+        try await withThrowingTaskGroup(of: Int64.self) { group in
+            for _ in 0..<16 { group.addTask { try await pool.withSession { try $0.query("SELECT 7")[0].decode(0) } } }
+            for try await value in group { #expect(value == 7) }
+        }
+        await pool.close()
+        try await TestDatabase.runBlocking { try cluster.stop(mode: "immediate") }
+    }
+}
