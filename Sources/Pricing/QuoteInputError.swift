@@ -25,9 +25,9 @@ public enum QuoteInputError: Error, Sendable, Hashable, CustomStringConvertible 
     public var field: String {
         switch self {
         case .missingFamilyOrModel, .unknownFamily: "family"
-        case .unknownModel, .ambiguousModel: "model"
+        case .unknownModel: "model"
         case .unknownProvider: "provider"
-        case .unknownQuality: "quality"
+        case .ambiguousModel, .unknownQuality: "quality"
         case .durationNotANumber, .durationNotPositive, .durationTooLong: "duration"
         case .missingResolution, .unknownResolution: "resolution"
         case .unknownAspectRatio: "aspect_ratio"
@@ -64,7 +64,7 @@ public enum QuoteInputError: Error, Sendable, Hashable, CustomStringConvertible 
         case .unknownModel(let model, let provider?): problem = "\(provider.rawValue) has no model '\(model)'"
         case .unknownModel(let model, nil): problem = "no provider has a model '\(model)'"
         case .unknownProvider(let provider): problem = "unknown provider '\(provider)'"
-        case .ambiguousModel(let model, _): problem = "model '\(model)' comes in several qualities; choose one"
+        case .ambiguousModel(let model, _): problem = "model '\(model)' comes in several qualities; give one"
         case .unknownQuality(let quality, let model, _): problem = "model '\(model)' has no quality '\(quality)'"
         case .durationNotANumber(let text): problem = "'\(text)' is not a whole number of seconds"
         case .durationNotPositive(let seconds): problem = "\(seconds) s is not a positive duration"

@@ -8,7 +8,8 @@ public struct Rejection: Sendable, Hashable, CustomStringConvertible {
     public let reason: RejectionReason
 
     public var description: String {
-        let model = providerModel.map { m in quality.map { "\(m) (quality \($0))" } ?? m } ?? "-"
+        guard let providerModel else { return "\(provider.rawValue): \(reason)" }
+        let model = quality.map { "\(providerModel) (quality \($0))" } ?? providerModel
         return "\(provider.rawValue) \(model): \(reason)"
     }
 }
@@ -53,7 +54,7 @@ public enum RejectionReason: Sendable, Hashable, CustomStringConvertible {
         case .durationTooLong(let requested, let longest): "\(requested) s is longer than its longest clip, \(longest) s"
         case .audioNotOffered: "audio not offered or not priced (silent only)"
         case .aspectRatioNotOffered(let ratio, let offered): "aspect ratio \(ratio) not offered (offers \(offered))"
-        case .tooManyVariants(let requested, let max): "n = \(requested) is over its \(max) variants per job"
+        case .tooManyVariants(let requested, let max): "n = \(requested) is over its limit of \(max) per job"
         case .retired(let day): "retired on \(day)"
         case .notYetPriced(let day): "no price before \(day)"
         }
