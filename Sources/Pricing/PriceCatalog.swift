@@ -21,7 +21,8 @@ public struct PriceCatalog: Sendable {
         self.families = families
         familyIndexByID = Dictionary(uniqueKeysWithValues: families.enumerated().map { ($1.id, $0) })
         modelIndicesBySlug = Dictionary(grouping: models.indices, by: { models[$0].slug })
-        layoutKey = version.hex.utf8.prefix(16).reduce(0) { $0 << 4 | UInt64(Character(UnicodeScalar($1)).hexDigitValue!) }
+        // The version is 64 hex digits (checked by PriceBookVersion), so its first 16 parse.
+        layoutKey = UInt64(version.hex.prefix(16), radix: 16)!
     }
 
     /// The family with this id, if any.

@@ -34,11 +34,6 @@ public struct PricedModel: Sendable {
         }
         return nil
     }
-
-    /// `slug` or `slug (quality pro)`, for tables and messages.
-    public var displayName: String {
-        quality.map { "\(slug) (quality \($0))" } ?? slug
-    }
 }
 
 /// How a model handles audio, and so how an audio request is priced.

@@ -65,7 +65,8 @@ struct ProviderBookParser {
 
     private func parseModel(_ node: Node) -> ParsedModel? {
         let before = reader.log.problems.count
-        guard let fields = reader.fields(node, of: "a model", allowed: Self.modelKeys),
+        let named = node["slug"]?.scalar.map { "model '\($0.string)'" } ?? "a model"
+        guard let fields = reader.fields(node, of: named, allowed: Self.modelKeys),
               let slug = reader.required("slug", in: fields, of: "a model", at: node)
                 .flatMap({ reader.text($0, of: "slug") }) else { return nil }
         let what = "model '\(slug)'"

@@ -8,7 +8,7 @@ public enum QuoteBenchmark {
 
     public struct Report: Sendable, CustomStringConvertible {
         public let priceBookVersion: PriceBookVersion
-        /// Distinct normalized requests cycled through (every family × resolution × duration × audio × n).
+        /// Distinct normalized requests cycled through (family × offered resolution × duration × audio × n).
         public let requestCount: Int
         /// Requests of the set that at least one provider can serve.
         public let servableRequestCount: Int
@@ -95,12 +95,17 @@ public enum QuoteBenchmark {
                       fullQuotesPerSecond: perSecond(fullQuotes, quotesNanoseconds), checksumMicros: checksum)
     }
 
-    /// Every family × resolution × duration × audio × n, normalized once up front.
+    /// Every family × a resolution some model of it offers × duration × audio × n, normalized
+    /// once up front. Some combinations still have no taker (audio on a silent model, a clip
+    /// too long), as in real traffic; the report says how many.
     static func requestSet(_ catalog: PriceCatalog, on day: CalendarDay) -> [QuoteRequest] {
         let durations: [DurationInput] = [.auto, 4, 5, 6, 8, 10, 12, 15]
         var requests: [QuoteRequest] = []
         for family in catalog.families {
-            for resolution in Resolution.allCases {
+            let offered = family.modelIndices.reduce(into: ResolutionSet()) { set, index in
+                for sheet in catalog.models[index].sheets { set.formUnion(sheet.offered) }
+            }
+            for resolution in offered.members {
                 for duration in durations {
                     for audio in [false, true] {
                         for variants in [1, 2] {
