@@ -1,0 +1,86 @@
+import ArgumentParser
+import Foundation
+import Money
+import Pricing
+
+/// `videoledger quote`: prices a video job at every provider from the price books, cheapest
+/// first, with the providers that cannot serve it and why. In memory; no database, no network.
+struct QuoteCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "quote",
+        abstract: "Price a video job at every provider, cheapest first.",
+        discussion: "Example: videoledger quote --family veo-3.1-fast --duration 8s --resolution 1080p --audio --n 2")
+
+    @Option(help: "Canonical model family, e.g. veo-3.1-fast.") var family: String?
+    @Option(help: "Exact provider model slug instead of (or with) a family.") var model: String?
+    @Option(help: "Only this provider: aimo, openai-videos, venice, nanogpt, aigate.") var provider: String?
+    @Option(help: "Provider tier of the model, e.g. std or pro (AIGate Kling).") var quality: String?
+    @Option(help: "Clip length: 5, 5s or auto.") var duration = "auto"
+    @Option(help: "Resolution: 480p, 720p, 1080p, 4k, … or a size such as 1280x720.") var resolution: String
+    @Option(name: .customLong("aspect-ratio"), help: "16:9, 9:16, 1:1, … or auto.") var aspectRatio: String?
+    @Flag(help: "Ask for audio.") var audio = false
+    @Option(name: .customLong("n"), help: "Number of variants (1-16).") var variants = 1
+    @Option(help: "t2v, i2v, v2v or upscale (default t2v).") var mode: String?
+    @Option(name: .customLong("priced-on"), help: "Price as of this day, YYYY-MM-DD (default today).") var pricedOn: String?
+    @Option(name: .customLong("pricing-dir"), help: "Price book directory (default: $VIDEOLEDGER_PRICING_DIR or ./pricing).")
+    var pricingDirectory: String?
+    @Flag(help: "Print JSON instead of a table.") var json = false
+
+    func run() async throws {
+        let catalog = try PricingDirectory.loadCatalog(pricingDirectory)
+        let input = QuoteInput(family: family, model: model, provider: provider, quality: quality,
+                               duration: .text(duration), resolution: resolution, aspectRatio: aspectRatio,
+                               audio: audio, variants: variants, mode: mode, pricedOn: pricedOn)
+        let request: QuoteRequest
+        do {
+            request = try catalog.request(for: input)
+        } catch {
+            throw ValidationError(error.description)
+        }
+        let result = catalog.quote(request)
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            print(String(decoding: try encoder.encode(result), as: UTF8.self))
+        } else {
+            print(Self.table(result))
+        }
+        if result.offers.isEmpty { throw ExitCode(1) }
+    }
+
+    /// The offers as an aligned table, then the rejections.
+    static func table(_ result: QuoteResult) -> String {
+        let request = result.request
+        var lines = ["\(request.family) \(request.duration) \(request.resolution)"
+            + (request.audio ? " audio" : " silent") + " n=\(request.variants) \(request.mode)"
+            + " priced on \(request.pricedOn), price books \(result.priceBookVersion.short)"]
+        let header = ["#", "provider", "model", "clip", "billed", "rate USD", "audio", "n", "cost USD", ""]
+        let rows = result.offers.enumerated().map { rank, offer in
+            [String(rank + 1), offer.provider.rawValue,
+             offer.providerModel + (offer.quality.map { " (\($0))" } ?? ""),
+             "\(offer.clipSeconds)s", "\(offer.billedSeconds)s",
+             DecimalAmount.string(fromMicros: offer.breakdown.rateMicros)
+                + (offer.breakdown.unit == .perSecond ? "/s" : "/clip"),
+             offer.breakdown.audio == .surcharge
+                ? "+\(DecimalAmount.string(fromMicros: offer.breakdown.audioSurchargeMicrosPerSecond))/s"
+                : offer.breakdown.audio.rawValue,
+             String(offer.breakdown.variants), offer.cost.decimalString,
+             offer.provenance.isInferred ? "inferred" : ""]
+        }
+        if rows.isEmpty {
+            lines.append("no provider can serve this request")
+        } else {
+            let table = [header] + rows
+            let widths = header.indices.map { column in table.map { $0[column].count }.max() ?? 0 }
+            for row in table {
+                lines.append(row.indices.map { row[$0].padding(toLength: widths[$0], withPad: " ", startingAt: 0) }
+                    .joined(separator: "  ").trimmingCharacters(in: .whitespaces))
+            }
+        }
+        if !result.rejections.isEmpty {
+            lines.append("rejected:")
+            lines += result.rejections.map { "  \($0)" }
+        }
+        return lines.joined(separator: "\n")
+    }
+}
