@@ -33,14 +33,20 @@ public final class CurlHTTPClient: HTTPExecuting {
     public func execute(_ request: HTTPRequest) async throws(HTTPClientError) -> HTTPResponse {
         let timeoutMilliseconds = min(request.timeoutMilliseconds, configuration.timeoutMillisecondsMax)
         guard timeoutMilliseconds >= 1 else { throw .timedOut }
+        if let problem = request.problem { throw problem }
         let deadline = ContinuousClock.now.advanced(by: .milliseconds(timeoutMilliseconds))
         let driver = self.driver
         let id = driver.makeRequestID()
         let result = await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
-                driver.submit(
-                    CurlSubmission(id: id, request: request, deadline: deadline, continuation: continuation)
+                let submission = CurlSubmission(
+                    id: id,
+                    request: request,
+                    connectionKey: request.connectionKey,
+                    deadline: deadline,
+                    continuation: continuation
                 )
+                driver.submit(submission)
             }
         } onCancel: {
             driver.cancel(requestID: id)

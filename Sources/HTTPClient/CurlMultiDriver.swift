@@ -8,6 +8,8 @@ struct CurlSubmission: Sendable {
 
     let id: UInt64
     let request: HTTPRequest
+    /// `request.connectionKey`, computed by the caller to spare the driver thread.
+    let connectionKey: String
     /// Fixed when `execute` was called, so time spent queued counts against the request.
     let deadline: ContinuousClock.Instant
     let continuation: Continuation

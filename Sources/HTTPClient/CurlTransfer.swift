@@ -11,6 +11,7 @@ final class CurlTransfer {
     enum Overflow { case none, body, headers }
 
     let id: UInt64
+    let connectionKey: String
     let easy: UnsafeMutableRawPointer
     let deadline: ContinuousClock.Instant
     let responseBytesMax: Int
@@ -30,6 +31,7 @@ final class CurlTransfer {
         configuration: CurlHTTPClient.Configuration
     ) {
         self.id = submission.id
+        self.connectionKey = submission.connectionKey
         self.easy = easy
         self.deadline = submission.deadline
         self.responseBytesMax = submission.request.responseBytesMax
@@ -105,23 +107,28 @@ final class CurlTransfer {
             overflow = .headers
             return 0
         }
+        // Works on bytes: this runs for every header line on the driver thread.
+        let space = UInt8(ascii: " "), tab = UInt8(ascii: "\t")
         var end = line.count
-        while end > 0, line[end - 1] == UInt8(ascii: "\n") || line[end - 1] == UInt8(ascii: "\r") {
-            end -= 1
+        while end > 0, line[end - 1] == space || line[end - 1] == tab || line[end - 1] == 13 || line[end - 1] == 10 {
+            end -= 1  // CR, LF and trailing white space.
         }
-        let content = UnsafeRawBufferPointer(rebasing: line[0..<end])
-        if content.starts(with: "HTTP/".utf8) {
+        if line[0..<end].starts(with: "HTTP/".utf8) {
             headers.removeAll(keepingCapacity: true)
             return line.count
         }
         // Blank lines end a block; lines starting with white space are obsolete folding. Neither is a field.
-        guard let first = content.first, first != UInt8(ascii: " "), first != UInt8(ascii: "\t"),
-            let colon = content.firstIndex(of: UInt8(ascii: ":"))
+        guard end > 0, line[0] != space, line[0] != tab,
+            let colon = line[0..<end].firstIndex(of: UInt8(ascii: ":"))
         else {
             return line.count
         }
-        let name = String(decoding: content[..<colon], as: UTF8.self)
-        let value = String(decoding: content[(colon + 1)...], as: UTF8.self).trimmingASCIISpaces()
+        var valueStart = colon + 1
+        while valueStart < end, line[valueStart] == space || line[valueStart] == tab {
+            valueStart += 1
+        }
+        let name = String(decoding: UnsafeRawBufferPointer(rebasing: line[0..<colon]), as: UTF8.self)
+        let value = String(decoding: UnsafeRawBufferPointer(rebasing: line[valueStart..<end]), as: UTF8.self)
         headers.append(HTTPHeader(name, value))
         return line.count
     }
@@ -133,7 +140,7 @@ final class CurlTransfer {
         configuration: CurlHTTPClient.Configuration,
         remainingMilliseconds: Int
     ) -> Result<Void, HTTPClientError> {
-        if let problem = request.problem { return .failure(problem) }
+        // `execute` has already rejected requests with a `problem` (bad URL or header field).
         switch CurlHeaderList.make(for: request) {
         case .failure(let error): return .failure(error)
         case .success(let list): headerList = list

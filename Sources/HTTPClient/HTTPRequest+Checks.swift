@@ -4,6 +4,21 @@ extension HTTPRequest {
         body != nil || method == .post || method == .put
     }
 
+    /// Scheme, host and port, lowercased: what `connectionsPerHostMax` counts per, as curl does.
+    /// Only meaningful for a request without a `problem`.
+    var connectionKey: String {
+        guard let separator = url.range(of: "://") else { return url }
+        let scheme = url[..<separator.lowerBound].lowercased()
+        var authority = url[separator.upperBound...].prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+        if let at = authority.lastIndex(of: "@") {
+            authority = authority[authority.index(after: at)...]
+        }
+        // A colon after the last "]" (or anywhere, without brackets) is the port's.
+        let afterAddress = authority.lastIndex(of: "]").map { authority[$0...] } ?? authority
+        let port = afterAddress.contains(":") ? "" : (scheme == "https" ? ":443" : ":80")
+        return scheme + "://" + authority.lowercased() + port
+    }
+
     /// Why the request cannot be sent as given, found before curl sees it. Messages never quote the
     /// URL or a header value: either may carry credentials.
     var problem: HTTPClientError? {
