@@ -96,9 +96,14 @@ final class CurlDriverLoop {
     private func start(_ submission: CurlSubmission) -> HTTPClientError? {
         let remainingMilliseconds = Self.milliseconds(from: ContinuousClock.now, to: submission.deadline)
         guard remainingMilliseconds >= 1 else { return .timedOut }
+        let made = CurlTransfer.make(
+            submission,
+            configuration: configuration,
+            remainingMilliseconds: remainingMilliseconds
+        )
         let transfer: CurlTransfer
-        switch CurlTransfer.make(submission, configuration: configuration, remainingMilliseconds: remainingMilliseconds) {
-        case .success(let made): transfer = made
+        switch made {
+        case .success(let configured): transfer = configured
         case .failure(let error): return error
         }
         let code = curl_multi_add_handle(multi, transfer.easy)

@@ -32,4 +32,3 @@ extension HTTPClientError {
         return .transport("\(operation): \(String(cString: curl_multi_strerror(code)))")
     }
 }
-

@@ -62,7 +62,9 @@ final class CurlMultiDriver: Sendable {
     init(configuration: CurlHTTPClient.Configuration) throws(HTTPClientError) {
         configuration.validate()
         guard CurlGlobal.initialization == CURLE_OK else {
-            throw .unavailable("curl_global_init failed: \(String(cString: curl_easy_strerror(CurlGlobal.initialization)))")
+            throw .unavailable(
+                "curl_global_init failed: \(String(cString: curl_easy_strerror(CurlGlobal.initialization)))"
+            )
         }
         guard let raw = curl_multi_init() else { throw .unavailable("curl_multi_init failed") }
         let options: [(CURLMoption, Int)] = [

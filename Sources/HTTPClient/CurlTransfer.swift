@@ -108,7 +108,8 @@ final class CurlTransfer {
             return 0
         }
         // Works on bytes: this runs for every header line on the driver thread.
-        let space = UInt8(ascii: " "), tab = UInt8(ascii: "\t")
+        let space = UInt8(ascii: " ")
+        let tab = UInt8(ascii: "\t")
         var end = line.count
         while end > 0, line[end - 1] == space || line[end - 1] == tab || line[end - 1] == 13 || line[end - 1] == 10 {
             end -= 1  // CR, LF and trailing white space.

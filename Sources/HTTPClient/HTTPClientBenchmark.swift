@@ -127,7 +127,8 @@ public enum HTTPClientBenchmark {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = [
-            "curl", "--silent", "--no-progress-meter", "--parallel", "--parallel-max", "\(parallelMax)", "--parallel-immediate",
+            "curl", "--silent", "--no-progress-meter", "--parallel", "--parallel-max", "\(parallelMax)",
+            "--parallel-immediate",
             "--write-out", "%{http_code}\\n", "--config", configFile.path,
         ]
         let start = ContinuousClock.now

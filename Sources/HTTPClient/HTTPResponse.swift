@@ -19,9 +19,10 @@ public struct HTTPResponse: Sendable, Equatable {
 
     /// `Content-Type` without parameters, lowercased: `"video/mp4"`, `"application/json"`.
     public var mediaType: String? {
-        // `split` keeps the empty first piece so an empty or ";"-only value cannot index past the end.
+        // Keeping empty pieces means an empty or ";"-only value cannot index past the end.
         header("content-type").map {
-            $0.split(separator: ";", maxSplits: 1, omittingEmptySubsequences: false)[0].trimmingASCIISpaces().lowercased()
+            $0.split(separator: ";", maxSplits: 1, omittingEmptySubsequences: false)[0]
+                .trimmingASCIISpaces().lowercased()
         }
     }
 

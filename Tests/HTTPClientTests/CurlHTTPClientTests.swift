@@ -152,7 +152,10 @@ struct LoadTests {
 
     @Test(arguments: [(total: 4, perHost: 4), (total: 50, perHost: 3)])
     func connectionCapsHold(caps: (total: Int, perHost: Int)) async throws {
-        let configuration = CurlHTTPClient.Configuration(connectionsMax: caps.total, connectionsPerHostMax: caps.perHost)
+        let configuration = CurlHTTPClient.Configuration(
+            connectionsMax: caps.total,
+            connectionsPerHostMax: caps.perHost
+        )
         try await withClient(configuration) { client, server in
             let successes = await withTaskGroup(of: Bool.self) { group in
                 for _ in 0..<200 {
@@ -203,7 +206,9 @@ struct FailureTests {
 
     @Test func deadlineCoversWaitingForAConnection() async throws {
         try await withClient(.init(connectionsMax: 1, connectionsPerHostMax: 1)) { client, server in
-            let occupying = Task { await outcome(client, get(server.url("/slow?ms=20000"), timeoutMilliseconds: 30_000)) }
+            let occupying = Task {
+                await outcome(client, get(server.url("/slow?ms=20000"), timeoutMilliseconds: 30_000))
+            }
             #expect(await server.waitForRequest(path: "/slow"))
             let queued = await outcome(client, get(server.url("/ok"), timeoutMilliseconds: 300))
             #expect(queued.error == .timedOut)
@@ -263,7 +268,9 @@ struct FailureTests {
         }
     }
 
-    @Test(arguments: ["ftp://127.0.0.1/x", "/relative", "", "http://exa mple.com/", "http://a\u{0}b/", "file:///etc/passwd"])
+    @Test(arguments: [
+        "ftp://127.0.0.1/x", "/relative", "", "http://exa mple.com/", "http://a\u{0}b/", "file:///etc/passwd",
+    ])
     func unusableURLsAreRejected(url: String) async throws {
         try await withClient { client, _ in
             guard case .invalidURL = await outcome(client, get(url)).error else {
@@ -364,5 +371,38 @@ struct LifecycleTests {
             let client = try CurlHTTPClient()
             #expect(try await client.execute(get(server.url("/ok"))).status == 200)
         }
+    }
+}
+
+@Suite("CurlHTTPClient scheduling")
+struct SchedulingTests {
+    /// Requests to a host at its cap wait in the client, not in front of other hosts' requests.
+    @Test func busyHostDoesNotHoldBackOtherHosts() async throws {
+        let busy = try TestHTTPServer()
+        defer { busy.stop() }
+        try await withClient(.init(connectionsMax: 2, connectionsPerHostMax: 1)) { client, idle in
+            let slow = (0..<3).map { _ in
+                Task { await outcome(client, get(busy.url("/slow?ms=20000"), timeoutMilliseconds: 30_000)) }
+            }
+            #expect(await busy.waitForRequest(path: "/slow"))
+            let response = try await client.execute(get(idle.url("/ok")))
+            #expect(response.status == 200)
+            #expect(busy.statistics.connectionsAccepted == 1)
+            for task in slow { task.cancel() }
+            for task in slow { #expect(await task.value.error == .cancelled) }
+        }
+    }
+
+    @Test func shutdownFailsRequestsStillWaitingForAConnection() async throws {
+        let server = try TestHTTPServer()
+        defer { server.stop() }
+        let client = try CurlHTTPClient(configuration: .init(connectionsMax: 1, connectionsPerHostMax: 1))
+        let inFlight = Task { await outcome(client, get(server.url("/slow?ms=300"))) }
+        #expect(await server.waitForRequest(path: "/slow"))
+        let waiting = Task { await outcome(client, get(server.url("/ok"))) }
+        await client.shutdown()
+        #expect(await waiting.value.error == .unavailable("shutting down"))
+        #expect(try await inFlight.value.get().status == 200)
+        #expect(server.statistics.requestsByPath["/ok"] == nil)
     }
 }

@@ -133,7 +133,9 @@ final class TestHTTPServer: Sendable {
         }
         if path == "/headers" {
             let count = Int(request.query["count"] ?? "") ?? 0
-            let lines = (0..<max(count, 0)).map { String(format: "X-Filler-%04d: ", $0) + String(repeating: "f", count: 48) }
+            let lines = (0..<max(count, 0)).map {
+                String(format: "X-Filler-%04d: ", $0) + String(repeating: "f", count: 48)
+            }
             return send(connection, status: 200, headers: lines, body: [])
         }
         if path == "/garbage" {
