@@ -89,9 +89,11 @@ final class CurlMultiDriver: Sendable {
     /// Starts the driver thread. It keeps `self` alive until it has freed the multi handle.
     func start() {
         let thread = Thread { [self] in
+            // For debuggers and `perf`. Set from the thread itself: only then does Foundation name
+            // the OS thread. At most 15 characters on Linux.
+            Thread.current.name = "curl-driver"
             CurlDriverLoop(driver: self).run()
         }
-        thread.name = "curl-multi-driver"
         thread.start()
     }
 
