@@ -4,11 +4,11 @@ extension CurlHTTPClient {
     /// size, redirects on or off) travel in `HTTPRequest`.
     public struct Configuration: Sendable, Equatable {
         /// Open connections across all hosts (`CURLMOPT_MAX_TOTAL_CONNECTIONS`, and the size of the
-        /// connection cache). Requests beyond it wait inside curl for a free connection; their
-        /// deadline keeps running while they wait.
+        /// connection cache), and so requests in curl at once. Further requests wait in the client,
+        /// oldest first per host, hosts taking turns; their deadline keeps running while they wait.
         public var connectionsMax: Int
-        /// Open connections to one host (`CURLMOPT_MAX_HOST_CONNECTIONS`), so one provider cannot
-        /// take every connection.
+        /// Open connections to one host, that is scheme, name and port (`CURLMOPT_MAX_HOST_CONNECTIONS`),
+        /// so one slow provider cannot take every connection or hold back requests to the others.
         public var connectionsPerHostMax: Int
         /// Requests accepted and not yet finished, waiting or in flight. Beyond it `execute` fails
         /// at once with `HTTPClientError.unavailable`: a full client sheds load instead of queueing
@@ -26,7 +26,7 @@ extension CurlHTTPClient {
         /// request fails with `HTTPClientError.transport`.
         public var responseHeaderBytesMax: Int
         /// The longest the driver thread sleeps while requests are in flight, and so the precision of
-        /// the deadline check that also covers requests still waiting inside curl for a connection.
+        /// the deadline check for requests still waiting for a connection (curl times the others).
         public var pollIntervalMilliseconds: Int
 
         public init(

@@ -1,9 +1,16 @@
 /// The production `HTTPExecuting`: libcurl's multi interface driven by one dedicated thread.
 ///
-/// Any number of tasks may call `execute` concurrently. A call only takes a lock, queues the
-/// request and suspends; the driver thread does all network work and resumes each call exactly
-/// once. So nothing blocks Swift's cooperative pool, and connections are reused across requests
-/// (the multi handle keeps them) within the caps of `Configuration`.
+/// Any number of tasks may call `execute` concurrently; past `pendingRequestsMax` outstanding
+/// requests, calls fail at once with `.unavailable`. A call only takes a lock, queues the request
+/// and suspends; the driver thread does all network work and resumes each call exactly once. So
+/// nothing blocks Swift's cooperative pool, and connections are reused across requests (the multi
+/// handle keeps them) within the caps of `Configuration`.
+///
+/// On the wire: HTTP/1.1; TLS peer and host verified against the system trust store; proxies off,
+/// whatever the environment says; no `Accept-Encoding` unless the caller sends one (bodies arrive
+/// as the server sent them); a body without a caller-supplied `Content-Type` goes without one;
+/// no `Expect: 100-continue`. With `followRedirects`, curl drops a caller's `Authorization` header
+/// when a redirect changes host, but sends other headers (such as `X-Api-Key`) along.
 ///
 /// Call `shutdown()` before the process exits. Dropping the last reference also stops the driver,
 /// without waiting for it.

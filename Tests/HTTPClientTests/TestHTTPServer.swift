@@ -13,7 +13,7 @@ import Synchronization
 /// - `/echo`: 200 with the method, the header lines and the body of the request
 /// - `/slow?ms=N`: 200 after N milliseconds, or nothing when the client hangs up first
 /// - `/big?bytes=N` (`&length=none`: without Content-Length, ended by closing)
-/// - `/headers?count=N`: 200 with N extra 64-byte header lines
+/// - `/headers?count=N`: 200 with N extra header lines of 65 bytes each
 /// - `/garbage`: bytes that are not HTTP, then close
 /// - `/truncated`: a Content-Length of 1000 and 5 bytes, then close
 /// - `/status/N`: status N; 429 and 503 carry `Retry-After: 7`
