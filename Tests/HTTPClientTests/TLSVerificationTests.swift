@@ -29,7 +29,9 @@ struct TLSVerificationTests {
         server.standardOutput = try FileHandle(forWritingTo: output)
         server.standardError = FileHandle.nullDevice
         try server.run()
-        defer { server.terminate() }
+        // SIGKILL, not `terminate()`: the child inherits the spawning thread's signal mask, in which
+        // SIGTERM is blocked, so a SIGTERM would leave the server running after the test.
+        defer { kill(server.processIdentifier, SIGKILL) }
         let port = try #require(await Self.acceptedPort(in: output))
 
         let client = try CurlHTTPClient()
