@@ -37,4 +37,24 @@ static inline CURLcode vl_easy_getinfo_pointer(CURL *handle, CURLINFO info, void
 static inline CURLMcode vl_multi_setopt_long(CURLM *handle, CURLMoption option, long value) {
     return curl_multi_setopt(handle, option, value);
 }
+
+/*
+ * Stops OpenSSL from registering its atexit cleanup. That handler can free OpenSSL's state while
+ * Swift still tears down objects using it (swift-corelibs-foundation #5469), so Foundation does
+ * the same before curl_global_init. Looked up with dlsym because the binary links only libcurl:
+ * when curl uses another TLS library the symbol is absent and this does nothing.
+ * Returns 1 when OpenSSL accepted the flag, 0 when the symbol is absent or the call failed.
+ */
+#include <dlfcn.h>
+#include <stdint.h>
+static inline int vl_openssl_disable_atexit(void) {
+    typedef int (*vl_openssl_init_crypto)(uint64_t options, const void *settings);
+    /* RTLD_DEFAULT is ((void *)0) in glibc; spelled out because it needs _GNU_SOURCE. */
+    void *symbol = dlsym((void *)0, "OPENSSL_init_crypto");
+    if (symbol == NULL) {
+        return 0;
+    }
+    const uint64_t openssl_init_no_atexit = 0x00080000UL; /* OPENSSL_INIT_NO_ATEXIT, OpenSSL >= 1.1.1b */
+    return ((vl_openssl_init_crypto)symbol)(openssl_init_no_atexit, NULL);
+}
 #endif

@@ -19,7 +19,11 @@ public struct HTTPResponse: Sendable, Equatable {
 
     /// `Content-Type` without parameters, lowercased: `"video/mp4"`, `"application/json"`.
     public var mediaType: String? {
-        header("content-type").map { $0.split(separator: ";")[0].trimmingASCIISpaces().lowercased() }
+        // Keeping empty pieces means an empty or ";"-only value cannot index past the end.
+        header("content-type").map {
+            $0.split(separator: ";", maxSplits: 1, omittingEmptySubsequences: false)[0]
+                .trimmingASCIISpaces().lowercased()
+        }
     }
 
     /// `Retry-After` in whole seconds when given as delta-seconds (the form providers send).
