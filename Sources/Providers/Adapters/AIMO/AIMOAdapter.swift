@@ -1,0 +1,37 @@
+import HTTPClient
+import Logging
+
+/// AIMO Network: queue, retrieve and balance, each request signed with a fresh
+/// `SIGN-IN-WITH-X` header (the SDK signs every request; messages expire after an hour).
+public struct AIMOAdapter: ProviderAdapter {
+    public let provider = ProviderID.aimo
+    let requests: AIMORequests
+    let wallet: WalletCredential?
+    let clock: WallClock
+    let transport: ProviderTransport
+
+    public init(endpoint: ProviderEndpoint, wallet: WalletCredential?, client: any HTTPExecuting, clock: WallClock = .system, logger: Logger) {
+        self.requests = AIMORequests(endpoint: endpoint)
+        self.wallet = wallet
+        self.clock = clock
+        self.transport = ProviderTransport(client: client, logger: logger, provider: .aimo)
+    }
+
+    public func submit(_ spec: ProviderJobSpec) async throws(ProviderError) -> ProviderSubmission {
+        try AIMOResponses.submission(try await send(requests.submit(spec)))
+    }
+
+    public func status(of job: ProviderJobHandle) async throws(ProviderError) -> ProviderStatus {
+        try AIMOResponses.status(try await send(requests.retrieve(providerJobID: job.providerJobID)), providerJobID: job.providerJobID)
+    }
+
+    public func balance() async throws(ProviderError) -> BalanceSnapshot? {
+        try AIMOResponses.balance(try await send(requests.balance()))
+    }
+
+    private func send(_ request: HTTPRequest) async throws(ProviderError) -> HTTPResponse {
+        guard let wallet else { throw .missingCredential("VIDEOLEDGER_AIMO_SOLANA_SECRET_KEY or VIDEOLEDGER_AIMO_EVM_SIWX_HEADER") }
+        let signed = try AIMORequests.authorize(request, wallet: wallet, nowUnixMilliseconds: clock.nowUnixMilliseconds())
+        return try await transport.send(signed)
+    }
+}
