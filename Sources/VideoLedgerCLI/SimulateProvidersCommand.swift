@@ -60,7 +60,7 @@ struct SimulateProvidersCommand: AsyncParsableCommand {
             print("  export \(variable)=\(baseURL)")
         }
         print("Control: POST http://\(host):<port>/_sim/scenario, GET http://\(host):<port>/_sim/state. Ctrl-C stops.")
-        fflush(stdout)
+        fflush(nil)  // all streams: scripts read the exports from a pipe
         await Self.waitForTerminationSignal()
         await running.stop()
     }
