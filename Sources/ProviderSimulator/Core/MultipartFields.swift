@@ -21,7 +21,7 @@ enum MultipartFields {
             guard let nameStart = head.range(of: "name=\"") else { continue }
             let name = head[nameStart.upperBound...].prefix { $0 != "\"" }
             var value = String(part[split.upperBound...])
-            if value.hasSuffix("\r\n") { value.removeLast(2) }
+            if value.hasSuffix("\r\n") { value.unicodeScalars.removeLast(2) }
             fields[String(name)] = value
         }
         return fields
