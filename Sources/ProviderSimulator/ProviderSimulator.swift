@@ -75,31 +75,27 @@ public enum ProviderSimulator {
 
 /// Hands the bound port (or the failure to bind) from the server task to `start`, once.
 private final class ListeningSignal: Sendable {
-    private let state = Mutex<(result: Result<Int, ProviderSimulator.StartError>?, waiter: CheckedContinuation<Int, any Error>?)>((nil, nil))
+    typealias Outcome = Result<Int, ProviderSimulator.StartError>
+    private let state = Mutex<(outcome: Outcome?, waiter: CheckedContinuation<Outcome, Never>?)>((nil, nil))
 
-    func report(_ result: Result<Int, ProviderSimulator.StartError>) {
-        let waiter: CheckedContinuation<Int, any Error>? = state.withLock { state in
-            guard state.result == nil else { return nil }
-            state.result = result
+    func report(_ outcome: Outcome) {
+        let waiter: CheckedContinuation<Outcome, Never>? = state.withLock { state in
+            guard state.outcome == nil else { return nil }
+            state.outcome = outcome
             defer { state.waiter = nil }
             return state.waiter
         }
-        waiter?.resume(with: result.mapError { $0 as any Error })
+        waiter?.resume(returning: outcome)
     }
 
     func wait() async throws(ProviderSimulator.StartError) -> Int {
-        do {
-            return try await withCheckedThrowingContinuation { continuation in
-                let ready: Result<Int, ProviderSimulator.StartError>? = state.withLock { state in
-                    if state.result == nil { state.waiter = continuation }
-                    return state.result
-                }
-                if let ready { continuation.resume(with: ready.mapError { $0 as any Error }) }
+        let outcome = await withCheckedContinuation { (continuation: CheckedContinuation<Outcome, Never>) in
+            let ready: Outcome? = state.withLock { state in
+                if state.outcome == nil { state.waiter = continuation }
+                return state.outcome
             }
-        } catch let error as ProviderSimulator.StartError {
-            throw error
-        } catch {
-            throw .couldNotListen(provider: .aimo, port: 0, reason: "\(error)")
+            if let ready { continuation.resume(returning: ready) }
         }
+        return try outcome.get()
     }
 }
