@@ -116,3 +116,14 @@ import Testing
         #expect(details.code == "x402_payment_required")
     }
 }
+
+extension NanoGPTAdapterTests {
+    @Test func theKeyGoesOnlyToNanoGPTsOrigin() {
+        let proxied = requests.content(url: "/api/generate-video/content?model=grok-imagine-video&runId=vid_1&variant=video", responseBytesMax: 1 << 20)
+        #expect(proxied.url == "https://nano-gpt.com/api/generate-video/content?model=grok-imagine-video&runId=vid_1&variant=video")
+        #expect(proxied.headers.contains(HTTPHeader("x-api-key", "nano-key")))
+        for foreign in ["https://storage.example.com/video.mp4", "https://nano-gpt.com.evil.example/x", "http://nano-gpt.com/x"] {
+            #expect(requests.content(url: foreign, responseBytesMax: 1 << 20).headers.isEmpty)
+        }
+    }
+}

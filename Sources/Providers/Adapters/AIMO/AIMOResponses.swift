@@ -3,7 +3,8 @@ import Money
 
 /// AIMO response parsing. Submit and balance are documented (seed 000, reference §1.2); the
 /// retrieve answer is not, so `status` reads it defensively: Venice's `video/mp4`-or-JSON form,
-/// or a JSON status word with URLs wherever `ResultURLs` finds them.
+/// or a JSON status word with URLs wherever `ResultURLs` finds them. No cost or billed seconds
+/// are read from it: no field for either is documented, and a guessed one could misstate a cost.
 public enum AIMOResponses {
     public static func submission(_ response: HTTPResponse) throws(ProviderError) -> ProviderSubmission {
         guard HTTPStatusClassifier.isSuccess(response) else { throw HTTPStatusClassifier.error(for: response) }
@@ -36,8 +37,6 @@ public enum AIMOResponses {
             progressPercent: body["progress"]?.int64Value.map { Int(clamping: $0) },
             etaMilliseconds: averageMilliseconds.flatMap { average in elapsedMilliseconds.map { max(0, average - $0) } },
             resultURLs: ResultURLs.find(in: body),
-            billedSeconds: body["billed_seconds"]?.int64Value.map { Int(clamping: $0) },
-            reportedCost: body["cost_usd"]?.money(.usd) ?? body["cost"]?.money(.usd),
             paymentSource: .walletBalance(.usdc),
             failureReason: ErrorFields(body).message
         )

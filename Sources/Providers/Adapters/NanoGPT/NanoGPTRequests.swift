@@ -11,7 +11,7 @@ public struct NanoGPTRequests: Sendable {
         self.apiKey = apiKey
     }
 
-    private var auth: HTTPHeader { HTTPHeader("x-api-key", apiKey.revealedForHeader) }
+    var auth: HTTPHeader { HTTPHeader("x-api-key", apiKey.revealedForHeader) }
 
     /// Durations are seconds as a string (`"5"`); the image goes as `imageUrl`.
     public func submit(_ spec: ProviderJobSpec) -> HTTPRequest {
@@ -41,5 +41,16 @@ public struct NanoGPTRequests: Sendable {
 
     public func balance() -> HTTPRequest {
         RequestBody.json(.post, endpoint.url("/api/check-balance"), nil, headers: [auth])
+    }
+}
+
+extension NanoGPTRequests {
+    /// A request for a finished file. The key goes only to the configured origin (NanoGPT's own
+    /// `/api/generate-video/content` proxy); a storage URL elsewhere gets no credential.
+    public func content(url: String, responseBytesMax: Int) -> HTTPRequest {
+        let resolved = endpoint.resolve(url)
+        return HTTPRequest(
+            method: .get, url: resolved, headers: endpoint.isSameOrigin(resolved) ? [auth] : [],
+            timeoutMilliseconds: RequestLimits.defaultTimeoutMilliseconds, responseBytesMax: responseBytesMax)
     }
 }
