@@ -57,6 +57,7 @@ import Testing
         #expect(paymentDetails(error(429, "insufficient_quota", "Add balance"))?.code == "insufficient_quota")
         #expect(error(429, "rate_limit_exceeded", "Slow down") == .rateLimited(retryAfterSeconds: nil))
         #expect(error(502, "api_error", "Try later") == .unavailable(status: 502, message: "Try later"))
+        #expect(error(400, "content_policy_violation", "Rejected") == .contentPolicy(refunded: false, message: "Rejected"))
     }
 
     @Test func submitReadsTheBalanceAroundTheCall() async throws {

@@ -1,4 +1,5 @@
 import HTTPClient
+import Logging
 import Testing
 @testable import Providers
 
@@ -63,5 +64,15 @@ import Testing
         #expect(request.headers.map(\.redacted).allSatisfy { $0.value != "nano-secret" })
         let bearer = AIGateRequests(endpoint: endpoint("https://api.aigate.shop"), apiKey: Secret("sk-1")).balance()
         #expect(bearer.headers.map(\.redacted).allSatisfy { !$0.value.contains("sk-1") })
+    }
+}
+
+extension CredentialsTests {
+    @Test func aKeyEchoedByTheProviderIsScrubbed() async {
+        let client = ScriptedHTTPClient([
+            .success(recorded(401, #"{"error":{"message":"Invalid API key nano-secret-123 for this route","type":"UNAUTHORIZED"}}"#))
+        ])
+        let adapter = NanoGPTAdapter(endpoint: endpoint("https://nano-gpt.com"), apiKey: Secret("nano-secret-123"), client: client, logger: Logger(label: "t"))
+        await #expect(throws: ProviderError.authentication(message: "Invalid API key <redacted> for this route")) { try await adapter.balance() }
     }
 }

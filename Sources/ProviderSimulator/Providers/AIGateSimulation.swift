@@ -41,19 +41,19 @@ struct AIGateSimulation: ProviderSimulation {
 
     /// The answer once rendering is over; the caller holds it until then.
     private func rendered(_ job: SimJob, request: SimRequest) -> SimResponse {
-            switch job.scenario.outcome {
-            case .completed:
-                return .json(200, .object([
-                    "created": .int(job.createdAtUnixMilliseconds / 1000), "model": .string(job.model), "duration": .int(job.billedSeconds),
-                    "videos": .array([
-                        .object(["url": .string("\(request.baseOrigin)/v1/videos/\(job.id)/content"), "mime_type": .string("video/mp4")])
-                    ]),
-                ]))
-            case .contentPolicy:
-                return errorResponse(status: 400, code: "content_policy_violation", message: "The request was rejected by the content filter")
-            case .failed, .cancelled, .expired:
-                return errorResponse(status: 500, code: "api_error", message: "The provider could not process the video")
-            }
+        switch job.scenario.outcome {
+        case .completed:
+            return .json(200, .object([
+                "created": .int(job.createdAtUnixMilliseconds / 1000), "model": .string(job.model), "duration": .int(job.billedSeconds),
+                "videos": .array([
+                    .object(["url": .string("\(request.baseOrigin)/v1/videos/\(job.id)/content"), "mime_type": .string("video/mp4")])
+                ]),
+            ]))
+        case .contentPolicy:
+            return errorResponse(status: 400, code: "content_policy_violation", message: "The request was rejected by the content filter")
+        case .failed, .cancelled, .expired:
+            return errorResponse(status: 500, code: "api_error", message: "The provider could not process the video")
+        }
     }
 
     private func content(task: String) -> SimResponse {

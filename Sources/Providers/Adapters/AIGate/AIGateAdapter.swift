@@ -23,14 +23,14 @@ public struct AIGateAdapter: ProviderAdapter {
     ) {
         self.requests = apiKey.map { AIGateRequests(endpoint: endpoint, apiKey: $0) }
         self.generationTimeoutMilliseconds = generationTimeoutMilliseconds
-        self.transport = ProviderTransport(client: client, logger: logger, provider: .aigate)
+        self.transport = ProviderTransport(client: client, logger: logger, provider: .aigate, secrets: [apiKey])
     }
 
     public func submit(_ spec: ProviderJobSpec) async throws(ProviderError) -> ProviderSubmission {
         let requests = try configured()
         let before = try? await balance()
-        let response = try await transport.send(requests.generate(spec, timeoutMilliseconds: generationTimeoutMilliseconds))
-        var status = try AIGateResponses.generation(response)
+        var status = try await transport.exchange(
+            requests.generate(spec, timeoutMilliseconds: generationTimeoutMilliseconds), AIGateResponses.generation)
         status.balance = try? await balance()
         return ProviderSubmission(
             providerJobID: status.providerJobID, paymentSource: status.paymentSource, balanceBefore: before, finalStatus: status)
@@ -41,7 +41,7 @@ public struct AIGateAdapter: ProviderAdapter {
     }
 
     public func balance() async throws(ProviderError) -> BalanceSnapshot? {
-        try AIGateResponses.balance(try await transport.send(try configured().balance()))
+        try await transport.exchange(try configured().balance(), AIGateResponses.balance)
     }
 
     private func configured() throws(ProviderError) -> AIGateRequests {

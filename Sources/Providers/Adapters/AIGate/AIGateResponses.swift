@@ -43,11 +43,16 @@ public enum AIGateResponses {
         return BalanceSnapshot(available: [balance], spentToDate: body["token"]?["used"]?.money(.usd))
     }
 
-    /// AIGate's 429 `insufficient_quota` means no balance, not "slow down".
+    /// AIGate's 429 `insufficient_quota` means no balance, not "slow down". A
+    /// `content_policy_violation` code (OpenAI's name; AIGate documents none) is a content-policy
+    /// rejection whose refund AIGate does not state: the balance diff tells.
     static func error(for response: HTTPResponse) -> ProviderError {
         let fields = ErrorFields(ResponseBody.optionalJSON(response))
         if response.status == 429 && fields.names(["insufficient_quota"]) {
             return .paymentRequired(PaymentRequiredDetails(code: fields.code, message: fields.message))
+        }
+        if fields.names(["content_policy_violation"]) {
+            return .contentPolicy(refunded: false, message: fields.message)
         }
         return HTTPStatusClassifier.error(for: response)
     }

@@ -14,24 +14,29 @@ public struct AIMOAdapter: ProviderAdapter {
         self.requests = AIMORequests(endpoint: endpoint)
         self.wallet = wallet
         self.clock = clock
-        self.transport = ProviderTransport(client: client, logger: logger, provider: .aimo)
+        let presigned: Secret? = if case .preSignedHeader(let header) = wallet { header } else { nil }
+        self.transport = ProviderTransport(client: client, logger: logger, provider: .aimo, secrets: [presigned])
     }
 
     public func submit(_ spec: ProviderJobSpec) async throws(ProviderError) -> ProviderSubmission {
-        try AIMOResponses.submission(try await send(requests.submit(spec)))
+        try await send(requests.submit(spec), AIMOResponses.submission)
     }
 
     public func status(of job: ProviderJobHandle) async throws(ProviderError) -> ProviderStatus {
-        try AIMOResponses.status(try await send(requests.retrieve(providerJobID: job.providerJobID)), providerJobID: job.providerJobID)
+        try await send(requests.retrieve(providerJobID: job.providerJobID)) { response throws(ProviderError) in
+            try AIMOResponses.status(response, providerJobID: job.providerJobID)
+        }
     }
 
     public func balance() async throws(ProviderError) -> BalanceSnapshot? {
-        try AIMOResponses.balance(try await send(requests.balance()))
+        try await send(requests.balance(), AIMOResponses.balance)
     }
 
-    private func send(_ request: HTTPRequest) async throws(ProviderError) -> HTTPResponse {
+    private func send<Parsed>(
+        _ request: HTTPRequest, _ parse: (HTTPResponse) throws(ProviderError) -> Parsed
+    ) async throws(ProviderError) -> Parsed {
         guard let wallet else { throw .missingCredential("VIDEOLEDGER_AIMO_SOLANA_SECRET_KEY or VIDEOLEDGER_AIMO_EVM_SIWX_HEADER") }
         let signed = try AIMORequests.authorize(request, wallet: wallet, nowUnixMilliseconds: clock.nowUnixMilliseconds())
-        return try await transport.send(signed)
+        return try await transport.exchange(signed, parse)
     }
 }

@@ -14,20 +14,22 @@ public struct NanoGPTAdapter: ProviderAdapter {
     public init(endpoint: ProviderEndpoint, apiKey: Secret?, client: any HTTPExecuting, logger: Logger) {
         self.endpoint = endpoint
         self.requests = apiKey.map { NanoGPTRequests(endpoint: endpoint, apiKey: $0) }
-        self.transport = ProviderTransport(client: client, logger: logger, provider: .nanoGPT)
+        self.transport = ProviderTransport(client: client, logger: logger, provider: .nanoGPT, secrets: [apiKey])
     }
 
     public func submit(_ spec: ProviderJobSpec) async throws(ProviderError) -> ProviderSubmission {
-        try NanoGPTResponses.submission(try await transport.send(try configured().submit(spec)))
+        try await transport.exchange(try configured().submit(spec), NanoGPTResponses.submission)
     }
 
     public func status(of job: ProviderJobHandle) async throws(ProviderError) -> ProviderStatus {
-        let response = try await transport.send(try configured().status(providerJobID: job.providerJobID))
-        return try NanoGPTResponses.status(response, providerJobID: job.providerJobID, endpoint: endpoint)
+        let endpoint = self.endpoint
+        return try await transport.exchange(try configured().status(providerJobID: job.providerJobID)) { response throws(ProviderError) in
+            try NanoGPTResponses.status(response, providerJobID: job.providerJobID, endpoint: endpoint)
+        }
     }
 
     public func balance() async throws(ProviderError) -> BalanceSnapshot? {
-        try NanoGPTResponses.balance(try await transport.send(try configured().balance()))
+        try await transport.exchange(try configured().balance(), NanoGPTResponses.balance)
     }
 
     private func configured() throws(ProviderError) -> NanoGPTRequests {

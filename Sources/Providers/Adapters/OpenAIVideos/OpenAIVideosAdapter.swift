@@ -14,19 +14,20 @@ public struct OpenAIVideosAdapter: ProviderAdapter {
         client: any HTTPExecuting, logger: Logger
     ) {
         self.requests = apiKey.map { OpenAIVideosRequests(endpoint: endpoint, apiKey: $0, encoding: encoding) }
-        self.transport = ProviderTransport(client: client, logger: logger, provider: .openAIVideos)
+        self.transport = ProviderTransport(client: client, logger: logger, provider: .openAIVideos, secrets: [apiKey])
     }
 
     public func submit(_ spec: ProviderJobSpec) async throws(ProviderError) -> ProviderSubmission {
         let requests = try configured()
-        return try OpenAIVideosResponses.submission(try await transport.send(requests.submit(spec)))
+        return try await transport.exchange(requests.submit(spec), OpenAIVideosResponses.submission)
     }
 
     public func status(of job: ProviderJobHandle) async throws(ProviderError) -> ProviderStatus {
         let requests = try configured()
-        let response = try await transport.send(requests.retrieve(providerJobID: job.providerJobID))
-        return try OpenAIVideosResponses.status(
-            response, providerJobID: job.providerJobID, contentURL: requests.contentURL(providerJobID: job.providerJobID))
+        let contentURL = requests.contentURL(providerJobID: job.providerJobID)
+        return try await transport.exchange(requests.retrieve(providerJobID: job.providerJobID)) { response throws(ProviderError) in
+            try OpenAIVideosResponses.status(response, providerJobID: job.providerJobID, contentURL: contentURL)
+        }
     }
 
     public func balance() async throws(ProviderError) -> BalanceSnapshot? { nil }

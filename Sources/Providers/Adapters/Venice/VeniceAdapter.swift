@@ -19,24 +19,26 @@ public struct VeniceAdapter: ProviderAdapter {
         self.requests = VeniceRequests(endpoint: endpoint)
         self.auth = auth
         self.clock = clock
-        self.transport = ProviderTransport(client: client, logger: logger, provider: .venice)
+        let apiKey: Secret? = if case .apiKey(let key) = auth { key } else { nil }
+        self.transport = ProviderTransport(client: client, logger: logger, provider: .venice, secrets: [apiKey])
     }
 
     /// Venice's live price for the job, in USD. Charges nothing, creates no job.
     public func quote(_ spec: ProviderJobSpec) async throws(ProviderError) -> Money {
-        try VeniceResponses.quote(try await transport.send(requests.quote(spec, auth: try header())))
+        try await transport.exchange(requests.quote(spec, auth: try header()), VeniceResponses.quote)
     }
 
     public func submit(_ spec: ProviderJobSpec) async throws(ProviderError) -> ProviderSubmission {
         let (auth, header) = try authAndHeader()
-        let response = try await transport.send(requests.queue(spec, auth: header))
-        return try VeniceResponses.submission(response, paymentSource: auth.paymentSource)
+        return try await transport.exchange(requests.queue(spec, auth: header)) { response throws(ProviderError) in
+            try VeniceResponses.submission(response, paymentSource: auth.paymentSource)
+        }
     }
 
     public func status(of job: ProviderJobHandle) async throws(ProviderError) -> ProviderStatus {
         let request = requests.retrieve(job, auth: try header())
         do {
-            return try VeniceResponses.status(try await transport.send(request), job: job)
+            return try await transport.exchange(request) { response throws(ProviderError) in try VeniceResponses.status(response, job: job) }
         } catch .transport(.responseTooLarge(let limitBytes)) {
             return VeniceResponses.status(afterTooLargeBody: limitBytes, job: job)
         }
@@ -46,10 +48,10 @@ public struct VeniceAdapter: ProviderAdapter {
         let (auth, header) = try authAndHeader()
         switch auth {
         case .apiKey:
-            return try VeniceResponses.apiKeyBalance(try await transport.send(requests.apiKeyBalance(auth: header)))
+            return try await transport.exchange(requests.apiKeyBalance(auth: header), VeniceResponses.apiKeyBalance)
         case .wallet(let keypair):
             let request = requests.walletBalance(address: keypair.address, auth: header)
-            return try VeniceResponses.walletBalance(try await transport.send(request))
+            return try await transport.exchange(request, VeniceResponses.walletBalance)
         }
     }
 
