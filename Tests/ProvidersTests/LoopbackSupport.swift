@@ -22,7 +22,7 @@ struct Loopback {
             guard let id = ProviderID(rawValue: provider.rawValue) else { continue }
             map[id] = try ProviderEndpoint(baseURL: url)
         }
-        let loopback = Loopback(running: running, client: makeTestHTTPClient(), endpoints: ProviderEndpoints(endpoints: map))
+        let loopback = Loopback(running: running, client: try makeTestHTTPClient(), endpoints: ProviderEndpoints(endpoints: map))
         do {
             let result = try await body(loopback)
             await running.stop()
