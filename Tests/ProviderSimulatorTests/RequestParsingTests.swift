@@ -1,9 +1,11 @@
 import Testing
+
 @testable import ProviderSimulator
 
 @Suite struct RequestParsingTests {
     @Test func multipartTextFields() {
-        let body = "--b\r\nContent-Disposition: form-data; name=\"model\"\r\n\r\nsora-2\r\n--b\r\nContent-Disposition: form-data; name=\"prompt\"\r\n\r\nline one\r\nline two\r\n--b--\r\n"
+        let body =
+            "--b\r\nContent-Disposition: form-data; name=\"model\"\r\n\r\nsora-2\r\n--b\r\nContent-Disposition: form-data; name=\"prompt\"\r\n\r\nline one\r\nline two\r\n--b--\r\n"
         let fields = MultipartFields.fields(Array(body.utf8), contentType: "multipart/form-data; boundary=b")
         #expect(fields == ["model": "sora-2", "prompt": "line one\r\nline two"])
         #expect(MultipartFields.fields(Array(body.utf8), contentType: "application/json") == nil)

@@ -1,11 +1,15 @@
 import Testing
+
 @testable import ProviderSimulator
 
 @Suite struct ScenarioTests {
     @Test func promptScenarioOverridesDefaults() {
         var scenario = Scenario()
-        let ignored = scenario.apply(ScenarioText.pairs(inPrompt:
-            "A red fox sim: complete_after_ms=2000 billed_seconds=6 final_cost=0.40 outcome=failed refund=false precharge=0.0850001 shape=flat url_style=relative timestamps=s payment_source=xno video_bytes=99 error_shape=flat fault=429 rate_per_second=0.2 colour=blue"))
+        let ignored = scenario.apply(
+            ScenarioText.pairs(
+                inPrompt:
+                    "A red fox sim: complete_after_ms=2000 billed_seconds=6 final_cost=0.40 outcome=failed refund=false precharge=0.0850001 shape=flat url_style=relative timestamps=s payment_source=xno video_bytes=99 error_shape=flat fault=429 rate_per_second=0.2 colour=blue"
+            ))
         #expect(ignored == ["colour"])
         #expect(scenario.completeAfterMilliseconds == 2_000)
         #expect(scenario.billedSeconds == 6)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import ProviderSimulator
 
 /// The documented shapes, checked on the simulator's own answers without a socket.
@@ -9,7 +10,8 @@ import Testing
     }
 
     func state(_ provider: SimulatedProvider, _ defaults: String = "complete_after_ms=0") -> SimulationState {
-        let state = SimulationState(provider: provider, balancesMicros: ["USD": 10_000_000, "USDC": 10_000_000, "XNO": 1_000_000], jobsMax: 10, seed: 1)
+        let state = SimulationState(
+            provider: provider, balancesMicros: ["USD": 10_000_000, "USDC": 10_000_000, "XNO": 1_000_000], jobsMax: 10, seed: 1)
         _ = state.configure(ScenarioText.pairs(defaults))
         return state
     }
@@ -38,12 +40,15 @@ import Testing
     @Test func veniceAnswersJSONWhileProcessingAndMP4WhenDone() async {
         let venice = VeniceSimulation(state: state(.venice, "complete_after_ms=60000"))
         let auth = ["authorization": "Bearer k"]
-        let queued = json(await venice.respond(to: request("POST", "/video/queue", body: #"{"model":"wan","prompt":"p","duration":"5s"}"#, headers: auth)))
+        let queued = json(
+            await venice.respond(to: request("POST", "/video/queue", body: #"{"model":"wan","prompt":"p","duration":"5s"}"#, headers: auth)))
         let id = queued["queue_id"] as? String ?? ""
         let processing = await venice.respond(to: request("POST", "/video/retrieve", body: #"{"model":"wan","queue_id":"\#(id)"}"#, headers: auth))
         #expect(json(processing)["status"] as? String == "PROCESSING")
         let quick = VeniceSimulation(state: state(.venice))
-        let quickID = json(await quick.respond(to: request("POST", "/video/queue", body: #"{"model":"wan","duration":"5s"}"#, headers: auth)))["queue_id"] as? String ?? ""
+        let quickID =
+            json(await quick.respond(to: request("POST", "/video/queue", body: #"{"model":"wan","duration":"5s"}"#, headers: auth)))["queue_id"]
+            as? String ?? ""
         let done = await quick.respond(to: request("POST", "/video/retrieve", body: #"{"model":"wan","queue_id":"\#(quickID)"}"#, headers: auth))
         #expect(done.headers.contains { $0.0 == "Content-Type" && $0.1 == "video/mp4" })
         #expect(done.body.count == 2_048)
@@ -74,10 +79,12 @@ import Testing
 
     @Test func aigateHoldsItsAnswerUntilRendered() async {
         let aigate = AIGateSimulation(state: state(.aigate, "complete_after_ms=1500"))
-        let response = await aigate.respond(to: request("POST", "/v1/video/generations", body: #"{"model":"m","prompt":"p","duration":5}"#, headers: ["authorization": "Bearer k"]))
+        let response = await aigate.respond(
+            to: request("POST", "/v1/video/generations", body: #"{"model":"m","prompt":"p","duration":5}"#, headers: ["authorization": "Bearer k"]))
         #expect(response.status == 200 && response.delayMilliseconds == 1_500)
         let short = AIGateSimulation(state: SimulationState(provider: .aigate, balancesMicros: ["USD": 1], jobsMax: 1, seed: 1))
-        let refused = await short.respond(to: request("POST", "/v1/video/generations", body: #"{"model":"m","duration":5}"#, headers: ["authorization": "Bearer k"]))
+        let refused = await short.respond(
+            to: request("POST", "/v1/video/generations", body: #"{"model":"m","duration":5}"#, headers: ["authorization": "Bearer k"]))
         #expect(refused.status == 429 && String(decoding: refused.body, as: UTF8.self).contains("insufficient_quota"))
     }
 

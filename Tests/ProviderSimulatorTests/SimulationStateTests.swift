@@ -1,4 +1,5 @@
 import Testing
+
 @testable import ProviderSimulator
 
 /// Balances move as reference §7 says per provider. Jobs with `complete_after_ms=0` are due at
@@ -28,9 +29,11 @@ import Testing
 
     @Test func failuresRefundUnlessTold() throws {
         let state = state(.venice)
-        _ = try state.submit(id: "a", model: "m", requestedSeconds: 5, scenario: scenario("complete_after_ms=0 outcome=content_policy"), currency: "USD")
+        _ = try state.submit(
+            id: "a", model: "m", requestedSeconds: 5, scenario: scenario("complete_after_ms=0 outcome=content_policy"), currency: "USD")
         #expect(state.balances().balancesMicros["USD"] == 10_000_000)
-        _ = try state.submit(id: "b", model: "m", requestedSeconds: 5, scenario: scenario("complete_after_ms=0 outcome=failed refund=false"), currency: "USD")
+        _ = try state.submit(
+            id: "b", model: "m", requestedSeconds: 5, scenario: scenario("complete_after_ms=0 outcome=failed refund=false"), currency: "USD")
         #expect(state.balances().balancesMicros["USD"] == 9_500_000)
     }
 

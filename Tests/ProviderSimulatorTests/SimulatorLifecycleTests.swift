@@ -1,4 +1,5 @@
 import Testing
+
 @testable import ProviderSimulator
 
 @Suite struct SimulatorLifecycleTests {

@@ -2,6 +2,7 @@ import HTTPClient
 import Logging
 import Money
 import Testing
+
 @testable import Providers
 
 /// AIGate against seed 004 and reference §5: synchronous generation, balance, error table.
@@ -22,13 +23,18 @@ import Testing
 
     @Test func generationRequestHasALongDeadline() {
         let request = AIGateRequests(endpoint: Self.base, apiKey: Secret("sk-your-api-key"))
-            .generate(ProviderJobSpec(model: "klingai/kling-v3.0-t2v", prompt: "glass sphere", durationSeconds: 5, resolution: "720p", aspectRatio: "16:9", audio: false))
+            .generate(
+                ProviderJobSpec(
+                    model: "klingai/kling-v3.0-t2v", prompt: "glass sphere", durationSeconds: 5, resolution: "720p", aspectRatio: "16:9", audio: false
+                ))
         #expect(request.url == "https://api.aigate.shop/v1/video/generations")
         #expect(request.timeoutMilliseconds == 900_000)
-        #expect(jsonBody(request) == .object([
-            "model": .string("klingai/kling-v3.0-t2v"), "prompt": .string("glass sphere"), "duration": .number("5"),
-            "resolution": .string("720p"), "aspect_ratio": .string("16:9"), "audio": .bool(false), "n": .number("1"),
-        ]))
+        #expect(
+            jsonBody(request)
+                == .object([
+                    "model": .string("klingai/kling-v3.0-t2v"), "prompt": .string("glass sphere"), "duration": .number("5"),
+                    "resolution": .string("720p"), "aspect_ratio": .string("16:9"), "audio": .bool(false), "n": .number("1"),
+                ]))
     }
 
     @Test func generationFromTheSeed() throws {
@@ -36,8 +42,9 @@ import Testing
         #expect(status.providerJobID == "task_qZj21ARTSQzsyHoh82QBs7oPwnKvCOIu")
         #expect(status.state == .completed && status.billedSeconds == 5)
         #expect(status.resultURLs == ["https://api.aigate.shop/v1/videos/task_qZj21ARTSQzsyHoh82QBs7oPwnKvCOIu/content"])
-        #expect(providerError { try AIGateResponses.generation(recorded(200, #"{"created":1,"videos":[]}"#)) }
-            == .malformedResponse(reason: "AIGate video generation: no videos[].url"))
+        #expect(
+            providerError { try AIGateResponses.generation(recorded(200, #"{"created":1,"videos":[]}"#)) }
+                == .malformedResponse(reason: "AIGate video generation: no videos[].url"))
     }
 
     @Test func balanceFromTheDocs() throws {
@@ -68,9 +75,10 @@ import Testing
         ])
         let adapter = AIGateAdapter(endpoint: Self.base, apiKey: Secret("sk"), client: client, logger: Logger(label: "t"))
         let submission = try await adapter.submit(ProviderJobSpec(model: "m", prompt: "p", durationSeconds: 5))
-        #expect(client.requests.map(\.url) == [
-            "https://api.aigate.shop/v1/balance", "https://api.aigate.shop/v1/video/generations", "https://api.aigate.shop/v1/balance",
-        ])
+        #expect(
+            client.requests.map(\.url) == [
+                "https://api.aigate.shop/v1/balance", "https://api.aigate.shop/v1/video/generations", "https://api.aigate.shop/v1/balance",
+            ])
         #expect(submission.balanceBefore?.spentToDate == usd("1.8"))
         #expect(submission.finalStatus?.balance?.spentToDate == usd("2.3"))
         #expect(submission.finalStatus?.state == .completed)
@@ -80,6 +88,8 @@ import Testing
     @Test func aTimedOutGenerationIsATransportErrorNotAFailure() async {
         let client = ScriptedHTTPClient([.success(recorded(200, Self.balance(used: "1"))), .failure(.timedOut)])
         let adapter = AIGateAdapter(endpoint: Self.base, apiKey: Secret("sk"), client: client, logger: Logger(label: "t"))
-        await #expect(throws: ProviderError.transport(.timedOut)) { try await adapter.submit(ProviderJobSpec(model: "m", prompt: "p", durationSeconds: 5)) }
+        await #expect(throws: ProviderError.transport(.timedOut)) {
+            try await adapter.submit(ProviderJobSpec(model: "m", prompt: "p", durationSeconds: 5))
+        }
     }
 }

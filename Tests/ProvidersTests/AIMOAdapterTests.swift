@@ -3,6 +3,7 @@ import HTTPClient
 import Logging
 import Money
 import Testing
+
 @testable import Providers
 
 /// AIMO against bodies shaped as in seed 000 and reference §1.
@@ -10,15 +11,18 @@ import Testing
     let requests = AIMORequests(endpoint: endpoint("https://beta.aimo.network"))
 
     @Test func queueRequestUsesDurationStringsAndSnakeCase() throws {
-        let spec = ProviderJobSpec(model: "kling-v2", prompt: "a fox", durationSeconds: 5, resolution: "720p", aspectRatio: "16:9", audio: false, count: 2)
+        let spec = ProviderJobSpec(
+            model: "kling-v2", prompt: "a fox", durationSeconds: 5, resolution: "720p", aspectRatio: "16:9", audio: false, count: 2)
         let request = requests.submit(spec)
         #expect(request.method == .post)
         #expect(request.url == "https://beta.aimo.network/api/v1/video/queue")
         let body = try #require(jsonBody(request))
-        #expect(body == .object([
-            "model": .string("kling-v2"), "prompt": .string("a fox"), "duration": .string("5s"), "resolution": .string("720p"),
-            "aspect_ratio": .string("16:9"), "generate_audio": .bool(false), "n": .number("2"),
-        ]))
+        #expect(
+            body
+                == .object([
+                    "model": .string("kling-v2"), "prompt": .string("a fox"), "duration": .string("5s"), "resolution": .string("720p"),
+                    "aspect_ratio": .string("16:9"), "generate_audio": .bool(false), "n": .number("2"),
+                ]))
     }
 
     @Test func everyRequestIsSignedForItsOwnURL() throws {
@@ -45,8 +49,9 @@ import Testing
         let body = #"{"error": {"code": "string", "message": "string"}}"#
         #expect(providerError { try AIMOResponses.submission(recorded(400, body)) } == .rejected(status: 400, code: "string", message: "string"))
         #expect(providerError { try AIMOResponses.submission(recorded(401, body)) } == .authentication(message: "string"))
-        #expect(providerError { try AIMOResponses.submission(recorded(200, "<html>")) }
-            == .malformedResponse(reason: "AIMO queue: HTTP 200 body is not JSON (6 bytes)"))
+        #expect(
+            providerError { try AIMOResponses.submission(recorded(200, "<html>")) }
+                == .malformedResponse(reason: "AIMO queue: HTTP 200 body is not JSON (6 bytes)"))
     }
 
     @Test func x402Version1BodyFromAIMODocs() throws {
@@ -72,9 +77,11 @@ import Testing
     @Test func retrieveIsReadDefensively() throws {
         let mp4 = HTTPResponse(status: 200, headers: [HTTPHeader("Content-Type", "video/mp4")], body: [UInt8](repeating: 0, count: 42))
         #expect(try AIMOResponses.status(mp4, providerJobID: "j").inlineResult == .bytes(42))
-        let running = try AIMOResponses.status(recorded(200, #"{"status":"PROCESSING","average_execution_time":1000,"execution_duration":400}"#), providerJobID: "j")
+        let running = try AIMOResponses.status(
+            recorded(200, #"{"status":"PROCESSING","average_execution_time":1000,"execution_duration":400}"#), providerJobID: "j")
         #expect(running.state == .running && running.etaMilliseconds == 600)
-        let done = try AIMOResponses.status(recorded(200, #"{"status":"completed","variants":[{"url":"https://x/1.mp4"},{"url":"https://x/2.mp4"}]}"#), providerJobID: "j")
+        let done = try AIMOResponses.status(
+            recorded(200, #"{"status":"completed","variants":[{"url":"https://x/1.mp4"},{"url":"https://x/2.mp4"}]}"#), providerJobID: "j")
         #expect(done.resultURLs == ["https://x/1.mp4", "https://x/2.mp4"])
         #expect(providerError { try AIMOResponses.status(recorded(200, #"{"status":"mystery"}"#), providerJobID: "j") } != nil)
     }

@@ -1,6 +1,7 @@
 import HTTPClient
 import Logging
 import Testing
+
 @testable import Providers
 
 /// Secrets never print: not through description, debugDescription, interpolation or dump.
@@ -24,7 +25,10 @@ import Testing
         ])
         #expect(credentials.openAIVideosAPIKey?.revealedForHeader == "sk-openai-secret")
         #expect(credentials.veniceWallet?.address == WalletTests.rfc8032Address)
-        guard case .solana(let keypair) = credentials.aimoWallet else { Issue.record("no AIMO key"); return }
+        guard case .solana(let keypair) = credentials.aimoWallet else {
+            Issue.record("no AIMO key")
+            return
+        }
         #expect(keypair.address == WalletTests.rfc8032Address)
         let printed = Self.everyRendering(credentials)
         for secret in ["sk-openai-secret", "venice-secret", "nano-secret", "sk-aigate-secret", Self.seed58] {
@@ -35,7 +39,10 @@ import Testing
 
     @Test func evmHeaderIsUsedWhenNoSolanaKey() throws {
         let credentials = try ProviderCredentials.fromEnvironment(["VIDEOLEDGER_AIMO_EVM_SIWX_HEADER": "eyJzaWduZWQiOnRydWV9"])
-        guard case .preSignedHeader(let header) = credentials.aimoWallet else { Issue.record("no header"); return }
+        guard case .preSignedHeader(let header) = credentials.aimoWallet else {
+            Issue.record("no header")
+            return
+        }
         #expect(header.revealedForHeader == "eyJzaWduZWQiOnRydWV9")
         #expect(!Self.everyRendering(credentials).contains("eyJzaWduZWQiOnRydWV9"))
     }
@@ -72,7 +79,8 @@ extension CredentialsTests {
         let client = ScriptedHTTPClient([
             .success(recorded(401, #"{"error":{"message":"Invalid API key nano-secret-123 for this route","type":"UNAUTHORIZED"}}"#))
         ])
-        let adapter = NanoGPTAdapter(endpoint: endpoint("https://nano-gpt.com"), apiKey: Secret("nano-secret-123"), client: client, logger: Logger(label: "t"))
+        let adapter = NanoGPTAdapter(
+            endpoint: endpoint("https://nano-gpt.com"), apiKey: Secret("nano-secret-123"), client: client, logger: Logger(label: "t"))
         await #expect(throws: ProviderError.authentication(message: "Invalid API key <redacted> for this route")) { try await adapter.balance() }
     }
 }

@@ -1,5 +1,6 @@
 import Money
 import Testing
+
 @testable import Providers
 
 /// Money is read from the number's text, never through Double: the scanner keeps the token.

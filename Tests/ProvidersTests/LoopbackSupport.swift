@@ -3,6 +3,7 @@ import HTTPClient
 import Logging
 import ProviderSimulator
 import Testing
+
 @testable import Providers
 
 /// Runs `body` against a freshly started simulator on free loopback ports, with adapters built

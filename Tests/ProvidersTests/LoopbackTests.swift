@@ -2,6 +2,7 @@ import HTTPClient
 import Money
 import ProviderSimulator
 import Testing
+
 @testable import Providers
 
 /// Every adapter against the simulator over real loopback HTTP. Default simulator prices are
@@ -10,10 +11,12 @@ import Testing
     @Test func aimoQueueRetrieveAndBalanceWithASolanaWallet() async throws {
         try await Loopback.with { loopback in
             let adapter = try loopback.aimo()
-            let submission = try await adapter.submit(ProviderJobSpec(model: "kling-v2", prompt: prompt("complete_after_ms=300"), durationSeconds: 5, count: 2))
+            let submission = try await adapter.submit(
+                ProviderJobSpec(model: "kling-v2", prompt: prompt("complete_after_ms=300"), durationSeconds: 5, count: 2))
             #expect(submission.providerJobID.contains(":"))
             #expect(submission.variantsExpected == 2)
-            let (final, _) = try await loopback.pollUntilTerminal(adapter, ProviderJobHandle(providerJobID: submission.providerJobID, model: "kling-v2"))
+            let (final, _) = try await loopback.pollUntilTerminal(
+                adapter, ProviderJobHandle(providerJobID: submission.providerJobID, model: "kling-v2"))
             #expect(final.state == .completed && final.resultURLs.count == 1)
             #expect(try await adapter.balance()?.available == [Money(micros: 99_500_000, currency: .usdc)])
         }
@@ -22,7 +25,8 @@ import Testing
     @Test func aimoRefusesAHeaderForAnotherDomain() async throws {
         try await Loopback.with { loopback in
             let foreign = try SignInWithX.aimoHeader(
-                keypair: try WalletTests.keypair(), requestURL: "https://beta.aimo.network/api/v1/session/balance", nowUnixMilliseconds: 1_767_225_600_000)
+                keypair: try WalletTests.keypair(), requestURL: "https://beta.aimo.network/api/v1/session/balance",
+                nowUnixMilliseconds: 1_767_225_600_000)
             let adapter = try loopback.aimo(wallet: .preSignedHeader(Secret(foreign)))
             await #expect(throws: ProviderError.authentication(message: "Missing or invalid SIGN-IN-WITH-X header")) { try await adapter.balance() }
         }
@@ -32,9 +36,11 @@ import Testing
     func gatewayBillsTheSecondsItReports(encoding: OpenAIVideosRequests.BodyEncoding) async throws {
         try await Loopback.with { loopback in
             let adapter = loopback.openAIVideos(encoding)
-            let spec = ProviderJobSpec(model: "sora-2", prompt: prompt("complete_after_ms=300 billed_seconds=6"), durationSeconds: 8, resolution: "720p")
+            let spec = ProviderJobSpec(
+                model: "sora-2", prompt: prompt("complete_after_ms=300 billed_seconds=6"), durationSeconds: 8, resolution: "720p")
             let submission = try await adapter.submit(spec)
-            let (final, seen) = try await loopback.pollUntilTerminal(adapter, ProviderJobHandle(providerJobID: submission.providerJobID, model: "sora-2"))
+            let (final, seen) = try await loopback.pollUntilTerminal(
+                adapter, ProviderJobHandle(providerJobID: submission.providerJobID, model: "sora-2"))
             #expect(final.state == .completed && final.billedSeconds == 6)
             #expect(final.resultURLs == ["\(loopback.endpoints[.openAIVideos].baseURL)/v1/videos/\(submission.providerJobID)/content"])
             #expect(seen.dropLast().allSatisfy { $0.billedSeconds == nil })
@@ -61,7 +67,9 @@ import Testing
     @Test func veniceProcessingThenMP4() async throws {
         try await Loopback.with { loopback in
             let adapter = loopback.venice()
-            #expect(try await adapter.quote(ProviderJobSpec(model: "wan-2-7-text-to-video", prompt: "", durationSeconds: 5)) == Money(micros: 500_000, currency: .usd))
+            #expect(
+                try await adapter.quote(ProviderJobSpec(model: "wan-2-7-text-to-video", prompt: "", durationSeconds: 5))
+                    == Money(micros: 500_000, currency: .usd))
             let spec = ProviderJobSpec(model: "wan-2-7-text-to-video", prompt: prompt("complete_after_ms=600 video_bytes=4096"), durationSeconds: 5)
             let submission = try await adapter.submit(spec)
             #expect(submission.downloadURL == nil && submission.remainingBalance == nil)
@@ -100,13 +108,18 @@ import Testing
     @Test func veniceContentPolicyRefunds() async throws {
         try await Loopback.with(defaults: "complete_after_ms=0") { loopback in
             let adapter = loopback.venice()
-            for (scenario, refunded, balance) in [("outcome=content_policy", true, Int64(100_000_000)), ("outcome=content_policy refund=false error_shape=flat", false, 99_500_000)] {
+            for (scenario, refunded, balance) in [
+                ("outcome=content_policy", true, Int64(100_000_000)), ("outcome=content_policy refund=false error_shape=flat", false, 99_500_000),
+            ] {
                 let spec = ProviderJobSpec(model: "wan-2-7-text-to-video", prompt: prompt(scenario), durationSeconds: 5)
                 let submission = try await adapter.submit(spec)
                 let error = await #expect(throws: ProviderError.self) {
                     try await adapter.status(of: ProviderJobHandle(providerJobID: submission.providerJobID, model: spec.model))
                 }
-                guard case .contentPolicy(let flag, _) = error else { Issue.record("not content policy: \(String(describing: error))"); continue }
+                guard case .contentPolicy(let flag, _) = error else {
+                    Issue.record("not content policy: \(String(describing: error))")
+                    continue
+                }
                 #expect(flag == refunded)
                 #expect(try await adapter.balance()?.available == [Money(micros: balance, currency: .usd)])
             }
@@ -137,7 +150,8 @@ import Testing
             #expect(submission.precharge == Money(micros: 500_000, currency: .usd))
             #expect(submission.paymentSource == .accountBalance(.usd))
             #expect(submission.remainingBalance == Money(micros: 99_500_000, currency: .usd))
-            let (final, _) = try await loopback.pollUntilTerminal(adapter, ProviderJobHandle(providerJobID: submission.providerJobID, model: spec.model))
+            let (final, _) = try await loopback.pollUntilTerminal(
+                adapter, ProviderJobHandle(providerJobID: submission.providerJobID, model: spec.model))
             #expect(final.state == .completed && final.reportedCost == Money(micros: 400_000, currency: .usd))
             #expect(final.resultURLs.first?.hasPrefix(loopback.endpoints[.nanoGPT].origin) == true)
             let balance = try #require(try await adapter.balance())
@@ -154,7 +168,9 @@ import Testing
             #expect(submission.remainingBalance == Money(micros: 49_400_000, currency: .xno))
             let status = try await adapter.status(of: ProviderJobHandle(providerJobID: submission.providerJobID, model: "grok-imagine-video"))
             let url = try #require(status.resultURLs.first)
-            #expect(url == loopback.endpoints[.nanoGPT].origin + "/api/generate-video/content?model=grok-imagine-video&runId=\(submission.providerJobID)&variant=video")
+            #expect(
+                url == loopback.endpoints[.nanoGPT].origin
+                    + "/api/generate-video/content?model=grok-imagine-video&runId=\(submission.providerJobID)&variant=video")
             #expect(loopback.endpoints[.nanoGPT].isSameOrigin(url))
             #expect(status.reportedCost == nil)
         }
@@ -174,13 +190,15 @@ import Testing
     @Test func aigateAnswersWhenDoneAndTheBalanceDiffIsTheCost() async throws {
         try await Loopback.with { loopback in
             let adapter = loopback.aigate()
-            let submission = try await adapter.submit(ProviderJobSpec(model: "klingai/kling-v3.0-t2v", prompt: prompt("complete_after_ms=300 final_cost=0.37"), durationSeconds: 5))
+            let submission = try await adapter.submit(
+                ProviderJobSpec(model: "klingai/kling-v3.0-t2v", prompt: prompt("complete_after_ms=300 final_cost=0.37"), durationSeconds: 5))
             let final = try #require(submission.finalStatus)
             #expect(final.state == .completed && final.billedSeconds == 5 && submission.providerJobID.hasPrefix("task_sim"))
             let before = try #require(submission.balanceBefore?.spentToDate)
             let after = try #require(final.balance?.spentToDate)
             #expect(try after.subtracting(before) == Money(micros: 370_000, currency: .usd))
-            let file = try await loopback.client.execute(HTTPRequest(method: .get, url: try #require(final.resultURLs.first), headers: [HTTPHeader("Authorization", "Bearer sk-test")]))
+            let file = try await loopback.client.execute(
+                HTTPRequest(method: .get, url: try #require(final.resultURLs.first), headers: [HTTPHeader("Authorization", "Bearer sk-test")]))
             #expect(file.status == 200)
         }
     }
@@ -212,7 +230,9 @@ import Testing
             try await loopback.control(.nanoGPT, "rate_429=1 retry_after_seconds=3")
             await #expect(throws: ProviderError.rateLimited(retryAfterSeconds: 3)) { try await adapter.balance() }
             try await loopback.control(.nanoGPT, "rate_429=0 rate_5xx=1")
-            await #expect(throws: ProviderError.unavailable(status: 503, message: "The model is at capacity (simulated)")) { try await adapter.balance() }
+            await #expect(throws: ProviderError.unavailable(status: 503, message: "The model is at capacity (simulated)")) {
+                try await adapter.balance()
+            }
             try await loopback.control(.nanoGPT, "rate_5xx=0 rate_malformed=1")
             await #expect(throws: ProviderError.malformedResponse(reason: "NanoGPT check-balance: HTTP 200 body is not JSON (19 bytes)")) {
                 try await adapter.balance()

@@ -1,6 +1,7 @@
 import HTTPClient
 import Money
 import Testing
+
 @testable import Providers
 
 /// NanoGPT against reference §4: the 202 precharge, both status shapes, relative content URLs,
@@ -13,16 +14,19 @@ import Testing
         let submit = requests.submit(ProviderJobSpec(model: "veo2-video", prompt: "lake", durationSeconds: 5, aspectRatio: "16:9", audio: true))
         #expect(submit.url == "https://nano-gpt.com/api/generate-video")
         #expect(submit.headers.contains(HTTPHeader("x-api-key", "nano-key")))
-        #expect(jsonBody(submit) == .object([
-            "model": .string("veo2-video"), "prompt": .string("lake"), "duration": .string("5"), "aspect_ratio": .string("16:9"),
-            "generateAudio": .bool(true), "mode": .string("text-to-video"),
-        ]))
+        #expect(
+            jsonBody(submit)
+                == .object([
+                    "model": .string("veo2-video"), "prompt": .string("lake"), "duration": .string("5"), "aspect_ratio": .string("16:9"),
+                    "generateAudio": .bool(true), "mode": .string("text-to-video"),
+                ]))
         #expect(requests.status(providerJobID: "vid_m1abc123def456").url == "https://nano-gpt.com/api/video/status?requestId=vid_m1abc123def456")
         #expect(requests.balance().method == .post && requests.balance().url == "https://nano-gpt.com/api/check-balance")
     }
 
     @Test func submitPrecharge() throws {
-        let body = #"{"runId":"vid_m1abc123def456","id":"vid_m1abc123def456","status":"pending","model":"veo2-video","cost":0.35,"paymentSource":"XNO","remainingBalance":12.5,"prechargeLabel":"string"}"#
+        let body =
+            #"{"runId":"vid_m1abc123def456","id":"vid_m1abc123def456","status":"pending","model":"veo2-video","cost":0.35,"paymentSource":"XNO","remainingBalance":12.5,"prechargeLabel":"string"}"#
         let submission = try NanoGPTResponses.submission(recorded(202, body))
         #expect(submission.providerJobID == "vid_m1abc123def456")
         #expect(submission.precharge == usd("0.35"))
@@ -43,7 +47,8 @@ import Testing
     }
 
     @Test func nestedShapeInProgressLowercase() throws {
-        let body = #"{"requestId":"vid_1","data":{"status":"in_progress","progress":40,"estimatedTimeRemaining":12,"details":"Video is being generated"}}"#
+        let body =
+            #"{"requestId":"vid_1","data":{"status":"in_progress","progress":40,"estimatedTimeRemaining":12,"details":"Video is being generated"}}"#
         let status = try NanoGPTResponses.status(recorded(200, body), providerJobID: "vid_1", endpoint: Self.base)
         #expect(status.state == .running && status.progressPercent == 40 && status.etaMilliseconds == 12_000)
         #expect(status.reportedCost == nil)
@@ -71,31 +76,37 @@ import Testing
     }
 
     @Test func flatShapeStatesAndUnknown() throws {
-        let queued = try NanoGPTResponses.status(recorded(200, #"{"requestId":"v","status":"queued","videoUrl":null}"#), providerJobID: "v", endpoint: Self.base)
+        let queued = try NanoGPTResponses.status(
+            recorded(200, #"{"requestId":"v","status":"queued","videoUrl":null}"#), providerJobID: "v", endpoint: Self.base)
         #expect(queued.state == .queued)
-        #expect(providerError {
-            try NanoGPTResponses.status(recorded(200, #"{"requestId":"v","status":"unknown"}"#), providerJobID: "v", endpoint: Self.base)
-        } == .malformedResponse(reason: "NanoGPT video status: status 'unknown'"))
+        #expect(
+            providerError {
+                try NanoGPTResponses.status(recorded(200, #"{"requestId":"v","status":"unknown"}"#), providerJobID: "v", endpoint: Self.base)
+            } == .malformedResponse(reason: "NanoGPT video status: status 'unknown'"))
     }
 
     @Test func balanceStrings() throws {
         let body = #"{"usd_balance":"129.46956147","nano_balance":"26.71801147","nanoDepositAddress":"nano_1"}"#
-        #expect(try NanoGPTResponses.balance(recorded(200, body)).available
-            == [Money(micros: 129_469_561, currency: .usd), Money(micros: 26_718_011, currency: .xno)])
+        #expect(
+            try NanoGPTResponses.balance(recorded(200, body)).available
+                == [Money(micros: 129_469_561, currency: .usd), Money(micros: 26_718_011, currency: .xno)])
     }
 
     @Test func errorTypes() throws {
         let policy = #"{"error":{"message":"Prompt violates policy","type":"CONTENT_POLICY_VIOLATION"},"refundMessage":"Refunded"}"#
-        #expect(providerError { try NanoGPTResponses.submission(recorded(400, policy)) }
-            == .contentPolicy(refunded: true, message: "Prompt violates policy"))
+        #expect(
+            providerError { try NanoGPTResponses.submission(recorded(400, policy)) }
+                == .contentPolicy(refunded: true, message: "Prompt violates policy"))
         let limited = recorded(429, #"{"error":{"message":"Slow down","type":"RATE_LIMITED"}}"#, headers: [HTTPHeader("Retry-After", "7")])
         #expect(providerError { try NanoGPTResponses.submission(limited) } == .rateLimited(retryAfterSeconds: 7))
         let insufficient = #"{"error":{"message":"Insufficient balance","type":"INSUFFICIENT_BALANCE"}}"#
         #expect(paymentDetails(providerError { try NanoGPTResponses.submission(recorded(402, insufficient)) })?.code == "INSUFFICIENT_BALANCE")
-        #expect(providerError { try NanoGPTResponses.submission(recorded(400, #"{"error":400,"message":"bad duration"}"#)) }
-            == .rejected(status: 400, code: nil, message: "bad duration"))
-        #expect(providerError { try NanoGPTResponses.submission(recorded(403, #"{"error":{"message":"Pro required","type":"PRO_REQUIRED"}}"#)) }
-            == .rejected(status: 403, code: "PRO_REQUIRED", message: "Pro required"))
+        #expect(
+            providerError { try NanoGPTResponses.submission(recorded(400, #"{"error":400,"message":"bad duration"}"#)) }
+                == .rejected(status: 400, code: nil, message: "bad duration"))
+        #expect(
+            providerError { try NanoGPTResponses.submission(recorded(403, #"{"error":{"message":"Pro required","type":"PRO_REQUIRED"}}"#)) }
+                == .rejected(status: 403, code: "PRO_REQUIRED", message: "Pro required"))
     }
 
     @Test func x402PaymentObjectAndLegacyAccepts() throws {
@@ -119,7 +130,8 @@ import Testing
 
 extension NanoGPTAdapterTests {
     @Test func theKeyGoesOnlyToNanoGPTsOrigin() {
-        let proxied = requests.content(url: "/api/generate-video/content?model=grok-imagine-video&runId=vid_1&variant=video", responseBytesMax: 1 << 20)
+        let proxied = requests.content(
+            url: "/api/generate-video/content?model=grok-imagine-video&runId=vid_1&variant=video", responseBytesMax: 1 << 20)
         #expect(proxied.url == "https://nano-gpt.com/api/generate-video/content?model=grok-imagine-video&runId=vid_1&variant=video")
         #expect(proxied.headers.contains(HTTPHeader("x-api-key", "nano-key")))
         for foreign in ["https://storage.example.com/video.mp4", "https://nano-gpt.com.evil.example/x", "http://nano-gpt.com/x"] {

@@ -1,6 +1,7 @@
 import HTTPClient
 import Money
 import Testing
+
 @testable import Providers
 
 /// The `/v1/videos` gateway against the seed 001 body and the OpenAI `Video` object (reference
@@ -32,14 +33,17 @@ import Testing
     @Test func jsonCreate() throws {
         let requests = OpenAIVideosRequests(endpoint: Self.base, apiKey: Secret("k"), encoding: .json)
         let request = requests.submit(ProviderJobSpec(model: "veo3", prompt: "p", durationSeconds: 4, count: 2, imageURL: "https://i/x.png"))
-        #expect(jsonBody(request) == .object([
-            "model": .string("veo3"), "prompt": .string("p"), "seconds": .string("4"), "duration": .number("4"), "n": .number("2"),
-            "input_reference": .string("https://i/x.png"),
-        ]))
+        #expect(
+            jsonBody(request)
+                == .object([
+                    "model": .string("veo3"), "prompt": .string("p"), "seconds": .string("4"), "duration": .number("4"), "n": .number("2"),
+                    "input_reference": .string("https://i/x.png"),
+                ]))
     }
 
     @Test func createResponseFromTheSeed() throws {
-        let body = #"{"id": "video_abc123", "object": "video", "model": "sora-2", "status": "queued", "progress": 0, "created_at": 1764347090922, "seconds": "8"}"#
+        let body =
+            #"{"id": "video_abc123", "object": "video", "model": "sora-2", "status": "queued", "progress": 0, "created_at": 1764347090922, "seconds": "8"}"#
         #expect(try OpenAIVideosResponses.submission(recorded(200, body)).providerJobID == "video_abc123")
     }
 
@@ -58,7 +62,8 @@ import Testing
     }
 
     @Test func secondTimestampsAreScaled() throws {
-        let body = #"{"id":"v","object":"video","model":"sora-2","status":"completed","progress":100,"created_at":1764347090,"expires_at":1764350690,"seconds":"8"}"#
+        let body =
+            #"{"id":"v","object":"video","model":"sora-2","status":"completed","progress":100,"created_at":1764347090,"expires_at":1764350690,"seconds":"8"}"#
         let status = try OpenAIVideosResponses.status(recorded(200, body), providerJobID: "v", contentURL: contentURL)
         #expect(status.expiresAtUnixMilliseconds == 1_764_350_690_000)
     }
@@ -81,9 +86,10 @@ import Testing
     }
 
     @Test func documentationNoiseIsNotAStatus() {
-        #expect(providerError {
-            try OpenAIVideosResponses.status(recorded(200, #"{"id":"v","status":"video_url"}"#), providerJobID: "v", contentURL: contentURL)
-        } == .malformedResponse(reason: "/v1/videos retrieve: unknown status 'video_url'"))
+        #expect(
+            providerError {
+                try OpenAIVideosResponses.status(recorded(200, #"{"id":"v","status":"video_url"}"#), providerJobID: "v", contentURL: contentURL)
+            } == .malformedResponse(reason: "/v1/videos retrieve: unknown status 'video_url'"))
     }
 
     @Test func idsArePercentEncodedInThePath() {

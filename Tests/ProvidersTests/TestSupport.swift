@@ -1,5 +1,6 @@
 import HTTPClient
 import Money
+
 @testable import Providers
 
 /// Builds a recorded response: a status, a JSON (or other) body exactly as the docs show it.

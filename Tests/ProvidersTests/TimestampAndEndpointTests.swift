@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Providers
 
 @Suite struct TimestampAndEndpointTests {
@@ -12,8 +13,9 @@ import Testing
     @Test func relativeURLsResolveAgainstTheOrigin() {
         let nano = endpoint("https://nano-gpt.com/")
         #expect(nano.baseURL == "https://nano-gpt.com")
-        #expect(nano.resolve("/api/generate-video/content?model=grok-imagine-video&runId=vid_1&variant=video")
-            == "https://nano-gpt.com/api/generate-video/content?model=grok-imagine-video&runId=vid_1&variant=video")
+        #expect(
+            nano.resolve("/api/generate-video/content?model=grok-imagine-video&runId=vid_1&variant=video")
+                == "https://nano-gpt.com/api/generate-video/content?model=grok-imagine-video&runId=vid_1&variant=video")
         #expect(nano.resolve("https://cdn.example.com/v.mp4") == "https://cdn.example.com/v.mp4")
         #expect(nano.resolve("//evil.example.com/x") == "//evil.example.com/x")
     }

@@ -3,6 +3,7 @@ import HTTPClient
 import Logging
 import Money
 import Testing
+
 @testable import Providers
 
 /// Venice against reference §3: queue with `download_url` and `X-Balance-Remaining`, retrieve
@@ -13,13 +14,16 @@ import Testing
     let job = ProviderJobHandle(providerJobID: "123e4567-e89b-12d3-a456-426614174000", model: "wan-2-7-text-to-video")
 
     @Test func queueAndQuoteRequests() {
-        let spec = ProviderJobSpec(model: "wan-2-7-text-to-video", prompt: "Venice", durationSeconds: 5, resolution: "720p", aspectRatio: "16:9", audio: true)
+        let spec = ProviderJobSpec(
+            model: "wan-2-7-text-to-video", prompt: "Venice", durationSeconds: 5, resolution: "720p", aspectRatio: "16:9", audio: true)
         let queue = requests.queue(spec, auth: auth)
         #expect(queue.url == "https://api.venice.ai/api/v1/video/queue")
-        #expect(jsonBody(queue) == .object([
-            "model": .string("wan-2-7-text-to-video"), "prompt": .string("Venice"), "duration": .string("5s"),
-            "resolution": .string("720p"), "aspect_ratio": .string("16:9"), "audio": .bool(true),
-        ]))
+        #expect(
+            jsonBody(queue)
+                == .object([
+                    "model": .string("wan-2-7-text-to-video"), "prompt": .string("Venice"), "duration": .string("5s"),
+                    "resolution": .string("720p"), "aspect_ratio": .string("16:9"), "audio": .bool(true),
+                ]))
         let quote = requests.quote(spec, auth: auth)
         #expect(quote.url == "https://api.venice.ai/api/v1/video/quote")
         #expect(jsonBody(quote)?["prompt"] == nil)
@@ -27,9 +31,11 @@ import Testing
 
     @Test func retrieveKeepsMediaAndReadsLittle() {
         let retrieve = requests.retrieve(job, auth: auth)
-        #expect(jsonBody(retrieve) == .object([
-            "model": .string("wan-2-7-text-to-video"), "queue_id": .string(job.providerJobID), "delete_media_on_completion": .bool(false),
-        ]))
+        #expect(
+            jsonBody(retrieve)
+                == .object([
+                    "model": .string("wan-2-7-text-to-video"), "queue_id": .string(job.providerJobID), "delete_media_on_completion": .bool(false),
+                ]))
         #expect(retrieve.responseBytesMax == VeniceRequests.retrieveResponseBytesMax)
     }
 
@@ -75,23 +81,32 @@ import Testing
     }
 
     @Test func errorBodies() {
-        #expect(providerError { try VeniceResponses.status(recorded(404, #"{"error":"Media not found","code":"MEDIA_NOT_FOUND"}"#), job: job) }
-            == .notFound(message: "Media not found"))
-        let nested = #"{"error":{"message":"Blocked. Credits have been refunded.","type":"provider_content_policy","recommended_model":"wan-2-7-text-to-video","credits_refunded":true}}"#
-        #expect(providerError { try VeniceResponses.status(recorded(422, nested), job: job) }
-            == .contentPolicy(refunded: true, message: "Blocked. Credits have been refunded."))
-        #expect(providerError { try VeniceResponses.status(recorded(422, #"{"error":"Blocked","credits_refunded":false}"#), job: job) }
-            == .contentPolicy(refunded: false, message: "Blocked"))
-        #expect(providerError { try VeniceResponses.status(recorded(503, #"{"error":"Model at capacity"}"#), job: job) }
-            == .unavailable(status: 503, message: "Model at capacity"))
-        #expect(providerError { try VeniceResponses.status(recorded(200, #"{"status":"FAILED"}"#), job: job) }
-            == .malformedResponse(reason: "Venice retrieve: status 'FAILED'"))
+        #expect(
+            providerError { try VeniceResponses.status(recorded(404, #"{"error":"Media not found","code":"MEDIA_NOT_FOUND"}"#), job: job) }
+                == .notFound(message: "Media not found"))
+        let nested =
+            #"{"error":{"message":"Blocked. Credits have been refunded.","type":"provider_content_policy","recommended_model":"wan-2-7-text-to-video","credits_refunded":true}}"#
+        #expect(
+            providerError { try VeniceResponses.status(recorded(422, nested), job: job) }
+                == .contentPolicy(refunded: true, message: "Blocked. Credits have been refunded."))
+        #expect(
+            providerError { try VeniceResponses.status(recorded(422, #"{"error":"Blocked","credits_refunded":false}"#), job: job) }
+                == .contentPolicy(refunded: false, message: "Blocked"))
+        #expect(
+            providerError { try VeniceResponses.status(recorded(503, #"{"error":"Model at capacity"}"#), job: job) }
+                == .unavailable(status: 503, message: "Model at capacity"))
+        #expect(
+            providerError { try VeniceResponses.status(recorded(200, #"{"status":"FAILED"}"#), job: job) }
+                == .malformedResponse(reason: "Venice retrieve: status 'FAILED'"))
     }
 
     @Test func paymentRequiredForAnAPIKey() throws {
-        let details = try #require(paymentDetails(providerError {
-            try VeniceResponses.submission(recorded(402, #"{"error":"Insufficient USD balance","code":"INSUFFICIENT_BALANCE"}"#), paymentSource: .accountBalance(.usd))
-        }))
+        let details = try #require(
+            paymentDetails(
+                providerError {
+                    try VeniceResponses.submission(
+                        recorded(402, #"{"error":"Insufficient USD balance","code":"INSUFFICIENT_BALANCE"}"#), paymentSource: .accountBalance(.usd))
+                }))
         #expect(details.code == "INSUFFICIENT_BALANCE" && details.x402Version == nil && details.requirements.isEmpty)
     }
 
@@ -105,9 +120,11 @@ import Testing
         """
 
     @Test func x402Version2DiscoveryBody() throws {
-        let details = try #require(paymentDetails(providerError {
-            try VeniceResponses.submission(recorded(402, Self.discoveryBody), paymentSource: .accountBalance(.usd))
-        }))
+        let details = try #require(
+            paymentDetails(
+                providerError {
+                    try VeniceResponses.submission(recorded(402, Self.discoveryBody), paymentSource: .accountBalance(.usd))
+                }))
         #expect(details.x402Version == 2)
         let requirement = try #require(details.requirements.first)
         #expect(requirement.amountBaseUnits == "10000000" && requirement.scheme == "exact" && requirement.payTo == "8qUL")
@@ -129,7 +146,8 @@ import Testing
              "topUpInstructions":{"step1":"a","receiverWallet":"w","tokenAddress":"t","tokenDecimals":6,"network":"eip155:8453","minimumAmountUsd":5},
              "siwxChallenge":{"info":{"domain":"api.venice.ai","statement":"Sign in to Venice AI"},"supportedChains":[{"chainId":"solana:5eykt4UsFv8P8NJdTREpY1vzqKqZKvdp","type":"ed25519"}]}}
             """
-        let details = try #require(paymentDetails(providerError { try VeniceResponses.submission(recorded(402, body), paymentSource: .accountBalance(.usd)) }))
+        let details = try #require(
+            paymentDetails(providerError { try VeniceResponses.submission(recorded(402, body), paymentSource: .accountBalance(.usd)) }))
         #expect(details.code == "PAYMENT_REQUIRED")
         #expect(details.message == "Insufficient x402 balance")
         #expect(details.currentBalance == usd("0.01"))

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Providers
 
 /// Base58 against Bitcoin Core's vectors, Ed25519 against RFC 8032 test 1, and the CAIP-122
@@ -45,8 +46,9 @@ import Testing
         #expect(keypair.publicKeyBytes == Self.bytes(hex: Self.rfc8032PublicKey))
         #expect(try keypair.signature(for: "") == Self.bytes(hex: Self.rfc8032EmptySignature))
         #expect(keypair.address == Self.rfc8032Address)
-        #expect(Base58.encode(try keypair.signature(for: ""))
-            == "5awYiUvGiDFA33EJjj4TXJG44a5afJc8QjWRpGgQiu6b23jCr7yndW2fmp9ujwqJVe32J456wV3VF78Asb1obnTc")
+        #expect(
+            Base58.encode(try keypair.signature(for: ""))
+                == "5awYiUvGiDFA33EJjj4TXJG44a5afJc8QjWRpGgQiu6b23jCr7yndW2fmp9ujwqJVe32J456wV3VF78Asb1obnTc")
     }
 
     @Test func keypairLoadsFromBase58SeedOrSolanaKeypair() throws {
@@ -66,15 +68,16 @@ import Testing
         var message = CAIP122Message(
             domain: "api.example.com", address: "0xabc", uri: "https://api.example.com/r", chainID: "eip155:1",
             expirationTime: "2026-01-01T01:00:00.000Z")
-        #expect(message.text == """
-            api.example.com wants you to sign in with your Ethereum account:
-            0xabc
+        #expect(
+            message.text == """
+                api.example.com wants you to sign in with your Ethereum account:
+                0xabc
 
-            URI: https://api.example.com/r
-            Version: 1
-            Chain ID: eip155:1
-            Expiration Time: 2026-01-01T01:00:00.000Z
-            """)
+                URI: https://api.example.com/r
+                Version: 1
+                Chain ID: eip155:1
+                Expiration Time: 2026-01-01T01:00:00.000Z
+                """)
         message.statement = "Sign in to Venice AI"
         message.nonce = "n0nce123"
         message.issuedAt = "2026-01-01T00:00:00.000Z"
@@ -82,24 +85,25 @@ import Testing
         message.requestID = "req-1"
         message.resources = ["https://a.example/1", "https://b.example/2"]
         message.chainID = "cosmos:hub"
-        #expect(message.text == """
-            api.example.com wants you to sign in with your Cosmos account:
-            0xabc
+        #expect(
+            message.text == """
+                api.example.com wants you to sign in with your Cosmos account:
+                0xabc
 
-            Sign in to Venice AI
+                Sign in to Venice AI
 
-            URI: https://api.example.com/r
-            Version: 1
-            Chain ID: cosmos:hub
-            Nonce: n0nce123
-            Issued At: 2026-01-01T00:00:00.000Z
-            Expiration Time: 2026-01-01T01:00:00.000Z
-            Not Before: 2026-01-01T00:00:00.000Z
-            Request ID: req-1
-            Resources:
-            - https://a.example/1
-            - https://b.example/2
-            """)
+                URI: https://api.example.com/r
+                Version: 1
+                Chain ID: cosmos:hub
+                Nonce: n0nce123
+                Issued At: 2026-01-01T00:00:00.000Z
+                Expiration Time: 2026-01-01T01:00:00.000Z
+                Not Before: 2026-01-01T00:00:00.000Z
+                Request ID: req-1
+                Resources:
+                - https://a.example/1
+                - https://b.example/2
+                """)
     }
 
     @Test func iso8601Timestamps() {
@@ -118,18 +122,23 @@ import Testing
         let header = try SignInWithX.aimoHeader(
             keypair: try Self.keypair(), requestURL: "https://api.example.com/api/v1/video/queue", nowUnixMilliseconds: 1_767_225_600_000)
         let envelope = try #require(Self.decodeHeader(header))
-        #expect(envelope["message"]?.stringValue == """
-            api.example.com wants you to sign in with your Solana account:
-            FVen3X669xLzsi6N2V91DoiyzHzg1uAgqiT8jZ9nS96Z
+        #expect(
+            envelope["message"]?.stringValue == """
+                api.example.com wants you to sign in with your Solana account:
+                FVen3X669xLzsi6N2V91DoiyzHzg1uAgqiT8jZ9nS96Z
 
-            URI: https://api.example.com/api/v1/video/queue
-            Version: 1
-            Chain ID: solana:5eykt4UsFv8P8NJdTREpY1vzqKqZKvdp
-            Expiration Time: 2026-01-01T01:00:00.000Z
-            """)
-        #expect(envelope["signature"]?.stringValue
-            == "5dmV3w5VPio3gVwTFvDBy5XoWTpkbgrTEDNrSBuditYAeNDxJw2S3CKtnLcU7LeHCBxcxiCocDzmpxqSzokLJyLf")
-        guard case .object(let members) = envelope else { Issue.record("not an object"); return }
+                URI: https://api.example.com/api/v1/video/queue
+                Version: 1
+                Chain ID: solana:5eykt4UsFv8P8NJdTREpY1vzqKqZKvdp
+                Expiration Time: 2026-01-01T01:00:00.000Z
+                """)
+        #expect(
+            envelope["signature"]?.stringValue
+                == "5dmV3w5VPio3gVwTFvDBy5XoWTpkbgrTEDNrSBuditYAeNDxJw2S3CKtnLcU7LeHCBxcxiCocDzmpxqSzokLJyLf")
+        guard case .object(let members) = envelope else {
+            Issue.record("not an object")
+            return
+        }
         #expect(Set(members.keys) == ["message", "signature"])
     }
 
@@ -142,7 +151,10 @@ import Testing
         #expect(envelope["chainId"]?.stringValue == "solana:5eykt4UsFv8P8NJdTREpY1vzqKqZKvdp")
         #expect(envelope["type"]?.stringValue == "ed25519")
         let message = try #require(envelope["message"]?.stringValue)
-        #expect(message.hasPrefix("api.venice.ai wants you to sign in with your Solana account:\n\(Self.rfc8032Address)\n\nSign in to Venice AI\n\nURI: https://api.venice.ai\n"))
+        #expect(
+            message.hasPrefix(
+                "api.venice.ai wants you to sign in with your Solana account:\n\(Self.rfc8032Address)\n\nSign in to Venice AI\n\nURI: https://api.venice.ai\n"
+            ))
         #expect(message.contains("Nonce: abcDEF123456\nIssued At: 2026-01-01T00:00:00.000Z\nExpiration Time: 2026-01-01T00:05:00.000Z"))
         let signature = try #require(envelope["signature"]?.stringValue.flatMap(Base58.decode))
         #expect(signature == (try Self.keypair().signature(for: message)))

@@ -9,9 +9,10 @@ enum MultipartFields {
         guard let contentType, contentType.lowercased().hasPrefix("multipart/form-data"),
             let boundaryRange = contentType.range(of: "boundary=")
         else { return nil }
-        let boundary = contentType[boundaryRange.upperBound...].split(separator: ";").first.map {
-            $0.trimmingCharacters(in: .init(charactersIn: "\" "))
-        } ?? ""
+        let boundary =
+            contentType[boundaryRange.upperBound...].split(separator: ";").first.map {
+                $0.trimmingCharacters(in: .init(charactersIn: "\" "))
+            } ?? ""
         guard !boundary.isEmpty else { return nil }
         let text = String(decoding: body, as: UTF8.self)
         var fields: [String: String] = [:]

@@ -43,12 +43,14 @@ struct AIGateSimulation: ProviderSimulation {
     private func rendered(_ job: SimJob, request: SimRequest) -> SimResponse {
         switch job.scenario.outcome {
         case .completed:
-            return .json(200, .object([
-                "created": .int(job.createdAtUnixMilliseconds / 1000), "model": .string(job.model), "duration": .int(job.billedSeconds),
-                "videos": .array([
-                    .object(["url": .string("\(request.baseOrigin)/v1/videos/\(job.id)/content"), "mime_type": .string("video/mp4")])
-                ]),
-            ]))
+            return .json(
+                200,
+                .object([
+                    "created": .int(job.createdAtUnixMilliseconds / 1000), "model": .string(job.model), "duration": .int(job.billedSeconds),
+                    "videos": .array([
+                        .object(["url": .string("\(request.baseOrigin)/v1/videos/\(job.id)/content"), "mime_type": .string("video/mp4")])
+                    ]),
+                ]))
         case .contentPolicy:
             return errorResponse(status: 400, code: "content_policy_violation", message: "The request was rejected by the content filter")
         case .failed, .cancelled, .expired:
@@ -71,25 +73,29 @@ struct AIGateSimulation: ProviderSimulation {
         let (balances, spent) = state.balances()
         let left = balances[AIGateSimulation.currency] ?? 0
         let quota = { (micros: Int64) -> SimJSON in .int(micros * AIGateSimulation.quotaPerUSD / 1_000_000) }
-        return .json(200, .object([
-            "object": .string("balance"), "currency": .string("USD"), "balance": SimMoney.numberToken(left),
-            "used": SimMoney.numberToken(spent), "total": SimMoney.numberToken(left + spent),
-            "balance_quota": quota(left), "used_quota": quota(spent), "total_quota": quota(left + spent),
-            "token": .object([
-                "id": .int(1), "name": .string("simulated"), "remaining": SimMoney.numberToken(left), "used": SimMoney.numberToken(spent),
-                "total": SimMoney.numberToken(left + spent), "remaining_quota": quota(left), "used_quota": quota(spent),
-                "total_quota": quota(left + spent), "unlimited_quota": .bool(false), "model_limits_enabled": .bool(false),
-                "model_limits": .object([:]), "expires_at": .int(0),
-            ]),
-        ]))
+        return .json(
+            200,
+            .object([
+                "object": .string("balance"), "currency": .string("USD"), "balance": SimMoney.numberToken(left),
+                "used": SimMoney.numberToken(spent), "total": SimMoney.numberToken(left + spent),
+                "balance_quota": quota(left), "used_quota": quota(spent), "total_quota": quota(left + spent),
+                "token": .object([
+                    "id": .int(1), "name": .string("simulated"), "remaining": SimMoney.numberToken(left), "used": SimMoney.numberToken(spent),
+                    "total": SimMoney.numberToken(left + spent), "remaining_quota": quota(left), "used_quota": quota(spent),
+                    "total_quota": quota(left + spent), "unlimited_quota": .bool(false), "model_limits_enabled": .bool(false),
+                    "model_limits": .object([:]), "expires_at": .int(0),
+                ]),
+            ]))
     }
 
     /// `{"error":{"message","type","code","status"}}`.
     func errorResponse(status: Int, code: String, message: String) -> SimResponse {
         let type = status == 401 || status == 404 || status == 410 ? "invalid_request_error" : "api_error"
-        return .json(status, .object([
-            "error": .object(["message": .string(message), "type": .string(type), "code": .string(code), "status": .int(status)])
-        ]))
+        return .json(
+            status,
+            .object([
+                "error": .object(["message": .string(message), "type": .string(type), "code": .string(code), "status": .int(status)])
+            ]))
     }
 
     /// AIGate signals a short balance with 429 `insufficient_quota`, not 402.

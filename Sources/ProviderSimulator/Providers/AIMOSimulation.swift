@@ -43,10 +43,12 @@ struct AIMOSimulation: ProviderSimulation {
         return submitting(request, scenario: scenario) { () throws(SimulationState.SubmitRefusal) in
             try state.submit(id: taskID, model: model, requestedSeconds: seconds, scenario: scenario, currency: AIMOSimulation.currency)
         } accept: { job in
-            .json(200, .object([
-                "id": .string(job.id), "created": .int(job.createdAtUnixMilliseconds / 1000), "status": .string("queued"),
-                "variants_expected": .int(variants),
-            ]))
+            .json(
+                200,
+                .object([
+                    "id": .string(job.id), "created": .int(job.createdAtUnixMilliseconds / 1000), "status": .string("queued"),
+                    "variants_expected": .int(variants),
+                ]))
         }
     }
 
@@ -76,11 +78,13 @@ struct AIMOSimulation: ProviderSimulation {
 
     private func balance(address: String) -> SimResponse {
         let micros = state.balances().balancesMicros[AIMOSimulation.currency] ?? 0
-        return .json(200, .object([
-            "caip_account_id": .string("solana:5eykt4UsFv8P8NJdTREpY1vzqKqZKvdp:\(address)"),
-            "balance_micro_usdc": .int(micros),
-            "balance_usd": .string(SimMoney.sixPlaces(micros)),
-        ]))
+        return .json(
+            200,
+            .object([
+                "caip_account_id": .string("solana:5eykt4UsFv8P8NJdTREpY1vzqKqZKvdp:\(address)"),
+                "balance_micro_usdc": .int(micros),
+                "balance_usd": .string(SimMoney.sixPlaces(micros)),
+            ]))
     }
 
     func errorResponse(status: Int, code: String, message: String) -> SimResponse {
@@ -89,16 +93,18 @@ struct AIMOSimulation: ProviderSimulation {
 
     /// x402 v1, as AIMO's docs show it: requirements in the body, amount as `maxAmountRequired`.
     func paymentRequiredResponse(neededMicros: Int64, availableMicros: Int64, request: SimRequest) -> SimResponse {
-        .json(402, .object([
-            "error": .string("X-PAYMENT header is required"),
-            "x402Version": .int(1),
-            "accepts": .array([
-                .object([
-                    "network": .string("solana"), "maxAmountRequired": .string(String(max(neededMicros, 1))),
-                    "payTo": .string("SimPayTo11111111111111111111111111111111111"), "maxTimeoutSeconds": .int(300),
-                    "asset": .string(AIMOSimulation.usdcMint), "scheme": .string("exact"),
-                ])
-            ]),
-        ]))
+        .json(
+            402,
+            .object([
+                "error": .string("X-PAYMENT header is required"),
+                "x402Version": .int(1),
+                "accepts": .array([
+                    .object([
+                        "network": .string("solana"), "maxAmountRequired": .string(String(max(neededMicros, 1))),
+                        "payTo": .string("SimPayTo11111111111111111111111111111111111"), "maxTimeoutSeconds": .int(300),
+                        "asset": .string(AIMOSimulation.usdcMint), "scheme": .string("exact"),
+                    ])
+                ]),
+            ]))
     }
 }

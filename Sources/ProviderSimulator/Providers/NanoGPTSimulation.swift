@@ -31,11 +31,13 @@ struct NanoGPTSimulation: ProviderSimulation {
             try state.submit(id: id, model: model, requestedSeconds: seconds, scenario: scenario, currency: scenario.paymentSource)
         } accept: { job in
             let remaining = state.balances().balancesMicros[job.currency] ?? 0
-            return .json(202, .object([
-                "runId": .string(job.id), "id": .string(job.id), "status": .string("pending"), "model": .string(model),
-                "cost": SimMoney.numberToken(job.prechargeMicros), "paymentSource": .string(job.currency),
-                "remainingBalance": SimMoney.numberToken(remaining), "prechargeLabel": .string("video precharge (simulated)"),
-            ]))
+            return .json(
+                202,
+                .object([
+                    "runId": .string(job.id), "id": .string(job.id), "status": .string("pending"), "model": .string(model),
+                    "cost": SimMoney.numberToken(job.prechargeMicros), "paymentSource": .string(job.currency),
+                    "remainingBalance": SimMoney.numberToken(remaining), "prechargeLabel": .string("video precharge (simulated)"),
+                ]))
         }
     }
 
@@ -114,11 +116,13 @@ struct NanoGPTSimulation: ProviderSimulation {
 
     private func balance() -> SimResponse {
         let balances = state.balances().balancesMicros
-        return .json(200, .object([
-            "usd_balance": .string(SimMoney.eightPlaces(balances["USD"] ?? 0)),
-            "nano_balance": .string(SimMoney.eightPlaces(balances["XNO"] ?? 0)),
-            "nanoDepositAddress": .string("nano_1simulated"),
-        ]))
+        return .json(
+            200,
+            .object([
+                "usd_balance": .string(SimMoney.eightPlaces(balances["USD"] ?? 0)),
+                "nano_balance": .string(SimMoney.eightPlaces(balances["XNO"] ?? 0)),
+                "nanoDepositAddress": .string("nano_1simulated"),
+            ]))
     }
 
     /// `{"error":{"message","type"}}` with NanoGPT's upper-case types.
@@ -127,10 +131,12 @@ struct NanoGPTSimulation: ProviderSimulation {
     }
 
     func paymentRequiredResponse(neededMicros: Int64, availableMicros: Int64, request: SimRequest) -> SimResponse {
-        .json(402, .object([
-            "error": .object(["message": .string("Insufficient balance"), "type": .string("INSUFFICIENT_BALANCE")]),
-            "refundMessage": .string("Nothing was charged"),
-        ]))
+        .json(
+            402,
+            .object([
+                "error": .object(["message": .string("Insufficient balance"), "type": .string("INSUFFICIENT_BALANCE")]),
+                "refundMessage": .string("Nothing was charged"),
+            ]))
     }
 }
 

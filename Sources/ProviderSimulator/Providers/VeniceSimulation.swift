@@ -9,7 +9,11 @@ struct VeniceSimulation: ProviderSimulation {
     let state: SimulationState
     static let currency = "USD"
 
-    enum Caller { case apiKey, wallet(address: String), anonymous }
+    enum Caller {
+        case apiKey
+        case wallet(address: String)
+        case anonymous
+    }
 
     func respond(to request: SimRequest) async -> SimResponse {
         let caller = self.caller(request)
@@ -78,7 +82,8 @@ struct VeniceSimulation: ProviderSimulation {
         case .running(_, let elapsed):
             response = processing(job, elapsed: elapsed)
         case .finished(.completed):
-            response = job.model.hasSuffix("-private")
+            response =
+                job.model.hasSuffix("-private")
                 ? .json(200, .object(["status": .string("COMPLETED")]))
                 : .bytes(200, contentType: "video/mp4", fakeMP4(bytes: job.scenario.videoBytes))
         case .finished(.contentPolicy):
@@ -93,10 +98,12 @@ struct VeniceSimulation: ProviderSimulation {
     }
 
     private func processing(_ job: SimJob, elapsed: Int64) -> SimResponse {
-        .json(200, .object([
-            "status": .string("PROCESSING"), "average_execution_time": .int(job.scenario.completeAfterMilliseconds),
-            "execution_duration": .int(elapsed),
-        ]))
+        .json(
+            200,
+            .object([
+                "status": .string("PROCESSING"), "average_execution_time": .int(job.scenario.completeAfterMilliseconds),
+                "execution_duration": .int(elapsed),
+            ]))
     }
 
     private func contentPolicy(refunded: Bool, flat: Bool) -> SimResponse {
@@ -104,12 +111,14 @@ struct VeniceSimulation: ProviderSimulation {
         if flat {
             return .json(422, .object(["error": .string(message), "credits_refunded": .bool(refunded)]))
         }
-        return .json(422, .object([
-            "error": .object([
-                "message": .string(message), "type": .string("provider_content_policy"),
-                "recommended_model": .string("wan-2-7-text-to-video"), "credits_refunded": .bool(refunded),
-            ])
-        ]))
+        return .json(
+            422,
+            .object([
+                "error": .object([
+                    "message": .string(message), "type": .string("provider_content_policy"),
+                    "recommended_model": .string("wan-2-7-text-to-video"), "credits_refunded": .bool(refunded),
+                ])
+            ]))
     }
 
     private func download(id: String) -> SimResponse {
@@ -126,21 +135,25 @@ struct VeniceSimulation: ProviderSimulation {
 
     private func apiKeyBalance() -> SimResponse {
         let usd = state.balances().balancesMicros[VeniceSimulation.currency] ?? 0
-        return .json(200, .object([
-            "canConsume": .bool(usd > 0), "consumptionCurrency": .string("USD"),
-            "balances": .object(["diem": .int(0), "usd": SimMoney.numberToken(usd)]), "diemEpochAllocation": .int(0),
-        ]))
+        return .json(
+            200,
+            .object([
+                "canConsume": .bool(usd > 0), "consumptionCurrency": .string("USD"),
+                "balances": .object(["diem": .int(0), "usd": SimMoney.numberToken(usd)]), "diemEpochAllocation": .int(0),
+            ]))
     }
 
     private func walletBalance(_ address: String) -> SimResponse {
         let usd = state.balances().balancesMicros[VeniceSimulation.currency] ?? 0
-        return .json(200, .object([
-            "success": .bool(true),
-            "data": .object([
-                "walletAddress": .string(address), "balanceUsd": SimMoney.numberToken(usd), "canConsume": .bool(usd > 0),
-                "minimumTopUpUsd": .int(5), "suggestedTopUpUsd": .int(10),
-            ]),
-        ]))
+        return .json(
+            200,
+            .object([
+                "success": .bool(true),
+                "data": .object([
+                    "walletAddress": .string(address), "balanceUsd": SimMoney.numberToken(usd), "canConsume": .bool(usd > 0),
+                    "minimumTopUpUsd": .int(5), "suggestedTopUpUsd": .int(10),
+                ]),
+            ]))
     }
 
     /// Venice's `StandardError`: `{error, code}`.
@@ -154,12 +167,14 @@ struct VeniceSimulation: ProviderSimulation {
         guard case .wallet = caller(request) else {
             return errorResponse(status: 402, code: "INSUFFICIENT_BALANCE", message: "Insufficient USD balance")
         }
-        return .json(402, .object([
-            "error": .string("Payment required"), "code": .string("PAYMENT_REQUIRED"), "reason": .string("insufficient_balance"),
-            "message": .string("Insufficient x402 balance"), "currentBalanceUsd": SimMoney.numberToken(availableMicros),
-            "minimumBalanceUsd": .number("0.1"), "suggestedTopUpUsd": .int(10), "minimumTopUpUsd": .int(5),
-            "supportedTokens": .array([.string("USDC")]), "supportedChains": .array([.string("base"), .string("solana")]),
-        ]))
+        return .json(
+            402,
+            .object([
+                "error": .string("Payment required"), "code": .string("PAYMENT_REQUIRED"), "reason": .string("insufficient_balance"),
+                "message": .string("Insufficient x402 balance"), "currentBalanceUsd": SimMoney.numberToken(availableMicros),
+                "minimumBalanceUsd": .number("0.1"), "suggestedTopUpUsd": .int(10), "minimumTopUpUsd": .int(5),
+                "supportedTokens": .array([.string("USDC")]), "supportedChains": .array([.string("base"), .string("solana")]),
+            ]))
     }
 
     /// Unauthenticated: x402 v2 discovery, in the body and as the base64 `PAYMENT-REQUIRED` header.

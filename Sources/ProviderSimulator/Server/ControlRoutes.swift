@@ -12,16 +12,20 @@ struct ControlRoutes {
         case ("POST", "/_sim/scenario"):
             let pairs = ScenarioText.pairs(String(decoding: request.body, as: UTF8.self))
             let ignored = state.configure(pairs)
-            return .json(200, .object([
-                "applied": .int(pairs.count - ignored.count), "ignored": .array(ignored.map(SimJSON.string)),
-            ]))
+            return .json(
+                200,
+                .object([
+                    "applied": .int(pairs.count - ignored.count), "ignored": .array(ignored.map(SimJSON.string)),
+                ]))
         case ("GET", "/_sim/state"):
             let (balances, spent) = state.balances()
-            return .json(200, .object([
-                "provider": .string(state.provider.rawValue), "jobs": .int(state.jobCount),
-                "balances": .object(balances.mapValues { .string(SimMoney.sixPlaces($0)) }),
-                "spent": .string(SimMoney.sixPlaces(spent)),
-            ]))
+            return .json(
+                200,
+                .object([
+                    "provider": .string(state.provider.rawValue), "jobs": .int(state.jobCount),
+                    "balances": .object(balances.mapValues { .string(SimMoney.sixPlaces($0)) }),
+                    "spent": .string(SimMoney.sixPlaces(spent)),
+                ]))
         default:
             return .error(404, code: "not_found", message: "Unknown control route")
         }

@@ -31,14 +31,18 @@ struct ProviderTransport: Sendable {
     }
 
     private func send(_ request: HTTPRequest) async throws(ProviderError) -> HTTPResponse {
-        logger.debug("provider request", metadata: [
-            "provider": "\(provider.rawValue)", "method": "\(request.method.rawValue)", "url": "\(request.url)",
-        ])
+        logger.debug(
+            "provider request",
+            metadata: [
+                "provider": "\(provider.rawValue)", "method": "\(request.method.rawValue)", "url": "\(request.url)",
+            ])
         do {
             let response = try await client.execute(request)
-            logger.debug("provider response", metadata: [
-                "provider": "\(provider.rawValue)", "status": "\(response.status)", "bytes": "\(response.body.count)",
-            ])
+            logger.debug(
+                "provider response",
+                metadata: [
+                    "provider": "\(provider.rawValue)", "status": "\(response.status)", "bytes": "\(response.body.count)",
+                ])
             return response
         } catch {
             logger.info("provider transport error", metadata: ["provider": "\(provider.rawValue)", "error": "\(error)"])

@@ -1,6 +1,5 @@
-import Money
-
 import HTTPClient
+import Money
 
 /// How requests to Venice are authenticated: a Bearer API key, or an x402 wallet signing a
 /// fresh Venice-dialect `SIGN-IN-WITH-X` header per request.
