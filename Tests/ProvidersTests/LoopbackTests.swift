@@ -252,4 +252,26 @@ import Testing
             #expect(try await adapter.balance()?.available == [Money(micros: 99_500_000, currency: .usd)])
         }
     }
+
+    @Test func forcedSubmitFaultsChargeNothing() async throws {
+        try await Loopback.with(defaults: "retry_after_seconds=5") { (loopback: Loopback) async throws in
+            let adapter = loopback.nanoGPT()
+            await #expect(throws: ProviderError.rateLimited(retryAfterSeconds: 5)) {
+                try await adapter.submit(ProviderJobSpec(model: "m", prompt: prompt("fault=429"), durationSeconds: 5))
+            }
+            await #expect(throws: ProviderError.unavailable(status: 503, message: "The model is at capacity (simulated)")) {
+                try await adapter.submit(ProviderJobSpec(model: "m", prompt: prompt("fault=5xx"), durationSeconds: 5))
+            }
+            #expect(try await adapter.balance()?.available(in: .usd) == Money(micros: 100_000_000, currency: .usd))
+        }
+    }
+
+    @Test func aigateContentPolicyIsTyped() async throws {
+        try await Loopback.with { loopback in
+            await #expect(throws: ProviderError.contentPolicy(refunded: false, message: "The request was rejected by the content filter")) {
+                try await loopback.aigate().submit(
+                    ProviderJobSpec(model: "m", prompt: prompt("complete_after_ms=50 outcome=content_policy"), durationSeconds: 5))
+            }
+        }
+    }
 }
