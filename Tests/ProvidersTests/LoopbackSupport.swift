@@ -14,6 +14,7 @@ struct Loopback {
     let endpoints: ProviderEndpoints
     let logger = Logger(label: "loopback-test")
 
+    @discardableResult
     static func with<T>(defaults: String = "", _ body: (Loopback) async throws -> T) async throws -> T {
         var configuration = SimulatorConfiguration.ephemeralPorts()
         configuration.defaults = defaults
