@@ -1,0 +1,159 @@
+import Foundation
+import Synchronization
+
+/// One simulated provider's memory: its jobs, balances, default scenario and fault rates, behind
+/// a mutex. Bounded: at most `jobsMax` jobs are kept; the oldest settled ones make room.
+final class SimulationState: Sendable {
+    let provider: SimulatedProvider
+    let jobsMax: Int
+    private let store: Mutex<Store>
+
+    struct Store {
+        var jobs: [String: SimJob] = [:]
+        var jobOrder: [String] = []
+        var balancesMicros: [String: Int64]
+        /// Everything charged so far (AIGate's `token.used`).
+        var spentMicros: Int64 = 0
+        var defaults = Scenario()
+        var faults = FaultRates()
+        var random: SplitMix64
+        var serial = 0
+    }
+
+    enum SubmitRefusal: Error, Equatable {
+        case insufficientBalance(neededMicros: Int64, availableMicros: Int64)
+        case full
+    }
+
+    init(provider: SimulatedProvider, balancesMicros: [String: Int64], jobsMax: Int, seed: UInt64) {
+        self.provider = provider
+        self.jobsMax = jobsMax
+        self.store = Mutex(Store(balancesMicros: balancesMicros, random: SplitMix64(seed: seed)))
+    }
+
+    static func nowUnixMilliseconds() -> Int64 { Int64((Date().timeIntervalSince1970 * 1000).rounded()) }
+
+    /// The default scenario with the prompt's `sim:` pairs applied.
+    func scenario(forPrompt prompt: String) -> Scenario {
+        var scenario = store.withLock { $0.defaults }
+        _ = scenario.apply(ScenarioText.pairs(inPrompt: prompt))
+        return scenario
+    }
+
+    var faults: FaultRates { store.withLock { $0.faults } }
+
+    /// A random fault for this request, per the configured rates.
+    func drawFault() -> Scenario.Fault {
+        store.withLock { store in store.faults.fault(forDraw: Int64(store.random.next(upperBound: UInt64(1_000_000)))) }
+    }
+
+    /// A fresh serial number for ids.
+    func nextSerial() -> Int {
+        store.withLock { store in
+            store.serial += 1
+            return store.serial
+        }
+    }
+
+    /// Accepts a job: checks and (for precharging providers) takes the balance.
+    func submit(
+        id: String, model: String, requestedSeconds: Int, scenario: Scenario, currency: String, walletAuthenticated: Bool = false
+    ) throws(SubmitRefusal) -> SimJob {
+        let now = SimulationState.nowUnixMilliseconds()
+        let estimate = scenario.prechargeMicros ?? Int64(requestedSeconds) * scenario.ratePerSecondMicros
+        let policy = ChargePolicy.of(provider)
+        let result: Result<SimJob, SubmitRefusal> = store.withLock { store in
+            settleDue(&store, now: now)
+            let available = store.balancesMicros[currency] ?? 0
+            guard available >= estimate else {
+                return .failure(.insufficientBalance(neededMicros: estimate, availableMicros: available))
+            }
+            guard makeRoom(&store) else { return .failure(.full) }
+            let precharge = policy == .atSubmit ? estimate : 0
+            store.balancesMicros[currency] = available - precharge
+            store.spentMicros += precharge
+            let job = SimJob(
+                id: id, model: model, requestedSeconds: requestedSeconds, createdAtUnixMilliseconds: now, scenario: scenario,
+                currency: currency, prechargeMicros: precharge, walletAuthenticated: walletAuthenticated)
+            store.jobs[id] = job
+            store.jobOrder.append(id)
+            return .success(job)
+        }
+        return try result.get()
+    }
+
+    /// The job as of now, settled if its outcome is due.
+    func job(_ id: String) -> SimJob? {
+        let now = SimulationState.nowUnixMilliseconds()
+        return store.withLock { store in
+            settleDue(&store, now: now)
+            return store.jobs[id]
+        }
+    }
+
+    /// Balances and the spent counter, after settling every job that is due.
+    func balances() -> (balancesMicros: [String: Int64], spentMicros: Int64) {
+        let now = SimulationState.nowUnixMilliseconds()
+        return store.withLock { store in
+            settleDue(&store, now: now)
+            return (store.balancesMicros, store.spentMicros)
+        }
+    }
+
+    var jobCount: Int { store.withLock { $0.jobs.count } }
+
+    /// Applies control pairs: scenario defaults, fault rates, and `balance_<currency>=` amounts.
+    func configure(_ pairs: [(key: String, value: String)]) -> [String] {
+        store.withLock { store in
+            var ignored: [String] = []
+            for (key, value) in pairs {
+                if key.hasPrefix("balance_"), let micros = SimMoney.micros(value) {
+                    store.balancesMicros[String(key.dropFirst("balance_".count)).uppercased()] = micros
+                } else if !store.faults.apply(key: key, value: value) {
+                    ignored += store.defaults.apply([(key, value)])
+                }
+            }
+            return ignored
+        }
+    }
+
+    /// Drops the oldest settled jobs when the store is full; false when none can go.
+    private func makeRoom(_ store: inout Store) -> Bool {
+        guard store.jobs.count >= jobsMax else { return true }
+        guard let index = store.jobOrder.firstIndex(where: { store.jobs[$0]?.settled ?? true }) else { return false }
+        store.jobs[store.jobOrder[index]] = nil
+        store.jobOrder.remove(at: index)
+        return true
+    }
+
+    private func settleDue(_ store: inout Store, now: Int64) {
+        for id in store.jobOrder {
+            guard var job = store.jobs[id], !job.settled, case .finished(let outcome) = job.phase(atUnixMilliseconds: now) else { continue }
+            let delta = balanceChange(job: job, outcome: outcome)
+            store.balancesMicros[job.currency, default: 0] += delta.balance
+            store.spentMicros -= delta.balance
+            job.finalCostMicros = delta.finalCost
+            job.settled = true
+            store.jobs[id] = job
+        }
+    }
+
+    /// How a finished job moves the balance, per the provider's charge policy.
+    private func balanceChange(job: SimJob, outcome: Scenario.Outcome) -> (balance: Int64, finalCost: Int64) {
+        let scenario = job.scenario
+        let byDuration = Int64(job.billedSeconds) * scenario.ratePerSecondMicros
+        switch ChargePolicy.of(provider) {
+        case .atSubmit:
+            if outcome != .completed {
+                return scenario.refund ? (job.prechargeMicros, 0) : (0, job.prechargeMicros)
+            }
+            // NanoGPT bills by duration after completion; Venice and AIMO keep the reserve.
+            let final = scenario.finalCostMicros ?? (provider == .nanoGPT ? byDuration : job.prechargeMicros)
+            return (job.prechargeMicros - final, final)
+        case .atCompletion:
+            let final = scenario.finalCostMicros ?? byDuration
+            if outcome != .completed && scenario.refund { return (0, 0) }
+            return (-final, final)
+        }
+    }
+}

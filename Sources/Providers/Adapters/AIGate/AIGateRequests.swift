@@ -1,0 +1,34 @@
+import HTTPClient
+
+/// AIGate request shapes (seed 004; reference §5). Generation is one synchronous call that holds
+/// the connection while the video renders, hence its long deadline.
+public struct AIGateRequests: Sendable {
+    public let endpoint: ProviderEndpoint
+    public let apiKey: Secret
+
+    public init(endpoint: ProviderEndpoint, apiKey: Secret) {
+        self.endpoint = endpoint
+        self.apiKey = apiKey
+    }
+
+    /// The prompt stays a string; a source image goes as `image_url`, one of the documented aliases.
+    public func generate(_ spec: ProviderJobSpec, timeoutMilliseconds: Int = RequestLimits.synchronousGenerationTimeoutMilliseconds) -> HTTPRequest {
+        let body = RequestBody.object([
+            "model": .string(spec.model),
+            "prompt": .string(spec.prompt),
+            "duration": RequestBody.number(spec.durationSeconds),
+            "resolution": spec.resolution.map(JSONValue.string),
+            "aspect_ratio": spec.aspectRatio.map(JSONValue.string),
+            "audio": spec.audio.map(JSONValue.bool),
+            "n": RequestBody.number(spec.count),
+            "image_url": spec.imageURL.map(JSONValue.string),
+        ])
+        return RequestBody.json(
+            .post, endpoint.url("/v1/video/generations"), body, headers: [RequestBody.bearer(apiKey)],
+            timeoutMilliseconds: timeoutMilliseconds)
+    }
+
+    public func balance() -> HTTPRequest {
+        RequestBody.json(.get, endpoint.url("/v1/balance"), nil, headers: [RequestBody.bearer(apiKey)])
+    }
+}

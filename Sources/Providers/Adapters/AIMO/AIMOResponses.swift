@@ -1,0 +1,58 @@
+import HTTPClient
+import Money
+
+/// AIMO response parsing. Submit and balance are documented (seed 000, reference §1.2); the
+/// retrieve answer is not, so `status` reads it defensively: Venice's `video/mp4`-or-JSON form,
+/// or a JSON status word with URLs wherever `ResultURLs` finds them. No cost or billed seconds
+/// are read from it: no field for either is documented, and a guessed one could misstate a cost.
+public enum AIMOResponses {
+    public static func submission(_ response: HTTPResponse) throws(ProviderError) -> ProviderSubmission {
+        guard HTTPStatusClassifier.isSuccess(response) else { throw HTTPStatusClassifier.error(for: response) }
+        let body = try ResponseBody.json(response, expecting: "AIMO queue")
+        guard let id = body["id"]?.stringValue, !id.isEmpty else {
+            throw .malformedResponse(reason: "AIMO queue: no id")
+        }
+        return ProviderSubmission(
+            providerJobID: id,
+            paymentSource: .walletBalance(.usdc),
+            variantsExpected: body["variants_expected"]?.int64Value.flatMap { $0 > 0 ? Int($0) : nil }
+        )
+    }
+
+    public static func status(_ response: HTTPResponse, providerJobID: String) throws(ProviderError) -> ProviderStatus {
+        guard HTTPStatusClassifier.isSuccess(response) else { throw HTTPStatusClassifier.error(for: response) }
+        if let mediaType = response.mediaType, mediaType.hasPrefix("video/") {
+            return ProviderStatus(providerJobID: providerJobID, state: .completed, inlineResult: .bytes(response.body.count))
+        }
+        let body = try ResponseBody.json(response, expecting: "AIMO retrieve")
+        guard let word = body["status"]?.stringValue else { throw .malformedResponse(reason: "AIMO retrieve: no status") }
+        guard let state = JobStateVocabulary.state(word) else {
+            throw .malformedResponse(reason: "AIMO retrieve: unknown status '\(ResponseBody.shortened(word) ?? "")'")
+        }
+        let averageMilliseconds = body["average_execution_time"]?.int64Value
+        let elapsedMilliseconds = body["execution_duration"]?.int64Value
+        return ProviderStatus(
+            providerJobID: providerJobID,
+            state: state,
+            progressPercent: body["progress"]?.int64Value.map { Int(clamping: $0) },
+            etaMilliseconds: averageMilliseconds.flatMap { average in elapsedMilliseconds.map { max(0, average - $0) } },
+            resultURLs: ResultURLs.find(in: body),
+            paymentSource: .walletBalance(.usdc),
+            failureReason: ErrorFields(body).message
+        )
+    }
+
+    /// `{balance_micro_usdc: 12345678, balance_usd: "12.345678"}`: the integer micro-USDC field is
+    /// exact and preferred; the string is the fallback.
+    public static func balance(_ response: HTTPResponse) throws(ProviderError) -> BalanceSnapshot {
+        guard HTTPStatusClassifier.isSuccess(response) else { throw HTTPStatusClassifier.error(for: response) }
+        let body = try ResponseBody.json(response, expecting: "AIMO balance")
+        if let micros = body["balance_micro_usdc"]?.int64Value {
+            return BalanceSnapshot(available: [Money(micros: micros, currency: .usdc)])
+        }
+        guard let balance = body["balance_usd"]?.money(.usdc) else {
+            throw .malformedResponse(reason: "AIMO balance: neither balance_micro_usdc nor balance_usd")
+        }
+        return BalanceSnapshot(available: [balance])
+    }
+}

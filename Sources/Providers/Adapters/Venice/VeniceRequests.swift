@@ -1,0 +1,57 @@
+import HTTPClient
+
+/// Venice request shapes (seed 002; reference §3). Pure: the auth header is passed in.
+public struct VeniceRequests: Sendable {
+    public let endpoint: ProviderEndpoint
+
+    /// JSON status answers are under a kilobyte; a larger body is the finished MP4, which the
+    /// status poll does not need to read (`VeniceResponses.status(afterTooLargeBody:)`).
+    public static let retrieveResponseBytesMax = 256 * 1024
+
+    public init(endpoint: ProviderEndpoint) { self.endpoint = endpoint }
+
+    /// Fields shared by quote and queue. Durations are strings with an `s`: `"5s"`.
+    private func pricingFields(_ spec: ProviderJobSpec) -> [String: JSONValue?] {
+        [
+            "model": .string(spec.model),
+            "duration": .string("\(spec.durationSeconds)s"),
+            "resolution": spec.resolution.map(JSONValue.string),
+            "aspect_ratio": spec.aspectRatio.map(JSONValue.string),
+            "audio": spec.audio.map(JSONValue.bool),
+        ]
+    }
+
+    public func quote(_ spec: ProviderJobSpec, auth: HTTPHeader) -> HTTPRequest {
+        RequestBody.json(.post, endpoint.url("/video/quote"), RequestBody.object(pricingFields(spec)), headers: [auth])
+    }
+
+    public func queue(_ spec: ProviderJobSpec, auth: HTTPHeader) -> HTTPRequest {
+        var fields = pricingFields(spec)
+        fields["prompt"] = .string(spec.prompt)
+        fields["image_url"] = spec.imageURL.map(JSONValue.string)
+        return RequestBody.json(.post, endpoint.url("/video/queue"), RequestBody.object(fields), headers: [auth])
+    }
+
+    /// Keeps the media on Venice's side (`delete_media_on_completion: false`): deleting it is a
+    /// separate decision made after the file has been fetched.
+    public func retrieve(_ job: ProviderJobHandle, auth: HTTPHeader) -> HTTPRequest {
+        var request = RequestBody.json(
+            .post, endpoint.url("/video/retrieve"),
+            .object([
+                "model": .string(job.model), "queue_id": .string(job.providerJobID), "delete_media_on_completion": .bool(false),
+            ]),
+            headers: [auth])
+        request.headers.removeAll { $0.name == "Accept" }
+        request.headers.append(HTTPHeader("Accept", "application/json, video/mp4"))
+        request.responseBytesMax = VeniceRequests.retrieveResponseBytesMax
+        return request
+    }
+
+    public func apiKeyBalance(auth: HTTPHeader) -> HTTPRequest {
+        RequestBody.json(.get, endpoint.url("/billing/balance"), nil, headers: [auth])
+    }
+
+    public func walletBalance(address: String, auth: HTTPHeader) -> HTTPRequest {
+        RequestBody.json(.get, endpoint.url("/x402/balance/" + PathSegment.escape(address)), nil, headers: [auth])
+    }
+}

@@ -1,0 +1,52 @@
+import Foundation
+import HTTPClient
+import Money
+
+/// Reads every 402 shape in reference §1.3, §3.6, §4.4 and §6 into `PaymentRequiredDetails`:
+/// x402 v1 (`maxAmountRequired` in the body), x402 v2 (`amount`, in the body and/or the base64
+/// `PAYMENT-REQUIRED` header), NanoGPT's `payment.accepted[]` object, Venice's wallet
+/// "insufficient credit" body, and plain insufficient-balance errors.
+enum PaymentRequiredParser {
+    static func details(from response: HTTPResponse) -> PaymentRequiredDetails {
+        let body = ResponseBody.optionalJSON(response)
+        let header = response.header("payment-required").flatMap(decodeBase64JSON)
+        let fields = ErrorFields(body)
+        var details = PaymentRequiredDetails(code: fields.code ?? fields.type, message: fields.message)
+
+        let x402Source = [body, header].compactMap { $0 }.first { $0["accepts"]?.arrayValue != nil }
+        if let x402Source {
+            details.x402Version = x402Source["x402Version"]?.int64Value.map(Int.init)
+            details.requirements = (x402Source["accepts"]?.arrayValue ?? []).compactMap(requirement)
+        }
+        if let payment = body?["payment"], let accepted = payment["accepted"]?.arrayValue {
+            details.x402Version = details.x402Version ?? payment["version"]?.int64Value.map(Int.init)
+            let fromPayment = accepted.compactMap(requirement)
+            if details.requirements.isEmpty { details.requirements = fromPayment }
+        }
+        if details.x402Version == nil, let version = header?["x402Version"]?.int64Value {
+            details.x402Version = Int(version)
+        }
+        details.currentBalance = body?["currentBalanceUsd"]?.money(.usd)
+        details.minimumTopUp = body?["minimumTopUpUsd"]?.money(.usd)
+        return details
+    }
+
+    private static func requirement(_ entry: JSONValue) -> X402Requirement? {
+        guard let amount = (entry["amount"] ?? entry["maxAmountRequired"])?.decimalText,
+            !amount.isEmpty, amount.allSatisfy({ $0.isASCII && $0.isNumber })
+        else { return nil }
+        return X402Requirement(
+            scheme: entry["scheme"]?.stringValue,
+            network: entry["network"]?.stringValue,
+            amountBaseUnits: amount,
+            asset: entry["asset"]?.stringValue,
+            payTo: entry["payTo"]?.stringValue,
+            amountUSD: entry["amountUsd"]?.money(.usd)
+        )
+    }
+
+    private static func decodeBase64JSON(_ text: String) -> JSONValue? {
+        guard let data = Data(base64Encoded: text.trimmingCharacters(in: .whitespaces)) else { return nil }
+        return try? JSONParser.parse([UInt8](data))
+    }
+}

@@ -1,0 +1,28 @@
+import Testing
+
+@testable import ProviderSimulator
+
+@Suite struct SimulatorLifecycleTests {
+    @Test func startsOnFreePortsReportsThemAndStops() async throws {
+        let running = try await ProviderSimulator.start(.ephemeralPorts())
+        let ports = running.ports
+        #expect(ports.count == 5 && Set(ports.values).count == 5 && !ports.values.contains(0))
+        #expect(running.baseURLs[.venice] == "http://127.0.0.1:\(ports[.venice] ?? 0)/api/v1")
+        #expect(running.baseURLs[.nanoGPT] == "http://127.0.0.1:\(ports[.nanoGPT] ?? 0)")
+        await running.stop()
+    }
+
+    @Test func aTakenPortFailsTheStartAndStopsTheOthers() async throws {
+        let first = try await ProviderSimulator.start(.ephemeralPorts())
+        var clash = SimulatorConfiguration.ephemeralPorts()
+        clash.ports[.aigate] = first.ports[.aimo]
+        await #expect(throws: ProviderSimulator.StartError.self) { try await ProviderSimulator.start(clash) }
+        await first.stop()
+    }
+
+    @Test func defaultPortsFollowTheBasePort() {
+        var configuration = SimulatorConfiguration()
+        configuration.basePort = 20_000
+        #expect(SimulatedProvider.allCases.map(configuration.port(for:)) == [20_000, 20_001, 20_002, 20_003, 20_004])
+    }
+}

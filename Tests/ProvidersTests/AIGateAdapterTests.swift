@@ -1,0 +1,95 @@
+import HTTPClient
+import Logging
+import Money
+import Testing
+
+@testable import Providers
+
+/// AIGate against seed 004 and reference §5: synchronous generation, balance, error table.
+@Suite struct AIGateAdapterTests {
+    static let base = endpoint("https://api.aigate.shop")
+    static let generation = """
+        { "created": 1780047578, "model": "provider/video-model-id", "duration": 5, "videos": [ { "url": "https://api.aigate.shop/v1/videos/task_qZj21ARTSQzsyHoh82QBs7oPwnKvCOIu/content", "mime_type": "video/mp4" } ]}
+        """
+    static func balance(used: String) -> String {
+        """
+        {"object":"balance","currency":"USD","balance":12.5,"used":3.42,"total":15.92,
+         "balance_quota":6250000,"used_quota":1710000,"total_quota":7960000,
+         "token":{"id":17,"name":"production","remaining":10.0,"used":\(used),"total":11.8,
+                  "remaining_quota":5000000,"used_quota":900000,"total_quota":5900000,
+                  "unlimited_quota":false,"model_limits_enabled":false,"model_limits":{},"expires_at":0}}
+        """
+    }
+
+    @Test func generationRequestHasALongDeadline() {
+        let request = AIGateRequests(endpoint: Self.base, apiKey: Secret("sk-your-api-key"))
+            .generate(
+                ProviderJobSpec(
+                    model: "klingai/kling-v3.0-t2v", prompt: "glass sphere", durationSeconds: 5, resolution: "720p", aspectRatio: "16:9", audio: false
+                ))
+        #expect(request.url == "https://api.aigate.shop/v1/video/generations")
+        #expect(request.timeoutMilliseconds == 900_000)
+        #expect(
+            jsonBody(request)
+                == .object([
+                    "model": .string("klingai/kling-v3.0-t2v"), "prompt": .string("glass sphere"), "duration": .number("5"),
+                    "resolution": .string("720p"), "aspect_ratio": .string("16:9"), "audio": .bool(false), "n": .number("1"),
+                ]))
+    }
+
+    @Test func generationFromTheSeed() throws {
+        let status = try AIGateResponses.generation(recorded(200, Self.generation))
+        #expect(status.providerJobID == "task_qZj21ARTSQzsyHoh82QBs7oPwnKvCOIu")
+        #expect(status.state == .completed && status.billedSeconds == 5)
+        #expect(status.resultURLs == ["https://api.aigate.shop/v1/videos/task_qZj21ARTSQzsyHoh82QBs7oPwnKvCOIu/content"])
+        #expect(
+            providerError { try AIGateResponses.generation(recorded(200, #"{"created":1,"videos":[]}"#)) }
+                == .malformedResponse(reason: "AIGate video generation: no videos[].url"))
+    }
+
+    @Test func balanceFromTheDocs() throws {
+        let snapshot = try AIGateResponses.balance(recorded(200, Self.balance(used: "1.8")))
+        #expect(snapshot.available == [usd("12.5")])
+        #expect(snapshot.spentToDate == usd("1.8"))
+    }
+
+    @Test func errorTable() {
+        func error(_ status: Int, _ code: String, _ message: String) -> ProviderError? {
+            let body = #"{ "error": { "message": "\#(message)", "type": "invalid_request_error", "code": "\#(code)", "status": \#(status) }}"#
+            return providerError { try AIGateResponses.generation(recorded(status, body)) }
+        }
+        #expect(error(401, "http_401", "Invalid key") == .authentication(message: "Invalid key"))
+        #expect(error(404, "not_found", "No such model") == .notFound(message: "No such model"))
+        #expect(error(410, "http_410", "Video link expired") == .expired(message: "Video link expired"))
+        #expect(paymentDetails(error(429, "insufficient_quota", "Add balance"))?.code == "insufficient_quota")
+        #expect(error(429, "rate_limit_exceeded", "Slow down") == .rateLimited(retryAfterSeconds: nil))
+        #expect(error(502, "api_error", "Try later") == .unavailable(status: 502, message: "Try later"))
+        #expect(error(400, "content_policy_violation", "Rejected") == .contentPolicy(refunded: false, message: "Rejected"))
+    }
+
+    @Test func submitReadsTheBalanceAroundTheCall() async throws {
+        let client = ScriptedHTTPClient([
+            .success(recorded(200, Self.balance(used: "1.8"))),
+            .success(recorded(200, Self.generation)),
+            .success(recorded(200, Self.balance(used: "2.3"))),
+        ])
+        let adapter = AIGateAdapter(endpoint: Self.base, apiKey: Secret("sk"), client: client, logger: Logger(label: "t"))
+        let submission = try await adapter.submit(ProviderJobSpec(model: "m", prompt: "p", durationSeconds: 5))
+        #expect(
+            client.requests.map(\.url) == [
+                "https://api.aigate.shop/v1/balance", "https://api.aigate.shop/v1/video/generations", "https://api.aigate.shop/v1/balance",
+            ])
+        #expect(submission.balanceBefore?.spentToDate == usd("1.8"))
+        #expect(submission.finalStatus?.balance?.spentToDate == usd("2.3"))
+        #expect(submission.finalStatus?.state == .completed)
+        await #expect(throws: ProviderError.self) { try await adapter.status(of: ProviderJobHandle(providerJobID: "t", model: "m")) }
+    }
+
+    @Test func aTimedOutGenerationIsATransportErrorNotAFailure() async {
+        let client = ScriptedHTTPClient([.success(recorded(200, Self.balance(used: "1"))), .failure(.timedOut)])
+        let adapter = AIGateAdapter(endpoint: Self.base, apiKey: Secret("sk"), client: client, logger: Logger(label: "t"))
+        await #expect(throws: ProviderError.transport(.timedOut)) {
+            try await adapter.submit(ProviderJobSpec(model: "m", prompt: "p", durationSeconds: 5))
+        }
+    }
+}

@@ -1,0 +1,99 @@
+import HTTPClient
+import Money
+import Testing
+
+@testable import Providers
+
+/// The `/v1/videos` gateway against the seed 001 body and the OpenAI `Video` object (reference
+/// §2), with new-api's millisecond timestamps.
+@Suite struct OpenAIVideosAdapterTests {
+    static let base = endpoint("https://api.aiid.edu.kg")
+    let contentURL = "https://api.aiid.edu.kg/v1/videos/video_abc123/content"
+
+    @Test func multipartCreateCarriesSecondsDurationAndSize() throws {
+        let requests = OpenAIVideosRequests(endpoint: Self.base, apiKey: Secret("sk-xxxxxx"))
+        let request = requests.submit(ProviderJobSpec(model: "sora-2", prompt: "a cat", durationSeconds: 8, resolution: "720p", aspectRatio: "9:16"))
+        #expect(request.url == "https://api.aiid.edu.kg/v1/videos")
+        #expect(request.headers.contains(HTTPHeader("Authorization", "Bearer sk-xxxxxx")))
+        let contentType = try #require(request.headers.first { $0.name == "Content-Type" }?.value)
+        #expect(contentType == "multipart/form-data; boundary=videoledger-form-boundary")
+        let body = String(decoding: request.body ?? [], as: UTF8.self)
+        for (name, value) in [("model", "sora-2"), ("prompt", "a cat"), ("seconds", "8"), ("duration", "8"), ("size", "720x1280")] {
+            #expect(body.contains("Content-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n"))
+        }
+        #expect(body.hasSuffix("--videoledger-form-boundary--\r\n"))
+    }
+
+    @Test func boundaryAvoidsFieldContent() {
+        var form = MultipartForm()
+        form.append("prompt", "tricky --videoledger-form-boundary text")
+        #expect(form.boundary == "videoledger-form-boundary-x")
+    }
+
+    @Test func jsonCreate() throws {
+        let requests = OpenAIVideosRequests(endpoint: Self.base, apiKey: Secret("k"), encoding: .json)
+        let request = requests.submit(ProviderJobSpec(model: "veo3", prompt: "p", durationSeconds: 4, count: 2, imageURL: "https://i/x.png"))
+        #expect(
+            jsonBody(request)
+                == .object([
+                    "model": .string("veo3"), "prompt": .string("p"), "seconds": .string("4"), "duration": .number("4"), "n": .number("2"),
+                    "input_reference": .string("https://i/x.png"),
+                ]))
+    }
+
+    @Test func createResponseFromTheSeed() throws {
+        let body =
+            #"{"id": "video_abc123", "object": "video", "model": "sora-2", "status": "queued", "progress": 0, "created_at": 1764347090922, "seconds": "8"}"#
+        #expect(try OpenAIVideosResponses.submission(recorded(200, body)).providerJobID == "video_abc123")
+    }
+
+    @Test func completedWithMillisecondTimestampsAndBilledSeconds() throws {
+        let body = """
+            {"id":"video_abc123","object":"video","model":"sora-2","status":"completed","progress":100,
+             "created_at":1764347090922,"completed_at":1764347190922,"expires_at":1764350690922,
+             "seconds":"12","size":"1280x720","remixed_from_video_id":null,"error":null}
+            """
+        let status = try OpenAIVideosResponses.status(recorded(200, body), providerJobID: "video_abc123", contentURL: contentURL)
+        #expect(status.state == .completed)
+        #expect(status.billedSeconds == 12)
+        #expect(status.expiresAtUnixMilliseconds == 1_764_350_690_922)
+        #expect(status.resultURLs == [contentURL])
+        #expect(status.reportedCost == nil)
+    }
+
+    @Test func secondTimestampsAreScaled() throws {
+        let body =
+            #"{"id":"v","object":"video","model":"sora-2","status":"completed","progress":100,"created_at":1764347090,"expires_at":1764350690,"seconds":"8"}"#
+        let status = try OpenAIVideosResponses.status(recorded(200, body), providerJobID: "v", contentURL: contentURL)
+        #expect(status.expiresAtUnixMilliseconds == 1_764_350_690_000)
+    }
+
+    @Test func gatewayExtrasAreRead() throws {
+        let body = #"{"id":"v","status":"completed","progress":100,"seconds":"8","video_url":"https://cdn/v.mp4","usage":{"cost":0.0850001}}"#
+        let status = try OpenAIVideosResponses.status(recorded(200, body), providerJobID: "v", contentURL: contentURL)
+        #expect(status.resultURLs == ["https://cdn/v.mp4"])
+        #expect(status.reportedCost == Money(micros: 85_000, currency: .usd))
+    }
+
+    @Test func inProgressAndFailed() throws {
+        let running = try OpenAIVideosResponses.status(
+            recorded(200, #"{"id":"v","status":"in_progress","progress":42,"seconds":"8"}"#), providerJobID: "v", contentURL: contentURL)
+        #expect(running.state == .running && running.progressPercent == 42 && running.billedSeconds == nil && running.resultURLs.isEmpty)
+        let failed = try OpenAIVideosResponses.status(
+            recorded(200, #"{"id":"v","status":"failed","progress":0,"error":{"code":"moderation_blocked","message":"blocked"}}"#),
+            providerJobID: "v", contentURL: contentURL)
+        #expect(failed.state == .failed && failed.failureReason == "blocked")
+    }
+
+    @Test func documentationNoiseIsNotAStatus() {
+        #expect(
+            providerError {
+                try OpenAIVideosResponses.status(recorded(200, #"{"id":"v","status":"video_url"}"#), providerJobID: "v", contentURL: contentURL)
+            } == .malformedResponse(reason: "/v1/videos retrieve: unknown status 'video_url'"))
+    }
+
+    @Test func idsArePercentEncodedInThePath() {
+        let requests = OpenAIVideosRequests(endpoint: Self.base, apiKey: Secret("k"))
+        #expect(requests.retrieve(providerJobID: "../admin?x=1").url == "https://api.aiid.edu.kg/v1/videos/..%2Fadmin%3Fx%3D1")
+    }
+}
