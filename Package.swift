@@ -52,7 +52,7 @@ let package = Package(
         .target(name: "ProviderSimulator", dependencies: [
             "Money",
             .product(name: "Hummingbird", package: "hummingbird"),
-        ]),
+        ], exclude: ["README.md"]),
 
         // Money in PostgreSQL.
         .target(name: "Ledger", dependencies: [
@@ -87,5 +87,9 @@ let package = Package(
         .testTarget(name: "MoneyTests", dependencies: ["Money"]),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"]),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger", "Money", "Postgres", "TestSupport"]),
+        .testTarget(name: "PricingTests", dependencies: ["Pricing", "Money"]),
+        .testTarget(name: "HTTPClientTests", dependencies: ["HTTPClient"]),
+        .testTarget(name: "ProvidersTests", dependencies: ["Providers", "Money", "HTTPClient", "ProviderSimulator"]),
+        .testTarget(name: "ProviderSimulatorTests", dependencies: ["ProviderSimulator", "Money"]),
     ]
 )
