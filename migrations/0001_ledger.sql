@@ -326,8 +326,12 @@ CREATE FUNCTION ledger_hold_batch(p_keys text[], p_user_ids text[], p_currencies
                                   p_providers text[], p_job_ids uuid[])
 RETURNS TABLE (ordinal integer, hold_id bigint, error_code text, error_message text)
 LANGUAGE plpgsql AS $$
+DECLARE
+    i integer;
 BEGIN
-    FOR i IN 1 .. coalesce(array_length(p_keys, 1), 0) LOOP
+    -- Users in a fixed order: every batch then locks accounts in the same global order, so
+    -- concurrent batches never deadlock each other.
+    FOR i IN SELECT o FROM generate_subscripts(p_keys, 1) AS o ORDER BY p_user_ids[o], o LOOP
         ordinal := i;
         BEGIN
             hold_id := ledger_hold(p_keys[i], p_user_ids[i], p_currencies[i], p_amounts[i], p_providers[i], p_job_ids[i]);

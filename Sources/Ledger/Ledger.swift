@@ -19,7 +19,7 @@ public struct Ledger: Sendable {
     @discardableResult
     public func createUser(_ userID: String, creditLimitMicros: Int64 = 0) async throws -> Bool {
         guard creditLimitMicros >= 0 else { throw LedgerError.invalidAmount("credit limit must not be negative") }
-        return try await run { session in
+        return try await pool.transaction { session in
             let inserted = try session.execute(
                 "INSERT INTO users (id, credit_limit_micros) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING",
                 [userID, creditLimitMicros])
@@ -75,11 +75,28 @@ public struct Ledger: Sendable {
         }
     }
 
+    /// Deadlock and serialization retries for one ledger statement.
+    static let attemptsMax = 5
+
+    /// Runs one ledger statement. Each ledger function is a single statement, atomic on its own,
+    /// so it runs without BEGIN/COMMIT round trips; a deadlock or serialization failure is
+    /// retried, which is safe because the operation key makes the statement idempotent.
     private func run<T: Sendable>(_ body: @escaping @Sendable (PostgresSession) throws -> T) async throws -> T {
-        do {
-            return try await pool.transaction(body)
-        } catch {
-            throw LedgerError.wrap(error)
+        var attempt = 1
+        while true {
+            do {
+                return try await pool.withSession(body)
+            } catch let error as PostgresError where error.isTransientConflict && attempt < Self.attemptsMax {
+                attempt += 1
+            } catch let error as LedgerError {
+                if case .database(let underlying) = error, underlying.isTransientConflict, attempt < Self.attemptsMax {
+                    attempt += 1
+                    continue
+                }
+                throw error
+            } catch {
+                throw LedgerError.wrap(error)
+            }
         }
     }
 }

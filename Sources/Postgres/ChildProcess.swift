@@ -7,10 +7,11 @@ import Synchronization
 /// at once (parallel tests) it was seen leaving children unreaped and callers waiting forever.
 /// This waits for its own child only, on the calling thread, which must therefore not be one of
 /// Swift's cooperative threads.
-enum ChildProcess {
-    struct Failure: Error {
-        let status: Int32
-        let output: String
+public enum ChildProcess {
+    public struct Failure: Error, CustomStringConvertible {
+        public let status: Int32
+        public let output: String
+        public var description: String { "exit status \(status): \(output)" }
     }
 
     /// Held from creating a child's pipe until the parent closed its write end, so no child
@@ -18,7 +19,7 @@ enum ChildProcess {
     private static let spawnLock = Mutex(())
 
     /// Runs `executable` and returns its combined stdout and stderr (or "" when not captured).
-    static func run(_ executable: String, _ arguments: [String], captureOutput: Bool) throws -> String {
+    public static func run(_ executable: String, _ arguments: [String], captureOutput: Bool) throws -> String {
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
         var environment = ProcessInfo.processInfo.environment
@@ -77,6 +78,21 @@ enum ChildProcess {
             posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
             posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
         }
-        return posix_spawn(&pid, executable, &actions, nil, argv, envp)
+        // Threads of Swift's runtime and of Dispatch block most signals, and a spawned child
+        // inherits that mask: pgbench's -T timer (SIGALRM) never fired. Start children with an
+        // empty mask and default handlers.
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var emptyMask = sigset_t()
+        sigemptyset(&emptyMask)
+        var defaultSignals = sigset_t()
+        sigfillset(&defaultSignals)
+        sigdelset(&defaultSignals, SIGKILL)
+        sigdelset(&defaultSignals, SIGSTOP)
+        posix_spawnattr_setsigmask(&attributes, &emptyMask)
+        posix_spawnattr_setsigdefault(&attributes, &defaultSignals)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        return posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
     }
 }

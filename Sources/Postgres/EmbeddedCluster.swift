@@ -112,7 +112,7 @@ public struct EmbeddedCluster: Sendable {
 
     /// The folder holding initdb and pg_ctl: `$VIDEOLEDGER_PG_BIN`, else the newest
     /// `/usr/lib/postgresql/*/bin` (Debian's layout), else `pg_config --bindir`'s.
-    static func serverTools() throws -> String {
+    public static func serverTools() throws -> String {
         if let configured = ProcessInfo.processInfo.environment["VIDEOLEDGER_PG_BIN"] { return configured }
         let root = "/usr/lib/postgresql"
         let versions = (try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []

@@ -37,6 +37,23 @@ extension Array: PostgresEncodable where Element: PostgresEncodable {
     }
 }
 
+/// A one-dimensional array whose elements may be NULL: `{"a",NULL}`.
+public struct PostgresArrayWithNulls: PostgresEncodable {
+    public let elements: [String?]
+
+    public init(_ elements: [String?]) {
+        self.elements = elements
+    }
+
+    public var postgresText: String {
+        let quoted = elements.map { element -> String in
+            guard let element else { return "NULL" }
+            return [element].postgresText.dropFirst().dropLast().description
+        }
+        return "{" + quoted.joined(separator: ",") + "}"
+    }
+}
+
 /// SQL NULL as a parameter.
 public struct PostgresNull: PostgresEncodable {
     public init() {}

@@ -20,13 +20,13 @@ struct DatabaseOptions: ParsableArguments {
     }
 
     /// The connection string, starting the embedded cluster first when no URL is configured.
-    func connectionString() async throws -> String {
+    func connectionString(embeddedDatabase: String = "videoledger") async throws -> String {
         if let url = databaseURL ?? ProcessInfo.processInfo.environment["DATABASE_URL"], !url.isEmpty {
             return url
         }
         let directory = ProcessInfo.processInfo.environment["VIDEOLEDGER_EMBEDDED_DIR"]
             ?? FileManager.default.currentDirectoryPath + "/.videoledger/postgres"
-        let cluster = EmbeddedCluster(directory: directory)
+        let cluster = EmbeddedCluster(directory: directory, databaseName: embeddedDatabase)
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
             DispatchQueue.global().async { continuation.resume(with: Result { try cluster.start() }) }
         }
