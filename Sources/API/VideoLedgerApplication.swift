@@ -1,29 +1,59 @@
 import Hummingbird
+import Ledger
 import Logging
 import Postgres
+import Pricing
 
-/// Builds the REST service: routes over the shared database pool.
+/// Builds the REST service: routes over the shared database pool and price catalog.
 public enum VideoLedgerApplication {
     public struct Configuration: Sendable {
         public var host: String
         public var port: Int
+        /// When false, `/metrics` needs a token like every other route.
+        public var metricsOpen: Bool
 
-        public init(host: String = "127.0.0.1", port: Int = 8080) {
+        public init(host: String = "127.0.0.1", port: Int = 8080, metricsOpen: Bool = true) {
             self.host = host
             self.port = port
+            self.metricsOpen = metricsOpen
         }
+    }
+
+    /// What the routes need.
+    public struct Dependencies: Sendable {
+        public var pool: PostgresPool
+        public var catalog: PriceCatalog
+        public var authenticator: TokenAuthenticator
+
+        public init(pool: PostgresPool, catalog: PriceCatalog, authenticator: TokenAuthenticator) {
+            self.pool = pool
+            self.catalog = catalog
+            self.authenticator = authenticator
+        }
+    }
+
+    public static func router(configuration: Configuration, dependencies: Dependencies) -> Router<APIRequestContext> {
+        let router = Router(context: APIRequestContext.self)
+        router.add(middleware: ErrorMiddleware())
+        var openPaths: Set<String> = ["/healthz"]
+        if configuration.metricsOpen { openPaths.insert("/metrics") }
+        router.add(middleware: AuthMiddleware(authenticator: dependencies.authenticator, openPaths: openPaths))
+        HealthRoutes(pool: dependencies.pool).register(on: router)
+        QuoteRoutes(catalog: dependencies.catalog).register(on: router)
+        UserRoutes(ledger: Ledger(pool: dependencies.pool)).register(on: router)
+        return router
     }
 
     public static func build(
         configuration: Configuration,
-        pool: PostgresPool,
-        logger: Logger
+        dependencies: Dependencies,
+        logger: Logger,
+        onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
-        let router = Router()
-        HealthRoutes(pool: pool).register(on: router)
-        return Application(
-            router: router,
+        Application(
+            router: router(configuration: configuration, dependencies: dependencies),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "videoledger"),
+            onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
             logger: logger)
     }
 }

@@ -13,7 +13,7 @@ struct HealthRoutes: Sendable {
         let error: String?
     }
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: Router<APIRequestContext>) {
         router.get("/healthz") { _, _ in try await self.health() }
     }
 

@@ -1,0 +1,79 @@
+import Crypto
+import Foundation
+import Postgres
+import Synchronization
+
+/// Checks bearer tokens against the stored hashes.
+///
+/// The active tokens are cached in memory for `cacheMilliseconds`, so authentication costs no
+/// database round trip on the hot path; a revocation takes effect within that time. Digests are
+/// compared in constant time over every active token, so timing reveals nothing about which
+/// bytes matched.
+public final class TokenAuthenticator: Sendable {
+    public static let defaultCacheMilliseconds = 2_000
+
+    struct CachedTokens {
+        var tokens: [(digest: [UInt8], principal: Principal)] = []
+        var loadedAt: ContinuousClock.Instant?
+    }
+
+    let store: TokenStore
+    let cacheMilliseconds: Int
+    private let cache = Mutex(CachedTokens())
+
+    public init(store: TokenStore, cacheMilliseconds: Int = TokenAuthenticator.defaultCacheMilliseconds) {
+        precondition(cacheMilliseconds >= 0 && cacheMilliseconds <= 60_000, "token cache must be 0-60 s")
+        self.store = store
+        self.cacheMilliseconds = cacheMilliseconds
+    }
+
+    /// The principal for an `Authorization` header value, or nil when it is not a valid token.
+    public func authenticate(authorization: String?) async throws -> Principal? {
+        guard let authorization, authorization.count <= 200, authorization.lowercased().hasPrefix("bearer ") else { return nil }
+        let token = authorization.dropFirst("bearer ".count).trimmingCharacters(in: .whitespaces)
+        guard !token.isEmpty else { return nil }
+        let presented = Array(SHA256.hash(data: Data(token.utf8)))
+        let tokens = try await activeTokens()
+        var match: Principal?
+        for candidate in tokens where Self.constantTimeEqual(candidate.digest, presented) {
+            match = candidate.principal
+        }
+        return match
+    }
+
+    /// Forgets the cache, so the next request reloads tokens (after create or revoke).
+    public func invalidate() {
+        cache.withLock { $0.loadedAt = nil }
+    }
+
+    private func activeTokens() async throws -> [(digest: [UInt8], principal: Principal)] {
+        let now = ContinuousClock.now
+        let fresh = cache.withLock { cached -> [(digest: [UInt8], principal: Principal)]? in
+            guard let loadedAt = cached.loadedAt, now - loadedAt < .milliseconds(cacheMilliseconds) else { return nil }
+            return cached.tokens
+        }
+        if let fresh { return fresh }
+        let loaded = try await store.list().filter { !$0.revoked }.map { token in
+            (digest: Self.bytes(hex: token.sha256), principal: Principal(tokenName: token.name, scope: token.scope))
+        }
+        cache.withLock { $0 = CachedTokens(tokens: loaded, loadedAt: now) }
+        return loaded
+    }
+
+    static func constantTimeEqual(_ left: [UInt8], _ right: [UInt8]) -> Bool {
+        guard left.count == right.count else { return false }
+        var difference: UInt8 = 0
+        for index in left.indices { difference |= left[index] ^ right[index] }
+        return difference == 0
+    }
+
+    static func bytes(hex: String) -> [UInt8] {
+        var bytes: [UInt8] = []
+        var index = hex.startIndex
+        while index < hex.endIndex, let next = hex.index(index, offsetBy: 2, limitedBy: hex.endIndex) {
+            bytes.append(UInt8(hex[index..<next], radix: 16) ?? 0)
+            index = next
+        }
+        return bytes
+    }
+}

@@ -1,0 +1,87 @@
+import Foundation
+import Hummingbird
+import Pricing
+
+/// `POST /v1/quotes` and `GET /v1/quotes/cheapest`: in memory, no SQL, no network.
+struct QuoteRoutes: Sendable {
+    let catalog: PriceCatalog
+
+    func register(on router: Router<APIRequestContext>) {
+        router.post("/v1/quotes") { request, context in
+            let body = try await JSONBody.decode(QuoteBody.self, from: request, context: context)
+            let result = catalog.quote(try catalog.request(for: body.input))
+            return try JSONResponse.make(result)
+        }
+        router.get("/v1/quotes/cheapest") { request, _ in
+            let input = try QuoteBody.input(query: request.uri.queryParameters)
+            let result = catalog.quote(try catalog.request(for: input))
+            guard let cheapest = result.offers.first else {
+                throw APIError.unprocessable(
+                    "no_offer",
+                    "no provider offers this video: " + result.rejections.prefix(5).map { "\($0.provider): \($0.reason.description)" }
+                        .joined(separator: "; "))
+            }
+            return try JSONResponse.make(cheapest)
+        }
+    }
+}
+
+/// The video spec a caller sends to quote or submit. `duration` is "5s", "5", 5 or "auto".
+struct QuoteBody: Decodable, Sendable {
+    var family: String?
+    var model: String?
+    var provider: String?
+    var quality: String?
+    var duration: FlexibleDuration?
+    var resolution: String?
+    var aspectRatio: String?
+    var audio: Bool?
+    var n: Int?
+    var mode: String?
+    var pricedOn: String?
+
+    var input: QuoteInput {
+        QuoteInput(family: family, model: model, provider: provider, quality: quality,
+                   duration: duration?.input ?? .auto, resolution: resolution, aspectRatio: aspectRatio,
+                   audio: audio ?? false, variants: n ?? 1, mode: mode, pricedOn: pricedOn)
+    }
+
+    /// The same spec from query parameters (`GET /v1/quotes/cheapest`).
+    static func input(query: Parameters) throws -> QuoteInput {
+        func string(_ name: String) -> String? { query[Substring(name)].map(String.init) }
+        var audio = false
+        if let text = string("audio") {
+            switch text.lowercased() {
+            case "true", "1", "yes": audio = true
+            case "false", "0", "no": audio = false
+            default: throw APIError.badRequest("invalid_audio", "audio must be true or false")
+            }
+        }
+        var variants = 1
+        if let text = string("n") {
+            guard let value = Int(text) else { throw APIError.badRequest("invalid_n", "n must be an integer from 1 to 16") }
+            variants = value
+        }
+        return QuoteInput(family: string("family"), model: string("model"), provider: string("provider"),
+                          quality: string("quality"), duration: string("duration").map(DurationInput.text) ?? .auto,
+                          resolution: string("resolution"), aspectRatio: string("aspect_ratio"), audio: audio,
+                          variants: variants, mode: string("mode"), pricedOn: string("priced_on"))
+    }
+}
+
+/// A duration given as a JSON string ("8s", "auto") or integer (8).
+struct FlexibleDuration: Decodable, Sendable {
+    let input: DurationInput
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if let seconds = try? container.decode(Int.self) {
+            input = .seconds(seconds)
+        } else if let text = try? container.decode(String.self) {
+            input = .text(text)
+        } else {
+            throw DecodingError.typeMismatch(String.self, .init(codingPath: decoder.codingPath,
+                                                                debugDescription: "duration must be like \"5s\", 5 or \"auto\""))
+        }
+    }
+}
