@@ -91,5 +91,9 @@ let package = Package(
         .testTarget(name: "HTTPClientTests", dependencies: ["HTTPClient"]),
         .testTarget(name: "ProvidersTests", dependencies: ["Providers", "Money", "HTTPClient", "ProviderSimulator"]),
         .testTarget(name: "ProviderSimulatorTests", dependencies: ["ProviderSimulator", "Money"]),
+        .testTarget(name: "APITests", dependencies: [
+            "API", "Money", "Postgres", "Pricing", "Ledger", "HTTPClient", "TestSupport",
+            .product(name: "Hummingbird", package: "hummingbird"),
+        ]),
     ]
 )

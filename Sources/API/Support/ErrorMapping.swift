@@ -12,11 +12,10 @@ enum ErrorMapping {
         switch error {
         case let error as APIError:
             return error
+        case let error as any HTTPResponseError where error.status == .contentTooLarge:
+            return APIError(.contentTooLarge, code: "body_too_large",
+                            message: "request body is larger than \(APIRequestContext.requestBodyBytesMax) bytes")
         case let error as HTTPError:
-            if error.status == .contentTooLarge {
-                return APIError(.contentTooLarge, code: "body_too_large",
-                                message: "request body is larger than \(APIRequestContext.requestBodyBytesMax) bytes")
-            }
             return APIError(error.status, code: "http_error", message: error.body ?? error.status.reasonPhrase)
         case let error as LedgerError:
             return ledger(error)

@@ -1,0 +1,69 @@
+import API
+import Foundation
+import HTTPClient
+import Hummingbird
+import Logging
+import Postgres
+import Pricing
+import TestSupport
+
+/// The REST service on a loopback port over a fresh database, driven with the libcurl client.
+struct APITestServer: Sendable {
+    let baseURL: String
+    let pool: PostgresPool
+    let client: CurlHTTPClient
+    let adminToken: String
+    let readToken: String
+    let task: Task<Void, any Error>
+
+    static func start() async throws -> APITestServer {
+        let pool = try await TestDatabase.makePool()
+        let catalog = try PriceCatalog.load(directory: TestDatabase.repositoryRoot + "/pricing")
+        let tokens = TokenStore(pool: pool)
+        let adminToken = try await tokens.create(name: "test-admin", scope: .admin)
+        let readToken = try await tokens.create(name: "test-read", scope: .read)
+        let (ports, continuation) = AsyncStream<Int>.makeStream()
+        let application = VideoLedgerApplication.build(
+            configuration: .init(host: "127.0.0.1", port: 0),
+            dependencies: .init(pool: pool, catalog: catalog, authenticator: TokenAuthenticator(store: tokens, cacheMilliseconds: 0)),
+            logger: Logger(label: "api-test"),
+            onServerRunning: { port in continuation.yield(port) })
+        let task = Task { try await application.run() }
+        var iterator = ports.makeAsyncIterator()
+        guard let port = await iterator.next() else { throw CancellationError() }
+        return APITestServer(baseURL: "http://127.0.0.1:\(port)", pool: pool, client: try CurlHTTPClient(),
+                             adminToken: adminToken, readToken: readToken, task: task)
+    }
+
+    func stop() async {
+        task.cancel()
+        _ = try? await task.value
+        await client.shutdown()
+        await pool.close()
+    }
+
+    enum Token { case admin, read, none, bogus }
+
+    func request(
+        _ method: HTTPClient.HTTPRequest.Method, _ path: String, body: String? = nil, token: Token = .admin, headers: [HTTPClient.HTTPHeader] = []
+    ) async throws -> (status: Int, json: [String: Any], body: String) {
+        var allHeaders = headers
+        switch token {
+        case .admin: allHeaders.append(HTTPClient.HTTPHeader("Authorization", "Bearer \(adminToken)"))
+        case .read: allHeaders.append(HTTPClient.HTTPHeader("Authorization", "Bearer \(readToken)"))
+        case .bogus: allHeaders.append(HTTPClient.HTTPHeader("Authorization", "Bearer vl_not-a-token"))
+        case .none: break
+        }
+        if body != nil { allHeaders.append(HTTPClient.HTTPHeader("Content-Type", "application/json")) }
+        let response = try await client.execute(HTTPClient.HTTPRequest(
+            method: method, url: baseURL + path, headers: allHeaders, body: body.map { Array($0.utf8) }, timeoutMilliseconds: 10_000))
+        let text = String(decoding: response.body, as: UTF8.self)
+        let json = (try? JSONSerialization.jsonObject(with: Data(response.body))) as? [String: Any] ?? [:]
+        return (response.status, json, text)
+    }
+}
+
+/// The `error.code` of an error response.
+func errorCode(_ json: [String: Any]) -> String? {
+    (json["error"] as? [String: Any])?["code"] as? String
+}
