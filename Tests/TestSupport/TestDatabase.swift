@@ -39,7 +39,26 @@ public enum TestDatabase {
 
     static let host = ClusterHost()
 
+    /// Removes folders left by earlier test processes that are no longer running (a crashed
+    /// run cannot clean up after itself), so /tmp does not fill up run after run.
+    static let removeStaleFolders: Void = {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: "/tmp")) ?? []
+        for name in names where name.hasPrefix("videoledger-test-") || name.hasPrefix("videoledger-migrations-") {
+            let parts = name.split(separator: "-")
+            if name.hasPrefix("videoledger-test-"), parts.count > 2, let pid = pid_t(parts[2]), kill(pid, 0) == 0 { continue }
+            if name.hasPrefix("videoledger-migrations-") {
+                let attributes = try? FileManager.default.attributesOfItem(atPath: "/tmp/" + name)
+                let modified = attributes?[.modificationDate] as? Date ?? .distantPast
+                if modified > Date().addingTimeInterval(-3_600) { continue }
+            }
+            // A killed run leaves its server running: stop it before removing its folder.
+            EmbeddedCluster(directory: "/tmp/" + name).stopImmediatelyBySignal()
+            try? FileManager.default.removeItem(atPath: "/tmp/" + name)
+        }
+    }()
+
     static func temporaryDirectory(_ purpose: String) -> String {
+        _ = removeStaleFolders
         let path = "/tmp/videoledger-test-\(getpid())-\(purpose)-\(UInt32.random(in: 0...UInt32.max))"
         try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         return path
