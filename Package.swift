@@ -98,7 +98,7 @@ let package = Package(
         // A real process for JobsTests' crash test to SIGKILL: submits and polls a batch of jobs
         // through the same Jobs API `videoledger serve` runs (built with the tests).
         .executableTarget(name: "JobsCrashWorker", dependencies: [
-            "Jobs", "Pricing", "Providers", "Postgres",
+            "Jobs", "Pricing", "Providers", "Postgres", "HTTPClient",
             .product(name: "Logging", package: "swift-log"),
         ], path: "Tests/JobsCrashWorker"),
     ]

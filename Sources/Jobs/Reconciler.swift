@@ -38,7 +38,11 @@ public final class Reconciler: Sendable {
     public func run(from: Date, to: Date, trigger: String = "cli") async throws -> ReconciliationReport {
         precondition(from <= to, "a period ends after it starts")
         let startedAt = Date()
-        if to >= startedAt.addingTimeInterval(-60) { await snapshotBalances() }
+        var to = to
+        if to >= startedAt.addingTimeInterval(-60) {
+            await snapshotBalances()
+            to = max(to, Date())  // the period ends now: include the snapshots just taken
+        }
         var findings: [ReconciliationFinding] = []
         findings += try await resolveUnknownJobs()
         findings += try await balanceFindings(from: from, to: to)
