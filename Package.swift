@@ -60,7 +60,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "Jobs", dependencies: [
-            "Money", "Postgres", "Ledger", "Pricing", "Providers",
+            "Money", "Postgres", "Ledger", "Pricing", "Providers", "HTTPClient",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -95,5 +95,15 @@ let package = Package(
             "API", "Money", "Postgres", "Pricing", "Ledger", "HTTPClient", "TestSupport",
             .product(name: "Hummingbird", package: "hummingbird"),
         ]),
+        .testTarget(name: "JobsTests", dependencies: [
+            "Jobs", "Ledger", "Pricing", "Providers", "ProviderSimulator", "HTTPClient", "Money", "Postgres", "TestSupport",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        // A real process for JobsTests' crash test to SIGKILL: submits and polls a batch of jobs
+        // through the same Jobs API `videoledger serve` runs (built with the tests).
+        .executableTarget(name: "JobsCrashWorker", dependencies: [
+            "Jobs", "Pricing", "Providers", "Postgres", "HTTPClient",
+            .product(name: "Logging", package: "swift-log"),
+        ], path: "Tests/JobsCrashWorker"),
     ]
 )

@@ -1,0 +1,118 @@
+import Foundation
+import Postgres
+
+extension JobRecord {
+    /// The `jobs` columns a record is read from, for `SELECT \(JobRecord.columns) FROM jobs`.
+    static let columns = """
+        id, user_id, idempotency_key, origin, provider, provider_model, quality, family, provider_job_id, mode,
+        duration_seconds, resolution, aspect_ratio, audio, variants, prompt, image_url, quote_id, price_book_version, priced_on::text AS priced_on,
+        currency, quoted_micros, quoted_billed_seconds, hold_id, payment_source, provider_precharge_micros,
+        provider_precharge_currency, provider_cost_micros, provider_cost_currency, provider_balance_micros,
+        provider_balance_currency, billed_seconds, computed_micros, actual_micros, quote_error_micros, status, failure_code,
+        failure_reason, refunded, result_urls, provider_download_url, created_at, dispatched_at, submitted_at, queued_at, running_at, unknown_at,
+        finished_at, updated_at, next_poll_at, poll_attempts, poll_errors_consecutive, last_error
+        """
+
+    /// Reads a row selected with `columns`; transfers are added by the caller.
+    init(row: PostgresRow) throws {
+        let statusText: String = try row.decode("status")
+        guard let status = JobStatus(rawValue: statusText) else {
+            throw PostgresError.decoding(column: "status", reason: "unknown job status '\(statusText)'")
+        }
+        let urlsText: String = try row.decode("result_urls")
+        let urls = (try? JSONDecoder().decode([String].self, from: Data(urlsText.utf8))) ?? []
+        id = try row.decode("id")
+        userID = try row.decode("user_id")
+        idempotencyKey = try row.decodeIfPresent("idempotency_key")
+        origin = try row.decode("origin")
+        provider = try row.decode("provider")
+        providerModel = try row.decode("provider_model")
+        quality = try row.decodeIfPresent("quality")
+        family = try row.decodeIfPresent("family")
+        providerJobID = try row.decodeIfPresent("provider_job_id")
+        mode = try row.decode("mode")
+        durationSeconds = try row.decode("duration_seconds")
+        resolution = try row.decodeIfPresent("resolution")
+        aspectRatio = try row.decodeIfPresent("aspect_ratio")
+        audio = try row.decode("audio")
+        variants = try row.decode("variants")
+        prompt = try row.decodeIfPresent("prompt")
+        imageURL = try row.decodeIfPresent("image_url")
+        quoteID = try row.decodeIfPresent("quote_id")
+        priceBookVersion = try row.decode("price_book_version")
+        pricedOn = try row.decodeIfPresent("priced_on")
+        currency = try row.decode("currency")
+        quotedMicros = try row.decode("quoted_micros")
+        quotedBilledSeconds = try row.decodeIfPresent("quoted_billed_seconds")
+        holdID = try row.decodeIfPresent("hold_id")
+        paymentSource = try row.decodeIfPresent("payment_source")
+        providerPrechargeMicros = try row.decodeIfPresent("provider_precharge_micros")
+        providerPrechargeCurrency = try row.decodeIfPresent("provider_precharge_currency")
+        providerCostMicros = try row.decodeIfPresent("provider_cost_micros")
+        providerCostCurrency = try row.decodeIfPresent("provider_cost_currency")
+        providerBalanceMicros = try row.decodeIfPresent("provider_balance_micros")
+        providerBalanceCurrency = try row.decodeIfPresent("provider_balance_currency")
+        billedSeconds = try row.decodeIfPresent("billed_seconds")
+        computedMicros = try row.decodeIfPresent("computed_micros")
+        actualMicros = try row.decodeIfPresent("actual_micros")
+        quoteErrorMicros = try row.decodeIfPresent("quote_error_micros")
+        self.status = status
+        failureCode = try row.decodeIfPresent("failure_code")
+        failureReason = try row.decodeIfPresent("failure_reason")
+        refunded = try row.decode("refunded")
+        resultURLs = urls
+        providerDownloadURL = try row.decodeIfPresent("provider_download_url")
+        createdAt = try row.decode("created_at")
+        dispatchedAt = try row.decodeIfPresent("dispatched_at")
+        submittedAt = try row.decodeIfPresent("submitted_at")
+        queuedAt = try row.decodeIfPresent("queued_at")
+        runningAt = try row.decodeIfPresent("running_at")
+        unknownAt = try row.decodeIfPresent("unknown_at")
+        finishedAt = try row.decodeIfPresent("finished_at")
+        updatedAt = try row.decode("updated_at")
+        nextPollAt = try row.decodeIfPresent("next_poll_at")
+        pollAttempts = try row.decode("poll_attempts")
+        pollErrorsConsecutive = try row.decode("poll_errors_consecutive")
+        lastError = try row.decodeIfPresent("last_error")
+        transfers = []
+    }
+}
+
+/// Reads jobs and their transfers on a session.
+enum JobStore {
+    /// The job with its hold's transfers, or nil.
+    static func load(_ session: PostgresSession, id: UUID, forUpdate: Bool = false, withTransfers: Bool = true) throws -> JobRecord? {
+        let lock = forUpdate ? " FOR UPDATE" : ""
+        guard let row = try session.query("SELECT \(JobRecord.columns) FROM jobs WHERE id = $1\(lock)", [id]).first else {
+            return nil
+        }
+        var job = try JobRecord(row: row)
+        if withTransfers { job.transfers = try transfers(session, holdID: job.holdID) }
+        return job
+    }
+
+    static func transfers(_ session: PostgresSession, holdID: Int64?) throws -> [JobTransfer] {
+        guard let holdID else { return [] }
+        let rows = try session.query(
+            """
+            SELECT t.id, t.kind, t.amount_micros, t.currency, t.operation_key, t.created_at,
+                   f.owner || ':' || f.kind AS from_account, d.owner || ':' || d.kind AS to_account
+            FROM transfers t
+            JOIN accounts f ON f.id = t.from_account_id
+            JOIN accounts d ON d.id = t.to_account_id
+            WHERE t.hold_id = $1 ORDER BY t.id
+            """, [holdID])
+        return try rows.map { row in
+            JobTransfer(
+                id: try row.decode("id"), kind: try row.decode("kind"), amountMicros: try row.decode("amount_micros"),
+                currency: try row.decode("currency"), from: try row.decode("from_account"), to: try row.decode("to_account"),
+                operationKey: try row.decode("operation_key"), createdAt: try row.decode("created_at"))
+        }
+    }
+
+    /// Ledger idempotency keys derived from the job id: each ledger operation of a job happens
+    /// at most once, whoever runs it and however often.
+    static func holdKey(_ id: UUID) -> String { "job:\(id.uuidString.lowercased()):hold" }
+    static func captureKey(_ id: UUID) -> String { "job:\(id.uuidString.lowercased()):capture" }
+    static func releaseKey(_ id: UUID) -> String { "job:\(id.uuidString.lowercased()):release" }
+}

@@ -1,0 +1,96 @@
+import Pricing
+
+/// What a caller asks for: a video, in the normalized spec the quote engine reads.
+public struct JobSpec: Sendable, Hashable {
+    /// A canonical family (`veo-3.1-fast`). Give this, `model`, or both (they must agree).
+    public var family: String?
+    /// An exact provider model slug.
+    public var model: String?
+    /// A provider tier of the model (AIGate `quality`).
+    public var quality: String?
+    /// `5`, `"5s"` or `"auto"`.
+    public var duration: DurationInput
+    public var resolution: String?
+    public var aspectRatio: String?
+    public var audio: Bool
+    /// `n`.
+    public var variants: Int
+    /// `t2v` (default), `i2v`, `v2v`, `upscale`.
+    public var mode: String?
+    public var prompt: String
+    /// Source image for image-to-video.
+    public var imageURL: String?
+
+    public init(
+        family: String? = nil, model: String? = nil, quality: String? = nil, duration: DurationInput = .auto,
+        resolution: String? = nil, aspectRatio: String? = nil, audio: Bool = false, variants: Int = 1,
+        mode: String? = nil, prompt: String = "", imageURL: String? = nil
+    ) {
+        self.family = family
+        self.model = model
+        self.quality = quality
+        self.duration = duration
+        self.resolution = resolution
+        self.aspectRatio = aspectRatio
+        self.audio = audio
+        self.variants = variants
+        self.mode = mode
+        self.prompt = prompt
+        self.imageURL = imageURL
+    }
+}
+
+/// A submit (`providerJobID == nil`: VideoLedger calls the provider) or a record (the caller
+/// already submitted the job and gives its provider job id; VideoLedger holds, polls, settles).
+public struct JobRequest: Sendable, Hashable {
+    public var userID: String
+    /// Makes the request safe to retry: the same key with the same body returns the first result;
+    /// with another body it is refused (`JobError.idempotencyConflict`). Scoped to the user.
+    public var idempotencyKey: String?
+    public var spec: JobSpec
+    /// `"cheapest"` or a provider id (`venice`). A record must name its provider.
+    public var provider: String
+    public var providerJobID: String?
+
+    public static let cheapest = "cheapest"
+
+    public init(userID: String, idempotencyKey: String? = nil, spec: JobSpec, provider: String = JobRequest.cheapest,
+                providerJobID: String? = nil) {
+        self.userID = userID
+        self.idempotencyKey = idempotencyKey
+        self.spec = spec
+        self.provider = provider
+        self.providerJobID = providerJobID
+    }
+
+    public var isRecord: Bool { providerJobID != nil }
+
+    /// The request as canonical text: what the idempotency fingerprint (SHA-256, computed in SQL)
+    /// is taken over. Every field, in a fixed order, each length-prefixed so no two requests
+    /// share a text; the key itself is left out.
+    var canonicalText: String {
+        let duration: String
+        switch spec.duration {
+        case .seconds(let seconds): duration = "s\(seconds)"
+        case .text(let text): duration = "t" + text
+        }
+        let fields: [String?] = [
+            "v1", userID, provider.lowercased(), providerJobID, spec.family, spec.model, spec.quality, duration,
+            spec.resolution, spec.aspectRatio, spec.audio ? "audio" : "silent", String(spec.variants), spec.mode,
+            spec.prompt, spec.imageURL,
+        ]
+        return fields.map { field in field.map { "\($0.utf8.count):\($0)" } ?? "-" }.joined(separator: "|")
+    }
+}
+
+/// What `JobService.submit` returns: the job, and whether this was a replay of an earlier
+/// request with the same idempotency key (or the same provider job id, for a record).
+public struct JobOutcome: Sendable {
+    public let job: JobRecord
+    public let replayed: Bool
+
+    public init(job: JobRecord, replayed: Bool) {
+        self.job = job
+        self.replayed = replayed
+    }
+}

@@ -1,0 +1,107 @@
+import Foundation
+import Ledger
+import Money
+import Postgres
+import Pricing
+
+extension JobService {
+    enum Insertion: Sendable {
+        /// This request wrote the job and its hold.
+        case created(JobRecord)
+        /// An earlier request with the same key (or provider job id) did; nothing was written.
+        case existing(JobRecord)
+    }
+
+    /// Writes the job and its hold in one transaction, or finds the job an earlier identical
+    /// request wrote. A concurrent request with the same key waits on the unique index until the
+    /// first commits, then finds its row; if the first rolled back, it inserts its own.
+    func insert(_ request: JobRequest, offer: Offer, quote: QuoteRequest, synchronous: Bool) async throws -> Insertion {
+        let id = UUID()
+        let record = request.isRecord
+        let status: JobStatus = record ? .queued : .submitting
+        // A submit this process sends at once is marked dispatched now: from this commit on it is
+        // never sent again. A synchronous one is left for the poller to dispatch.
+        let dispatchNow = !record && !synchronous
+        let nextPollDelay = dispatchNow ? configuration.submitLeaseMilliseconds : 0
+        let leaseOwner: String? = dispatchNow ? instanceID : nil
+        let parameters: [(any PostgresEncodable)?] = [
+            id, request.userID, request.idempotencyKey, request.canonicalText, record ? "record" : "submit",
+            offer.provider.rawValue, offer.providerModel, offer.quality, offer.family, request.providerJobID, offer.mode.rawValue,
+            offer.clipSeconds, offer.resolution.rawValue, quote.aspectRatio?.rawValue, offer.audio, quote.variants,
+            request.spec.prompt.isEmpty ? nil : request.spec.prompt, request.spec.imageURL, offer.priceBookVersion.hex,
+            offer.pricedOn.description, offer.costMicros, offer.billedSeconds, status.rawValue, dispatchNow, record,
+            nextPollDelay, leaseOwner, configuration.submitLeaseMilliseconds,
+        ]
+        let userID = request.userID
+        return try await pool.transaction { session -> Insertion in
+            guard try session.query("SELECT 1 FROM users WHERE id = $1", [userID]).first != nil else {
+                throw JobError.unknownUser(userID)
+            }
+            let inserted = try session.query(Self.insertSQL, parameters)
+            guard !inserted.isEmpty else {
+                return .existing(try Self.existing(session, request))
+            }
+            var holdID: Int64?
+            if offer.costMicros > 0 {
+                holdID = try LedgerStatements.hold(
+                    session, key: JobStore.holdKey(id), userID: userID, amount: Money(micros: offer.costMicros, currency: .usd),
+                    provider: offer.provider.rawValue, jobID: id)
+                try session.execute("UPDATE jobs SET hold_id = $2 WHERE id = $1", [id, holdID])
+            }
+            guard let job = try JobStore.load(session, id: id, withTransfers: false) else {
+                preconditionFailure("job \(id) not readable inside the transaction that wrote it")
+            }
+            precondition(job.holdID == holdID && job.quotedMicros == offer.costMicros, "job \(id) read back differs from what was written")
+            return .created(job)
+        }
+    }
+
+    static let insertSQL = """
+        INSERT INTO jobs (id, user_id, idempotency_key, request_fingerprint, origin, provider, provider_model, quality, family,
+                          provider_job_id, mode, duration_seconds, resolution, aspect_ratio, audio, variants, prompt, image_url,
+                          price_book_version, priced_on, currency, quoted_micros, quoted_billed_seconds, status, dispatched_at,
+                          submitted_at, queued_at, next_poll_at, lease_owner, lease_expires_at)
+        VALUES ($1, $2, $3, encode(sha256(convert_to($4, 'UTF8')), 'hex'), $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16,
+                $17, $18, $19, $20::date, 'USD', $21, $22, $23, CASE WHEN $24 THEN now() END, CASE WHEN $25 THEN now() END,
+                CASE WHEN $25 THEN now() END, now() + $26::float8 * interval '1 millisecond', $27,
+                CASE WHEN $27::text IS NULL THEN NULL ELSE now() + $28::float8 * interval '1 millisecond' END)
+        ON CONFLICT DO NOTHING
+        RETURNING id
+        """
+
+    /// The job an earlier request wrote, if it was this same request; a conflict otherwise.
+    private static func existing(_ session: PostgresSession, _ request: JobRequest) throws -> JobRecord {
+        let fingerprint = "encode(sha256(convert_to($3, 'UTF8')), 'hex')"
+        if let key = request.idempotencyKey,
+            let row = try session.query(
+                "SELECT id, request_fingerprint = \(fingerprint) FROM jobs WHERE user_id = $1 AND idempotency_key = $2",
+                [request.userID, key, request.canonicalText]).first
+        {
+            let id: UUID = try row.decode(0)
+            guard try row.decodeIfPresent(1, as: Bool.self) == true else {
+                throw JobError.idempotencyConflict(
+                    "idempotency key '\(key)' was used for another request (job \(id.uuidString.lowercased()))")
+            }
+            return try load(session, id)
+        }
+        if let providerJobID = request.providerJobID,
+            let row = try session.query(
+                """
+                SELECT id, user_id = $4 AND request_fingerprint = \(fingerprint)
+                FROM jobs WHERE provider = $1 AND provider_job_id = $2
+                """, [request.provider.lowercased(), providerJobID, request.canonicalText, request.userID]).first
+        {
+            let id: UUID = try row.decode(0)
+            guard try row.decodeIfPresent(1, as: Bool.self) == true else {
+                throw JobError.providerJobAlreadyRecorded(provider: request.provider.lowercased(), providerJobID: providerJobID, jobID: id)
+            }
+            return try load(session, id)
+        }
+        throw JobError.database("job insert conflicted on no known key")
+    }
+
+    private static func load(_ session: PostgresSession, _ id: UUID) throws -> JobRecord {
+        guard let job = try JobStore.load(session, id: id) else { throw JobError.jobNotFound(id) }
+        return job
+    }
+}

@@ -1,0 +1,141 @@
+import Foundation
+import Ledger
+import Money
+import Postgres
+import Pricing
+import Providers
+
+extension JobService {
+    /// Submits a job (VideoLedger calls the provider) or records one (`providerJobID` given).
+    ///
+    /// Refused before anything is written: bad input, unknown user, nothing offered, insufficient
+    /// funds, idempotency conflict. Then the job and its hold are written in one transaction, and
+    /// only then is the provider called; what it answered decides the state: `queued` (accepted),
+    /// `failed` with the hold released (refused: thrown as `JobError.providerRejected`),
+    /// `unknown` (the answer was lost; the hold stays until reconciliation), or `submitting` for
+    /// AIGate, whose 10–15-minute call the poller makes. The same request with the same
+    /// idempotency key returns the same job (`replayed`) or the same error, and calls nobody.
+    public func submit(_ request: JobRequest) async throws -> JobOutcome {
+        do {
+            try validate(request)
+            let (offer, quote) = try price(request)
+            let provider = offer.provider.adapterID
+            guard let adapter = adapters[provider] else { throw JobError.providerNotConfigured(offer.provider.rawValue) }
+            if request.isRecord && provider.isSynchronous {
+                throw JobError.recordUnsupported(
+                    provider: provider.rawValue, reason: "it answers the submit call itself and has no status endpoint to poll")
+            }
+            let inserted = try await insert(request, offer: offer, quote: quote, synchronous: provider.isSynchronous)
+            switch inserted {
+            case .existing(let job):
+                return try Self.outcome(job, replayed: true)
+            case .created(let job):
+                JobMetrics.transition(to: job.status)
+                guard job.status == .submitting, !provider.isSynchronous else { return try await finish(job) }
+                // Shielded from the caller's cancellation: once the call may have gone out, its
+                // answer must be written whatever happens to the request that asked.
+                let recorder = self.recorder
+                let sent = try await Task { try await Self.send(job, adapter: adapter, provider: provider, recorder: recorder) }.value
+                JobMetrics.transition(to: sent.status)
+                return try await finish(sent)
+            }
+        } catch {
+            throw JobError.wrap(error)
+        }
+    }
+
+    /// The outcome with the ledger transfers loaded; a provider refusal becomes its error.
+    private func finish(_ job: JobRecord) async throws -> JobOutcome {
+        let full = try await pool.withSession { session in try JobStore.load(session, id: job.id) } ?? job
+        return try Self.outcome(full, replayed: false)
+    }
+
+    static func outcome(_ job: JobRecord, replayed: Bool) throws -> JobOutcome {
+        if job.status == .failed, let code = job.failureCode, code.hasPrefix("submit_") {
+            throw JobError.providerRejected(jobID: job.id, code: code, message: job.failureReason ?? code)
+        }
+        return JobOutcome(job: job, replayed: replayed)
+    }
+
+    /// Calls the provider's submit once and records what came of it. The call itself follows the
+    /// caller's cancellation (a cancelled call is an unknown outcome); the write of its outcome
+    /// does not.
+    static func send(
+        _ job: JobRecord, adapter: any ProviderAdapter, provider: Providers.ProviderID, recorder: SubmissionRecorder
+    ) async throws -> JobRecord {
+        let spec = ProviderJobSpec(
+            model: job.providerModel, prompt: job.prompt ?? "", durationSeconds: job.durationSeconds, resolution: job.resolution,
+            aspectRatio: job.aspectRatio, audio: job.audio, count: job.variants,
+            mode: ProviderJobSpec.Mode(rawValue: job.mode) ?? .textToVideo, imageURL: job.imageURL)
+        let started = ContinuousClock.now
+        let submission: ProviderSubmission
+        do {
+            submission = try await adapter.submit(spec)
+        } catch {
+            JobMetrics.providerError(provider: provider.rawValue, operation: "submit", error: error)
+            // The writes below are unstructured tasks: a cancelled caller must not cut them.
+            switch SubmitFailure.classify(error, provider: provider) {
+            case .refused(let code, let message, let refunded):
+                return try await Task { try await recorder.refused(jobID: job.id, code: code, message: message, refunded: refunded) }.value
+            case .unknown(let message):
+                return try await Task { try await recorder.lost(jobID: job.id, message: message) }.value
+            }
+        }
+        JobMetrics.providerCall(provider: provider.rawValue, operation: "submit", since: started)
+        return try await Task { try await recorder.accepted(jobID: job.id, provider: provider, submission: submission) }.value
+    }
+
+    // MARK: - Checks and pricing (no I/O)
+
+    func validate(_ request: JobRequest) throws {
+        if let key = request.idempotencyKey, !(1...200).contains(key.count) {
+            throw JobError.invalidField(field: "idempotency_key", problem: "\(key.count) characters", accepted: "1 to 200 characters")
+        }
+        if let id = request.providerJobID {
+            guard (1...200).contains(id.count), !id.contains(where: { $0.isNewline || $0 == "\0" }) else {
+                throw JobError.invalidField(
+                    field: "provider_job_id", problem: "empty, too long or with control characters", accepted: "1 to 200 printable characters")
+            }
+            guard request.provider.lowercased() != JobRequest.cheapest else {
+                throw JobError.invalidField(
+                    field: "provider", problem: "a recorded job must name the provider that has it",
+                    accepted: Pricing.ProviderID.allCases.map(\.rawValue).joined(separator: ", "))
+            }
+            return
+        }
+        let prompt = request.spec.prompt
+        guard !prompt.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty, prompt.count <= configuration.promptCharactersMax else {
+            throw JobError.invalidField(
+                field: "prompt", problem: prompt.isEmpty ? "missing" : "\(prompt.count) characters",
+                accepted: "1 to \(configuration.promptCharactersMax) characters")
+        }
+        if GenerationMode.parse(request.spec.mode ?? "t2v") == .i2v, (request.spec.imageURL ?? "").isEmpty {
+            throw JobError.invalidField(field: "image_url", problem: "missing for image-to-video", accepted: "an https or data URL")
+        }
+    }
+
+    /// The offer the job will run on: the named provider's, or the cheapest configured one's.
+    func price(_ request: JobRequest) throws -> (Offer, QuoteRequest) {
+        let named = request.provider.lowercased() == JobRequest.cheapest ? nil : request.provider.lowercased()
+        let spec = request.spec
+        let input = QuoteInput(
+            family: spec.family, model: spec.model, provider: named, quality: spec.quality, duration: spec.duration,
+            resolution: spec.resolution, aspectRatio: spec.aspectRatio, audio: spec.audio, variants: spec.variants, mode: spec.mode)
+        let quoteRequest: QuoteRequest
+        do {
+            quoteRequest = try catalog.request(for: input, today: today())
+        } catch {
+            throw JobError.invalidSpec(error)
+        }
+        if let provider = quoteRequest.provider, adapters[provider.adapterID] == nil {
+            throw JobError.providerNotConfigured(provider.rawValue)
+        }
+        let result = catalog.quote(quoteRequest)
+        guard let offer = result.offers.first(where: { adapters[$0.provider.adapterID] != nil }) else {
+            let reasons = result.rejections.map(\.description)
+                + result.offers.map { "\($0.provider.rawValue) \($0.providerModel): provider not configured" }
+            throw JobError.notOffered(reasons.isEmpty ? "no provider model matches" : reasons.joined(separator: "; "))
+        }
+        return (offer, quoteRequest)
+    }
+}

@@ -1,0 +1,83 @@
+import Foundation
+import Logging
+import Postgres
+import Pricing
+import Providers
+
+/// Submits, records, reads and cancels jobs. The REST layer's entry point.
+///
+/// A submit writes the job and its hold in one transaction before any provider call, then calls
+/// the provider and records its answer. A crash in between leaves a `submitting` row whose lease
+/// runs out; the poller then marks it `unknown` and reconciliation resolves it. No path sends a
+/// job to a provider twice: only the request that inserted the row (or, for AIGate, the poller
+/// that marked it dispatched) ever calls the provider's submit.
+public final class JobService: Sendable {
+    public let pool: PostgresPool
+    public let catalog: PriceCatalog
+    public let configuration: JobsConfiguration
+    let adapters: [Providers.ProviderID: any ProviderAdapter]
+    let logger: Logger
+    /// Names this process in `jobs.lease_owner` while it submits.
+    let instanceID: String
+    let today: @Sendable () -> CalendarDay
+    let settlement: Settlement
+    let recorder: SubmissionRecorder
+
+    /// - Parameters:
+    ///   - adapters: the configured providers; `cheapest` chooses among these only.
+    ///   - today: the pricing day of new jobs (injected for tests).
+    public init(
+        pool: PostgresPool, catalog: PriceCatalog, adapters: [Providers.ProviderID: any ProviderAdapter],
+        configuration: JobsConfiguration = JobsConfiguration(), logger: Logger = Logger(label: "videoledger.jobs"),
+        instanceID: String = JobService.makeInstanceID(), today: @escaping @Sendable () -> CalendarDay = { CalendarDay.today() }
+    ) {
+        configuration.validate()
+        self.pool = pool
+        self.catalog = catalog
+        self.configuration = configuration
+        self.adapters = adapters
+        self.logger = logger
+        self.instanceID = instanceID
+        self.today = today
+        self.settlement = Settlement(catalog: catalog, logger: logger)
+        self.recorder = SubmissionRecorder(pool: pool, settlement: settlement, configuration: configuration, logger: logger)
+    }
+
+    /// `host:pid:random`: unique per process start, readable in the database.
+    public static func makeInstanceID() -> String {
+        let host = ProcessInfo.processInfo.hostName.prefix(40)
+        return "\(host):\(getpid()):\(UInt32.random(in: 0...UInt32.max))"
+    }
+
+    /// The job with its hold's ledger transfers, or nil.
+    public func job(id: UUID) async throws -> JobRecord? {
+        do {
+            return try await pool.withSession { session in try JobStore.load(session, id: id) }
+        } catch {
+            throw JobError.wrap(error)
+        }
+    }
+
+    /// Cancels a job that has not ended: releases its hold in the same transaction as the state
+    /// change. Cancelling a cancelled job returns it unchanged. None of the five provider APIs
+    /// offers a cancel call, so the provider may still finish the job; its charge then shows in
+    /// reconciliation (provider charges against balances), never on the user.
+    public func cancel(id: UUID) async throws -> JobRecord {
+        do {
+            let job = try await pool.transaction { session -> JobRecord in
+                guard let job = try JobStore.load(session, id: id, forUpdate: true, withTransfers: false) else {
+                    throw JobError.jobNotFound(id)
+                }
+                if job.status == .cancelled { return job }
+                guard !job.status.isTerminal else { throw JobError.notCancellable(jobID: id, status: job.status) }
+                _ = try self.settlement.end(session, job: job, as: .cancelled, code: "cancelled", reason: "cancelled by request", refunded: false)
+                guard let ended = try JobStore.load(session, id: id) else { throw JobError.jobNotFound(id) }
+                return ended
+            }
+            JobMetrics.transition(to: .cancelled)
+            return job
+        } catch {
+            throw JobError.wrap(error)
+        }
+    }
+}

@@ -1,0 +1,132 @@
+import Foundation
+import Logging
+import Postgres
+import Pricing
+import Providers
+import Synchronization
+
+/// Polls in-flight jobs and settles those that ended.
+///
+/// Due jobs are leased from PostgreSQL (`FOR UPDATE SKIP LOCKED`, with a lease expiry), so any
+/// number of pollers share one database and a killed one's jobs come back when its leases end.
+/// Each provider is leased separately, up to its in-flight cap, so a slow or broken provider
+/// only slows its own jobs. Settlement is exactly once whatever the races: the state change is
+/// conditional on the job not having ended, under a row lock, with ledger keys from the job id.
+public final class Poller: Sendable {
+    public let pool: PostgresPool
+    public let configuration: JobsConfiguration
+    /// Written into `jobs.lease_owner`.
+    public let instanceID: String
+    let adapters: [Providers.ProviderID: any ProviderAdapter]
+    let providers: [Providers.ProviderID]
+    let settlement: Settlement
+    let recorder: SubmissionRecorder
+    let schedule: PollSchedule
+    let logger: Logger
+    /// Polls in flight per provider, in this instance.
+    let inFlight = Mutex<[Providers.ProviderID: Int]>([:])
+    /// A provider that answered 429 with `Retry-After` is left alone until then.
+    let pausedUntil = Mutex<[Providers.ProviderID: ContinuousClock.Instant]>([:])
+
+    public init(
+        pool: PostgresPool, catalog: PriceCatalog, adapters: [Providers.ProviderID: any ProviderAdapter],
+        configuration: JobsConfiguration = JobsConfiguration(), logger: Logger = Logger(label: "videoledger.poller"),
+        instanceID: String = JobService.makeInstanceID()
+    ) {
+        configuration.validate()
+        self.pool = pool
+        self.configuration = configuration
+        self.instanceID = instanceID
+        self.adapters = adapters
+        self.providers = adapters.keys.sorted { $0.rawValue < $1.rawValue }
+        self.settlement = Settlement(catalog: catalog, logger: logger)
+        self.recorder = SubmissionRecorder(pool: pool, settlement: settlement, configuration: configuration, logger: logger)
+        self.schedule = PollSchedule(configuration: configuration)
+        self.logger = logger
+    }
+
+    /// Leases what is due (up to each provider's free capacity), processes it concurrently,
+    /// waits for all of it, and reports.
+    public func pollOnce() async -> PollRound {
+        let started = ContinuousClock.now
+        var round = PollRound()
+        var leased: [JobRecord] = []
+        for provider in providers {
+            leased += await leaseDue(provider)
+        }
+        round.leased = leased.count
+        let outcomes = await withTaskGroup(of: PollOutcome.self) { group -> [PollOutcome] in
+            for job in leased {
+                group.addTask { await self.processCounted(job) }
+            }
+            var outcomes: [PollOutcome] = []
+            for await outcome in group { outcomes.append(outcome) }
+            return outcomes
+        }
+        for outcome in outcomes { round.add(outcome) }
+        let elapsed = ContinuousClock.now - started
+        round.durationMilliseconds = Int(elapsed.components.seconds * 1_000 + elapsed.components.attoseconds / 1_000_000_000_000_000)
+        return round
+    }
+
+    /// Leases due jobs of one provider, at most its free capacity and the batch size; none while
+    /// the provider asked us to wait or the database is unreachable (logged; retried next tick).
+    func leaseDue(_ provider: Providers.ProviderID) async -> [JobRecord] {
+        if let until = pausedUntil.withLock({ $0[provider] }), until > ContinuousClock.now { return [] }
+        let busy = inFlight.withLock { $0[provider] ?? 0 }
+        let free = min(configuration.inFlightMax(provider.rawValue) - busy, configuration.leaseBatchMax)
+        guard free > 0 else { return [] }
+        do {
+            let owner = instanceID
+            let lease = configuration.leaseMilliseconds
+            return try await pool.withSession { session in
+                try session.query(
+                    """
+                    UPDATE jobs SET lease_owner = $1, lease_expires_at = now() + $2::float8 * interval '1 millisecond'
+                    WHERE id IN (
+                        SELECT id FROM jobs
+                        WHERE provider = $3 AND status IN ('submitting', 'queued', 'running') AND next_poll_at <= now()
+                          AND (lease_expires_at IS NULL OR lease_expires_at < now())
+                        ORDER BY next_poll_at LIMIT $4
+                        FOR UPDATE SKIP LOCKED)
+                    RETURNING \(JobRecord.columns)
+                    """, [owner, lease, provider.rawValue, free]
+                ).map(JobRecord.init(row:))
+            }
+        } catch {
+            logger.warning("lease failed", metadata: ["provider": "\(provider.rawValue)", "error": "\(error)"])
+            return []
+        }
+    }
+
+    /// Processes one leased job with the in-flight count held around it.
+    func processCounted(_ job: JobRecord) async -> PollOutcome {
+        guard let provider = Providers.ProviderID(rawValue: job.provider) else { return .skipped }
+        inFlight.withLock { $0[provider, default: 0] += 1 }
+        defer { inFlight.withLock { $0[provider, default: 1] -= 1 } }
+        let outcome = await process(job, provider: provider)
+        JobMetrics.poll(provider: provider.rawValue, outcome: "\(outcome)")
+        return outcome
+    }
+
+    /// Releases this instance's leases on jobs it is not working on, so a restarted or sibling
+    /// poller takes them at once instead of after the lease expiry. Dispatched synchronous calls
+    /// keep theirs: their job must turn `unknown`, never be sent again.
+    public func releaseLeases() async {
+        let owner = instanceID
+        // Unstructured: runs even when the caller was cancelled, which is when it matters.
+        let released = await Task {
+            try? await self.pool.withSession { session in
+                try session.execute(
+                    """
+                    UPDATE jobs SET lease_owner = NULL, lease_expires_at = NULL
+                    WHERE lease_owner = $1 AND (status IN ('queued', 'running') OR (status = 'submitting' AND dispatched_at IS NULL))
+                    """, [owner])
+            }
+        }.value
+        logger.info("leases released", metadata: ["count": "\(released ?? 0)"])
+    }
+
+    /// Jobs in flight in this instance, all providers.
+    var inFlightTotal: Int { inFlight.withLock { $0.values.reduce(0, +) } }
+}

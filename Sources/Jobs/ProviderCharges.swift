@@ -1,0 +1,67 @@
+import Foundation
+import Money
+import Postgres
+import Providers
+
+/// How each provider takes our money (reference §7), which decides what `provider_charges` rows
+/// a job's events write.
+enum ProviderBilling {
+    /// Takes a reported precharge at submit, adjusts to the final cost after (NanoGPT).
+    case reportedPrecharge
+    /// Reserves the price at submit without saying how much (Venice, AIMO): we record our quote.
+    case silentReserve
+    /// Charges when the job completes (OpenAI-style gateway, AIGate).
+    case atCompletion
+
+    static func of(_ provider: Providers.ProviderID) -> ProviderBilling {
+        switch provider {
+        case .nanoGPT: return .reportedPrecharge
+        case .venice, .aimo: return .silentReserve
+        case .openAIVideos, .aigate: return .atCompletion
+        }
+    }
+}
+
+/// Writes what we believe providers charged and what balances they reported. Called inside the
+/// transaction that changes the job, so the provider-side record and the job state agree.
+enum ProviderChargeStatements {
+    /// One row per (job, kind); a replay of the same event writes nothing.
+    static func record(
+        _ session: PostgresSession, jobID: UUID, provider: String, kind: String, currency: String, amountMicros: Int64,
+        source: String
+    ) throws {
+        try session.execute(
+            """
+            INSERT INTO provider_charges (job_id, provider, kind, currency, amount_micros, source)
+            VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (job_id, kind) DO NOTHING
+            """, [jobID, provider, kind, currency, amountMicros, source])
+    }
+
+    /// The precharge recorded for the job, if any.
+    static func precharge(_ session: PostgresSession, jobID: UUID) throws -> (currency: String, micros: Int64)? {
+        guard let row = try session.query(
+            "SELECT currency, amount_micros FROM provider_charges WHERE job_id = $1 AND kind = 'precharge'", [jobID]
+        ).first else { return nil }
+        return (try row.decode(0), try row.decode(1))
+    }
+
+    /// Every balance in the snapshot, one row per currency and measure.
+    static func snapshot(_ session: PostgresSession, provider: String, balance: BalanceSnapshot, source: String, jobID: UUID?) throws {
+        for money in balance.available {
+            try insertSnapshot(session, provider, money, measure: "available", source: source, jobID: jobID)
+        }
+        if let spent = balance.spentToDate {
+            try insertSnapshot(session, provider, spent, measure: "spent_to_date", source: source, jobID: jobID)
+        }
+    }
+
+    static func insertSnapshot(
+        _ session: PostgresSession, _ provider: String, _ money: Money, measure: String, source: String, jobID: UUID?
+    ) throws {
+        try session.execute(
+            """
+            INSERT INTO provider_balance_snapshots (provider, currency, balance_micros, measure, source, job_id)
+            VALUES ($1, $2, $3, $4, $5, $6)
+            """, [provider, money.currency.rawValue, money.micros, measure, source, jobID.map { $0 as any PostgresEncodable }])
+    }
+}

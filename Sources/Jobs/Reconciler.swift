@@ -1,0 +1,115 @@
+import Foundation
+import Ledger
+import Logging
+import Postgres
+import Pricing
+import Providers
+
+/// `videoledger reconcile` and its schedule in `serve`: compares, per provider and period, each
+/// reported balance change with the charges we recorded; lists jobs whose provider cost differs
+/// from ours, holds open too long and jobs whose submission outcome is unknown; resolves unknown
+/// jobs past their bound (hold released: the user is not charged for what we cannot show); and
+/// checks the ledger invariants. Findings are stored; `report(id:)` reads a run back.
+public final class Reconciler: Sendable {
+    public let pool: PostgresPool
+    public let configuration: JobsConfiguration
+    let adapters: [Providers.ProviderID: any ProviderAdapter]
+    let settlement: Settlement
+    let logger: Logger
+
+    /// Findings kept per check and run: a broken database must not make a run unbounded.
+    public static let findingsPerCheckMax = 1_000
+
+    public init(
+        pool: PostgresPool, catalog: PriceCatalog, adapters: [Providers.ProviderID: any ProviderAdapter],
+        configuration: JobsConfiguration = JobsConfiguration(), logger: Logger = Logger(label: "videoledger.reconciler")
+    ) {
+        configuration.validate()
+        self.pool = pool
+        self.configuration = configuration
+        self.adapters = adapters
+        self.settlement = Settlement(catalog: catalog, logger: logger)
+        self.logger = logger
+    }
+
+    /// Runs every check over [from, to] and stores the findings. A period that ends now first
+    /// takes a fresh balance snapshot from each provider (best effort: a provider that does not
+    /// answer is simply compared on the snapshots it gave before).
+    public func run(from: Date, to: Date, trigger: String = "cli") async throws -> ReconciliationReport {
+        precondition(from <= to, "a period ends after it starts")
+        let startedAt = Date()
+        var to = to
+        if to >= startedAt.addingTimeInterval(-60) {
+            await snapshotBalances()
+            to = max(to, Date())  // the period ends now: include the snapshots just taken
+        }
+        var findings: [ReconciliationFinding] = []
+        findings += try await resolveUnknownJobs()
+        findings += try await balanceFindings(from: from, to: to)
+        findings += try await jobFindings(from: from, to: to)
+        findings += try await invariantFindings()
+        let report = ReconciliationReport(
+            id: UUID(), periodFrom: from, periodTo: to, startedAt: startedAt, finishedAt: Date(), trigger: trigger, findings: findings)
+        try await store(report)
+        logger.info("reconciliation finished", metadata: ["id": "\(report.id)", "findings": "\(findings.count)"])
+        return report
+    }
+
+    /// Reads a stored run back; nil for an unknown id.
+    public func report(id: UUID) async throws -> ReconciliationReport? {
+        try await pool.withSession { session in
+            guard let run = try session.query(
+                "SELECT period_from, period_to, started_at, finished_at, trigger FROM reconciliations WHERE id = $1", [id]
+            ).first else { return nil }
+            let findings = try session.query(
+                """
+                SELECT kind, severity, provider, job_id, currency, expected_micros, observed_micros, difference_micros, detail
+                FROM reconciliation_findings WHERE reconciliation_id = $1 ORDER BY id
+                """, [id]
+            ).map { row in
+                ReconciliationFinding(
+                    kind: try row.decode(0), severity: try row.decode(1), provider: try row.decodeIfPresent(2),
+                    jobID: try row.decodeIfPresent(3), currency: try row.decodeIfPresent(4), expectedMicros: try row.decodeIfPresent(5),
+                    observedMicros: try row.decodeIfPresent(6), differenceMicros: try row.decodeIfPresent(7), detail: try row.decode(8))
+            }
+            return ReconciliationReport(
+                id: id, periodFrom: try run.decode(0), periodTo: try run.decode(1), startedAt: try run.decode(2),
+                finishedAt: try run.decodeIfPresent(3), trigger: try run.decode(4), findings: findings)
+        }
+    }
+
+    /// Asks every configured provider for its balance and stores what it says.
+    func snapshotBalances() async {
+        for (provider, adapter) in adapters.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
+            do {
+                guard let balance = try await adapter.balance() else { continue }
+                try await pool.withSession { session in
+                    try ProviderChargeStatements.snapshot(session, provider: provider.rawValue, balance: balance, source: "reconcile", jobID: nil)
+                }
+            } catch {
+                logger.info("no balance snapshot", metadata: ["provider": "\(provider.rawValue)", "error": "\(error)"])
+            }
+        }
+    }
+
+    private func store(_ report: ReconciliationReport) async throws {
+        try await pool.transaction { session in
+            try session.execute(
+                """
+                INSERT INTO reconciliations (id, period_from, period_to, started_at, finished_at, findings_count, trigger)
+                VALUES ($1, $2, $3, $4, $5, $6, $7)
+                """,
+                [report.id, report.periodFrom, report.periodTo, report.startedAt, report.finishedAt, report.findings.count, report.trigger])
+            for finding in report.findings {
+                try session.execute(
+                    """
+                    INSERT INTO reconciliation_findings (reconciliation_id, kind, severity, provider, job_id, currency,
+                                                         expected_micros, observed_micros, difference_micros, detail)
+                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+                    """,
+                    [report.id, finding.kind, finding.severity, finding.provider, finding.jobID.map { $0 as any PostgresEncodable },
+                     finding.currency, finding.expectedMicros, finding.observedMicros, finding.differenceMicros, finding.detail])
+            }
+        }
+    }
+}

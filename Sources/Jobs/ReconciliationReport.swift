@@ -1,0 +1,44 @@
+import Foundation
+
+/// One reconciliation run and what it found, as stored in `reconciliations` and
+/// `reconciliation_findings`.
+public struct ReconciliationReport: Sendable, Codable, Equatable {
+    public var id: UUID
+    public var periodFrom: Date
+    public var periodTo: Date
+    public var startedAt: Date
+    public var finishedAt: Date?
+    public var trigger: String
+    public var findings: [ReconciliationFinding]
+}
+
+/// One thing reconciliation found. Amounts are micro-units of `currency`.
+public struct ReconciliationFinding: Sendable, Codable, Equatable {
+    /// `balance_drift`, `balance_unavailable`, `cost_mismatch`, `hold_open_too_long`,
+    /// `unknown_job`, `unknown_resolved`, `invariant_violation`.
+    public var kind: String
+    /// `info`, `warning` or `error`.
+    public var severity: String
+    public var provider: String?
+    public var jobID: UUID?
+    public var currency: String?
+    public var expectedMicros: Int64?
+    public var observedMicros: Int64?
+    public var differenceMicros: Int64?
+    public var detail: String
+
+    public init(
+        kind: String, severity: String, provider: String? = nil, jobID: UUID? = nil, currency: String? = nil,
+        expectedMicros: Int64? = nil, observedMicros: Int64? = nil, differenceMicros: Int64? = nil, detail: String
+    ) {
+        self.kind = kind
+        self.severity = severity
+        self.provider = provider
+        self.jobID = jobID
+        self.currency = currency
+        self.expectedMicros = expectedMicros
+        self.observedMicros = observedMicros
+        self.differenceMicros = differenceMicros
+        self.detail = detail
+    }
+}

@@ -1,0 +1,255 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import HTTPClient
+import Jobs
+import Ledger
+import Logging
+import Money
+import Postgres
+import Pricing
+import Providers
+
+/// `videoledger bench jobs`: jobs carried end to end per second (submit → simulated completion →
+/// settled) and the poller's CPU time per 1,000 in-flight jobs per minute, beside two baselines
+/// from the same run: bare single-row INSERTs of job-shaped rows through the same pool, and the
+/// simulator's raw status request rate through the same HTTP client.
+///
+/// Runs on a private PostgreSQL cluster in a temporary folder and a provider simulator child
+/// process (`videoledger simulate-providers`), so the figures count this process's work only.
+struct JobsBenchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "jobs", abstract: "Jobs per second end to end, and poller CPU per in-flight job.")
+
+    @Option(help: "Jobs carried end to end.") var jobs = 10_000
+    @Option(help: "Submits in flight at once.") var concurrency = 64
+    @Option(help: "In-flight jobs for the CPU measurement.") var inFlight = 1_000
+    @Option(help: "CPU measurement window, seconds.") var windowSeconds = 60
+    @Option(help: "Simulated time to completion, milliseconds.") var completeAfterMilliseconds = 1_000
+    @Option(name: .customLong("pricing-dir")) var pricingDirectory: String?
+    @Option(name: .customLong("migrations-dir")) var migrationsDirectory = "migrations"
+
+    func run() async throws {
+        var logger = Logger(label: "videoledger.bench")
+        logger.logLevel = .error
+        let catalog = try PricingDirectory.loadCatalog(pricingDirectory)
+        let cluster = EmbeddedCluster(directory: "/tmp/videoledger-bench-\(getpid())", port: 30_000 + Int(getpid() % 5_000))
+        try await Self.blocking { try cluster.start() }
+        defer { try? cluster.stop(mode: "immediate") }
+        let pool = PostgresPool(.init(connectionString: cluster.connectionString, connectionsMax: 16))
+        try await Migrator(pool: pool, directory: migrationsDirectory).migrate()
+        let simulator = try BenchSimulator.start(completeAfterMilliseconds: completeAfterMilliseconds)
+        defer { simulator.stop() }
+        let client = try CurlHTTPClient(configuration: JobsEnvironment.httpConfiguration())
+        try await simulator.fund(client)
+        let adapters = try JobsEnvironment.simulatorAdapters(simulator.baseURLs, client: client, logger: logger)
+        try await Ledger(pool: pool).createUser("bench")
+        try await Ledger(pool: pool).topUp(key: "bench-funds", userID: "bench", amount: Money(micros: 1_000_000_000_000, currency: .usd))
+
+        print("VideoLedger jobs benchmark: \(jobs) jobs, \(concurrency) submits at once, 4 polled providers (AIGate left out:")
+        print("its calls hold a connection for the whole render), simulated completion after \(completeAfterMilliseconds) ms")
+        let endToEnd = try await throughput(pool: pool, catalog: catalog, adapters: adapters, logger: logger)
+        let inserts = try await insertBaseline(pool: pool)
+        let requests = try await requestBaseline(client: client, adapters: adapters)
+        print(String(format: "  end to end:        %8.0f jobs/s  (%d jobs in %.2f s, CPU %.2f s = %.3f ms per job)",
+                     endToEnd.perSecond, jobs, endToEnd.seconds, endToEnd.cpuSeconds, endToEnd.cpuSeconds * 1_000 / Double(jobs)))
+        print(String(format: "  baseline INSERT:   %8.0f rows/s  (single-row autocommit INSERTs, same pool and concurrency)", inserts))
+        print(String(format: "  baseline requests: %8.0f req/s   (simulator status GETs, same client and concurrency)", requests))
+        print(String(format: "  ratio: end to end = %.3f x bare INSERT rate, %.3f x simulator request rate",
+                     endToEnd.perSecond / inserts, endToEnd.perSecond / requests))
+        let cpu = try await pollerCPU(pool: pool, catalog: catalog, adapters: adapters, logger: logger)
+        print(String(format: "  poller CPU:        %8.1f ms per 1,000 in-flight jobs per minute (%d jobs, %d s window, %d polls, %.3f ms CPU per poll)",
+                     cpu.millisecondsPer1000PerMinute, inFlight, windowSeconds, cpu.polls, cpu.millisecondsPerPoll))
+        await client.shutdown()
+        await pool.close()
+    }
+
+    /// Submits `jobs` through `JobService` while one poller runs; stops when all have ended.
+    func throughput(pool: PostgresPool, catalog: PriceCatalog, adapters: [Providers.ProviderID: any ProviderAdapter], logger: Logger)
+        async throws -> (perSecond: Double, seconds: Double, cpuSeconds: Double)
+    {
+        let configuration = JobsConfiguration(
+            pollIntervalMillisecondsMin: 250, pollIntervalMillisecondsMax: 2_000, inFlightMaxPerProvider: [:], leaseBatchMax: 64,
+            idleTickMilliseconds: 20)
+        let service = JobService(pool: pool, catalog: catalog, adapters: adapters, configuration: configuration, logger: logger)
+        let poller = Poller(pool: pool, catalog: catalog, adapters: adapters, configuration: configuration, logger: logger)
+        let stop = StopSignal()
+        let cpuBefore = Self.cpuSeconds()
+        let started = ContinuousClock.now
+        let polling = Task { await poller.run(until: stop) }
+        try await submit(service, count: jobs, scenario: "", keyPrefix: "e2e")
+        while try await Self.count(pool, "SELECT count(*) FROM jobs WHERE finished_at IS NULL") > 0 {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        let seconds = Self.seconds(ContinuousClock.now - started)
+        stop.stop()
+        await polling.value
+        let completed = try await Self.count(pool, "SELECT count(*) FROM jobs WHERE status = 'completed'")
+        if completed != jobs { print("  warning: \(jobs - completed) jobs did not complete") }
+        return (Double(jobs) / seconds, seconds, Self.cpuSeconds() - cpuBefore)
+    }
+
+    /// `inFlight` jobs that take 10 minutes; then the poller alone for the window.
+    func pollerCPU(pool: PostgresPool, catalog: PriceCatalog, adapters: [Providers.ProviderID: any ProviderAdapter], logger: Logger)
+        async throws -> (millisecondsPer1000PerMinute: Double, polls: Int, millisecondsPerPoll: Double)
+    {
+        let service = JobService(pool: pool, catalog: catalog, adapters: adapters, logger: logger)
+        try await submit(service, count: inFlight, scenario: "complete_after_ms=3600000", keyPrefix: "cpu")
+        let poller = Poller(pool: pool, catalog: catalog, adapters: adapters, logger: logger)
+        let pollsBefore = try await Self.count(pool, "SELECT coalesce(sum(poll_attempts), 0)::bigint FROM jobs")
+        let cpuBefore = Self.cpuSeconds()
+        let stop = StopSignal()
+        let polling = Task { await poller.run(until: stop) }
+        try await Task.sleep(for: .seconds(windowSeconds))
+        stop.stop()
+        await polling.value
+        let cpu = Self.cpuSeconds() - cpuBefore
+        let polls = try await Self.count(pool, "SELECT coalesce(sum(poll_attempts), 0)::bigint FROM jobs") - pollsBefore
+        let perThousandPerMinute = cpu * 1_000 * (1_000 / Double(inFlight)) * (60 / Double(windowSeconds))
+        return (perThousandPerMinute, polls, polls > 0 ? cpu * 1_000 / Double(polls) : 0)
+    }
+
+    func submit(_ service: JobService, count: Int, scenario: String, keyPrefix: String) async throws {
+        let lanes = concurrency
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for lane in 0..<lanes {
+                group.addTask {
+                    for index in stride(from: lane, to: count, by: lanes) {
+                        _ = try await service.submit(Self.request(index, scenario: scenario, key: "\(keyPrefix)-\(index)"))
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+    }
+
+    static func request(_ index: Int, scenario: String, key: String) -> JobRequest {
+        let prompt = "bench \(index) sim: \(scenario)"
+        let specs: [(String, JobSpec)] = [
+            ("aimo", JobSpec(family: "veo-3.1-fast", duration: 8, resolution: "720p", prompt: prompt)),
+            ("openai-videos", JobSpec(family: "veo-3.1-fast", duration: 8, resolution: "720p", prompt: prompt)),
+            ("venice", JobSpec(family: "wan-2.7", duration: 5, resolution: "720p", prompt: prompt)),
+            ("nanogpt", JobSpec(family: "veo-2", duration: 5, resolution: "720p", aspectRatio: "16:9", prompt: prompt)),
+        ]
+        let (provider, spec) = specs[index % specs.count]
+        return JobRequest(userID: "bench", idempotencyKey: key, spec: spec, provider: provider)
+    }
+
+    /// `jobs` single-row INSERTs of job-shaped rows, each its own commit, same concurrency.
+    func insertBaseline(pool: PostgresPool) async throws -> Double {
+        try await pool.withSession { session in
+            try session.execute(
+                """
+                CREATE TABLE IF NOT EXISTS bench_rows (id uuid PRIMARY KEY, user_id text, provider text, provider_model text,
+                    status text, quoted_micros bigint, created_at timestamptz DEFAULT now())
+                """)
+        }
+        let started = ContinuousClock.now
+        let count = jobs
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for lane in 0..<concurrency {
+                group.addTask {
+                    for _ in stride(from: lane, to: count, by: self.concurrency) {
+                        try await pool.withSession { session in
+                            try session.execute(
+                                "INSERT INTO bench_rows (id, user_id, provider, provider_model, status, quoted_micros) VALUES ($1, $2, $3, $4, $5, $6)",
+                                [UUID(), "bench", "venice", "wan-2-7-text-to-video", "queued", Int64(550_000)])
+                        }
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        return Double(count) / Self.seconds(ContinuousClock.now - started)
+    }
+
+    /// `jobs` status requests to the simulator for one existing job, same concurrency.
+    func requestBaseline(client: CurlHTTPClient, adapters: [Providers.ProviderID: any ProviderAdapter]) async throws -> Double {
+        guard let adapter = adapters[.nanoGPT] else { return .nan }
+        let submission = try await adapter.submit(.init(model: "veo2-video", prompt: "baseline", durationSeconds: 5))
+        let handle = ProviderJobHandle(providerJobID: submission.providerJobID, model: "veo2-video")
+        let started = ContinuousClock.now
+        let count = jobs
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for lane in 0..<concurrency {
+                group.addTask {
+                    for _ in stride(from: lane, to: count, by: self.concurrency) { _ = try await adapter.status(of: handle) }
+                }
+            }
+            try await group.waitForAll()
+        }
+        return Double(count) / Self.seconds(ContinuousClock.now - started)
+    }
+
+    static func count(_ pool: PostgresPool, _ sql: String) async throws -> Int {
+        try await pool.withSession { session in try session.query(sql)[0].decode(0) }
+    }
+
+    static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    }
+
+    /// User plus system CPU time of this process (getrusage).
+    static func cpuSeconds() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        func seconds(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1e6 }
+        return seconds(usage.ru_utime) + seconds(usage.ru_stime)
+    }
+
+    static func blocking(_ work: @escaping @Sendable () throws -> Void) async throws {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            DispatchQueue.global().async { continuation.resume(with: Result { try work() }) }
+        }
+    }
+}
+
+/// `videoledger simulate-providers --base-port 0` as a child process, so its CPU is not ours.
+struct BenchSimulator {
+    let process: Process
+    let baseURLs: [String: String]
+
+    struct StartFailed: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    static func start(completeAfterMilliseconds: Int) throws -> BenchSimulator {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
+        process.arguments = [
+            "simulate-providers", "--base-port", "0", "--jobs-max", "50000", "--defaults", "complete_after_ms=\(completeAfterMilliseconds)",
+        ]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        var text = ""
+        var urls: [String: String] = [:]
+        while urls.count < 5 {
+            let data = pipe.fileHandleForReading.availableData
+            guard !data.isEmpty else { throw StartFailed(description: "simulator exited: \(text)") }
+            text += String(decoding: data, as: UTF8.self)
+            urls = [:]
+            for line in text.split(separator: "\n") where line.contains("export VIDEOLEDGER_") {
+                let assignment = line.split(separator: " ").last.map(String.init) ?? ""
+                let parts = assignment.split(separator: "=", maxSplits: 1).map(String.init)
+                guard parts.count == 2 else { continue }
+                let name = parts[0].dropFirst("VIDEOLEDGER_".count).dropLast("_BASE_URL".count)
+                urls[name.lowercased().replacingOccurrences(of: "_", with: "-")] = parts[1]
+            }
+        }
+        return BenchSimulator(process: process, baseURLs: urls)
+    }
+
+    /// Balances large enough for every job of the run.
+    func fund(_ client: CurlHTTPClient) async throws {
+        for url in baseURLs.values {
+            let origin = url.split(separator: "/").prefix(2).joined(separator: "//")
+            let body = "balance_usd=100000000 balance_usdc=100000000 balance_xno=100000000"
+            _ = try await client.execute(HTTPRequest(method: .post, url: origin + "/_sim/scenario", body: Array(body.utf8)))
+        }
+    }
+
+    func stop() {
+        process.terminate()
+        process.waitUntilExit()
+    }
+}

@@ -1,0 +1,162 @@
+import Foundation
+import HTTPClient
+import Jobs
+import Ledger
+import Logging
+import Money
+import Postgres
+import Pricing
+import ProviderSimulator
+import Providers
+import Testing
+import TestSupport
+
+/// A fresh database, a running simulator, adapters over real loopback HTTP, a funded user, and
+/// a job service and pollers configured for fast tests.
+struct JobsHarness {
+    let pool: PostgresPool
+    let simulator: RunningSimulator
+    let client: CurlHTTPClient
+    let catalog: PriceCatalog
+    let adapters: [Providers.ProviderID: any ProviderAdapter]
+    let configuration: JobsConfiguration
+    let service: JobService
+    let user = "alice"
+    let logger: Logger
+
+    static let catalog: PriceCatalog = {
+        do {
+            return try PriceCatalog.load(directory: TestDatabase.repositoryRoot + "/pricing")
+        } catch {
+            fatalError("price books do not load: \(error)")
+        }
+    }()
+
+    /// Short intervals and leases, so scenarios finish in a second or two.
+    static func fastConfiguration() -> JobsConfiguration {
+        JobsConfiguration(
+            leaseMilliseconds: 2_000, submitLeaseMilliseconds: 3_000, synchronousLeaseMilliseconds: 10_000,
+            pollIntervalMillisecondsMin: 40, pollIntervalMillisecondsMax: 400, errorBackoffMillisecondsBase: 40,
+            idleTickMilliseconds: 20, shutdownGraceMilliseconds: 2_000, unknownResolveAfterMilliseconds: 3_000)
+    }
+
+    @discardableResult
+    static func with<T>(
+        defaults: String = "complete_after_ms=300", configuration: JobsConfiguration = fastConfiguration(),
+        requestTimeoutMillisecondsMax: Int = 30_000, funds: Int64 = 1_000_000_000, _ body: (JobsHarness) async throws -> T
+    ) async throws -> T {
+        var simulatorConfiguration = SimulatorConfiguration.ephemeralPorts()
+        simulatorConfiguration.defaults = defaults
+        let simulator = try await ProviderSimulator.start(simulatorConfiguration)
+        var httpConfiguration = CurlHTTPClient.Configuration()
+        httpConfiguration.timeoutMillisecondsMax = requestTimeoutMillisecondsMax
+        let client = try CurlHTTPClient(configuration: httpConfiguration)
+        let logger = Logger(label: "jobs-test")
+        let urls = Dictionary(uniqueKeysWithValues: simulator.baseURLs.map { ($0.key.rawValue, $0.value) })
+        let adapters = try JobsEnvironment.simulatorAdapters(urls, client: client, logger: logger)
+        let pool = try await TestDatabase.makePool(connectionsMax: 16)
+        try await Ledger(pool: pool).createUser("alice")
+        try await Ledger(pool: pool).topUp(key: "fund-alice", userID: "alice", amount: Money(micros: funds, currency: .usd))
+        let service = JobService(pool: pool, catalog: catalog, adapters: adapters, configuration: configuration, logger: logger)
+        let harness = JobsHarness(
+            pool: pool, simulator: simulator, client: client, catalog: catalog, adapters: adapters, configuration: configuration,
+            service: service, logger: logger)
+        do {
+            let result = try await body(harness)
+            await harness.close()
+            return result
+        } catch {
+            await harness.close()
+            throw error
+        }
+    }
+
+    func close() async {
+        await simulator.stop()
+        await client.shutdown()
+        await pool.close()
+    }
+
+    func poller(_ name: String = "poller-1", configuration: JobsConfiguration? = nil) -> Poller {
+        Poller(pool: pool, catalog: catalog, adapters: adapters, configuration: configuration ?? self.configuration, logger: logger,
+               instanceID: name)
+    }
+
+    func reconciler(configuration: JobsConfiguration? = nil) -> Reconciler {
+        Reconciler(pool: pool, catalog: catalog, adapters: adapters, configuration: configuration ?? self.configuration, logger: logger)
+    }
+
+    /// Polls with `poller` until every job in `ids` ended (or `timeoutMilliseconds` passed).
+    func settle(_ ids: [UUID], poller: Poller? = nil, timeoutMilliseconds: Int = 20_000) async throws -> [JobRecord] {
+        let poller = poller ?? self.poller()
+        let deadline = ContinuousClock.now + .milliseconds(timeoutMilliseconds)
+        while true {
+            var jobs: [JobRecord] = []
+            for id in ids { jobs.append(try #require(try await service.job(id: id))) }
+            if jobs.allSatisfy({ $0.status.isTerminal }) || ContinuousClock.now > deadline { return jobs }
+            _ = await poller.pollOnce()
+            try await Task.sleep(for: .milliseconds(20))
+        }
+    }
+
+    func submit(
+        _ spec: JobSpec, provider: String, key: String? = nil, providerJobID: String? = nil
+    ) async throws -> JobOutcome {
+        try await service.submit(JobRequest(userID: user, idempotencyKey: key, spec: spec, provider: provider, providerJobID: providerJobID))
+    }
+
+    /// `POST /_sim/scenario` on one provider.
+    func control(_ provider: SimulatedProvider, _ pairs: String) async throws {
+        let url = try #require(simulator.controlURL(provider)) + "/scenario"
+        let response = try await client.execute(HTTPRequest(method: .post, url: url, body: Array(pairs.utf8)))
+        #expect(response.status == 200)
+    }
+
+    /// The simulator's job count and balances for one provider.
+    func simulatorState(_ provider: SimulatedProvider) async throws -> (jobs: Int, balances: [String: String]) {
+        let url = try #require(simulator.controlURL(provider)) + "/state"
+        let response = try await client.execute(HTTPRequest(method: .get, url: url))
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any])
+        return (object["jobs"] as? Int ?? -1, object["balances"] as? [String: String] ?? [:])
+    }
+
+    func balance() async throws -> Balance {
+        try await Ledger(pool: pool).balance(userID: user, currency: .usd)
+    }
+
+    func expectInvariants(sourceLocation: SourceLocation = #_sourceLocation) async throws {
+        let violations = try await ledgerInvariantViolations(pool)
+        #expect(violations.isEmpty, "\(violations)", sourceLocation: sourceLocation)
+    }
+
+    func count(_ sql: String, _ parameters: [(any PostgresEncodable)?] = []) async throws -> Int {
+        try await pool.withSession { session in try session.query(sql, parameters)[0].decode(0) }
+    }
+}
+
+/// Specs that every provider's book prices (720p, silent), one per provider.
+enum Specs {
+    static func prompt(_ scenario: String) -> String { "a lighthouse at dusk sim: \(scenario)" }
+
+    static func aimo(_ scenario: String = "") -> JobSpec {
+        JobSpec(family: "veo-3.1-fast", duration: 8, resolution: "720p", prompt: prompt(scenario))
+    }
+    static func gateway(_ scenario: String = "") -> JobSpec {
+        JobSpec(family: "veo-3.1-fast", duration: 8, resolution: "720p", prompt: prompt(scenario))
+    }
+    static func venice(_ scenario: String = "") -> JobSpec {
+        JobSpec(family: "wan-2.7", duration: 5, resolution: "720p", prompt: prompt(scenario))
+    }
+    static func nanoGPT(_ scenario: String = "") -> JobSpec {
+        JobSpec(family: "veo-2", duration: 5, resolution: "720p", aspectRatio: "16:9", prompt: prompt(scenario))
+    }
+    static func aigate(_ scenario: String = "") -> JobSpec {
+        JobSpec(family: "kling-v3-std", duration: 5, resolution: "720p", prompt: prompt(scenario))
+    }
+
+    /// (provider, spec) for each of the five.
+    static func all(_ scenario: String = "") -> [(String, JobSpec)] {
+        [("aimo", aimo(scenario)), ("openai-videos", gateway(scenario)), ("venice", venice(scenario)),
+         ("nanogpt", nanoGPT(scenario)), ("aigate", aigate(scenario))]
+    }
+}
