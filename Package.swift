@@ -65,7 +65,10 @@ let package = Package(
             .product(name: "Metrics", package: "swift-metrics"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
-        .target(name: "Reports", dependencies: ["Money", "Postgres"]),
+        .target(name: "Reports", dependencies: [
+            "Money", "Postgres",
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
         .target(name: "API", dependencies: [
             "Money", "Postgres", "Ledger", "Pricing", "Jobs", "Reports",
             .product(name: "Hummingbird", package: "hummingbird"),
@@ -91,5 +94,6 @@ let package = Package(
         .testTarget(name: "HTTPClientTests", dependencies: ["HTTPClient"]),
         .testTarget(name: "ProvidersTests", dependencies: ["Providers", "Money", "HTTPClient", "ProviderSimulator"]),
         .testTarget(name: "ProviderSimulatorTests", dependencies: ["ProviderSimulator", "Money"]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Ledger", "Money", "Postgres", "TestSupport"]),
     ]
 )

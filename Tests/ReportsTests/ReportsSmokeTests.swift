@@ -1,0 +1,5 @@
+import Testing
+
+@Suite struct ReportsSmokeTests {
+    @Test func placeholder() {}
+}
