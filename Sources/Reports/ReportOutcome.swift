@@ -16,6 +16,13 @@ public struct ReportTotal: Sendable, Equatable {
     /// Micro-units for money columns, a count otherwise.
     public let value: Int64
     public let isMoney: Bool
+
+    public init(currency: String, column: String, value: Int64, isMoney: Bool) {
+        self.currency = currency
+        self.column = column
+        self.value = value
+        self.isMoney = isMoney
+    }
 }
 
 /// What one section produced.

@@ -1,5 +1,0 @@
-import Testing
-
-@Suite struct ReportsSmokeTests {
-    @Test func placeholder() {}
-}
