@@ -78,26 +78,25 @@ struct ChartAccumulator {
     }
 
     private mutating func keep(_ bar: ChartBar, currency: String) {
-        var bars = kept[currency] ?? []
         if let top = directive.top {
             // Top N: larger first, ties by label, zero and negative values never shown.
             guard bar.value > 0 else { return }
+            let bars = kept[currency] ?? []
+            if bars.count == top, let last = bars.last, !Self.ranksBefore(bar, last) {
+                omitted[currency, default: 0] += 1  // the common case at scale: no copy, no insert
+                return
+            }
             let position = bars.firstIndex { Self.ranksBefore(bar, $0) } ?? bars.count
-            if position < top {
-                bars.insert(bar, at: position)
-                if bars.count > top {
-                    bars.removeLast()
-                    omitted[currency, default: 0] += 1
-                }
-            } else {
+            kept[currency, default: []].insert(bar, at: position)
+            if kept[currency]!.count > top {
+                kept[currency]!.removeLast()
                 omitted[currency, default: 0] += 1
             }
-        } else if bars.count < ReportLimits.chartBarsMax {
-            bars.append(bar)
+        } else if (kept[currency]?.count ?? 0) < ReportLimits.chartBarsMax {
+            kept[currency, default: []].append(bar)
         } else {
             omitted[currency, default: 0] += 1
         }
-        kept[currency] = bars
     }
 
     static func ranksBefore(_ left: ChartBar, _ right: ChartBar) -> Bool {

@@ -34,9 +34,16 @@ struct SectionTotals {
             }
             currency = code
         }
-        var row = sums[currency] ?? Array(repeating: nil, count: columns.count)
-        for (index, cell) in cells.enumerated() {
-            switch cell {
+        let width = columns.count
+        // Modified in place (no copy of the row per add).
+        try Self.accumulate(cells, into: &sums[currency, default: Array(repeating: nil, count: width)],
+                            integerColumns: &integerColumns, columns: columns, section: section)
+    }
+
+    private static func accumulate(_ cells: [ReportCell], into row: inout [Int64?], integerColumns: inout [Bool],
+                                   columns: [ReportColumn], section: String) throws(ReportError) {
+        for index in cells.indices {
+            switch cells[index] {
             case .integer(let value):
                 integerColumns[index] = true
                 let (sum, overflow) = (row[index] ?? 0).addingReportingOverflow(value)
@@ -51,7 +58,6 @@ struct SectionTotals {
                 }
             }
         }
-        sums[currency] = row
     }
 
     /// Currencies in byte order, for deterministic output.

@@ -18,6 +18,7 @@ struct VideoLedgerCommand: AsyncParsableCommand {
             QuoteCommand.self,
             PricingCommand.self,
             UserCommand.self,
+            ReportCommand.self,
             SimulateProvidersCommand.self,
             BenchCommand.self,
         ]
