@@ -65,7 +65,10 @@ let package = Package(
             .product(name: "Metrics", package: "swift-metrics"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
-        .target(name: "Reports", dependencies: ["Money", "Postgres"]),
+        .target(name: "Reports", dependencies: [
+            "Money", "Postgres",
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
         .target(name: "API", dependencies: [
             "Money", "Postgres", "Ledger", "Pricing", "Jobs", "Reports",
             .product(name: "Hummingbird", package: "hummingbird"),
@@ -105,5 +108,6 @@ let package = Package(
             "Jobs", "Pricing", "Providers", "Postgres", "HTTPClient",
             .product(name: "Logging", package: "swift-log"),
         ], path: "Tests/JobsCrashWorker"),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Ledger", "Money", "Postgres", "TestSupport"]),
     ]
 )

@@ -19,6 +19,7 @@ struct VideoLedgerCommand: AsyncParsableCommand {
             PricingCommand.self,
             UserCommand.self,
             TokenCommand.self,
+            ReportCommand.self,
             SimulateProvidersCommand.self,
             BenchCommand.self,
         ]

@@ -1,0 +1,87 @@
+/// Writes the whole report as one JSON document, incrementally: the head, then each section's
+/// rows as they stream, then the section's totals. Keys come in a fixed order (the SQL's column
+/// order), one row per line, so equal data gives equal bytes and diffs stay readable.
+///
+/// Money is a decimal string (`"0.800000"`), counts are JSON integers, NULL is `null`.
+///
+///     {
+///       "report": "nightly",
+///       "title": "…",
+///       "parameters": {"date": "2026-01-15"},
+///       "sections": [
+///         {
+///           "name": "user_summary", "title": "…", "columns": ["user_id", …],
+///           "rows": [
+///             {"user_id": "alice", "currency": "USD", "day_spend": "0.800000", …}
+///           ],
+///           "row_count": 1,
+///           "totals": {"USD": {"day_spend": "0.800000", …}}
+///         }
+///       ]
+///     }
+struct JSONReportWriter {
+    let file: OutputFile
+    private var sectionsWritten = 0
+    private var rowsInSection = 0
+    private var keys: [String] = []
+    private var columns: [ReportColumn] = []
+
+    init(file: OutputFile, kind: ReportKind, title: String, parameters: [(name: String, value: String)]) throws(ReportError) {
+        self.file = file
+        let parameterText = parameters.map { TextEscaping.jsonString($0.name) + ": " + TextEscaping.jsonString($0.value) }
+            .joined(separator: ", ")
+        try file.append(
+            "{\n  \"report\": \(TextEscaping.jsonString(kind.rawValue)),\n  \"title\": \(TextEscaping.jsonString(title)),\n"
+                + "  \"parameters\": {\(parameterText)},\n  \"sections\": [")
+    }
+
+    mutating func beginSection(_ section: SectionDefinition, columns: [ReportColumn]) throws(ReportError) {
+        self.columns = columns
+        keys = columns.map { TextEscaping.jsonString($0.outputName) + ": " }
+        rowsInSection = 0
+        let columnList = columns.map { TextEscaping.jsonString($0.outputName) }.joined(separator: ", ")
+        try file.append(
+            (sectionsWritten > 0 ? "," : "") + "\n    {\n      \"name\": \(TextEscaping.jsonString(section.name)),\n"
+                + "      \"title\": \(TextEscaping.jsonString(section.title)),\n      \"columns\": [\(columnList)],\n      \"rows\": [")
+        sectionsWritten += 1
+    }
+
+    mutating func append(_ cells: [ReportCell]) throws(ReportError) {
+        file.appendUnchecked((rowsInSection > 0 ? ",\n        {" : "\n        {").utf8)
+        for (index, cell) in cells.enumerated() {
+            if index > 0 { file.appendUnchecked([0x2C, 0x20]) }
+            file.appendUnchecked(keys[index].utf8)
+            file.appendUnchecked(Self.value(cell, column: columns[index]).utf8)
+        }
+        file.appendUnchecked(CollectionOfOne(0x7D))
+        rowsInSection += 1
+        try file.flushIfFull()
+    }
+
+    mutating func endSection(rowCount: Int, totals: SectionTotals) throws(ReportError) {
+        var text = rowsInSection > 0 ? "\n      ],\n" : "],\n"
+        text += "      \"row_count\": \(rowCount),\n      \"totals\": {"
+        let currencies = totals.currencies
+        for (position, currency) in currencies.enumerated() {
+            let fields = totals.totals(currency: currency).map { column, value in
+                TextEscaping.jsonString(column.outputName) + ": " + Self.value(.integer(value), column: column)
+            }
+            text += (position > 0 ? ", " : "") + TextEscaping.jsonString(currency) + ": {" + fields.joined(separator: ", ") + "}"
+        }
+        text += "}\n    }"
+        try file.append(text)
+    }
+
+    func finish() throws(ReportError) {
+        try file.append(sectionsWritten > 0 ? "\n  ]\n}\n" : "]\n}\n")
+    }
+
+    static func value(_ cell: ReportCell, column: ReportColumn) -> String {
+        switch cell {
+        case .null: return "null"
+        case .integer(let value): return column.isMoney ? "\"" + (cell.text(for: column) ?? "") + "\"" : String(value)
+        case .text(let value): return TextEscaping.jsonString(value)
+        case .boolean(let value): return value ? "true" : "false"
+        }
+    }
+}

@@ -1,0 +1,76 @@
+/// Escaping for the three output formats, each byte-exact and allocation-free for the common
+/// case of text that needs none.
+enum TextEscaping {
+    /// Appends one CSV field per RFC 4180: quoted when it holds a comma, a double quote, CR or LF,
+    /// with inner double quotes doubled.
+    static func appendCSVField(_ text: String, to file: OutputFile) {
+        let needsQuotes = text.utf8.contains { $0 == 0x2C || $0 == 0x22 || $0 == 0x0D || $0 == 0x0A }
+        guard needsQuotes else {
+            file.appendUnchecked(text.utf8)
+            return
+        }
+        file.appendUnchecked(CollectionOfOne(0x22))
+        for byte in text.utf8 {
+            if byte == 0x22 { file.appendUnchecked(CollectionOfOne(0x22)) }
+            file.appendUnchecked(CollectionOfOne(byte))
+        }
+        file.appendUnchecked(CollectionOfOne(0x22))
+    }
+
+    /// A CSV field as a string (for small in-memory use and tests).
+    static func csvField(_ text: String) -> String {
+        let needsQuotes = text.utf8.contains { $0 == 0x2C || $0 == 0x22 || $0 == 0x0D || $0 == 0x0A }
+        guard needsQuotes else { return text }
+        return "\"" + text.replacingAll("\"", with: "\"\"") + "\""
+    }
+
+    /// A JSON string literal, quotes included: `"`, `\` and control characters escaped; other
+    /// characters (non-ASCII included) kept as UTF-8.
+    static func jsonString(_ text: String) -> String {
+        let needsEscape = text.utf8.contains { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }
+        guard needsEscape else { return "\"" + text + "\"" }
+        var result = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": result += "\\\""
+            case "\\": result += "\\\\"
+            case "\n": result += "\\n"
+            case "\r": result += "\\r"
+            case "\t": result += "\\t"
+            case _ where scalar.value < 0x20:
+                let hex = String(scalar.value, radix: 16)
+                result += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: result.unicodeScalars.append(scalar)
+            }
+        }
+        return result + "\""
+    }
+
+    /// Text for HTML and SVG content and attribute values: `& < > " '` as character references.
+    /// Control characters other than tab, LF and CR are dropped: they are not allowed in XML.
+    static func html(_ text: String) -> String {
+        let needsEscape = text.utf8.contains {
+            $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 || $0 == 0x27 || ($0 < 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D)
+        }
+        guard needsEscape else { return text }
+        var result = ""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "&": result += "&amp;"
+            case "<": result += "&lt;"
+            case ">": result += "&gt;"
+            case "\"": result += "&quot;"
+            case "'": result += "&#39;"
+            case _ where scalar.value < 0x20 && scalar != "\t" && scalar != "\n" && scalar != "\r": continue
+            default: result.unicodeScalars.append(scalar)
+            }
+        }
+        return result
+    }
+}
+
+extension String {
+    func replacingAll(_ target: String, with replacement: String) -> String {
+        split(separator: target, omittingEmptySubsequences: false).joined(separator: replacement)
+    }
+}

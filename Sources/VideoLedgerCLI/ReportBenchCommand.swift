@@ -1,0 +1,204 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import Postgres
+import Reports
+import Synchronization
+
+/// `videoledger bench report`: the nightly report over a generated month (10 million ledger
+/// transfers, 100,000 users, 30 days at scale 1) beside the same report SQL run bare by `psql`
+/// on the same data in the same run. Prints both timings, their ratio and this process's peak
+/// RSS. Figures only: nothing here asserts a time.
+///
+/// The baseline is every SQL file of `reports/nightly/` (sections and control totals), prepared
+/// and executed by `psql` with the same date and its output discarded — what the report costs
+/// without streaming, formatting, hashing and writing files. Goals: ratio ≤ 1.5, RSS < 200 MB.
+struct ReportBenchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "Nightly report over a generated month beside the bare SQL run by psql.")
+
+    @OptionGroup var database: DatabaseOptions
+
+    @Option(name: .customLong("bench-database"), help: "Database the data set is generated in (created when missing).")
+    var benchDatabase = "videoledger_bench_reports"
+
+    @Option(help: "Data set size: 1 = 10,000,000 ledger transfers and 100,000 users; 0.1 for a quick run.")
+    var scale = 1.0
+
+    @Flag(help: "Generate the data set again even when one of this size exists.")
+    var regenerate = false
+
+    @Option(help: "Timed rounds; each runs psql then the report, and the best of each is compared.")
+    var rounds = 2
+
+    @Option(name: .customLong("out"), help: "Folder for the report files.")
+    var outputDirectory = NSTemporaryDirectory() + "videoledger-report-bench"
+
+    @Option(name: .customLong("reports-dir"), help: "Report definitions (default: $VIDEOLEDGER_REPORTS_DIR or ./reports).")
+    var reportsDirectory: String?
+
+    @Option(help: "The psql program.")
+    var psql = "psql"
+
+    func validate() throws {
+        guard scale > 0 && scale <= 10 else { throw ValidationError("--scale must be in (0, 10]") }
+        guard (1...20).contains(rounds) else { throw ValidationError("--rounds must be 1 to 20") }
+        guard benchDatabase.range(of: "^[a-z_][a-z0-9_]{0,62}$", options: .regularExpression) != nil else {
+            throw ValidationError("--bench-database must be a lower-case identifier")
+        }
+    }
+
+    func run() async throws {
+        let baseConnection = try await database.connectionString()
+        try await Self.createDatabaseIfMissing(baseConnection, name: benchDatabase)
+        let connection = Self.connectionString(baseConnection, database: benchDatabase)
+        let pool = PostgresPool(.init(connectionString: connection, connectionsMax: 2))
+        try await Migrator(pool: pool, directory: database.resolvedMigrationsDirectory).migrate()
+
+        let size = ReportBenchData.size(scale: scale)
+        let regenerate = self.regenerate
+        let clock = ContinuousClock()
+        let generationStart = clock.now
+        let (transfers, generated) = try await pool.withSession { session -> (Int64, Bool) in
+            if !regenerate, let existing = try ReportBenchData.existing(session, size: size) { return (existing, false) }
+            print("generating \(size.users) users, \(size.jobs) jobs …")
+            let transfers = try ReportBenchData.generate(session, size: size) { step, seconds in
+                print("  \(step): \(String(format: "%.1f", seconds)) s")
+            }
+            return (transfers, true)
+        }
+        let generationSeconds = (clock.now - generationStart).seconds
+
+        let definitionsDirectory = ReportDefinitions.resolveDirectory(reportsDirectory)
+        let definitions = try ReportDefinitions.load(directory: definitionsDirectory, kind: .nightly)
+        let date = CalendarDate(parsing: ReportBenchData.reportDay)!
+        let script = Self.psqlScript(definitions, date: date)
+        let scriptPath = NSTemporaryDirectory() + "videoledger-report-bench-\(getpid()).sql"
+        try script.write(toFile: scriptPath, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: scriptPath) }
+        let runner = ReportRunner(pool: pool, definitionsDirectory: definitionsDirectory)
+
+        print("data: \(size.users) users, \(size.jobs) jobs, \(transfers) ledger transfers, \(ReportBenchData.days) days "
+            + "(\(ReportBenchData.firstDay) to \(ReportBenchData.reportDay)), scale \(scale)"
+            + (generated ? "; generated in \(String(format: "%.1f", generationSeconds)) s" : "; reused from an earlier run"))
+        print("nightly report for \(date) (month to date = all \(ReportBenchData.days) days)")
+
+        var reportBest = Double.infinity
+        var psqlBest = Double.infinity
+        var outcome: ReportOutcome?
+        for round in 1...rounds {
+            let psqlStart = clock.now
+            try await Self.runPSQL(psql, script: scriptPath, connection: connection)
+            let psqlSeconds = (clock.now - psqlStart).seconds
+            let reportStart = clock.now
+            let timer = SectionTimer()
+            outcome = try await runner.nightly(NightlyReportRequest(date: date, outputDirectory: outputDirectory), progress: timer)
+            let reportSeconds = (clock.now - reportStart).seconds
+            print("  sections: " + timer.summary())
+            psqlBest = min(psqlBest, psqlSeconds)
+            reportBest = min(reportBest, reportSeconds)
+            print("round \(round): report \(String(format: "%.3f", reportSeconds)) s, bare SQL via psql \(String(format: "%.3f", psqlSeconds)) s")
+        }
+        await pool.close()
+
+        let ratio = reportBest / psqlBest
+        print("best: report \(String(format: "%.3f", reportBest)) s, bare SQL via psql \(String(format: "%.3f", psqlBest)) s, "
+            + "ratio \(String(format: "%.2f", ratio)) (goal ≤ 1.50)")
+        print("peak RSS: \(String(format: "%.1f", Self.peakRSSMegabytes(children: false))) MB (goal < 200 MB); "
+            + "psql's: \(String(format: "%.1f", Self.peakRSSMegabytes(children: true))) MB")
+        if let outcome {
+            let bytes = outcome.files.reduce(0) { $0 + $1.bytes }
+            print("output: \(outcome.files.count) files, \(bytes) bytes in \(outputDirectory)")
+            print("rows: " + outcome.sections.map { "\($0.name) \($0.rowCount)" }.joined(separator: ", "))
+        }
+    }
+
+    /// Every section and the control totals, each prepared and executed with the report date.
+    static func psqlScript(_ definitions: ReportDefinitions, date: CalendarDate) -> String {
+        var statements = definitions.sections.map(\.sql)
+        if let control = definitions.controlTotalsSQL { statements.append(control) }
+        return statements.enumerated().map { index, sql in
+            "PREPARE bench_\(index) AS\n\(sql)\n;\nEXECUTE bench_\(index)('\(date)');\nDEALLOCATE bench_\(index);\n"
+        }.joined(separator: "\n")
+    }
+
+    static func runPSQL(_ psql: String, script: String, connection: String) async throws {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            DispatchQueue.global().async {
+                continuation.resume(with: Result {
+                    let process = Process()
+                    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+                    process.arguments = [psql, "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-o", "/dev/null", "-f", script, "-d", connection]
+                    process.standardOutput = FileHandle.nullDevice
+                    let errors = Pipe()
+                    process.standardError = errors
+                    try process.run()
+                    let message = errors.fileHandleForReading.readDataToEndOfFile()
+                    process.waitUntilExit()
+                    guard process.terminationStatus == 0 else {
+                        throw ValidationError("psql failed (\(process.terminationStatus)): \(String(decoding: message, as: UTF8.self))")
+                    }
+                })
+            }
+        }
+    }
+
+    /// getrusage's ru_maxrss: this process's peak resident set, or that of its largest waited-for child.
+    static func peakRSSMegabytes(children: Bool) -> Double {
+        var usage = rusage()
+        getrusage(__rusage_who_t((children ? RUSAGE_CHILDREN : RUSAGE_SELF).rawValue), &usage)
+        return Double(usage.ru_maxrss) / 1024  // Linux reports kilobytes
+    }
+
+    static func createDatabaseIfMissing(_ connection: String, name: String) async throws {
+        let admin = PostgresPool(.init(connectionString: connection, connectionsMax: 1))
+        try await admin.withSession { session in
+            if try session.query("SELECT 1 FROM pg_database WHERE datname = $1", [name]).isEmpty {
+                try session.execute("CREATE DATABASE \(name)")  // name validated as an identifier
+            }
+        }
+        await admin.close()
+    }
+
+    /// The same server, another database: a URL gets a new path, a key=value string a later
+    /// `dbname=` (libpq keeps the last value of a repeated keyword).
+    static func connectionString(_ base: String, database: String) -> String {
+        if base.hasPrefix("postgres://") || base.hasPrefix("postgresql://"), var components = URLComponents(string: base) {
+            components.path = "/" + database
+            return components.string ?? base
+        }
+        return base + " dbname=" + database
+    }
+}
+
+/// Seconds per section of a report run, for the benchmark's breakdown.
+final class SectionTimer: ReportProgress {
+    private let state = Mutex<(names: [String], last: ContinuousClock.Instant, seconds: [Double])>(([], ContinuousClock.now, []))
+
+    func started(sections: [String]) {
+        state.withLock { $0 = (sections, ContinuousClock.now, []) }
+    }
+
+    func rowsStreamed(section index: Int, rows: Int) {}
+
+    func sectionFinished(section index: Int, rows: Int) {
+        state.withLock { state in
+            let now = ContinuousClock.now
+            state.seconds.append((now - state.last).seconds)
+            state.last = now
+        }
+    }
+
+    func finished() {
+        state.withLock { state in state.seconds.append((ContinuousClock.now - state.last).seconds) }
+    }
+
+    /// `user_summary 0.123 s, …, control totals and publishing 0.010 s`.
+    func summary() -> String {
+        state.withLock { state in
+            let names = state.names + ["control totals and publishing"]
+            return zip(names, state.seconds).map { "\($0) \(String(format: "%.3f", $1)) s" }.joined(separator: ", ")
+        }
+    }
+}

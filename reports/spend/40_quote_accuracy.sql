@@ -1,0 +1,34 @@
+-- title: Quote accuracy by provider and family
+--
+-- The user's jobs settled in the range (hold captured): quoted against actual cost.
+-- error = actual - quoted; mean_abs_error_pct = sum |error| / sum quoted, in percent.
+--
+-- $1 = user id, $2 = first day, $3 = last day (dates, UTC, inclusive).
+WITH range AS NOT MATERIALIZED (
+    SELECT ($2::date)::timestamp AT TIME ZONE 'UTC' AS starts,
+           ($3::date + 1)::timestamp AT TIME ZONE 'UTC' AS ends
+),
+settled AS (
+    SELECT j.provider, j.family, j.currency, j.quoted_micros,
+           coalesce(j.actual_micros, h.captured_micros + h.excess_micros) AS actual_micros
+    FROM holds h
+    CROSS JOIN range r
+    JOIN jobs j ON j.hold_id = h.id
+    WHERE h.user_id = $1::text AND h.state = 'captured' AND h.resolved_at >= r.starts AND h.resolved_at < r.ends
+)
+SELECT provider,
+       family,
+       currency,
+       count(*) AS jobs,
+       sum(quoted_micros)::bigint AS quoted_micros,
+       sum(actual_micros)::bigint AS actual_micros,
+       sum(actual_micros - quoted_micros)::bigint AS error_micros,
+       sum(abs(actual_micros - quoted_micros))::bigint AS abs_error_micros,
+       count(*) FILTER (WHERE actual_micros = quoted_micros) AS jobs_exact,
+       count(*) FILTER (WHERE actual_micros > quoted_micros) AS jobs_over_quote,
+       count(*) FILTER (WHERE actual_micros < quoted_micros) AS jobs_under_quote,
+       coalesce(round(100 * sum(abs(actual_micros - quoted_micros))::numeric / nullif(sum(quoted_micros), 0), 2)::text, '')
+           AS mean_abs_error_pct
+FROM settled
+GROUP BY provider, family, currency
+ORDER BY provider COLLATE "C", family COLLATE "C" NULLS LAST, currency COLLATE "C"
