@@ -30,7 +30,8 @@ import Testing
         let group = ServiceGroup(configuration: .init(services: [application], logger: Logger(label: "shutdown-test")))
         let running = Task { try await group.run() }
         var iterator = ports.makeAsyncIterator()
-        let port = try #require(await iterator.next())
+        let next = await iterator.next()
+        let port = try #require(next)
         let client = try CurlHTTPClient()
         let header = [HTTPClient.HTTPHeader("Authorization", "Bearer \(token)")]
         let slow = Task {
@@ -43,8 +44,8 @@ import Testing
         #expect(answered.status == 200)
         #expect(String(decoding: answered.body, as: UTF8.self) == "finished")
         try await running.value
-        let refused = await (try? client.execute(HTTPClient.HTTPRequest(
-            method: .get, url: "http://127.0.0.1:\(port)/healthz", headers: [], timeoutMilliseconds: 2_000)))
+        let refused = try? await client.execute(HTTPClient.HTTPRequest(
+            method: .get, url: "http://127.0.0.1:\(port)/healthz", headers: [], timeoutMilliseconds: 2_000))
         #expect(refused == nil)
         await client.shutdown()
         await pool.close()

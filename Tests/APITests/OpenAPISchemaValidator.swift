@@ -45,7 +45,9 @@ struct OpenAPISpec: @unchecked Sendable {
     func violations(method: String, path: String, status: Int, body: Data, contentType: String?) -> [String] {
         let bare = String(path.split(separator: "?", maxSplits: 1).first ?? "")
         guard let template = template(for: bare), let operation = paths[template]?[method.lowercased()] as? [String: Any] else {
-            return ["\(method) \(bare) is not in the document"]
+            // A path or method the API does not serve is refused (401, 403, 404) in the error shape.
+            guard status >= 400, let value = JSONValue.parse(body) else { return ["\(method) \(bare) is not in the document"] }
+            return validate(value, against: ["$ref": "#/components/schemas/Error"], at: "\(method) \(bare) \(status) $")
         }
         let responses = operation["responses"] as? [String: Any] ?? [:]
         guard var response = (responses[String(status)] ?? responses["default"]) as? [String: Any] else {

@@ -62,16 +62,20 @@ final class DatabaseGauges: Sendable {
         try await pool.withSession { session in
             var reading = Reading()
             for row in try session.query(Self.balancesSQL) {
-                reading.balances[try row.decode(0, as: String.self) + "|" + row.decode(1, as: String.self)] = try row.decode(2)
+                let kind: String = try row.decode(0), currency: String = try row.decode(1)
+                reading.balances[kind + "|" + currency] = try row.decode(2, as: Int64.self)
             }
             for row in try session.query(Self.openHoldsSQL) {
-                reading.openHolds[try row.decode(0)] = (try row.decode(1), try row.decode(2))
+                let currency: String = try row.decode(0)
+                reading.openHolds[currency] = (try row.decode(1, as: Int64.self), try row.decode(2, as: Int64.self))
             }
             for row in try session.query(Self.activeJobsSQL, [Self.activeStatuses]) {
-                reading.activeJobs[try row.decode(0)] = try row.decode(1)
+                let status: String = try row.decode(0)
+                reading.activeJobs[status] = try row.decode(1, as: Int64.self)
             }
             for row in try session.query(Self.recentJobsSQL) {
-                reading.recentJobs[try row.decode(0, as: String.self) + "|" + row.decode(1, as: String.self)] = try row.decode(2)
+                let provider: String = try row.decode(0), status: String = try row.decode(1)
+                reading.recentJobs[provider + "|" + status] = try row.decode(2, as: Int64.self)
             }
             return reading
         }

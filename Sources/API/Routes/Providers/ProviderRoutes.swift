@@ -82,15 +82,18 @@ struct ProviderRoutes: Sendable {
                 let balance = Balance(
                     currency: try row.decode(1), amount: DecimalAmount.string(fromMicros: try row.decode(2)),
                     source: try row.decode(3), takenAt: try row.decode(4, as: PostgresTimestamp.self).postgresText)
-                balances[try row.decode(0), default: []].append(balance)
+                let provider: String = try row.decode(0)
+                balances[provider, default: []].append(balance)
             }
             var counts: Counts = [:]
             for row in try session.query(ProviderHealthQuery.statusCounts, [providers, windowHours]) {
-                counts[try row.decode(0), default: [:]][try row.decode(1)] = try row.decode(2)
+                let provider: String = try row.decode(0), status: String = try row.decode(1)
+                counts[provider, default: [:]][status] = try row.decode(2, as: Int64.self)
             }
             var times: Times = [:]
             for row in try session.query(ProviderHealthQuery.completionTimes, [providers, windowHours]) {
-                times[try row.decode(0)] = CompletionTime(
+                let provider: String = try row.decode(0)
+                times[provider] = CompletionTime(
                     samples: try row.decode(1), p50Milliseconds: try row.decodeIfPresent(2), p95Milliseconds: try row.decodeIfPresent(3))
             }
             return (balances, counts, times)

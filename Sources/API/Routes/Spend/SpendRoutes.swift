@@ -46,7 +46,7 @@ struct SpendRoutes: Sendable {
         let userID = query.userID
         let rows = try await pool.withSession { session -> [(key: String, currency: String, micros: Int64, jobs: Int64)]? in
             guard try session.query("SELECT 1 FROM users WHERE id = $1", [userID]).count == 1 else { return nil }
-            return try session.query(sql, parameters).map { row in
+            return try session.query(sql, parameters).map { row -> (key: String, currency: String, micros: Int64, jobs: Int64) in
                 (try row.decode(0), try row.decode(1), try row.decode(2), try row.decode(3))
             }
         }
