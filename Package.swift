@@ -82,6 +82,7 @@ let package = Package(
             "Jobs", "Reports", "API",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "Metrics", package: "swift-metrics"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
 
@@ -97,6 +98,9 @@ let package = Package(
         .testTarget(name: "APITests", dependencies: [
             "API", "Money", "Postgres", "Pricing", "Ledger", "HTTPClient", "TestSupport",
             .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "Yams", package: "Yams"),
         ]),
         .testTarget(name: "JobsTests", dependencies: [
             "Jobs", "Ledger", "Pricing", "Providers", "ProviderSimulator", "HTTPClient", "Money", "Postgres", "TestSupport",

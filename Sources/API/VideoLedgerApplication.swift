@@ -24,16 +24,25 @@ public enum VideoLedgerApplication {
         public var pool: PostgresPool
         public var catalog: PriceCatalog
         public var authenticator: TokenAuthenticator
+        /// Where `/metrics` reads from and request metrics go. A fresh registry by default, so
+        /// tests never touch the process-wide `MetricsSystem`.
+        public var metrics: APIMetrics
 
-        public init(pool: PostgresPool, catalog: PriceCatalog, authenticator: TokenAuthenticator) {
+        public init(pool: PostgresPool, catalog: PriceCatalog, authenticator: TokenAuthenticator, metrics: APIMetrics = APIMetrics()) {
             self.pool = pool
             self.catalog = catalog
             self.authenticator = authenticator
+            self.metrics = metrics
         }
     }
 
+    /// The OpenAPI document served at `/openapi.yaml`.
+    public static var openAPIDocument: String { OpenAPIDocument.yaml }
+
     public static func router(configuration: Configuration, dependencies: Dependencies) -> Router<APIRequestContext> {
         let router = Router(context: APIRequestContext.self)
+        // Outermost, so it sees every request's final status, refusals included.
+        router.add(middleware: HTTPMetricsMiddleware(factory: dependencies.metrics.factory))
         router.add(middleware: ErrorMiddleware())
         var openPaths: Set<String> = ["/healthz"]
         if configuration.metricsOpen { openPaths.insert("/metrics") }
@@ -41,6 +50,12 @@ public enum VideoLedgerApplication {
         HealthRoutes(pool: dependencies.pool).register(on: router)
         QuoteRoutes(catalog: dependencies.catalog).register(on: router)
         UserRoutes(ledger: Ledger(pool: dependencies.pool)).register(on: router)
+        SpendRoutes(pool: dependencies.pool).register(on: router)
+        JobListRoutes(pool: dependencies.pool).register(on: router)
+        ProviderRoutes(pool: dependencies.pool).register(on: router)
+        MetricsRoutes(registry: dependencies.metrics.registry,
+                      gauges: DatabaseGauges(pool: dependencies.pool, factory: dependencies.metrics.factory)).register(on: router)
+        OpenAPIRoutes().register(on: router)
         return router
     }
 

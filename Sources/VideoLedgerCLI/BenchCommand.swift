@@ -6,7 +6,7 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Run a benchmark and print its figures.",
-        subcommands: [LedgerBenchCommand.self, QuotesBench.self, ReportBenchCommand.self])
+        subcommands: [LedgerBenchCommand.self, QuotesBench.self, JobsBenchCommand.self, ReportBenchCommand.self, APIBenchCommand.self])
 
     struct QuotesBench: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "quotes", abstract: "Cheapest-provider lookups per second.")

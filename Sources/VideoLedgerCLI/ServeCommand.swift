@@ -2,6 +2,7 @@ import API
 import ArgumentParser
 import Foundation
 import Logging
+import Metrics
 import Postgres
 import Pricing
 
@@ -31,9 +32,17 @@ struct ServeCommand: AsyncParsableCommand {
             host: host ?? environment["VIDEOLEDGER_HOST"] ?? "127.0.0.1",
             port: port ?? environment["VIDEOLEDGER_PORT"].flatMap(Int.init) ?? 8080,
             metricsOpen: environment["VIDEOLEDGER_METRICS_OPEN"] != "false")
+        // One registry for the process: the API's own metrics and everything recorded through
+        // the global swift-metrics API (jobs, poller, providers) appear together at /metrics.
+        // `serve` runs once per process, so this is the only bootstrap.
+        let metrics = APIMetrics()
+        MetricsSystem.bootstrap(metrics.factory)
         let dependencies = VideoLedgerApplication.Dependencies(
-            pool: pool, catalog: catalog, authenticator: TokenAuthenticator(store: tokens))
+            pool: pool, catalog: catalog, authenticator: TokenAuthenticator(store: tokens), metrics: metrics)
         let application = VideoLedgerApplication.build(configuration: configuration, dependencies: dependencies, logger: logger)
+        // runService installs SIGTERM/SIGINT handlers: on either, the server stops accepting
+        // connections, lets in-flight requests finish (Hummingbird's quiescing helper), then
+        // returns, and the pool closes after the last request is answered.
         try await application.runService()
         await pool.close()
     }

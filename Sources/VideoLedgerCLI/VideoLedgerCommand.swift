@@ -15,6 +15,7 @@ struct VideoLedgerCommand: AsyncParsableCommand {
             ServeCommand.self,
             MigrateCommand.self,
             ReconcileCommand.self,
+            PollCommand.self,
             QuoteCommand.self,
             PricingCommand.self,
             UserCommand.self,

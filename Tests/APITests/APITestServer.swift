@@ -6,6 +6,7 @@ import Logging
 import Postgres
 import Pricing
 import TestSupport
+import Testing
 
 /// The REST service on a loopback port over a fresh database, driven with the libcurl client.
 struct APITestServer: Sendable {
@@ -16,7 +17,7 @@ struct APITestServer: Sendable {
     let readToken: String
     let task: Task<Void, any Error>
 
-    static func start() async throws -> APITestServer {
+    static func start(metricsOpen: Bool = true) async throws -> APITestServer {
         let pool = try await TestDatabase.makePool()
         let catalog = try PriceCatalog.load(directory: TestDatabase.repositoryRoot + "/pricing")
         let tokens = TokenStore(pool: pool)
@@ -24,7 +25,7 @@ struct APITestServer: Sendable {
         let readToken = try await tokens.create(name: "test-read", scope: .read)
         let (ports, continuation) = AsyncStream<Int>.makeStream()
         let application = VideoLedgerApplication.build(
-            configuration: .init(host: "127.0.0.1", port: 0),
+            configuration: .init(host: "127.0.0.1", port: 0, metricsOpen: metricsOpen),
             dependencies: .init(pool: pool, catalog: catalog, authenticator: TokenAuthenticator(store: tokens, cacheMilliseconds: 0)),
             logger: Logger(label: "api-test"),
             onServerRunning: { port in continuation.yield(port) })
@@ -58,6 +59,10 @@ struct APITestServer: Sendable {
         let response = try await client.execute(HTTPClient.HTTPRequest(
             method: method, url: baseURL + path, headers: allHeaders, body: body.map { Array($0.utf8) }, timeoutMilliseconds: 10_000))
         let text = String(decoding: response.body, as: UTF8.self)
+        // Every response any API test receives must be documented and fit its schema.
+        let problems = OpenAPISpec.shared.violations(
+            method: method.rawValue, path: path, status: response.status, body: Data(response.body), contentType: response.header("Content-Type"))
+        for problem in problems { Issue.record("OpenAPI: \(problem)\n\(text.prefix(500))") }
         let json = (try? JSONSerialization.jsonObject(with: Data(response.body))) as? [String: Any] ?? [:]
         return (response.status, json, text)
     }

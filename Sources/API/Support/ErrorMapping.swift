@@ -15,6 +15,8 @@ enum ErrorMapping {
         case let error as any HTTPResponseError where error.status == .contentTooLarge:
             return APIError(.contentTooLarge, code: "body_too_large",
                             message: "request body is larger than \(APIRequestContext.requestBodyBytesMax) bytes")
+        case let error as HTTPError where error.status == .notFound:
+            return APIError.notFound("no such route")
         case let error as HTTPError:
             return APIError(error.status, code: "http_error", message: error.body ?? error.status.reasonPhrase)
         case let error as LedgerError:

@@ -1,0 +1,124 @@
+import Foundation
+import Money
+import Postgres
+
+/// A job as the API shows it, read straight from the `jobs` table. Money is a decimal string in
+/// the job's currency; times are ISO 8601 UTC with microseconds; absent values are JSON null.
+/// Shared by the job list and (at merge) `GET /v1/jobs/{id}`.
+struct JobView: Encodable, Sendable {
+    let id: String
+    let userId: String
+    let origin: String
+    let provider: String
+    let model: String
+    let family: String?
+    let providerJobId: String?
+    let status: String
+    let failureReason: String?
+    let mode: String
+    let durationSeconds: Int
+    let resolution: String?
+    let aspectRatio: String?
+    let audio: Bool
+    let n: Int
+    let currency: String
+    let quoted: String
+    let actual: String?
+    let quoteError: String?
+    let billedSeconds: Int?
+    let holdId: Int64?
+    let priceBookVersion: String
+    let resultUrls: [String]
+    let createdAt: String
+    let submittedAt: String?
+    let queuedAt: String?
+    let runningAt: String?
+    let finishedAt: String?
+    let updatedAt: String
+
+    /// Column list matching `init(row:)`; the statements that read jobs select exactly this.
+    static let columns = """
+        id, user_id, origin, provider, provider_model, family, provider_job_id, status, failure_reason, mode,
+        duration_seconds, resolution, aspect_ratio, audio, variants, currency, quoted_micros, actual_micros,
+        quote_error_micros, billed_seconds, hold_id, price_book_version, result_urls, created_at, submitted_at,
+        queued_at, running_at, finished_at, updated_at
+        """
+
+    init(row: PostgresRow) throws {
+        id = try row.decode(0, as: String.self)
+        userId = try row.decode(1)
+        origin = try row.decode(2)
+        provider = try row.decode(3)
+        model = try row.decode(4)
+        family = try row.decodeIfPresent(5)
+        providerJobId = try row.decodeIfPresent(6)
+        status = try row.decode(7)
+        failureReason = try row.decodeIfPresent(8)
+        mode = try row.decode(9)
+        durationSeconds = try row.decode(10)
+        resolution = try row.decodeIfPresent(11)
+        aspectRatio = try row.decodeIfPresent(12)
+        audio = try row.decode(13)
+        n = try row.decode(14)
+        currency = try row.decode(15)
+        quoted = DecimalAmount.string(fromMicros: try row.decode(16, as: Int64.self))
+        actual = try row.decodeIfPresent(17, as: Int64.self).map(DecimalAmount.string(fromMicros:))
+        quoteError = try row.decodeIfPresent(18, as: Int64.self).map(DecimalAmount.string(fromMicros:))
+        billedSeconds = try row.decodeIfPresent(19)
+        holdId = try row.decodeIfPresent(20)
+        priceBookVersion = try row.decode(21)
+        resultUrls = Self.urls(jsonArray: try row.decode(22, as: String.self))
+        createdAt = try row.decode(23, as: PostgresTimestamp.self).postgresText
+        submittedAt = try row.decodeIfPresent(24, as: PostgresTimestamp.self)?.postgresText
+        queuedAt = try row.decodeIfPresent(25, as: PostgresTimestamp.self)?.postgresText
+        runningAt = try row.decodeIfPresent(26, as: PostgresTimestamp.self)?.postgresText
+        finishedAt = try row.decodeIfPresent(27, as: PostgresTimestamp.self)?.postgresText
+        updatedAt = try row.decode(28, as: PostgresTimestamp.self).postgresText
+    }
+
+    /// The string elements of the `result_urls` jsonb array (anything else in it is skipped).
+    static func urls(jsonArray text: String) -> [String] {
+        guard let array = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [Any] else { return [] }
+        return array.compactMap { $0 as? String }
+    }
+
+    /// Encodes absent values as explicit nulls, so every job has every key (the schema says so).
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(id, forKey: .id)
+        try c.encode(userId, forKey: .userId)
+        try c.encode(origin, forKey: .origin)
+        try c.encode(provider, forKey: .provider)
+        try c.encode(model, forKey: .model)
+        try c.encode(family, forKey: .family)
+        try c.encode(providerJobId, forKey: .providerJobId)
+        try c.encode(status, forKey: .status)
+        try c.encode(failureReason, forKey: .failureReason)
+        try c.encode(mode, forKey: .mode)
+        try c.encode(durationSeconds, forKey: .durationSeconds)
+        try c.encode(resolution, forKey: .resolution)
+        try c.encode(aspectRatio, forKey: .aspectRatio)
+        try c.encode(audio, forKey: .audio)
+        try c.encode(n, forKey: .n)
+        try c.encode(currency, forKey: .currency)
+        try c.encode(quoted, forKey: .quoted)
+        try c.encode(actual, forKey: .actual)
+        try c.encode(quoteError, forKey: .quoteError)
+        try c.encode(billedSeconds, forKey: .billedSeconds)
+        try c.encode(holdId, forKey: .holdId)
+        try c.encode(priceBookVersion, forKey: .priceBookVersion)
+        try c.encode(resultUrls, forKey: .resultUrls)
+        try c.encode(createdAt, forKey: .createdAt)
+        try c.encode(submittedAt, forKey: .submittedAt)
+        try c.encode(queuedAt, forKey: .queuedAt)
+        try c.encode(runningAt, forKey: .runningAt)
+        try c.encode(finishedAt, forKey: .finishedAt)
+        try c.encode(updatedAt, forKey: .updatedAt)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, userId, origin, provider, model, family, providerJobId, status, failureReason, mode, durationSeconds
+        case resolution, aspectRatio, audio, n, currency, quoted, actual, quoteError, billedSeconds, holdId
+        case priceBookVersion, resultUrls, createdAt, submittedAt, queuedAt, runningAt, finishedAt, updatedAt
+    }
+}

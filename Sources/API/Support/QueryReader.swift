@@ -1,0 +1,170 @@
+import Foundation
+import Hummingbird
+import Postgres
+
+/// Reads and checks query parameters. Every bad value is a 400 whose code and message name the
+/// parameter (`invalid_status`, "status must be one of …"), so a dashboard author sees which
+/// filter to fix.
+struct QueryReader {
+    let parameters: Parameters
+
+    init(_ request: Request) {
+        self.parameters = request.uri.queryParameters
+    }
+
+    /// Longest value accepted for any parameter: filters are ids and dates, never prose.
+    static let valueCharactersMax = 256
+
+    static func invalid(_ name: String, _ message: String) -> APIError {
+        APIError.badRequest("invalid_\(name)", "\(name) \(message)")
+    }
+
+    /// The raw value, nil when absent; an empty value counts as absent.
+    func string(_ name: String) throws -> String? {
+        guard let value = parameters[Substring(name)], !value.isEmpty else { return nil }
+        guard value.count <= Self.valueCharactersMax else {
+            throw Self.invalid(name, "must be at most \(Self.valueCharactersMax) characters")
+        }
+        return String(value)
+    }
+
+    /// A value that must match `pattern` (anchored), described for the error message.
+    func string(_ name: String, matching pattern: String, described description: String) throws -> String? {
+        guard let value = try string(name) else { return nil }
+        guard value.range(of: "^(?:\(pattern))$", options: .regularExpression) != nil else {
+            throw Self.invalid(name, "must be \(description)")
+        }
+        return value
+    }
+
+    /// One of a fixed set of words.
+    func choice(_ name: String, from allowed: [String]) throws -> String? {
+        guard let value = try string(name) else { return nil }
+        guard allowed.contains(value) else { throw Self.invalid(name, "must be one of \(allowed.joined(separator: ", "))") }
+        return value
+    }
+
+    /// A comma-separated list of words from a fixed set (`status=queued,running`).
+    func choices(_ name: String, from allowed: [String]) throws -> [String]? {
+        guard let value = try string(name) else { return nil }
+        let words = value.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        guard !words.isEmpty, words.allSatisfy(allowed.contains) else {
+            throw Self.invalid(name, "must be one or more of \(allowed.joined(separator: ", ")), comma-separated")
+        }
+        return Array(Set(words)).sorted()
+    }
+
+    /// An integer within `range`.
+    func integer(_ name: String, in range: ClosedRange<Int>) throws -> Int? {
+        guard let value = try string(name) else { return nil }
+        guard let number = Int(value), range.contains(number) else {
+            throw Self.invalid(name, "must be an integer from \(range.lowerBound) to \(range.upperBound)")
+        }
+        return number
+    }
+
+    /// A UTC calendar date `YYYY-MM-DD`.
+    func day(_ name: String) throws -> UTCDay? {
+        guard let value = try string(name) else { return nil }
+        guard let day = UTCDay(value) else { throw Self.invalid(name, "must be a date YYYY-MM-DD") }
+        return day
+    }
+
+    /// An instant: RFC 3339 / ISO 8601 with a zone (`2026-03-01T12:00:00Z`, fractional seconds
+    /// allowed), or a date `YYYY-MM-DD` meaning its UTC midnight.
+    func instant(_ name: String) throws -> PostgresTimestamp? {
+        guard let value = try string(name) else { return nil }
+        if let day = UTCDay(value) { return day.midnight }
+        guard let instant = ISO8601Instant.parse(value) else {
+            throw Self.invalid(name, "must be an ISO 8601 time with a zone (2026-03-01T12:00:00Z) or a date YYYY-MM-DD")
+        }
+        return instant
+    }
+}
+
+/// A calendar date in UTC, held as days since 1970-01-01 so ranges are integer arithmetic.
+struct UTCDay: Sendable, Comparable, Hashable {
+    let daysSinceEpoch: Int64
+
+    init(daysSinceEpoch: Int64) {
+        self.daysSinceEpoch = daysSinceEpoch
+    }
+
+    /// Parses `YYYY-MM-DD` (years 1970-9999), rejecting impossible dates such as 2026-02-30.
+    init?(_ text: String) {
+        guard text.utf8.count == 10, text.range(of: "^[0-9]{4}-[0-9]{2}-[0-9]{2}$", options: .regularExpression) != nil else {
+            return nil
+        }
+        let parts = text.split(separator: "-").compactMap { Int64($0) }
+        guard parts.count == 3, parts[0] >= 1970, (1...12).contains(parts[1]), parts[2] >= 1,
+              parts[2] <= Self.daysInMonth(year: parts[0], month: parts[1])
+        else { return nil }
+        self.daysSinceEpoch = Self.days(year: parts[0], month: parts[1], day: parts[2])
+    }
+
+    /// Today in UTC.
+    static var today: UTCDay {
+        UTCDay(daysSinceEpoch: Int64(Date().timeIntervalSince1970).floorDividedBy(86_400))
+    }
+
+    var midnight: PostgresTimestamp { PostgresTimestamp(microsecondsSinceEpoch: daysSinceEpoch * 86_400_000_000) }
+
+    /// `YYYY-MM-DD`.
+    var text: String { String(midnight.postgresText.prefix(10)) }
+
+    func adding(days: Int64) -> UTCDay { UTCDay(daysSinceEpoch: daysSinceEpoch + days) }
+
+    static func < (left: UTCDay, right: UTCDay) -> Bool { left.daysSinceEpoch < right.daysSinceEpoch }
+
+    static func daysInMonth(year: Int64, month: Int64) -> Int64 {
+        switch month {
+        case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
+    }
+
+    /// Days from 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's days_from_civil).
+    static func days(year: Int64, month: Int64, day: Int64) -> Int64 {
+        let y = month <= 2 ? year - 1 : year
+        let era = y / 400
+        let yearOfEra = y - era * 400
+        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return era * 146_097 + dayOfEra - 719_468
+    }
+}
+
+/// ISO 8601 instants with a zone, to the microsecond, without going through `Date`'s Double.
+enum ISO8601Instant {
+    static func parse(_ text: String) -> PostgresTimestamp? {
+        let pattern = "^([0-9]{4}-[0-9]{2}-[0-9]{2})[Tt ]([0-9]{2}):([0-9]{2}):([0-9]{2})(\\.[0-9]{1,6})?(Z|z|[+-][0-9]{2}:[0-9]{2})$"
+        guard let match = try? NSRegularExpression(pattern: pattern).firstMatch(in: text, range: NSRange(text.startIndex..., in: text))
+        else { return nil }
+        func group(_ index: Int) -> String? {
+            guard let range = Range(match.range(at: index), in: text) else { return nil }
+            return String(text[range])
+        }
+        guard let day = group(1).flatMap(UTCDay.init), let hour = group(2).flatMap({ Int64($0) }),
+              let minute = group(3).flatMap({ Int64($0) }), let second = group(4).flatMap({ Int64($0) }),
+              hour < 24, minute < 60, second < 60, let zone = group(6)
+        else { return nil }
+        var micros: Int64 = 0
+        if let fraction = group(5)?.dropFirst() {
+            micros = Int64(fraction + String(repeating: "0", count: 6 - fraction.count)) ?? 0
+        }
+        var offsetSeconds: Int64 = 0
+        if zone.count == 6, let hours = Int64(zone.dropFirst().prefix(2)), let minutes = Int64(zone.suffix(2)), hours < 24, minutes < 60 {
+            offsetSeconds = (hours * 3_600 + minutes * 60) * (zone.hasPrefix("-") ? -1 : 1)
+        }
+        let seconds = day.daysSinceEpoch * 86_400 + hour * 3_600 + minute * 60 + second - offsetSeconds
+        return PostgresTimestamp(microsecondsSinceEpoch: seconds * 1_000_000 + micros)
+    }
+}
+
+extension Int64 {
+    fileprivate func floorDividedBy(_ divisor: Int64) -> Int64 {
+        let quotient = self / divisor
+        return (self % divisor != 0 && (self < 0) != (divisor < 0)) ? quotient - 1 : quotient
+    }
+}

@@ -1,0 +1,156 @@
+import API
+import ArgumentParser
+import Dispatch
+import Foundation
+import Logging
+import Postgres
+import Pricing
+
+/// `videoledger bench api`: the REST API under `wrk`, against a release build, with baselines
+/// from the same run.
+///
+/// 1. Seeds (once; reused while the counts match) `--users` users and `--jobs` settled jobs spread
+///    over `--days` days, five providers and four families, with bulk SQL: `users`, `jobs`, and
+///    the `user_spend_daily` rollup computed from those jobs (the same rows the transfer
+///    trigger would have written). The ledger tables are not seeded: the spend route reads only
+///    `users` and the rollup.
+/// 2. Starts the API in this process on a loopback port with a read token, or uses `--url`.
+/// 3. Runs wrk (`apt-get install wrk`) for `--seconds` each:
+///    - framework floor: an unknown route (auth + routing + error JSON, no handler work);
+///    - `GET /v1/quotes/cheapest` (in memory): requests/s and p99, and the ratio to the floor;
+///    - `GET /v1/users/{id}/spend` over random users and 30-day to 1-year ranges: p99;
+///    - the bare spend SQL under pgbench with the same clients: p99 from its per-transaction
+///      log, the database's share of the route's latency.
+struct APIBenchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "api",
+        abstract: "REST API throughput and latency under wrk, beside baselines.",
+        discussion: "Needs wrk (apt-get install wrk). Uses $DATABASE_URL, or the embedded cluster's 'videoledger_bench_api' database.")
+
+    @OptionGroup var database: DatabaseOptions
+    @Option(help: "Users to seed.") var users = 10_000
+    @Option(help: "Settled jobs to seed.") var jobs = 1_000_000
+    @Option(help: "Days the seeded jobs spread over (ending today).") var days = 365
+    @Option(help: "Seconds per wrk run.") var seconds = 10
+    @Option(help: "wrk connections (and pgbench clients).") var connections = 32
+    @Option(help: "wrk threads.") var threads = 2
+    @Option(help: "Benchmark a running server at this base URL instead of starting one (needs --token).") var url: String?
+    @Option(help: "Read token for --url.") var token: String?
+    @Option(name: .customLong("pricing-dir")) var pricingDirectory: String?
+
+    func validate() throws {
+        guard (1...1_000_000).contains(users), (0...50_000_000).contains(jobs), (1...3_650).contains(days),
+              (1...600).contains(seconds), (1...1_000).contains(connections), (1...64).contains(threads)
+        else { throw ValidationError("--users 1-1000000, --jobs 0-50000000, --days 1-3650, --seconds 1-600, --connections 1-1000, --threads 1-64") }
+        if url != nil && token == nil { throw ValidationError("--url needs --token") }
+    }
+
+    func run() async throws {
+        let wrk = try Self.locate("wrk")
+        let connectionString = try await database.connectionString(embeddedDatabase: "videoledger_bench_api")
+        let pool = PostgresPool(.init(connectionString: connectionString, connectionsMax: database.poolSize))
+        try await Migrator(pool: pool, directory: database.resolvedMigrationsDirectory).migrate()
+        let seed = BenchSeed(users: users, jobs: jobs, days: days)
+        let seeded = try await seed.ensure(pool)
+        print("Seed: \(users) users, \(jobs) settled jobs over \(days) days (\(seeded.rollupRows) rollup rows); "
+            + (seeded.created ? "created in \(seeded.seconds) s." : "reused."))
+
+        var server: Task<Void, any Error>?
+        let baseURL: String
+        let bearer: String
+        if let url, let token {
+            baseURL = url
+            bearer = token
+        } else {
+            let catalog = try PricingDirectory.loadCatalog(pricingDirectory)
+            let tokens = TokenStore(pool: pool)
+            bearer = try await tokens.create(name: "bench-api-\(UUID().uuidString.prefix(8))", scope: .read)
+            var logger = Logger(label: "videoledger.bench")
+            logger.logLevel = .warning
+            let (ports, continuation) = AsyncStream<Int>.makeStream()
+            let application = VideoLedgerApplication.build(
+                configuration: .init(host: "127.0.0.1", port: 0),
+                dependencies: .init(pool: pool, catalog: catalog, authenticator: TokenAuthenticator(store: tokens)),
+                logger: logger, onServerRunning: { continuation.yield($0) })
+            server = Task { try await application.run() }
+            var iterator = ports.makeAsyncIterator()
+            guard let port = await iterator.next() else { throw ValidationError("the server did not start") }
+            baseURL = "http://127.0.0.1:\(port)"
+        }
+        let runner = WrkRunner(executable: wrk, baseURL: baseURL, token: bearer, seconds: seconds, connections: connections, threads: threads)
+        print("wrk: \(threads) threads, \(connections) connections, \(seconds) s per run, against \(baseURL) (\(ProcessInfo.processInfo.activeProcessorCount) cores)")
+
+        _ = try await runner.run(path: "/v1/quotes/cheapest?family=veo-3.1-fast&duration=8&resolution=1080p", warmUpOnly: true)
+        let floor = try await runner.run(path: "/v1/bench-floor-no-such-route")
+        let cheapest = try await runner.run(path: "/v1/quotes/cheapest?family=veo-3.1-fast&duration=8&resolution=1080p")
+        let spend = try await runner.run(path: "/v1/users/u0/spend", script: Self.spendScript(users: users))
+        let sql = try await PgBenchLatency(connectionString: connectionString, clients: connections, seconds: seconds)
+            .run(script: Self.spendSQLScript(users: users))
+
+        print("")
+        print(Self.row("floor: unknown route (auth + 404 JSON)", floor))
+        print(Self.row("GET /v1/quotes/cheapest", cheapest) + String(format: "   %.2f× the floor's req/s", cheapest.requestsPerSecond / max(floor.requestsPerSecond, 1)))
+        print(Self.row("GET /v1/users/{id}/spend", spend))
+        print("bare spend SQL (pgbench, \(connections) clients)".padding(toLength: 44, withPad: " ", startingAt: 0)
+            + String(format: "%10.0f tx/s    p50 %7.2f ms   p99 %7.2f ms", sql.transactionsPerSecond, sql.p50Milliseconds, sql.p99Milliseconds))
+        print("")
+        let cheapestGoal = cheapest.requestsPerSecond >= 20_000 ? "met" : "NOT met"
+        let spendGoal = spend.p99Milliseconds < 20 ? "met" : "NOT met"
+        print("Goals: cheapest >= 20000 req/s: \(cheapestGoal) (" + String(format: "%.0f", cheapest.requestsPerSecond)
+            + "); spend p99 < 20 ms: \(spendGoal) (" + String(format: "%.2f", spend.p99Milliseconds) + " ms).")
+        if cheapest.non2xx > 0 || spend.non2xx > 0 { print("WARNING: non-2xx responses: cheapest \(cheapest.non2xx), spend \(spend.non2xx)") }
+        server?.cancel()
+        _ = try? await server?.value
+        await pool.close()
+    }
+
+    static func row(_ name: String, _ result: WrkResult) -> String {
+        name.padding(toLength: 44, withPad: " ", startingAt: 0)
+            + String(format: "%10.0f req/s   p50 %7.2f ms   p99 %7.2f ms", result.requestsPerSecond, result.p50Milliseconds, result.p99Milliseconds)
+    }
+
+    /// wrk Lua: each request a random user and a random range of 30-366 days ending in the seed.
+    static func spendScript(users: Int) -> String {
+        """
+        local token = os.getenv("VIDEOLEDGER_BENCH_TOKEN")
+        math.randomseed(os.time())
+        request = function()
+          local user = math.random(0, \(users) - 1)
+          local span = math.random(30, 366)
+          local groups = {"day", "provider", "family"}
+          local path = "/v1/users/u" .. user .. "/spend?from=" .. os.date("!%Y-%m-%d", os.time() - span * 86400)
+            .. "&to=" .. os.date("!%Y-%m-%d", os.time() - 86400) .. "&group_by=" .. groups[math.random(1, 3)]
+          return wrk.format("GET", path, { ["Authorization"] = "Bearer " .. token })
+        end
+        """
+    }
+
+    /// The route's two statements, as pgbench runs them.
+    static func spendSQLScript(users: Int) -> String {
+        """
+        \\set u random(0, \(users) - 1)
+        \\set span random(30, 366)
+        SELECT 1 FROM users WHERE id = 'u' || :u;
+        SELECT to_char(day, 'YYYY-MM-DD'), currency, sum(spent_micros)::bigint, sum(jobs_count)::bigint FROM user_spend_daily
+        WHERE user_id = 'u' || :u AND day BETWEEN current_date - :span AND current_date - 1 GROUP BY 1, 2 ORDER BY 1, 2;
+        """
+    }
+
+    static func locate(_ program: String) throws -> String {
+        for directory in (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":") {
+            let path = "\(directory)/\(program)"
+            if FileManager.default.isExecutableFile(atPath: path) { return path }
+        }
+        throw ValidationError("\(program) not found on PATH: install it with `apt-get install \(program)`")
+    }
+}
+
+/// Runs a blocking child process off Swift's cooperative pool (the in-process server needs it).
+func runOffPool(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) async throws -> String {
+    try await withCheckedThrowingContinuation { continuation in
+        DispatchQueue.global().async {
+            for (name, value) in environment { setenv(name, value, 1) }
+            continuation.resume(with: Result { try ChildProcess.run(executable, arguments, captureOutput: true) })
+        }
+    }
+}

@@ -1,0 +1,87 @@
+import API
+import Foundation
+import Hummingbird
+import Logging
+import Postgres
+import Pricing
+import TestSupport
+import Testing
+import Yams
+
+@Suite struct OpenAPIDocumentTests {
+    /// Routes the document specifies ahead of their implementation (the job lifecycle and
+    /// reconciliation land with the lead's branch). Remove an entry when its route is registered.
+    static let pending: Set<String> = [
+        "POST /v1/jobs", "GET /v1/jobs/{id}", "POST /v1/jobs/{id}/cancel", "POST /v1/reconciliations", "GET /v1/reconciliations/{id}",
+    ]
+
+    static func routerOperations() throws -> Set<String> {
+        // The router is built, not run: the pool never connects.
+        let pool = PostgresPool(.init(connectionString: "host=/nonexistent dbname=none"))
+        let catalog = try PriceCatalog.load(directory: TestDatabase.repositoryRoot + "/pricing")
+        let router = VideoLedgerApplication.router(
+            configuration: .init(), dependencies: .init(pool: pool, catalog: catalog, authenticator: TokenAuthenticator(store: TokenStore(pool: pool))))
+        return Set(router.routes.map { "\($0.method.rawValue) \($0.path.description)" })
+    }
+
+    @Test func everyRouteTheRouterAnswersIsDocumented() throws {
+        let routes = try Self.routerOperations()
+        let documented = OpenAPISpec.shared.operations
+        #expect(routes.count >= 11)
+        #expect(routes.subtracting(documented).isEmpty, "undocumented: \(routes.subtracting(documented).sorted())")
+        // Nothing documented that is neither served nor announced as pending.
+        #expect(documented.subtracting(routes).subtracting(Self.pending).isEmpty,
+                "documented but not served: \(documented.subtracting(routes).subtracting(Self.pending).sorted())")
+        // A pending route that is now served should leave the pending list.
+        #expect(Self.pending.intersection(routes).isEmpty, "now served, drop from pending: \(Self.pending.intersection(routes).sorted())")
+    }
+
+    @Test func theDocumentIsOpenAPI31WithResolvableReferences() throws {
+        let spec = OpenAPISpec.shared
+        #expect(spec.root["openapi"] as? String == "3.1.0")
+        var unresolved: [String] = []
+        func walk(_ node: Any) {
+            if let mapping = node as? [String: Any] {
+                if let reference = mapping["$ref"] as? String, spec.resolve(reference) == nil { unresolved.append(reference) }
+                mapping.values.forEach(walk)
+            } else if let list = node as? [Any] {
+                list.forEach(walk)
+            }
+        }
+        walk(spec.root)
+        #expect(unresolved.isEmpty, "\(unresolved)")
+        // Every operation documents the error shape for 401 unless it is open.
+        for (path, item) in spec.paths {
+            for (method, operation) in item {
+                guard let operation = operation as? [String: Any], let responses = operation["responses"] as? [String: Any] else { continue }
+                let open = (operation["security"] as? [Any])?.isEmpty == true
+                #expect(open || responses["401"] != nil, "\(method) \(path) lacks 401")
+            }
+        }
+    }
+
+    @Test func theServiceServesTheDocument() async throws {
+        let server = try await APITestServer.start()
+        let served = try await server.request(.get, "/openapi.yaml", token: .read)
+        #expect(served.status == 200)
+        #expect(served.body == VideoLedgerApplication.openAPIDocument)
+        await server.stop()
+    }
+
+    @Test func theValidatorRejectsWhatTheSchemasForbid() throws {
+        let spec = OpenAPISpec.shared
+        let error = #"{"error":{"code":"not_found","message":"x"}}"#
+        #expect(spec.violations(method: "GET", path: "/v1/users/a/balance", status: 404, body: Data(error.utf8), contentType: nil).isEmpty)
+        let floatMoney = #"{"user_id":"a","currency":"USD","available":0.8,"held":"0.000000","credit_limit":"0.000000"}"#
+        #expect(!spec.violations(method: "GET", path: "/v1/users/a/balance", status: 200, body: Data(floatMoney.utf8), contentType: nil).isEmpty)
+        let fiveDecimals = #"{"user_id":"a","currency":"USD","available":"0.80000","held":"0.000000","credit_limit":"0.000000"}"#
+        #expect(!spec.violations(method: "GET", path: "/v1/users/a/balance", status: 200, body: Data(fiveDecimals.utf8), contentType: nil).isEmpty)
+        let badCurrency = #"{"user_id":"a","currency":"EUR","available":"0.800000","held":"0.000000","credit_limit":"0.000000"}"#
+        #expect(!spec.violations(method: "GET", path: "/v1/users/a/balance", status: 200, body: Data(badCurrency.utf8), contentType: nil).isEmpty)
+        #expect(!spec.violations(method: "GET", path: "/v1/users/a/balance", status: 418, body: Data(error.utf8), contentType: nil).isEmpty)
+        #expect(!spec.violations(method: "GET", path: "/v1/nope", status: 200, body: Data("{}".utf8), contentType: nil).isEmpty)
+        #expect(!spec.violations(method: "GET", path: "/v1/jobs", status: 200, body: Data(#"{"jobs":[],"limit":5}"#.utf8), contentType: nil).isEmpty)
+        #expect(spec.violations(method: "GET", path: "/v1/jobs", status: 200, body: Data(#"{"jobs":[],"limit":5,"next_cursor":null}"#.utf8),
+                                contentType: nil).isEmpty)
+    }
+}
