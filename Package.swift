@@ -75,6 +75,7 @@ let package = Package(
             .product(name: "Prometheus", package: "swift-prometheus"),
             .product(name: "Metrics", package: "swift-metrics"),
             .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
 
         .executableTarget(name: "VideoLedgerCLI", dependencies: [
@@ -96,7 +97,8 @@ let package = Package(
         .testTarget(name: "ProvidersTests", dependencies: ["Providers", "Money", "HTTPClient", "ProviderSimulator"]),
         .testTarget(name: "ProviderSimulatorTests", dependencies: ["ProviderSimulator", "Money"]),
         .testTarget(name: "APITests", dependencies: [
-            "API", "Money", "Postgres", "Pricing", "Ledger", "HTTPClient", "TestSupport",
+            "API", "Money", "Postgres", "Pricing", "Ledger", "HTTPClient", "TestSupport", "Jobs", "Providers", "ProviderSimulator",
+            .product(name: "Logging", package: "swift-log"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Prometheus", package: "swift-prometheus"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

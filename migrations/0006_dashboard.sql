@@ -22,9 +22,8 @@ CREATE TABLE user_spend_daily (
     PRIMARY KEY (user_id, day, provider, family, currency)
 );
 
--- The job (if any) whose hold a transfer belongs to: by jobs.hold_id first, else by the job id
--- the hold was taken for.
-CREATE INDEX jobs_by_hold ON jobs (hold_id) WHERE hold_id IS NOT NULL;
+-- The job (if any) whose hold a transfer belongs to is found by jobs.hold_id first (index
+-- jobs_by_hold, created in 0004), else by the job id the hold was taken for.
 
 CREATE FUNCTION dashboard_spend_family(p_hold_id bigint) RETURNS text
 LANGUAGE sql STABLE AS $$

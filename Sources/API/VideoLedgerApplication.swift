@@ -1,8 +1,10 @@
 import Hummingbird
+import Jobs
 import Ledger
 import Logging
 import Postgres
 import Pricing
+import ServiceLifecycle
 
 /// Builds the REST service: routes over the shared database pool and price catalog.
 public enum VideoLedgerApplication {
@@ -27,12 +29,28 @@ public enum VideoLedgerApplication {
         /// Where `/metrics` reads from and request metrics go. A fresh registry by default, so
         /// tests never touch the process-wide `MetricsSystem`.
         public var metrics: APIMetrics
+        public var jobs: JobService
+        public var reconciler: Reconciler
 
-        public init(pool: PostgresPool, catalog: PriceCatalog, authenticator: TokenAuthenticator, metrics: APIMetrics = APIMetrics()) {
+        public init(
+            pool: PostgresPool, catalog: PriceCatalog, authenticator: TokenAuthenticator, jobs: JobService, reconciler: Reconciler,
+            metrics: APIMetrics = APIMetrics()
+        ) {
             self.pool = pool
             self.catalog = catalog
             self.authenticator = authenticator
+            self.jobs = jobs
+            self.reconciler = reconciler
             self.metrics = metrics
+        }
+
+        /// Routes without any provider configured: job submits are refused as not offered.
+        /// For tests and benchmarks of the read side.
+        public init(pool: PostgresPool, catalog: PriceCatalog, authenticator: TokenAuthenticator, metrics: APIMetrics = APIMetrics()) {
+            self.init(
+                pool: pool, catalog: catalog, authenticator: authenticator,
+                jobs: JobService(pool: pool, catalog: catalog, adapters: [:]),
+                reconciler: Reconciler(pool: pool, catalog: catalog, adapters: [:]), metrics: metrics)
         }
     }
 
@@ -52,6 +70,8 @@ public enum VideoLedgerApplication {
         UserRoutes(ledger: Ledger(pool: dependencies.pool)).register(on: router)
         SpendRoutes(pool: dependencies.pool).register(on: router)
         JobListRoutes(pool: dependencies.pool).register(on: router)
+        JobRoutes(jobs: dependencies.jobs, pool: dependencies.pool).register(on: router)
+        ReconciliationRoutes(reconciler: dependencies.reconciler).register(on: router)
         ProviderRoutes(pool: dependencies.pool).register(on: router)
         MetricsRoutes(registry: dependencies.metrics.registry,
                       gauges: DatabaseGauges(pool: dependencies.pool, factory: dependencies.metrics.factory)).register(on: router)
@@ -63,11 +83,13 @@ public enum VideoLedgerApplication {
         configuration: Configuration,
         dependencies: Dependencies,
         logger: Logger,
+        services: [any Service] = [],
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         Application(
             router: router(configuration: configuration, dependencies: dependencies),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "videoledger"),
+            services: services,
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
             logger: logger)
     }

@@ -1,33 +1,53 @@
 import API
 import ArgumentParser
 import Foundation
+import Jobs
 import Logging
 import Metrics
 import Postgres
 import Pricing
+import ProviderSimulator
+import ServiceLifecycle
 
-/// `videoledger serve`: migrates the database, then serves the REST API until SIGTERM/SIGINT.
+/// `videoledger serve`: migrates the database, then runs the REST API, the poller and the
+/// scheduled reconciliation until SIGTERM/SIGINT. With no provider credentials configured it
+/// starts the built-in provider simulator beside them, so a newcomer sees the whole flow.
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Run the service (REST API).")
+        abstract: "Run the service: REST API, poller and reconciliation.")
 
     @OptionGroup var database: DatabaseOptions
     @Option(help: "Address to listen on (default: $VIDEOLEDGER_HOST or 127.0.0.1).") var host: String?
     @Option(help: "Port (default: $VIDEOLEDGER_PORT or 8080).") var port: Int?
     @Option(name: .customLong("pricing-dir"), help: "Price books (default: $VIDEOLEDGER_PRICING_DIR or ./pricing).")
     var pricingDirectory: String?
+    @Option(name: .customLong("reconcile-every-minutes"), help: "Minutes between scheduled reconciliations.")
+    var reconcileEveryMinutes = 60
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
         var logger = Logger(label: "videoledger")
         logger.logLevel = environment["VIDEOLEDGER_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
+        guard (1...10_080).contains(reconcileEveryMinutes) else { throw ValidationError("--reconcile-every-minutes must be 1-10080") }
         let catalog = try PricingDirectory.loadCatalog(pricingDirectory)
         let pool = try await database.makePool()
         let applied = try await Migrator(pool: pool, directory: database.resolvedMigrationsDirectory).migrate()
         logger.info("database ready", metadata: ["migrations_applied": "\(applied.count)", "price_book": "\(catalog.version.short)"])
         let tokens = TokenStore(pool: pool)
         try await DemoToken.ensure(tokens: tokens, logger: logger)
+
+        let simulator = try await Self.simulatorIfNoCredentials(environment)
+        let providers = try JobsEnvironment.make(
+            environment: environment,
+            simulatorBaseURLs: simulator.map { running in
+                Dictionary(uniqueKeysWithValues: running.baseURLs.map { ($0.key.rawValue, $0.value) })
+            },
+            logger: logger)
+        let jobs = JobService(pool: pool, catalog: catalog, adapters: providers.adapters, logger: logger)
+        let poller = Poller(pool: pool, catalog: catalog, adapters: providers.adapters, logger: logger)
+        let reconciler = Reconciler(pool: pool, catalog: catalog, adapters: providers.adapters, logger: logger)
+
         let configuration = VideoLedgerApplication.Configuration(
             host: host ?? environment["VIDEOLEDGER_HOST"] ?? "127.0.0.1",
             port: port ?? environment["VIDEOLEDGER_PORT"].flatMap(Int.init) ?? 8080,
@@ -38,13 +58,32 @@ struct ServeCommand: AsyncParsableCommand {
         let metrics = APIMetrics()
         MetricsSystem.bootstrap(metrics.factory)
         let dependencies = VideoLedgerApplication.Dependencies(
-            pool: pool, catalog: catalog, authenticator: TokenAuthenticator(store: tokens), metrics: metrics)
-        let application = VideoLedgerApplication.build(configuration: configuration, dependencies: dependencies, logger: logger)
-        // runService installs SIGTERM/SIGINT handlers: on either, the server stops accepting
-        // connections, lets in-flight requests finish (Hummingbird's quiescing helper), then
-        // returns, and the pool closes after the last request is answered.
+            pool: pool, catalog: catalog, authenticator: TokenAuthenticator(store: tokens), jobs: jobs, reconciler: reconciler,
+            metrics: metrics)
+        let usesSimulator = providers.usesSimulator
+        let application = VideoLedgerApplication.build(
+            configuration: configuration, dependencies: dependencies, logger: logger,
+            services: [
+                PollerService(poller: poller),
+                ReconcilerService(reconciler: reconciler, intervalMilliseconds: reconcileEveryMinutes * 60_000, logger: logger),
+            ],
+            onServerRunning: { port in if usesSimulator { DemoInstructions.print(port: port) } })
+        // runService installs SIGTERM/SIGINT handlers: the server stops accepting connections and
+        // finishes in-flight requests, then the poller and reconciler return (releasing leases),
+        // and only then do the HTTP client, the simulator and the pool close.
         try await application.runService()
+        await providers.client.shutdown()
+        await simulator?.stop()
         await pool.close()
+    }
+
+    /// Starts the simulator on free loopback ports when no provider credential is configured.
+    static func simulatorIfNoCredentials(_ environment: [String: String]) async throws -> RunningSimulator? {
+        let credentialNames = environment.keys.filter {
+            $0.hasPrefix("VIDEOLEDGER_") && ($0.hasSuffix("_API_KEY") || $0.hasSuffix("_SECRET_KEY") || $0.hasSuffix("_SIWX_HEADER"))
+        }
+        guard credentialNames.isEmpty else { return nil }
+        return try await ProviderSimulator.start(.ephemeralPorts())
     }
 }
 
@@ -63,5 +102,30 @@ enum DemoToken {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         FileManager.default.createFile(atPath: path, contents: Data(token.utf8), attributes: [.posixPermissions: 0o600])
         logger.notice("created the first admin API token; its value is in the token file", metadata: ["file": "\(path)"])
+    }
+}
+
+/// The copy-paste walk-through printed when the service runs against the simulator.
+enum DemoInstructions {
+    static func print(port: Int) {
+        let base = "http://127.0.0.1:\(port)"
+        let text = """
+
+            VideoLedger is running on \(base) with the built-in provider simulator (no provider credentials set).
+            Try the whole path (the admin token is in \(DemoToken.path)):
+
+              TOKEN=$(cat \(DemoToken.path)); AUTH="Authorization: Bearer $TOKEN"
+              curl -s -X PUT -H "$AUTH" \(base)/v1/users/alice -d '{}'
+              curl -s -X POST -H "$AUTH" -H 'Idempotency-Key: topup-1' \(base)/v1/users/alice/credits -d '{"amount":"25.00"}'
+              curl -s -H "$AUTH" '\(base)/v1/quotes/cheapest?family=veo-3.1-fast&duration=8s&resolution=1080p'
+              JOB=$(curl -s -X POST -H "$AUTH" -H 'Idempotency-Key: job-1' \(base)/v1/jobs \\
+                -d '{"user_id":"alice","family":"veo-3.1-fast","duration":"8s","resolution":"1080p","prompt":"a fox in the snow"}' \\
+                | sed -E 's/.*"id":"([^"]+)".*/\\1/')
+              sleep 5; curl -s -H "$AUTH" \(base)/v1/jobs/$JOB        # completed, captured, the rest released
+              curl -s -H "$AUTH" \(base)/v1/users/alice/balance
+
+            """
+        Swift.print(text)
+        fflush(nil)
     }
 }

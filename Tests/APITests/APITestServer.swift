@@ -1,6 +1,8 @@
 import API
 import Foundation
 import HTTPClient
+import Jobs
+import Providers
 import Hummingbird
 import Logging
 import Postgres
@@ -17,7 +19,10 @@ struct APITestServer: Sendable {
     let readToken: String
     let task: Task<Void, any Error>
 
-    static func start(metricsOpen: Bool = true) async throws -> APITestServer {
+    /// - Parameter adapters: provider adapters for job routes (none: submits are not offered).
+    static func start(
+        metricsOpen: Bool = true, adapters: [Providers.ProviderID: any ProviderAdapter] = [:]
+    ) async throws -> APITestServer {
         let pool = try await TestDatabase.makePool()
         let catalog = try PriceCatalog.load(directory: TestDatabase.repositoryRoot + "/pricing")
         let tokens = TokenStore(pool: pool)
@@ -26,7 +31,10 @@ struct APITestServer: Sendable {
         let (ports, continuation) = AsyncStream<Int>.makeStream()
         let application = VideoLedgerApplication.build(
             configuration: .init(host: "127.0.0.1", port: 0, metricsOpen: metricsOpen),
-            dependencies: .init(pool: pool, catalog: catalog, authenticator: TokenAuthenticator(store: tokens, cacheMilliseconds: 0)),
+            dependencies: .init(
+                pool: pool, catalog: catalog, authenticator: TokenAuthenticator(store: tokens, cacheMilliseconds: 0),
+                jobs: JobService(pool: pool, catalog: catalog, adapters: adapters),
+                reconciler: Reconciler(pool: pool, catalog: catalog, adapters: adapters)),
             logger: Logger(label: "api-test"),
             onServerRunning: { port in continuation.yield(port) })
         let task = Task { try await application.run() }

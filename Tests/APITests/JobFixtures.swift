@@ -22,7 +22,10 @@ struct JobFixture: Sendable {
     static let terminal: Set<String> = ["completed", "failed", "cancelled", "expired"]
 
     func insert(_ pool: PostgresPool) async throws {
-        let fixture = self
+        var fixture = self
+        // A completed job always has its actual cost (a check in the jobs table).
+        if fixture.status == "completed" && fixture.actualMicros == nil { fixture.actualMicros = fixture.quotedMicros }
+        let settled = fixture
         try await pool.withSession { session in
             try session.execute(
                 """
@@ -35,9 +38,9 @@ struct JobFixture: Sendable {
                         now() - make_interval(secs => $10::int),
                         CASE WHEN $11::bool THEN now() - make_interval(secs => $10::int - $12::int) END)
                 """,
-                [fixture.id, fixture.userID, fixture.provider, fixture.model, fixture.family.map { $0 as any PostgresEncodable },
-                 fixture.quotedMicros, fixture.actualMicros.map { $0 as any PostgresEncodable }, fixture.holdID.map { $0 as any PostgresEncodable },
-                 fixture.status, fixture.createdSecondsAgo, Self.terminal.contains(fixture.status), fixture.runSeconds])
+                [settled.id, settled.userID, settled.provider, settled.model, settled.family.map { $0 as any PostgresEncodable },
+                 settled.quotedMicros, settled.actualMicros.map { $0 as any PostgresEncodable }, settled.holdID.map { $0 as any PostgresEncodable },
+                 settled.status, settled.createdSecondsAgo, Self.terminal.contains(settled.status), settled.runSeconds])
         }
     }
 }

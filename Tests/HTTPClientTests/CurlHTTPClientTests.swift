@@ -174,7 +174,10 @@ struct LoadTests {
                 let response = try await client.execute(get(server.url("/ok")))
                 #expect(response.status == 200)
             }
-            #expect(server.statistics.connectionsAccepted == 1)
+            // One connection serves them all on a quiet machine. Under heavy CPU load (seen with
+            // load average 13 on 2 cores) curl once opened a second one; twenty requests over at
+            // most two connections still proves reuse, and 20 would mean none.
+            #expect(server.statistics.connectionsAccepted <= 2)
         }
     }
 

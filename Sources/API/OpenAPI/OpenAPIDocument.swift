@@ -266,7 +266,6 @@ paths:
     post:
       tags: [jobs]
       operationId: createJob
-      x-videoledger-status: pending
       summary: Submit a job (the service picks and calls the provider) or record one the caller submitted.
       description: |
         With `provider_job_id` the job is recorded (the caller already submitted it); without,
@@ -302,7 +301,6 @@ paths:
     get:
       tags: [jobs]
       operationId: getJob
-      x-videoledger-status: pending
       summary: One job and the ledger transfers of its hold.
       parameters: [{ $ref: "#/components/parameters/JobID" }]
       responses:
@@ -318,7 +316,6 @@ paths:
     post:
       tags: [jobs]
       operationId: cancelJob
-      x-videoledger-status: pending
       summary: Cancel a job that has not finished; its hold is released whole.
       parameters: [{ $ref: "#/components/parameters/JobID" }]
       responses:
@@ -350,7 +347,6 @@ paths:
     post:
       tags: [reconciliations]
       operationId: startReconciliation
-      x-videoledger-status: pending
       summary: Reconcile recorded charges against provider balances for a period.
       parameters: [{ $ref: "#/components/parameters/IdempotencyKey" }]
       requestBody:
@@ -373,7 +369,6 @@ paths:
     get:
       tags: [reconciliations]
       operationId: getReconciliation
-      x-videoledger-status: pending
       summary: A reconciliation run and its findings.
       parameters:
         - { name: id, in: path, required: true, schema: { type: string } }
@@ -581,7 +576,6 @@ components:
                  duration_seconds, resolution, aspect_ratio, audio, n, currency, quoted, actual, quote_error,
                  billed_seconds, hold_id, price_book_version, result_urls, created_at, submitted_at, queued_at,
                  running_at, finished_at, updated_at]
-      additionalProperties: false
       properties:
         id: { type: string, format: uuid }
         user_id: { type: string }

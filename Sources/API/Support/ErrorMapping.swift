@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import Jobs
 import Ledger
 import Money
 import Postgres
@@ -21,6 +22,8 @@ enum ErrorMapping {
             return APIError(error.status, code: "http_error", message: error.body ?? error.status.reasonPhrase)
         case let error as LedgerError:
             return ledger(error)
+        case let error as JobError:
+            return job(error)
         case let error as QuoteInputError:
             return APIError(.unprocessableContent, code: "invalid_\(error.field)", message: error.description)
         case let error as MoneyError:
@@ -50,6 +53,20 @@ enum ErrorMapping {
         case .unknownCurrency(let message): return APIError.unprocessable("invalid_currency", message)
         case .userConflict(let message): return APIError(.conflict, code: "user_conflict", message: message)
         case .database(let underlying): return apiError(for: underlying)
+        }
+    }
+
+    static func job(_ error: JobError) -> APIError {
+        switch error {
+        case .unknownUser, .jobNotFound: return APIError(.notFound, code: error.code, message: error.description)
+        case .invalidSpec(let spec): return APIError(.unprocessableContent, code: "invalid_\(spec.field)", message: spec.description)
+        case .invalidField, .providerNotConfigured, .notOffered, .recordUnsupported:
+            return APIError(.unprocessableContent, code: error.code, message: error.description)
+        case .insufficientFunds: return APIError(.init(code: 402, reasonPhrase: "Payment Required"), code: error.code, message: error.description)
+        case .idempotencyConflict, .providerJobAlreadyRecorded, .notCancellable:
+            return APIError(.conflict, code: error.code, message: error.description)
+        case .providerRejected: return APIError(.badGateway, code: error.code, message: error.description)
+        case .database: return APIError(.serviceUnavailable, code: "database_unavailable", message: "the database is unavailable; retry later")
         }
     }
 

@@ -1,0 +1,77 @@
+import Foundation
+import Jobs
+import Money
+import Postgres
+
+/// A job with the ledger transfers of its hold (`GET /v1/jobs/{id}`): the list's `JobView`
+/// keys plus `transfers`.
+struct JobDetailView: Encodable {
+    struct TransferView: Encodable {
+        let id: Int64
+        let kind: String
+        let amount: String
+        let currency: String
+        let from: String
+        let to: String
+        let createdAt: String
+    }
+
+    let job: JobView
+    let transfers: [TransferView]
+
+    init(job: JobView, record: JobRecord) {
+        self.job = job
+        self.transfers = record.transfers.map {
+            TransferView(id: $0.id, kind: $0.kind, amount: DecimalAmount.string(fromMicros: $0.amountMicros), currency: $0.currency,
+                         from: $0.from, to: $0.to, createdAt: PostgresTimestamp($0.createdAt).postgresText)
+        }
+    }
+
+    private enum Keys: String, CodingKey { case transfers }
+
+    func encode(to encoder: any Encoder) throws {
+        try job.encode(to: encoder)
+        var container = encoder.container(keyedBy: Keys.self)
+        try container.encode(transfers, forKey: .transfers)
+    }
+}
+
+/// A reconciliation run and its findings. Amounts are decimal strings.
+struct ReconciliationView: Encodable {
+    struct Finding: Encodable {
+        let kind: String
+        let severity: String
+        let provider: String?
+        let jobId: String?
+        let currency: String?
+        let expected: String?
+        let observed: String?
+        let difference: String?
+        let detail: String
+    }
+
+    let id: String
+    let status: String
+    let from: String
+    let to: String
+    let startedAt: String
+    let finishedAt: String?
+    let trigger: String
+    let findings: [Finding]
+
+    init(_ report: ReconciliationReport) {
+        func money(_ micros: Int64?) -> String? { micros.map(DecimalAmount.string(fromMicros:)) }
+        id = report.id.uuidString.lowercased()
+        status = report.finishedAt == nil ? "running" : "completed"
+        from = PostgresTimestamp(report.periodFrom).postgresText
+        to = PostgresTimestamp(report.periodTo).postgresText
+        startedAt = PostgresTimestamp(report.startedAt).postgresText
+        finishedAt = report.finishedAt.map { PostgresTimestamp($0).postgresText }
+        trigger = report.trigger
+        findings = report.findings.map {
+            Finding(kind: $0.kind, severity: $0.severity, provider: $0.provider, jobId: $0.jobID?.uuidString.lowercased(),
+                    currency: $0.currency, expected: money($0.expectedMicros), observed: money($0.observedMicros),
+                    difference: money($0.differenceMicros), detail: $0.detail)
+        }
+    }
+}

@@ -1,0 +1,107 @@
+import Foundation
+import HTTPClient
+import Jobs
+import Logging
+import Pricing
+import ProviderSimulator
+import TestSupport
+import Testing
+
+/// The job routes over loopback HTTP, with the provider simulator behind the adapters.
+@Suite struct APIJobTests {
+    static func withSimulator(_ body: (APITestServer, [Providers.ProviderID: any Providers.ProviderAdapter]) async throws -> Void) async throws {
+        var configuration = SimulatorConfiguration.ephemeralPorts()
+        configuration.defaults = "complete_after_ms=200"
+        let simulator = try await ProviderSimulator.start(configuration)
+        let client = try CurlHTTPClient()
+        let urls = Dictionary(uniqueKeysWithValues: simulator.baseURLs.map { ($0.key.rawValue, $0.value) })
+        let adapters = try JobsEnvironment.simulatorAdapters(urls, client: client, logger: Logger(label: "api-job-test"))
+        let server = try await APITestServer.start(adapters: adapters)
+        do {
+            try await body(server, adapters)
+        } catch {
+            await server.stop(); await client.shutdown(); await simulator.stop()
+            throw error
+        }
+        await server.stop(); await client.shutdown(); await simulator.stop()
+    }
+
+    static let submitBody = """
+        {"user_id": "erin", "provider": "venice", "family": "veo-3.1-fast", "duration": "8s", "resolution": "1080p",
+         "prompt": "a fox in the snow"}
+        """
+
+    @Test func submitReplaysByKeyThenSettlesWithItsTransfers() async throws {
+        try await Self.withSimulator { server, adapters in
+            _ = try await server.request(.put, "/v1/users/erin", body: "{}")
+            _ = try await server.request(.post, "/v1/users/erin/credits", body: "{\"amount\": \"10\"}",
+                                         headers: [HTTPHeader("Idempotency-Key", "fund")])
+            let key = [HTTPHeader("Idempotency-Key", "job-1")]
+            let first = try await server.request(.post, "/v1/jobs", body: Self.submitBody, headers: key)
+            #expect(first.status == 201, "\(first.body)")
+            let again = try await server.request(.post, "/v1/jobs", body: Self.submitBody, headers: key)
+            #expect(again.status == 200)
+            #expect(again.json["id"] as? String == first.json["id"] as? String)
+            #expect(again.json["quoted"] as? String == first.json["quoted"] as? String)
+            let other = try await server.request(.post, "/v1/jobs", body: Self.submitBody.replacingOccurrences(of: "8s", with: "6s"),
+                                                 headers: key)
+            #expect(other.status == 409)
+            let jobCount = try await server.pool.withSession { try $0.query("SELECT count(*), count(hold_id) FROM jobs")[0] }
+            #expect(try jobCount.decode(0, as: Int64.self) == 1)
+            #expect(try jobCount.decode(1, as: Int64.self) == 1)
+
+            let id = try #require(first.json["id"] as? String)
+            let poller = Poller(pool: server.pool, catalog: try PriceCatalog.load(directory: TestDatabase.repositoryRoot + "/pricing"),
+                                adapters: adapters)
+            var detail = try await server.request(.get, "/v1/jobs/\(id)", token: .read)
+            for _ in 0..<200 where detail.json["status"] as? String != "completed" {
+                _ = await poller.pollOnce()
+                try await Task.sleep(for: .milliseconds(50))
+                detail = try await server.request(.get, "/v1/jobs/\(id)", token: .read)
+            }
+            #expect(detail.json["status"] as? String == "completed")
+            let kinds = (detail.json["transfers"] as? [[String: Any]] ?? []).compactMap { $0["kind"] as? String }
+            #expect(kinds.first == "hold")
+            #expect(kinds.contains("capture"))
+            let cancel = try await server.request(.post, "/v1/jobs/\(id)/cancel")
+            #expect(cancel.status == 409)
+            #expect(errorCode(cancel.json) == "not_cancellable")
+            #expect(try await ledgerInvariantViolations(server.pool).isEmpty)
+
+            let reconciliation = try await server.request(.post, "/v1/reconciliations", body: "{}")
+            #expect(reconciliation.status == 201, "\(reconciliation.body)")
+            let reconciliationID = try #require(reconciliation.json["id"] as? String)
+            let stored = try await server.request(.get, "/v1/reconciliations/\(reconciliationID)", token: .read)
+            #expect(stored.status == 200)
+            #expect(stored.json["id"] as? String == reconciliationID)
+        }
+    }
+
+    @Test func refusesBadJobRequestsBeforeAnyProviderCall() async throws {
+        try await Self.withSimulator { server, _ in
+            _ = try await server.request(.put, "/v1/users/frank", body: "{}")
+            let cases: [(String, [HTTPHeader], Int, String)] = [
+                (Self.submitBody.replacingOccurrences(of: "erin", with: "frank"), [HTTPHeader("Idempotency-Key", "a")], 402, "insufficient_funds"),
+                (Self.submitBody.replacingOccurrences(of: "erin", with: "nobody"), [HTTPHeader("Idempotency-Key", "b")], 404, "unknown_user"),
+                (Self.submitBody.replacingOccurrences(of: "veo-3.1-fast", with: "no-such"), [HTTPHeader("Idempotency-Key", "c")], 422, "invalid_family"),
+                (Self.submitBody.replacingOccurrences(of: "\"venice\"", with: "\"acme\""), [HTTPHeader("Idempotency-Key", "d")], 422, "invalid_provider"),
+                (Self.submitBody, [], 400, "missing_idempotency_key"),
+                ("{\"user_id\": 5}", [HTTPHeader("Idempotency-Key", "e")], 400, "invalid_field"),
+            ]
+            for (body, headers, status, code) in cases {
+                let response = try await server.request(.post, "/v1/jobs", body: body.replacingOccurrences(of: "erin", with: "frank"), headers: headers)
+                #expect(response.status == status, "\(body): \(response.body)")
+                #expect(errorCode(response.json) == code, "\(body): \(response.body)")
+            }
+            let missing = try await server.request(.get, "/v1/jobs/00000000-0000-0000-0000-000000000000", token: .read)
+            #expect(missing.status == 404)
+            let malformed = try await server.request(.get, "/v1/jobs/not-a-uuid", token: .read)
+            #expect(malformed.status == 400)
+            let written = try await server.pool.withSession { try $0.query("SELECT count(*) FROM jobs")[0].decode(0, as: Int64.self) }
+            #expect(written == 0)
+            #expect(try await ledgerInvariantViolations(server.pool).isEmpty)
+        }
+    }
+}
+
+import Providers
