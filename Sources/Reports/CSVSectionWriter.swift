@@ -10,10 +10,11 @@ struct CSVSectionWriter {
         try writeLine(columns.map(\.outputName))
     }
 
-    func append(_ cells: [ReportCell]) throws(ReportError) {
-        for (index, cell) in cells.enumerated() {
+    /// One row, each value already formatted (`ReportCell.text(for:)`); nil is an empty field.
+    func append(_ texts: [String?]) throws(ReportError) {
+        for index in texts.indices {
             if index > 0 { file.appendUnchecked(CollectionOfOne(0x2C)) }
-            if let text = cell.text(for: columns[index]) { TextEscaping.appendCSVField(text, to: file) }
+            if let text = texts[index] { TextEscaping.appendCSVField(text, to: file) }
         }
         file.appendUnchecked([0x0D, 0x0A])
         try file.flushIfFull()

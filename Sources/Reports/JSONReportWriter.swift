@@ -46,12 +46,24 @@ struct JSONReportWriter {
         sectionsWritten += 1
     }
 
-    mutating func append(_ cells: [ReportCell]) throws(ReportError) {
+    /// One row: `cells` for the JSON type, `texts` (the same values formatted) for the bytes.
+    mutating func append(_ cells: [ReportCell], texts: [String?]) throws(ReportError) {
         file.appendUnchecked((rowsInSection > 0 ? ",\n        {" : "\n        {").utf8)
-        for (index, cell) in cells.enumerated() {
+        for index in cells.indices {
             if index > 0 { file.appendUnchecked([0x2C, 0x20]) }
             file.appendUnchecked(keys[index].utf8)
-            file.appendUnchecked(Self.value(cell, column: columns[index]).utf8)
+            switch cells[index] {
+            case .null:
+                file.appendUnchecked("null".utf8)
+            case .integer where columns[index].isMoney:
+                file.appendUnchecked(CollectionOfOne(0x22))
+                file.appendUnchecked(texts[index]!.utf8)
+                file.appendUnchecked(CollectionOfOne(0x22))
+            case .integer, .boolean:
+                file.appendUnchecked(texts[index]!.utf8)
+            case .text(let text):
+                TextEscaping.appendJSONString(text, to: file)
+            }
         }
         file.appendUnchecked(CollectionOfOne(0x7D))
         rowsInSection += 1

@@ -24,6 +24,18 @@ enum TextEscaping {
         return "\"" + text.replacingAll("\"", with: "\"\"") + "\""
     }
 
+    /// Appends a JSON string literal (as `jsonString`) straight into the file's buffer.
+    static func appendJSONString(_ text: String, to file: OutputFile) {
+        let needsEscape = text.utf8.contains { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }
+        guard needsEscape else {
+            file.appendUnchecked(CollectionOfOne(0x22))
+            file.appendUnchecked(text.utf8)
+            file.appendUnchecked(CollectionOfOne(0x22))
+            return
+        }
+        file.appendUnchecked(jsonString(text).utf8)
+    }
+
     /// A JSON string literal, quotes included: `"`, `\` and control characters escaped; other
     /// characters (non-ASCII included) kept as UTF-8.
     static func jsonString(_ text: String) -> String {
