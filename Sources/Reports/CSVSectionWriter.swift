@@ -10,21 +10,22 @@ struct CSVSectionWriter {
         try writeLine(columns.map(\.outputName))
     }
 
-    func append(_ cells: [ReportCell]) throws(ReportError) {
-        for (index, cell) in cells.enumerated() {
-            if index > 0 { file.appendUnchecked(CollectionOfOne(0x2C)) }
-            if let text = cell.text(for: columns[index]) { TextEscaping.appendCSVField(text, to: file) }
+    /// One row, each value already formatted (`ReportCell.text(for:)`); nil is an empty field.
+    func append(_ texts: [String?]) throws(ReportError) {
+        for index in texts.indices {
+            if index > 0 { try file.append(byte: 0x2C) }
+            if let text = texts[index] { try TextEscaping.appendCSVField(text, to: file) }
         }
-        file.appendUnchecked([0x0D, 0x0A])
-        try file.flushIfFull()
+        try file.append(byte: 0x0D)
+        try file.append(byte: 0x0A)
     }
 
     func writeLine(_ fields: [String]) throws(ReportError) {
         for (index, field) in fields.enumerated() {
-            if index > 0 { file.appendUnchecked(CollectionOfOne(0x2C)) }
-            TextEscaping.appendCSVField(field, to: file)
+            if index > 0 { try file.append(byte: 0x2C) }
+            try TextEscaping.appendCSVField(field, to: file)
         }
-        file.appendUnchecked([0x0D, 0x0A])
-        try file.flushIfFull()
+        try file.append(byte: 0x0D)
+        try file.append(byte: 0x0A)
     }
 }

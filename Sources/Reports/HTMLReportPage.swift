@@ -21,10 +21,10 @@ struct HTMLReportPage {
         bodyRows = []
     }
 
-    mutating func append(_ cells: [ReportCell]) {
+    mutating func append(_ cells: [ReportCell], texts: [String?]) {
         guard bodyRows.count < ReportLimits.htmlRowsMax else { return }
-        bodyRows.append("<tr>" + cells.enumerated().map { index, cell in
-            Self.cell(cell.text(for: columns[index]), numeric: Self.isNumeric(cell))
+        bodyRows.append("<tr>" + cells.indices.map { index in
+            Self.cell(texts[index], numeric: Self.isNumeric(cells[index]))
         }.joined() + "</tr>")
     }
 

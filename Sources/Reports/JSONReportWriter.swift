@@ -46,16 +46,30 @@ struct JSONReportWriter {
         sectionsWritten += 1
     }
 
-    mutating func append(_ cells: [ReportCell]) throws(ReportError) {
-        file.appendUnchecked((rowsInSection > 0 ? ",\n        {" : "\n        {").utf8)
-        for (index, cell) in cells.enumerated() {
-            if index > 0 { file.appendUnchecked([0x2C, 0x20]) }
-            file.appendUnchecked(keys[index].utf8)
-            file.appendUnchecked(Self.value(cell, column: columns[index]).utf8)
+    /// One row: `cells` for the JSON type, `texts` (the same values formatted) for the bytes.
+    mutating func append(_ cells: [ReportCell], texts: [String?]) throws(ReportError) {
+        try file.append(rowsInSection > 0 ? ",\n        {" : "\n        {")
+        for index in cells.indices {
+            if index > 0 {
+                try file.append(byte: 0x2C)
+                try file.append(byte: 0x20)
+            }
+            try file.append(keys[index])
+            switch cells[index] {
+            case .null:
+                try file.append("null")
+            case .integer where columns[index].isMoney:
+                try file.append(byte: 0x22)
+                try file.append(texts[index]!)
+                try file.append(byte: 0x22)
+            case .integer, .boolean:
+                try file.append(texts[index]!)
+            case .text(let text):
+                try TextEscaping.appendJSONString(text, to: file)
+            }
         }
-        file.appendUnchecked(CollectionOfOne(0x7D))
+        try file.append(byte: 0x7D)
         rowsInSection += 1
-        try file.flushIfFull()
     }
 
     mutating func endSection(rowCount: Int, totals: SectionTotals) throws(ReportError) {

@@ -7,7 +7,7 @@ import Glibc
 import Darwin
 #endif
 
-/// One report file being written: a bounded buffer in front of `write(2)`, a SHA-256 over every
+/// One report file being written: a fixed buffer in front of `write(2)`, a SHA-256 over every
 /// byte, and an atomic publish.
 ///
 /// Bytes go to a hidden temporary file next to the final one; `publish()` renames it into place,
@@ -17,7 +17,11 @@ final class OutputFile {
     let finalPath: String
     let temporaryPath: String
     private var descriptor: Int32
-    private var buffer: [UInt8] = []
+    /// The write buffer, allocated once. It and `buffered` are reached through `let` pointers so
+    /// the per-byte path pays no dynamic exclusivity check (class `var`s would).
+    private let buffer: UnsafeMutableRawBufferPointer
+    /// Bytes waiting in `buffer`.
+    private let buffered: UnsafeMutablePointer<Int>
     private var hasher = SHA256()
     private(set) var bytesWritten = 0
     private var digest: String?
@@ -27,8 +31,10 @@ final class OutputFile {
         finalPath = directory + "/" + name
         temporaryPath = directory + "/." + name + ".\(getpid()).tmp"
         descriptor = open(temporaryPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        buffer = .allocate(byteCount: ReportLimits.fileBufferBytes, alignment: 16)
+        buffered = .allocate(capacity: 1)
+        buffered.initialize(to: 0)
         guard descriptor >= 0 else { throw .outputNotWritable(path: finalPath, reason: Self.lastError()) }
-        buffer.reserveCapacity(ReportLimits.fileBufferBytes)
     }
 
     deinit {
@@ -36,29 +42,43 @@ final class OutputFile {
             close(descriptor)
             unlink(temporaryPath)
         }
+        buffer.deallocate()
+        buffered.deallocate()
     }
 
     /// The file's name without its folder.
     var name: String { String(finalPath.split(separator: "/").last ?? "") }
 
+    func append(byte: UInt8) throws(ReportError) {
+        if buffered.pointee == buffer.count { try flush() }
+        buffer[buffered.pointee] = byte
+        buffered.pointee += 1
+    }
+
+    func append(_ bytes: UnsafeRawBufferPointer) throws(ReportError) {
+        guard let source = bytes.baseAddress, bytes.count > 0 else { return }
+        if bytes.count > buffer.count - buffered.pointee {
+            try flush()
+            if bytes.count > buffer.count {
+                try writeOut(bytes)
+                return
+            }
+        }
+        (buffer.baseAddress! + buffered.pointee).copyMemory(from: source, byteCount: bytes.count)
+        buffered.pointee += bytes.count
+    }
+
     func append(_ text: String) throws(ReportError) {
         var text = text
-        text.withUTF8 { buffer.append(contentsOf: $0) }
-        if buffer.count >= ReportLimits.fileBufferBytes { try flush() }
-    }
-
-    func append(byte: UInt8) throws(ReportError) {
-        buffer.append(byte)
-        if buffer.count >= ReportLimits.fileBufferBytes { try flush() }
-    }
-
-    /// Appends raw bytes without a flush check; callers follow with `append` or `flushIfFull`.
-    func appendUnchecked<S: Sequence>(_ bytes: S) where S.Element == UInt8 {
-        buffer.append(contentsOf: bytes)
-    }
-
-    func flushIfFull() throws(ReportError) {
-        if buffer.count >= ReportLimits.fileBufferBytes { try flush() }
+        let failure = text.withUTF8 { utf8 -> ReportError? in
+            do throws(ReportError) {
+                try append(UnsafeRawBufferPointer(utf8))
+                return nil
+            } catch {
+                return error
+            }
+        }
+        if let failure { throw failure }
     }
 
     /// Writes out the buffer and fsyncs, then returns the size and SHA-256 (hex). The file keeps
@@ -85,23 +105,25 @@ final class OutputFile {
     }
 
     private func flush() throws(ReportError) {
-        guard !buffer.isEmpty else { return }
-        let failure: Int32? = buffer.withUnsafeBytes { bytes in
-            hasher.update(bufferPointer: bytes)
-            var offset = 0
-            while offset < bytes.count {
-                let written = write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    return errno
-                }
-                offset += written
+        let count = buffered.pointee
+        guard count > 0 else { return }
+        try writeOut(UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
+        buffered.pointee = 0
+    }
+
+    /// Hashes and writes bytes, retrying short writes and EINTR.
+    private func writeOut(_ bytes: UnsafeRawBufferPointer) throws(ReportError) {
+        hasher.update(bufferPointer: bytes)
+        var offset = 0
+        while offset < bytes.count {
+            let written = write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
+            if written < 0 {
+                if errno == EINTR { continue }
+                throw .outputFailed(path: finalPath, reason: Self.lastError())
             }
-            return nil
+            offset += written
         }
-        if let failure { throw .outputFailed(path: finalPath, reason: String(cString: strerror(failure))) }
-        bytesWritten += buffer.count
-        buffer.removeAll(keepingCapacity: true)
+        bytesWritten += bytes.count
     }
 
     private static func lastError() -> String {

@@ -58,16 +58,20 @@ struct ReportStreamer {
             try json?.beginSection(section, columns: columns)
             page?.beginSection(columns: columns)
 
+            // Each value is decoded and formatted once per row, then shared by every writer.
             var cells = [ReportCell](repeating: .null, count: columns.count)
+            var texts = [String?](repeating: nil, count: columns.count)
             var rows = 0
             try session.forEachRow(section.sql, parameters, batchRows: ReportLimits.batchRows) { row in
                 for column in cells.indices {
-                    cells[column] = try row.decodeIfPresent(column, as: ReportCell.self) ?? .null
+                    let cell = try row.decodeIfPresent(column, as: ReportCell.self) ?? .null
+                    cells[column] = cell
+                    texts[column] = cell.text(for: columns[column])
                 }
                 try totals.add(cells)
-                try csv?.append(cells)
-                try json?.append(cells)
-                page?.append(cells)
+                try csv?.append(texts)
+                try json?.append(cells, texts: texts)
+                page?.append(cells, texts: texts)
                 try chart?.add(cells)
                 rows += 1
                 if rows % ReportLimits.progressEveryRows == 0 { progress?.rowsStreamed(section: index, rows: rows) }

@@ -3,18 +3,31 @@
 enum TextEscaping {
     /// Appends one CSV field per RFC 4180: quoted when it holds a comma, a double quote, CR or LF,
     /// with inner double quotes doubled.
-    static func appendCSVField(_ text: String, to file: OutputFile) {
-        let needsQuotes = text.utf8.contains { $0 == 0x2C || $0 == 0x22 || $0 == 0x0D || $0 == 0x0A }
-        guard needsQuotes else {
-            file.appendUnchecked(text.utf8)
-            return
+    static func appendCSVField(_ text: String, to file: OutputFile) throws(ReportError) {
+        var text = text
+        let failure = text.withUTF8 { bytes -> ReportError? in
+            do throws(ReportError) {
+                var special = false
+                for byte in bytes where byte == 0x2C || byte == 0x22 || byte == 0x0D || byte == 0x0A {
+                    special = true
+                    break
+                }
+                guard special else {
+                    try file.append(UnsafeRawBufferPointer(bytes))
+                    return nil
+                }
+                try file.append(byte: 0x22)
+                for byte in bytes {
+                    if byte == 0x22 { try file.append(byte: 0x22) }
+                    try file.append(byte: byte)
+                }
+                try file.append(byte: 0x22)
+                return nil
+            } catch {
+                return error
+            }
         }
-        file.appendUnchecked(CollectionOfOne(0x22))
-        for byte in text.utf8 {
-            if byte == 0x22 { file.appendUnchecked(CollectionOfOne(0x22)) }
-            file.appendUnchecked(CollectionOfOne(byte))
-        }
-        file.appendUnchecked(CollectionOfOne(0x22))
+        if let failure { throw failure }
     }
 
     /// A CSV field as a string (for small in-memory use and tests).
@@ -22,6 +35,19 @@ enum TextEscaping {
         let needsQuotes = text.utf8.contains { $0 == 0x2C || $0 == 0x22 || $0 == 0x0D || $0 == 0x0A }
         guard needsQuotes else { return text }
         return "\"" + text.replacingAll("\"", with: "\"\"") + "\""
+    }
+
+    /// Appends a JSON string literal (as `jsonString`) straight into the file's buffer.
+    static func appendJSONString(_ text: String, to file: OutputFile) throws(ReportError) {
+        var text = text
+        let plain = text.withUTF8 { bytes in !bytes.contains { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C } }
+        guard plain else {
+            try file.append(jsonString(text))
+            return
+        }
+        try file.append(byte: 0x22)
+        try file.append(text)
+        try file.append(byte: 0x22)
     }
 
     /// A JSON string literal, quotes included: `"`, `\` and control characters escaped; other

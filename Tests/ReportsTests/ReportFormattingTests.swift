@@ -112,4 +112,34 @@ import Testing
         #expect(spend.sections.map(\.name) == ["spend_by_day", "spend_by_provider", "holds_outstanding", "quote_accuracy", "savings"])
         #expect(nightly.checksum.count == 64 && nightly.checksum != spend.checksum)
     }
+
+    /// Bytes arrive intact whatever their size against the buffer, the checksum does not depend
+    /// on how they were chunked, and nothing is visible under the final name before publishing.
+    @Test func outputFilesBufferHashAndPublish() throws {
+        let directory = ReportTestSupport.temporaryDirectory("output-file")
+        let big = String(repeating: "0123456789abcdef", count: ReportLimits.fileBufferBytes / 16 * 3 + 5)
+        let first = try OutputFile(directory: directory, name: "a.txt")
+        try first.append("x")
+        try first.append(big)
+        for byte in "tail".utf8 { try first.append(byte: byte) }
+        let (bytes, sha) = try first.finish()
+        #expect(!FileManager.default.fileExists(atPath: directory + "/a.txt"))
+        try first.publish()
+        #expect(bytes == 1 + big.utf8.count + 4)
+        #expect(try ReportTestSupport.text(directory + "/a.txt") == "x" + big + "tail")
+
+        let second = try OutputFile(directory: directory, name: "b.txt")
+        for character in ("x" + big + "tail").utf8 { try second.append(byte: character) }
+        #expect(try second.finish().sha256 == sha)
+        #expect(sha.count == 64)
+        try second.publish()
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory).sorted() == ["a.txt", "b.txt"])
+
+        // An abandoned file leaves nothing behind.
+        do {
+            let abandoned = try OutputFile(directory: directory, name: "c.txt")
+            try abandoned.append("partial")
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory).sorted() == ["a.txt", "b.txt"])
+    }
 }
