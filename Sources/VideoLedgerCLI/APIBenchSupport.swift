@@ -42,7 +42,7 @@ struct BenchSeed {
                            (ARRAY['aimo','openai-videos','venice','nanogpt','aigate'])[1 + g % 5], 'bench-model',
                            (ARRAY['veo-3.1-fast','kling-v3-pro','wan-2.5','seedance-2.0'])[1 + (g / 5) % 4], 8, '1080p', 1,
                            'bench-api', q, q + (g % 7) - 3, (g % 7) - 3, 8, 'completed', t, t + make_interval(secs => 20 + g % 280)
-                    FROM (SELECT g, 50000 + (g * 7919) % 4950000 AS q,
+                    FROM (SELECT g, 50000 + (g::bigint * 7919) % 4950000 AS q,
                                  now() - make_interval(secs => (random() * ($3::int * 86400 - 400))::int + 400) AS t
                           FROM generate_series(0, $2::int - 1) g) s
                     """, [users, jobs, days])
