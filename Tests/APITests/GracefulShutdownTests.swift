@@ -19,7 +19,10 @@ import Testing
         let catalog = try PriceCatalog.load(directory: TestDatabase.repositoryRoot + "/pricing")
         let router = VideoLedgerApplication.router(
             configuration: .init(), dependencies: .init(pool: pool, catalog: catalog, authenticator: TokenAuthenticator(store: tokens)))
+        // The handler says when it has started, so shutdown begins with the request truly in flight.
+        let (started, startedContinuation) = AsyncStream<Void>.makeStream()
         router.get("/test/slow") { _, _ -> String in
+            startedContinuation.yield()
             try await Task.sleep(for: .milliseconds(800))
             return "finished"
         }
@@ -38,7 +41,8 @@ import Testing
             try await client.execute(HTTPClient.HTTPRequest(method: .get, url: "http://127.0.0.1:\(port)/test/slow", headers: header,
                                                             timeoutMilliseconds: 10_000))
         }
-        try await Task.sleep(for: .milliseconds(200))
+        var startedIterator = started.makeAsyncIterator()
+        _ = await startedIterator.next()
         await group.triggerGracefulShutdown()
         let answered = try await slow.value
         #expect(answered.status == 200)

@@ -15,6 +15,8 @@ public final class TokenAuthenticator: Sendable {
     struct CachedTokens {
         var tokens: [(digest: [UInt8], principal: Principal)] = []
         var loadedAt: ContinuousClock.Instant?
+        /// A background reload is running: others keep using the tokens they have meanwhile.
+        var reloading = false
     }
 
     let store: TokenStore
@@ -46,18 +48,44 @@ public final class TokenAuthenticator: Sendable {
         cache.withLock { $0.loadedAt = nil }
     }
 
+    /// The active tokens. Fresh ones come from the cache; once they are stale, one caller
+    /// reloads them in the background while every request keeps using the stale set, so an
+    /// expiring cache never sends a burst of requests to the database at once (under load that
+    /// burst queued behind the pool and stretched the tail latency of every route). A revocation
+    /// therefore takes effect within `cacheMilliseconds` plus one reload. With a cache time of 0
+    /// (tests) every call reloads synchronously.
     private func activeTokens() async throws -> [(digest: [UInt8], principal: Principal)] {
         let now = ContinuousClock.now
-        let fresh = cache.withLock { cached -> [(digest: [UInt8], principal: Principal)]? in
-            guard let loadedAt = cached.loadedAt, now - loadedAt < .milliseconds(cacheMilliseconds) else { return nil }
-            return cached.tokens
+        enum Plan { case use([(digest: [UInt8], principal: Principal)]), useAndReload([(digest: [UInt8], principal: Principal)]), load }
+        let plan = cache.withLock { cached -> Plan in
+            guard let loadedAt = cached.loadedAt, cacheMilliseconds > 0 else { return .load }
+            if now - loadedAt < .milliseconds(cacheMilliseconds) || cached.reloading { return .use(cached.tokens) }
+            cached.reloading = true
+            return .useAndReload(cached.tokens)
         }
-        if let fresh { return fresh }
-        let loaded = try await store.list().filter { !$0.revoked }.map { token in
+        switch plan {
+        case .use(let tokens):
+            return tokens
+        case .useAndReload(let tokens):
+            Task { [self] in
+                let loaded = try? await self.load()
+                self.cache.withLock { cached in
+                    if let loaded { cached = CachedTokens(tokens: loaded, loadedAt: ContinuousClock.now) }
+                    cached.reloading = false
+                }
+            }
+            return tokens
+        case .load:
+            let loaded = try await load()
+            cache.withLock { $0 = CachedTokens(tokens: loaded, loadedAt: now) }
+            return loaded
+        }
+    }
+
+    private func load() async throws -> [(digest: [UInt8], principal: Principal)] {
+        try await store.list().filter { !$0.revoked }.map { token in
             (digest: Self.bytes(hex: token.sha256), principal: Principal(tokenName: token.name, scope: token.scope))
         }
-        cache.withLock { $0 = CachedTokens(tokens: loaded, loadedAt: now) }
-        return loaded
     }
 
     static func constantTimeEqual(_ left: [UInt8], _ right: [UInt8]) -> Bool {
