@@ -29,7 +29,7 @@ final class OutputFile {
     /// Creates the temporary file (mode 0644) in the final file's folder.
     init(directory: String, name: String) throws(ReportError) {
         finalPath = directory + "/" + name
-        temporaryPath = directory + "/." + name + ".\(getpid()).tmp"
+        temporaryPath = directory + "/." + name + ".\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp"
         descriptor = open(temporaryPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         buffer = .allocate(byteCount: ReportLimits.fileBufferBytes, alignment: 16)
         buffered = .allocate(capacity: 1)

@@ -72,7 +72,7 @@ public struct ReportDefinitions: Sendable {
                 continue
             }
             guard let (order, sectionName) = sectionFileName(name) else {
-                throw .definitionInvalid(file: path, reason: "section files are named NN_name.sql (digits, '_', lower-case name)")
+                throw .definitionInvalid(file: path, reason: "section files are named NN_name.sql (digits, '_', a lower-case name other than 'totals')")
             }
             sections.append((order, try section(named: sectionName, text: text, file: path)))
         }
@@ -104,7 +104,8 @@ public struct ReportDefinitions: Sendable {
         guard let underscore = stem.firstIndex(of: "_"), let order = Int(stem[..<underscore]) else { return nil }
         let sectionName = String(stem[stem.index(after: underscore)...])
         let allowed = sectionName.utf8.allSatisfy { ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) || $0 == 95 }
-        guard !sectionName.isEmpty, sectionName.utf8.count <= 64, allowed else { return nil }
+        // "totals" names the totals CSV (`<stem>-totals.csv`), so no section may take it.
+        guard !sectionName.isEmpty, sectionName.utf8.count <= 64, allowed, sectionName != "totals" else { return nil }
         return (order, sectionName)
     }
 

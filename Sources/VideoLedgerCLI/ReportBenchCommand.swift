@@ -89,13 +89,14 @@ struct ReportBenchCommand: AsyncParsableCommand {
         var outcome: ReportOutcome?
         for round in 1...rounds {
             let psqlStart = clock.now
-            try await Self.runPSQL(psql, script: scriptPath, connection: connection)
+            let psqlOutput = try await Self.runPSQL(psql, script: scriptPath, connection: connection)
             let psqlSeconds = (clock.now - psqlStart).seconds
+            print("  psql:     " + Self.statementTimes(psqlOutput, names: definitions.sections.map(\.name) + ["control totals"]))
             let reportStart = clock.now
             let timer = SectionTimer()
             outcome = try await runner.nightly(NightlyReportRequest(date: date, outputDirectory: outputDirectory), progress: timer)
             let reportSeconds = (clock.now - reportStart).seconds
-            print("  sections: " + timer.summary())
+            print("  report:   " + timer.summary())
             psqlBest = min(psqlBest, psqlSeconds)
             reportBest = min(reportBest, reportSeconds)
             print("round \(round): report \(String(format: "%.3f", reportSeconds)) s, bare SQL via psql \(String(format: "%.3f", psqlSeconds)) s")
@@ -118,33 +119,49 @@ struct ReportBenchCommand: AsyncParsableCommand {
     static func psqlScript(_ definitions: ReportDefinitions, date: CalendarDate) -> String {
         var statements = definitions.sections.map(\.sql)
         if let control = definitions.controlTotalsSQL { statements.append(control) }
-        return statements.enumerated().map { index, sql in
+        return "\\timing on\n" + statements.enumerated().map { index, sql in
             "PREPARE bench_\(index) AS\n\(sql)\n;\nEXECUTE bench_\(index)('\(date)');\nDEALLOCATE bench_\(index);\n"
         }.joined(separator: "\n")
     }
 
-    static func runPSQL(_ psql: String, script: String, connection: String) async throws {
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+    /// Runs the script; returns what psql printed (its `\\timing` lines; query output goes to /dev/null).
+    static func runPSQL(_ psql: String, script: String, connection: String) async throws -> String {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<String, any Error>) in
             DispatchQueue.global().async {
                 continuation.resume(with: Result {
                     let process = Process()
                     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
                     process.arguments = [psql, "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-o", "/dev/null", "-f", script, "-d", connection]
-                    process.standardOutput = FileHandle.nullDevice
+                    let output = Pipe()
+                    process.standardOutput = output
                     let errors = Pipe()
                     process.standardError = errors
                     try process.run()
+                    let printed = output.fileHandleForReading.readDataToEndOfFile()
                     let message = errors.fileHandleForReading.readDataToEndOfFile()
                     process.waitUntilExit()
                     guard process.terminationStatus == 0 else {
                         throw ValidationError("psql failed (\(process.terminationStatus)): \(String(decoding: message, as: UTF8.self))")
                     }
+                    return String(decoding: printed, as: UTF8.self)
                 })
             }
         }
     }
 
     /// getrusage's ru_maxrss: this process's peak resident set, or that of its largest waited-for child.
+    /// The EXECUTE lines of psql's `Time: 123.456 ms` output (PREPARE, EXECUTE, DEALLOCATE per
+    /// statement), named.
+    static func statementTimes(_ output: String, names: [String]) -> String {
+        let times = output.split(separator: "\n").filter { $0.hasPrefix("Time: ") }.compactMap { line in
+            Double(line.dropFirst(6).split(separator: " ").first ?? "")
+        }
+        return names.enumerated().map { index, name in
+            let position = index * 3 + 1
+            return "\(name) " + (times.indices.contains(position) ? String(format: "%.3f s", times[position] / 1000) : "?")
+        }.joined(separator: ", ")
+    }
+
     static func peakRSSMegabytes(children: Bool) -> Double {
         var usage = rusage()
         getrusage(__rusage_who_t((children ? RUSAGE_CHILDREN : RUSAGE_SELF).rawValue), &usage)
