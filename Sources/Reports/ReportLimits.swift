@@ -1,9 +1,8 @@
 /// Every bound the report pipeline keeps, in one place. Memory per run is bounded by these, not
 /// by the data: a batch of rows, one write buffer per open file, and the HTML page's capped rows.
 public enum ReportLimits {
-    /// Rows fetched from the server-side cursor per round trip. At ~200 bytes a row this is about
-    /// 2 MB held at a time; larger batches save round trips but not time once the server is busy.
-    public static let batchRows = 10_000
+    /// Rows in flight: one. Rows stream in libpq's single-row mode, and TCP back-pressure holds
+    /// the server back while the writers work (see `ReportStreamer`).
     /// Bytes buffered per output file before a `write(2)`.
     public static let fileBufferBytes = 64 * 1024
     /// Rows of each section shown in the HTML page; all rows are in the CSV and JSON files.
@@ -21,5 +20,5 @@ public enum ReportLimits {
     /// Days one `report spend` may cover (a leap year).
     public static let spendRangeDaysMax = 366
     /// Rows streamed between two progress callbacks.
-    public static let progressEveryRows = batchRows
+    public static let progressEveryRows = 10_000
 }

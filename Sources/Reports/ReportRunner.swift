@@ -54,9 +54,6 @@ public struct ReportRunner: Sendable {
             // attemptsMax 1: the body writes files, so it must never be replayed.
             let result = try session.transaction(isolation: .repeatableRead, attemptsMax: 1) { session in
                 try session.execute("SET TRANSACTION READ ONLY")
-                // The cursor is read to the end: plan for all rows, as psql's plain query would,
-                // not for a fast first 10 % (PostgreSQL's default for cursors).
-                try session.execute("SET LOCAL cursor_tuple_fraction = 1.0")
                 return try streamer.stream(session)
             }
             var files: [ReportFileRecord] = []
