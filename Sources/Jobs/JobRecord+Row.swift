@@ -6,7 +6,7 @@ extension JobRecord {
     static let columns = """
         id, user_id, idempotency_key, origin, provider, provider_model, quality, family, provider_job_id, mode,
         duration_seconds, resolution, aspect_ratio, audio, variants, prompt, image_url, quote_id, price_book_version, priced_on::text AS priced_on,
-        currency, quoted_micros, quoted_billed_seconds, hold_id, payment_source, provider_precharge_micros,
+        currency, quoted_micros, quoted_billed_seconds, live_quote_micros, hold_id, payment_source, provider_precharge_micros,
         provider_precharge_currency, provider_cost_micros, provider_cost_currency, provider_balance_micros,
         provider_balance_currency, billed_seconds, computed_micros, actual_micros, quote_error_micros, status, failure_code,
         failure_reason, refunded, result_urls, provider_download_url, created_at, dispatched_at, submitted_at, queued_at, running_at, unknown_at,
@@ -44,6 +44,7 @@ extension JobRecord {
         currency = try row.decode("currency")
         quotedMicros = try row.decode("quoted_micros")
         quotedBilledSeconds = try row.decodeIfPresent("quoted_billed_seconds")
+        liveQuoteMicros = try row.decodeIfPresent("live_quote_micros")
         holdID = try row.decodeIfPresent("hold_id")
         paymentSource = try row.decodeIfPresent("payment_source")
         providerPrechargeMicros = try row.decodeIfPresent("provider_precharge_micros")

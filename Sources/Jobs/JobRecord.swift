@@ -30,6 +30,8 @@ public struct JobRecord: Sendable, Codable, Equatable {
     public var currency: String
     public var quotedMicros: Int64
     public var quotedBilledSeconds: Int?
+    /// The provider's own price at submit time (live quotes on, provider with a quote endpoint).
+    public var liveQuoteMicros: Int64?
     public var holdID: Int64?
     public var paymentSource: String?
     public var providerPrechargeMicros: Int64?

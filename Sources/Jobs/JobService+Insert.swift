@@ -15,7 +15,9 @@ extension JobService {
     /// Writes the job and its hold in one transaction, or finds the job an earlier identical
     /// request wrote. A concurrent request with the same key waits on the unique index until the
     /// first commits, then finds its row; if the first rolled back, it inserts its own.
-    func insert(_ request: JobRequest, offer: Offer, quote: QuoteRequest, synchronous: Bool) async throws -> Insertion {
+    func insert(
+        _ request: JobRequest, offer: Offer, quote: QuoteRequest, liveQuoteMicros: Int64?, synchronous: Bool
+    ) async throws -> Insertion {
         let id = UUID()
         let record = request.isRecord
         let status: JobStatus = record ? .queued : .submitting
@@ -30,7 +32,7 @@ extension JobService {
             offer.clipSeconds, offer.resolution.rawValue, quote.aspectRatio?.rawValue, offer.audio, quote.variants,
             request.spec.prompt.isEmpty ? nil : request.spec.prompt, request.spec.imageURL, offer.priceBookVersion.hex,
             offer.pricedOn.description, offer.costMicros, offer.billedSeconds, status.rawValue, dispatchNow, record,
-            nextPollDelay, leaseOwner, configuration.submitLeaseMilliseconds,
+            nextPollDelay, leaseOwner, configuration.submitLeaseMilliseconds, liveQuoteMicros,
         ]
         let userID = request.userID
         return try await pool.transaction { session -> Insertion in
@@ -60,11 +62,11 @@ extension JobService {
         INSERT INTO jobs (id, user_id, idempotency_key, request_fingerprint, origin, provider, provider_model, quality, family,
                           provider_job_id, mode, duration_seconds, resolution, aspect_ratio, audio, variants, prompt, image_url,
                           price_book_version, priced_on, currency, quoted_micros, quoted_billed_seconds, status, dispatched_at,
-                          submitted_at, queued_at, next_poll_at, lease_owner, lease_expires_at)
+                          submitted_at, queued_at, next_poll_at, lease_owner, lease_expires_at, live_quote_micros)
         VALUES ($1, $2, $3, encode(sha256(convert_to($4, 'UTF8')), 'hex'), $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16,
                 $17, $18, $19, $20::date, 'USD', $21, $22, $23, CASE WHEN $24 THEN now() END, CASE WHEN $25 THEN now() END,
                 CASE WHEN $25 THEN now() END, now() + $26::float8 * interval '1 millisecond', $27,
-                CASE WHEN $27::text IS NULL THEN NULL ELSE now() + $28::float8 * interval '1 millisecond' END)
+                CASE WHEN $27::text IS NULL THEN NULL ELSE now() + $28::float8 * interval '1 millisecond' END, $29)
         ON CONFLICT DO NOTHING
         RETURNING id
         """

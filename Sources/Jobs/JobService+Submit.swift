@@ -13,7 +13,8 @@ extension JobService {
     /// only then is the provider called; what it answered decides the state: `queued` (accepted),
     /// `failed` with the hold released (refused: thrown as `JobError.providerRejected`),
     /// `unknown` (the answer was lost; the hold stays until reconciliation), or `submitting` for
-    /// AIGate, whose 10–15-minute call the poller makes. The same request with the same
+    /// AIGate, whose 10–15-minute call the poller makes. With live quotes on, the provider's own
+    /// price is asked first and kept beside the catalog quote. The same request with the same
     /// idempotency key returns the same job (`replayed`) or the same error, and calls nobody.
     public func submit(_ request: JobRequest) async throws -> JobOutcome {
         do {
@@ -25,7 +26,10 @@ extension JobService {
                 throw JobError.recordUnsupported(
                     provider: provider.rawValue, reason: "it answers the submit call itself and has no status endpoint to poll")
             }
-            let inserted = try await insert(request, offer: offer, quote: quote, synchronous: provider.isSynchronous)
+            // Before anything is written: a quote call charges nothing and creates no job.
+            let liveQuoteMicros = request.isRecord ? nil : await liveQuotes?.liveMicros(for: offer, aspectRatio: quote.aspectRatio)
+            let inserted = try await insert(
+                request, offer: offer, quote: quote, liveQuoteMicros: liveQuoteMicros, synchronous: provider.isSynchronous)
             switch inserted {
             case .existing(let job):
                 return try Self.outcome(job, replayed: true)

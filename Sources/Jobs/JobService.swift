@@ -22,14 +22,18 @@ public final class JobService: Sendable {
     let today: @Sendable () -> CalendarDay
     let settlement: Settlement
     let recorder: SubmissionRecorder
+    /// Asked before a submit is written, when configured; nil keeps the quote path in memory.
+    let liveQuotes: LiveQuotes?
 
     /// - Parameters:
     ///   - adapters: the configured providers; `cheapest` chooses among these only.
     ///   - today: the pricing day of new jobs (injected for tests).
+    ///   - liveQuotes: provider quote endpoints to record each submit's live price from (off when nil).
     public init(
         pool: PostgresPool, catalog: PriceCatalog, adapters: [Providers.ProviderID: any ProviderAdapter],
         configuration: JobsConfiguration = JobsConfiguration(), logger: Logger = Logger(label: "videoledger.jobs"),
-        instanceID: String = JobService.makeInstanceID(), today: @escaping @Sendable () -> CalendarDay = { CalendarDay.today() }
+        instanceID: String = JobService.makeInstanceID(), today: @escaping @Sendable () -> CalendarDay = { CalendarDay.today() },
+        liveQuotes: LiveQuotes? = nil
     ) {
         configuration.validate()
         self.pool = pool
@@ -39,6 +43,7 @@ public final class JobService: Sendable {
         self.logger = logger
         self.instanceID = instanceID
         self.today = today
+        self.liveQuotes = liveQuotes
         self.settlement = Settlement(catalog: catalog, logger: logger)
         self.recorder = SubmissionRecorder(pool: pool, settlement: settlement, configuration: configuration, logger: logger)
     }

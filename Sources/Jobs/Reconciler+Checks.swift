@@ -164,6 +164,48 @@ extension Reconciler {
         }
     }
 
+    /// Per provider model, jobs submitted in the period whose live quote (the provider's own
+    /// price at submit) differs from the catalog quote: the price book needs a look. A warning
+    /// when the live prices differ from the catalog's by more than 5 % in total.
+    func liveQuoteFindings(from: Date, to: Date) async throws -> [ReconciliationFinding] {
+        try await pool.withSession { session in
+            try session.query(
+                """
+                SELECT provider, provider_model, currency, count(*)::bigint,
+                       count(*) FILTER (WHERE live_quote_micros <> quoted_micros)::bigint,
+                       sum(quoted_micros)::bigint, sum(live_quote_micros)::bigint
+                FROM jobs WHERE created_at BETWEEN $1 AND $2 AND live_quote_micros IS NOT NULL
+                GROUP BY provider, provider_model, currency
+                HAVING count(*) FILTER (WHERE live_quote_micros <> quoted_micros) > 0
+                ORDER BY provider, provider_model, currency LIMIT $3
+                """, [from, to, Self.findingsPerCheckMax]
+            ).map { row in
+                let model: String = try row.decode(1)
+                let jobs: Int64 = try row.decode(3)
+                let differing: Int64 = try row.decode(4)
+                let catalog: Int64 = try row.decode(5)
+                let live: Int64 = try row.decode(6)
+                let difference = live - catalog
+                let large = Self.exceedsWarning(differenceMicros: difference, catalogMicros: catalog)
+                return ReconciliationFinding(
+                    kind: "live_quote_drift", severity: large ? "warning" : "info", provider: try row.decode(0),
+                    currency: try row.decode(2), expectedMicros: catalog, observedMicros: live, differenceMicros: difference,
+                    detail: "\(model): \(differing) of \(jobs) live-quoted jobs priced differently by the provider; "
+                        + "catalog \(catalog), live \(live) micro-units")
+            }
+        }
+    }
+
+    /// Live prices off the catalog by more than this in total (basis points) make a warning.
+    static let liveQuoteDriftWarningBasisPoints: Int64 = 500
+
+    /// |difference| / catalog > the warning threshold, in exact integer arithmetic.
+    static func exceedsWarning(differenceMicros: Int64, catalogMicros: Int64) -> Bool {
+        let scaledDifference: Int128 = Int128(differenceMicros.magnitude) * 10_000
+        let threshold: Int128 = Int128(catalogMicros.magnitude) * Int128(liveQuoteDriftWarningBasisPoints)
+        return scaledDifference > threshold
+    }
+
     func invariantFindings() async throws -> [ReconciliationFinding] {
         try await LedgerInvariants(pool: pool).run().flatMap { finding in
             finding.violations.map { violation in

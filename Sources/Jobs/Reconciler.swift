@@ -7,9 +7,10 @@ import Providers
 
 /// `videoledger reconcile` and its schedule in `serve`: compares, per provider and period, each
 /// reported balance change with the charges we recorded; lists jobs whose provider cost differs
-/// from ours, holds open too long and jobs whose submission outcome is unknown; resolves unknown
-/// jobs past their bound (hold released: the user is not charged for what we cannot show); and
-/// checks the ledger invariants. Findings are stored; `report(id:)` reads a run back.
+/// from ours, holds open too long, jobs whose submission outcome is unknown and catalog prices
+/// that providers' live quotes disagree with; resolves unknown jobs past their bound (hold
+/// released: the user is not charged for what we cannot show); and checks the ledger invariants.
+/// Findings are stored; `report(id:)` reads a run back.
 public final class Reconciler: Sendable {
     public let pool: PostgresPool
     public let configuration: JobsConfiguration
@@ -47,6 +48,7 @@ public final class Reconciler: Sendable {
         findings += try await resolveUnknownJobs()
         findings += try await balanceFindings(from: from, to: to)
         findings += try await jobFindings(from: from, to: to)
+        findings += try await liveQuoteFindings(from: from, to: to)
         findings += try await invariantFindings()
         let report = ReconciliationReport(
             id: UUID(), periodFrom: from, periodTo: to, startedAt: startedAt, finishedAt: Date(), trigger: trigger, findings: findings)

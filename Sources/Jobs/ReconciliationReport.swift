@@ -15,7 +15,7 @@ public struct ReconciliationReport: Sendable, Codable, Equatable {
 /// One thing reconciliation found. Amounts are micro-units of `currency`.
 public struct ReconciliationFinding: Sendable, Codable, Equatable {
     /// `balance_drift`, `balance_unavailable`, `cost_mismatch`, `hold_open_too_long`,
-    /// `unknown_job`, `unknown_resolved`, `invariant_violation`.
+    /// `unknown_job`, `unknown_resolved`, `invariant_violation`, `live_quote_drift`.
     public var kind: String
     /// `info`, `warning` or `error`.
     public var severity: String

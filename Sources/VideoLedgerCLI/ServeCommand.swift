@@ -24,6 +24,9 @@ struct ServeCommand: AsyncParsableCommand {
     var pricingDirectory: String?
     @Option(name: .customLong("reconcile-every-minutes"), help: "Minutes between scheduled reconciliations.")
     var reconcileEveryMinutes = 60
+    @Flag(name: .customLong("live-quotes"),
+          help: "Ask providers with a quote endpoint (Venice) for their live price on each submit and keep it beside the catalog quote (default: $VIDEOLEDGER_LIVE_QUOTES=true, else off).")
+    var liveQuotesFlag = false
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
@@ -44,7 +47,12 @@ struct ServeCommand: AsyncParsableCommand {
                 Dictionary(uniqueKeysWithValues: running.baseURLs.map { ($0.key.rawValue, $0.value) })
             },
             logger: logger)
-        let jobs = JobService(pool: pool, catalog: catalog, adapters: providers.adapters, logger: logger)
+        let liveQuotes = liveQuotesFlag || environment["VIDEOLEDGER_LIVE_QUOTES"] == "true"
+            ? LiveQuotes(adapters: providers.adapters, logger: logger) : nil
+        if let liveQuotes {
+            logger.info("live quotes on", metadata: ["providers": "\(liveQuotes.providers.map(\.rawValue).joined(separator: ","))"])
+        }
+        let jobs = JobService(pool: pool, catalog: catalog, adapters: providers.adapters, logger: logger, liveQuotes: liveQuotes)
         let poller = Poller(pool: pool, catalog: catalog, adapters: providers.adapters, logger: logger)
         let reconciler = Reconciler(pool: pool, catalog: catalog, adapters: providers.adapters, logger: logger)
 
@@ -100,7 +108,10 @@ enum DemoToken {
         let token = try await tokens.create(name: "admin", scope: .admin)
         let directory = (path as NSString).deletingLastPathComponent
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        FileManager.default.createFile(atPath: path, contents: Data(token.utf8), attributes: [.posixPermissions: 0o600])
+        guard FileManager.default.createFile(atPath: path, contents: Data(token.utf8), attributes: [.posixPermissions: 0o600]) else {
+            try await tokens.revoke(name: "admin")
+            throw ValidationError("cannot write the admin token file \(path); set VIDEOLEDGER_TOKEN_FILE to a writable path")
+        }
         logger.notice("created the first admin API token; its value is in the token file", metadata: ["file": "\(path)"])
     }
 }

@@ -17,7 +17,7 @@ import Testing
         let out = Support.temporaryDirectory("rerun")
         let runner = Support.runner(month.pool)
         let first = try await runner.nightly(NightlyReportRequest(date: day, outputDirectory: out))
-        #expect(first.files.count == 7 + 3)  // a CSV per section, totals CSV, JSON, HTML
+        #expect(first.files.count == 8 + 3)  // a CSV per section, totals CSV, JSON, HTML
         var snapshot: [String: [UInt8]] = [:]
         for file in first.files { snapshot[file.name] = try Support.bytes(file.path) }
 
@@ -69,21 +69,57 @@ import Testing
         let day = CalendarDate(year: 2025, month: 6, day: 1)!
         let out = Support.temporaryDirectory("empty")
         let outcome = try await Support.runner(pool).nightly(NightlyReportRequest(date: day, outputDirectory: out))
-        #expect(outcome.sections.count == 7)
+        #expect(outcome.sections.count == 8)
         #expect(outcome.sections.allSatisfy { $0.rowCount == 0 && $0.totals.isEmpty })
         let records = try Support.csv(out + "/nightly-\(day)-user_spend.csv")
         #expect(records == [["user_id", "currency", "provider", "family", "day_spend", "day_jobs", "mtd_spend", "mtd_jobs"]])
         let document = try Support.json(out + "/nightly-\(day).json")
         let sections = try #require(document["sections"] as? [[String: Any]])
-        #expect(sections.count == 7)
+        #expect(sections.count == 8)
         #expect(sections.allSatisfy { ($0["rows"] as? [Any])?.isEmpty == true && $0["row_count"] as? Int == 0 })
         let totals = try Support.csvRows(out + "/nightly-\(day)-totals.csv")
-        #expect(totals.count == 7 && totals.allSatisfy { $0["column"] == "rows" && $0["total"] == "0" })
+        #expect(totals.count == 8 && totals.allSatisfy { $0["column"] == "rows" && $0["total"] == "0" })
         let elements = try Support.parseXML(out + "/nightly-\(day).html")
         #expect(elements.contains("svg"))
         #expect(!elements.contains("rect"))
         #expect(try Support.text(out + "/nightly-\(day).html").contains("no data"))
         #expect(try await ledgerInvariantViolations(pool).isEmpty)
+    }
+
+    /// Jobs submitted on the day with a live quote: catalog against live per provider model;
+    /// jobs without one, and other days' jobs, are left out.
+    @Test func liveQuotesAgainstThePriceBook() async throws {
+        let pool = try await TestDatabase.makePool(connectionsMax: 2)
+        try await Ledger(pool: pool).createUser("alice")
+        let day = CalendarDate(year: 2025, month: 6, day: 2)!
+        // (model, quoted, live, hour offset from the day's start; 25 = the next day)
+        let jobs: [(String, Int64, Int64?, Int)] = [
+            ("wan-2-7-text-to-video", 550_000, 500_000, 1), ("wan-2-7-text-to-video", 550_000, 550_000, 2),
+            ("veo3.1-fast-text-to-video", 1_200_000, 1_300_000, 3), ("veo3.1-fast-text-to-video", 1_200_000, nil, 4),
+            ("wan-2-7-text-to-video", 550_000, 100_000, 25),
+        ]
+        try await pool.withSession { session in
+            for (model, quoted, live, hour) in jobs {
+                try session.execute(
+                    """
+                    INSERT INTO jobs (id, user_id, origin, provider, provider_model, duration_seconds, price_book_version,
+                                      quoted_micros, live_quote_micros, status, created_at)
+                    VALUES ($1, 'alice', 'submit', 'venice', $2, 5, 'v1', $3, $4, 'queued',
+                            ($5::date::timestamp AT TIME ZONE 'UTC') + $6::int * interval '1 hour')
+                    """, [UUID(), model, quoted, live, day.description, hour])
+            }
+        }
+        let out = Support.temporaryDirectory("live")
+        _ = try await Support.runner(pool).nightly(NightlyReportRequest(date: day, outputDirectory: out, formats: [.csv]))
+        let rows = try Support.csvRows(out + "/nightly-\(day)-live_quote_drift.csv")
+        #expect(rows.map { $0["model"] ?? "" } == ["veo3.1-fast-text-to-video", "wan-2-7-text-to-video"])
+        #expect(rows[0]["jobs_live_quoted"] == "1" && rows[0]["jobs_priced_differently"] == "1")
+        #expect(rows[0]["catalog"] == "1.200000" && rows[0]["live"] == "1.300000" && rows[0]["drift"] == "0.100000")
+        #expect(rows[0]["drift_pct"] == "8.33")
+        #expect(rows[1]["jobs_live_quoted"] == "2" && rows[1]["jobs_priced_differently"] == "1")
+        #expect(rows[1]["catalog"] == "1.100000" && rows[1]["live"] == "1.050000" && rows[1]["drift"] == "-0.050000")
+        #expect(rows[1]["drift_pct"] == "-4.55")
+        await pool.close()
     }
 
     /// A user whose jobs all failed: zero spend, holds released, nothing outstanding.

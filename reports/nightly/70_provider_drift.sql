@@ -9,8 +9,8 @@
 --    charges = our recorded spend with that provider between the two snapshots;
 --    balance_drift = provider_spend - charges. Money we paid in to the provider between the
 --    snapshots also shows here as drift. Empty when a snapshot is missing.
--- Reconciliation (migration 0003) will record its findings in tables of its own; this file is
--- the place to join them in.
+-- Reconciliation keeps its own findings (reconciliation_findings); this section recomputes the
+-- comparison per day from the source tables, so it needs no reconciliation run.
 --
 -- $1 = the report day (date, UTC).
 WITH day AS NOT MATERIALIZED (

@@ -574,7 +574,7 @@ components:
       type: object
       required: [id, user_id, origin, provider, model, family, provider_job_id, status, failure_reason, mode,
                  duration_seconds, resolution, aspect_ratio, audio, n, currency, quoted, actual, quote_error,
-                 billed_seconds, hold_id, price_book_version, result_urls, created_at, submitted_at, queued_at,
+                 live_quote, billed_seconds, hold_id, price_book_version, result_urls, created_at, submitted_at, queued_at,
                  running_at, finished_at, updated_at]
       properties:
         id: { type: string, format: uuid }
@@ -597,6 +597,11 @@ components:
         actual: { oneOf: [{ $ref: "#/components/schemas/Decimal" }, { type: "null" }] }
         quote_error:
           description: actual − quoted.
+          oneOf: [{ $ref: "#/components/schemas/Decimal" }, { type: "null" }]
+        live_quote:
+          description: >-
+            The provider's own price for the job when it was submitted (serve --live-quotes; Venice only),
+            beside the catalog's quoted. Null when live quotes are off or the quote call failed.
           oneOf: [{ $ref: "#/components/schemas/Decimal" }, { type: "null" }]
         billed_seconds: { type: [integer, "null"] }
         hold_id: { type: [integer, "null"] }

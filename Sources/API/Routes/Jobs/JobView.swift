@@ -25,6 +25,8 @@ struct JobView: Encodable, Sendable {
     let quoted: String
     let actual: String?
     let quoteError: String?
+    /// The provider's own price at submit (live quotes on), beside the catalog's `quoted`.
+    let liveQuote: String?
     let billedSeconds: Int?
     let holdId: Int64?
     let priceBookVersion: String
@@ -41,7 +43,7 @@ struct JobView: Encodable, Sendable {
         id, user_id, origin, provider, provider_model, family, provider_job_id, status, failure_reason, mode,
         duration_seconds, resolution, aspect_ratio, audio, variants, currency, quoted_micros, actual_micros,
         quote_error_micros, billed_seconds, hold_id, price_book_version, result_urls, created_at, submitted_at,
-        queued_at, running_at, finished_at, updated_at
+        queued_at, running_at, finished_at, updated_at, live_quote_micros
         """
 
     init(row: PostgresRow) throws {
@@ -74,6 +76,7 @@ struct JobView: Encodable, Sendable {
         runningAt = try row.decodeIfPresent(26, as: PostgresTimestamp.self)?.postgresText
         finishedAt = try row.decodeIfPresent(27, as: PostgresTimestamp.self)?.postgresText
         updatedAt = try row.decode(28, as: PostgresTimestamp.self).postgresText
+        liveQuote = try row.decodeIfPresent(29, as: Int64.self).map(DecimalAmount.string(fromMicros:))
     }
 
     /// The string elements of the `result_urls` jsonb array (anything else in it is skipped).
@@ -104,6 +107,7 @@ struct JobView: Encodable, Sendable {
         try c.encode(quoted, forKey: .quoted)
         try c.encode(actual, forKey: .actual)
         try c.encode(quoteError, forKey: .quoteError)
+        try c.encode(liveQuote, forKey: .liveQuote)
         try c.encode(billedSeconds, forKey: .billedSeconds)
         try c.encode(holdId, forKey: .holdId)
         try c.encode(priceBookVersion, forKey: .priceBookVersion)
@@ -118,7 +122,7 @@ struct JobView: Encodable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case id, userId, origin, provider, model, family, providerJobId, status, failureReason, mode, durationSeconds
-        case resolution, aspectRatio, audio, n, currency, quoted, actual, quoteError, billedSeconds, holdId
+        case resolution, aspectRatio, audio, n, currency, quoted, actual, quoteError, liveQuote, billedSeconds, holdId
         case priceBookVersion, resultUrls, createdAt, submittedAt, queuedAt, runningAt, finishedAt, updatedAt
     }
 }

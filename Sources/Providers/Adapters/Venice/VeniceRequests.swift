@@ -8,6 +8,10 @@ public struct VeniceRequests: Sendable {
     /// status poll does not need to read (`VeniceResponses.status(afterTooLargeBody:)`).
     public static let retrieveResponseBytesMax = 256 * 1024
 
+    /// A live quote holds up the submit that asked for it, and the submit goes on without it:
+    /// a quote slower than this is not worth waiting for.
+    public static let quoteTimeoutMilliseconds = 5_000
+
     public init(endpoint: ProviderEndpoint) { self.endpoint = endpoint }
 
     /// Fields shared by quote and queue. Durations are strings with an `s`: `"5s"`.
@@ -22,7 +26,9 @@ public struct VeniceRequests: Sendable {
     }
 
     public func quote(_ spec: ProviderJobSpec, auth: HTTPHeader) -> HTTPRequest {
-        RequestBody.json(.post, endpoint.url("/video/quote"), RequestBody.object(pricingFields(spec)), headers: [auth])
+        RequestBody.json(
+            .post, endpoint.url("/video/quote"), RequestBody.object(pricingFields(spec)), headers: [auth],
+            timeoutMilliseconds: Self.quoteTimeoutMilliseconds)
     }
 
     public func queue(_ spec: ProviderJobSpec, auth: HTTPHeader) -> HTTPRequest {
