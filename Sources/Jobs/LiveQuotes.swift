@@ -52,10 +52,9 @@ public struct LiveQuotes: Sendable {
     /// quote failed. Counted as `videoledger_live_quotes_total{provider,outcome}` with outcome
     /// `fresh`, `cached` or `failed`.
     func liveMicros(for offer: Offer, aspectRatio: AspectRatio?) async -> Int64? {
-        guard let comparer = comparers[offer.provider] else { return nil }
         let provider = offer.provider.rawValue
         do {
-            let drift = try await comparer.drift(for: offer, aspectRatio: aspectRatio)
+            guard let drift = try await drift(for: offer, aspectRatio: aspectRatio) else { return nil }
             Self.count(provider: provider, outcome: drift.fromCache ? "cached" : "fresh")
             return drift.liveMicros
         } catch {
@@ -65,6 +64,13 @@ public struct LiveQuotes: Sendable {
                 metadata: ["provider": "\(provider)", "model": "\(offer.providerModel)", "error": "\(error)"])
             return nil
         }
+    }
+
+    /// The catalog offer beside the provider's live price for it; nil when the provider has no
+    /// quote endpoint. Throws what the quote call threw.
+    public func drift(for offer: Offer, aspectRatio: AspectRatio?) async throws -> QuoteDrift? {
+        guard let comparer = comparers[offer.provider] else { return nil }
+        return try await comparer.drift(for: offer, aspectRatio: aspectRatio)
     }
 
     private static func count(provider: String, outcome: String) {

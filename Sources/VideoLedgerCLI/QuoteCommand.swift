@@ -4,7 +4,8 @@ import Money
 import Pricing
 
 /// `videoledger quote`: prices a video job at every provider from the price books, cheapest
-/// first, with the providers that cannot serve it and why. In memory; no database, no network.
+/// first, with the providers that cannot serve it and why. In memory; no database, and no
+/// network unless `--live` asks the providers with a quote endpoint (Venice) for their price.
 struct QuoteCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "quote",
@@ -25,6 +26,8 @@ struct QuoteCommand: AsyncParsableCommand {
     @Option(name: .customLong("pricing-dir"), help: "Price book directory (default: $VIDEOLEDGER_PRICING_DIR or ./pricing).")
     var pricingDirectory: String?
     @Flag(help: "Print JSON instead of a table.") var json = false
+    @Flag(help: "Also ask providers with a quote endpoint (Venice) for their live price: needs VIDEOLEDGER_VENICE_API_KEY, or VIDEOLEDGER_VENICE_BASE_URL of a simulator.")
+    var live = false
 
     func run() async throws {
         let catalog = try PricingDirectory.loadCatalog(pricingDirectory)
@@ -38,12 +41,15 @@ struct QuoteCommand: AsyncParsableCommand {
             throw ValidationError(error.description)
         }
         let result = catalog.quote(request)
+        let drifts = live ? try await LiveQuoteLookup.drifts(for: result) : []
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            print(String(decoding: try encoder.encode(result), as: UTF8.self))
+            let document: any Encodable = live ? LiveQuoteLookup.Document(quote: result, live: drifts.map(LiveQuoteLookup.Entry.init)) : result
+            print(String(decoding: try encoder.encode(document), as: UTF8.self))
         } else {
             print(Self.table(result))
+            if live { print(LiveQuoteLookup.table(drifts)) }
         }
         if result.offers.isEmpty { throw ExitCode(1) }
     }
