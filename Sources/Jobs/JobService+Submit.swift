@@ -70,7 +70,7 @@ extension JobService {
         let spec = ProviderJobSpec(
             model: job.providerModel, prompt: job.prompt ?? "", durationSeconds: job.durationSeconds, resolution: job.resolution,
             aspectRatio: job.aspectRatio, audio: job.audio, count: job.variants,
-            mode: ProviderJobSpec.Mode(rawValue: job.mode) ?? .textToVideo, imageURL: job.imageURL)
+            mode: ProviderJobSpec.Mode(rawValue: job.mode) ?? .textToVideo, imageURL: job.imageURL, quality: job.quality)
         let started = ContinuousClock.now
         let submission: ProviderSubmission
         do {

@@ -24,8 +24,15 @@ import Testing
     @Test func waitersTimeOutWithATypedError() async throws {
         let connectionString = try await TestDatabase.makePool(connectionsMax: 1).configuration.connectionString
         let pool = PostgresPool(.init(connectionString: connectionString, connectionsMax: 1, acquireTimeoutMilliseconds: 200))
-        async let slow: Void = pool.withSession { try $0.execute("SELECT pg_sleep(1)") }
-        try await Task.sleep(for: .milliseconds(100))
+        // The only connection is taken before the second caller asks (not after a fixed sleep,
+        // which a loaded machine can outlast).
+        let (taken, signal) = AsyncStream<Void>.makeStream()
+        async let slow: Void = pool.withSession { session in
+            signal.yield()
+            try session.execute("SELECT pg_sleep(1)")
+        }
+        var iterator = taken.makeAsyncIterator()
+        await iterator.next()
         await #expect(throws: PostgresError.self) {
             try await pool.withSession { try $0.execute("SELECT 1") }
         }

@@ -25,8 +25,8 @@ import Testing
         let request = AIGateRequests(endpoint: Self.base, apiKey: Secret("sk-your-api-key"))
             .generate(
                 ProviderJobSpec(
-                    model: "klingai/kling-v3.0-t2v", prompt: "glass sphere", durationSeconds: 5, resolution: "720p", aspectRatio: "16:9", audio: false
-                ))
+                    model: "klingai/kling-v3.0-t2v", prompt: "glass sphere", durationSeconds: 5, resolution: "720p", aspectRatio: "16:9", audio: false,
+                    quality: "pro"))
         #expect(request.url == "https://api.aigate.shop/v1/video/generations")
         #expect(request.timeoutMilliseconds == 900_000)
         #expect(
@@ -34,6 +34,7 @@ import Testing
                 == .object([
                     "model": .string("klingai/kling-v3.0-t2v"), "prompt": .string("glass sphere"), "duration": .number("5"),
                     "resolution": .string("720p"), "aspect_ratio": .string("16:9"), "audio": .bool(false), "n": .number("1"),
+                    "quality": .string("pro"),
                 ]))
     }
 

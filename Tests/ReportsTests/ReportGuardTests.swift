@@ -75,17 +75,25 @@ import Testing
         #expect(runs == 0)
     }
 
-    /// Two jobs pointing at one hold would double its spend in the per-provider sections; the
-    /// control totals catch it, the run fails, and no file is published.
+    /// Two jobs pointing at one hold would double its spend in the per-provider sections. The
+    /// schema refuses it (migration 0008); should it happen anyway (the index dropped, a restore
+    /// from elsewhere), the control totals catch it, the run fails, and no file is published.
     @Test func aDoubleCountFailsTheRunAndPublishesNothing() async throws {
         let month = try await SeededMonth.make()
         let day = CalendarDate(year: 2025, month: 3, day: 9)!
         let victim = try #require(month.settled(on: day).first)
+        let duplicate = SeededMonth.Job(
+            id: UUID(), userID: victim.userID, provider: victim.provider, family: "duplicate", quotedMicros: victim.quotedMicros,
+            cheapestMicros: nil, actualMicros: victim.actualMicros, providerCostMicros: nil, heldAt: victim.heldAt,
+            settledAt: victim.settledAt, holdID: victim.holdID)
+        await #expect(throws: PostgresError.self) {
+            try await month.pool.withSession { session in
+                try SeededMonth.insertJob(session, job: duplicate, quoteID: nil, status: "completed")
+            }
+        }
         try await month.pool.withSession { session in
-            try SeededMonth.insertJob(session, job: SeededMonth.Job(
-                id: UUID(), userID: victim.userID, provider: victim.provider, family: "duplicate", quotedMicros: victim.quotedMicros,
-                cheapestMicros: nil, actualMicros: victim.actualMicros, providerCostMicros: nil, heldAt: victim.heldAt,
-                settledAt: victim.settledAt, holdID: victim.holdID), quoteID: nil, status: "completed")
+            try session.execute("DROP INDEX jobs_one_per_hold")
+            try SeededMonth.insertJob(session, job: duplicate, quoteID: nil, status: "completed")
         }
         let out = Support.temporaryDirectory("double")
         var failure: ReportError?

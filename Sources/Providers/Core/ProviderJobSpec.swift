@@ -22,6 +22,9 @@ public struct ProviderJobSpec: Sendable, Equatable {
     public var mode: Mode
     /// Source image for image-to-video (an https or data URL).
     public var imageURL: String?
+    /// A provider tier of the model that sets its price (AIGate Kling `std` / `pro`). Sent to
+    /// providers that take it, so the job runs at the tier it was priced and held at.
+    public var quality: String?
 
     public init(
         model: String,
@@ -32,7 +35,8 @@ public struct ProviderJobSpec: Sendable, Equatable {
         audio: Bool? = nil,
         count: Int = 1,
         mode: Mode = .textToVideo,
-        imageURL: String? = nil
+        imageURL: String? = nil,
+        quality: String? = nil
     ) {
         self.model = model
         self.prompt = prompt
@@ -43,5 +47,6 @@ public struct ProviderJobSpec: Sendable, Equatable {
         self.count = count
         self.mode = mode
         self.imageURL = imageURL
+        self.quality = quality
     }
 }

@@ -11,7 +11,8 @@ public struct AIGateRequests: Sendable {
         self.apiKey = apiKey
     }
 
-    /// The prompt stays a string; a source image goes as `image_url`, one of the documented aliases.
+    /// The prompt stays a string; a source image goes as `image_url`, one of the documented
+    /// aliases; `quality` (Kling std / pro) picks the tier the job was priced at.
     public func generate(_ spec: ProviderJobSpec, timeoutMilliseconds: Int = RequestLimits.synchronousGenerationTimeoutMilliseconds) -> HTTPRequest {
         let body = RequestBody.object([
             "model": .string(spec.model),
@@ -21,6 +22,7 @@ public struct AIGateRequests: Sendable {
             "aspect_ratio": spec.aspectRatio.map(JSONValue.string),
             "audio": spec.audio.map(JSONValue.bool),
             "n": RequestBody.number(spec.count),
+            "quality": spec.quality.map(JSONValue.string),
             "image_url": spec.imageURL.map(JSONValue.string),
         ])
         return RequestBody.json(
