@@ -66,7 +66,7 @@ public enum VideoLedgerApplication {
         if configuration.metricsOpen { openPaths.insert("/metrics") }
         router.add(middleware: AuthMiddleware(authenticator: dependencies.authenticator, openPaths: openPaths))
         HealthRoutes(pool: dependencies.pool).register(on: router)
-        QuoteRoutes(catalog: dependencies.catalog).register(on: router)
+        QuoteRoutes(catalog: dependencies.catalog, cheapestAnswers: CheapestAnswerCache()).register(on: router)
         UserRoutes(ledger: Ledger(pool: dependencies.pool)).register(on: router)
         SpendRoutes(pool: dependencies.pool).register(on: router)
         JobListRoutes(pool: dependencies.pool).register(on: router)

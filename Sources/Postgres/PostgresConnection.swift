@@ -15,6 +15,12 @@ public final class PostgresConnection: @unchecked Sendable {
     let connectTimeoutSeconds: Int
     private let queue: DispatchQueue
     private var handle: OpaquePointer?
+    /// Statements prepared on `handle`, by SQL text; emptied whenever `handle` is replaced or
+    /// reset, because the server forgets them with the session.
+    var preparedStatementNames: [String: String] = [:]
+    /// Statements one connection keeps prepared; later ones run unprepared. Only fixed SQL
+    /// text from the code base is prepared, so this is never reached in practice.
+    static let preparedStatementsMax = 64
 
     /// Creates an unconnected connection; it connects on first use.
     public init(connectionString: String, label: String = "videoledger.postgres", connectTimeoutSeconds: Int = 5) {
@@ -45,6 +51,7 @@ public final class PostgresConnection: @unchecked Sendable {
             queue.async {
                 if let handle = self.handle { PQfinish(handle) }
                 self.handle = nil
+                self.preparedStatementNames = [:]
                 continuation.resume()
             }
         }
@@ -64,6 +71,7 @@ public final class PostgresConnection: @unchecked Sendable {
         if let handle {
             if PQstatus(handle) == CONNECTION_OK && PQtransactionStatus(handle) != PQTRANS_UNKNOWN { return handle }
             PQreset(handle)
+            preparedStatementNames = [:]
             if PQstatus(handle) == CONNECTION_OK { return handle }
             let message = Self.errorMessage(handle)
             throw .connectionFailed(message)
@@ -76,6 +84,7 @@ public final class PostgresConnection: @unchecked Sendable {
         }
         PQsetNoticeProcessor(fresh, { _, _ in }, nil)
         handle = fresh
+        preparedStatementNames = [:]
         return fresh
     }
 

@@ -126,6 +126,7 @@ import Testing
         let year = try await server.request(.get, "/v1/users/lee/spend?from=2024-01-01&to=2024-12-31", token: .read)
         #expect(year.status == 200)
         #expect((year.json["totals"] as? [Any])?.isEmpty == true)
+        #expect((year.json["groups"] as? [Any])?.isEmpty == true)
         await server.stop()
     }
 

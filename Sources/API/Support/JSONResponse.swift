@@ -11,10 +11,15 @@ enum JSONResponse {
     }()
 
     static func make(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
-        let data = try encoder.encode(value)
-        return Response(
-            status: status,
-            headers: [.contentType: "application/json; charset=utf-8"],
-            body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        make(body: try body(value), status: status)
+    }
+
+    /// The encoded body alone, for answers kept and sent again.
+    static func body(_ value: some Encodable) throws -> ByteBuffer {
+        ByteBuffer(bytes: try encoder.encode(value))
+    }
+
+    static func make(body: ByteBuffer, status: HTTPResponse.Status = .ok) -> Response {
+        Response(status: status, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: body))
     }
 }

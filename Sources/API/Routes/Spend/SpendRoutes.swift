@@ -44,13 +44,18 @@ struct SpendRoutes: Sendable {
         let sql = query.sql
         let parameters = query.parameters
         let userID = query.userID
-        let rows = try await pool.withSession { session -> [(key: String, currency: String, micros: Int64, jobs: Int64)]? in
-            guard try session.query("SELECT 1 FROM users WHERE id = $1", [userID]).count == 1 else { return nil }
-            return try session.query(sql, parameters).map { row -> (key: String, currency: String, micros: Int64, jobs: Int64) in
-                (try row.decode(0), try row.decode(1), try row.decode(2), try row.decode(3))
+        let answer = try await pool.withSession { session -> (userKnown: Bool, rows: [(key: String, currency: String, micros: Int64, jobs: Int64)]) in
+            let result = try session.queryPrepared(sql, parameters)
+            var rows: [(key: String, currency: String, micros: Int64, jobs: Int64)] = []
+            rows.reserveCapacity(result.count)
+            for row in result {
+                guard let key = try row.decodeIfPresent(0, as: String.self) else { continue }
+                rows.append((key, try row.decode(1), try row.decode(2), try row.decode(3)))
             }
+            return (result.count > 0, rows)
         }
-        guard let rows else { throw APIError.notFound("unknown user \(userID)") }
+        guard answer.userKnown else { throw APIError.notFound("unknown user \(userID)") }
+        let rows = answer.rows
         var totals: [String: (micros: Int64, jobs: Int64)] = [:]
         for row in rows {
             let total = totals[row.currency] ?? (0, 0)

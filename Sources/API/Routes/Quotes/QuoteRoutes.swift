@@ -5,6 +5,7 @@ import Pricing
 /// `POST /v1/quotes` and `GET /v1/quotes/cheapest`: in memory, no SQL, no network.
 struct QuoteRoutes: Sendable {
     let catalog: PriceCatalog
+    let cheapestAnswers: CheapestAnswerCache
 
     func register(on router: Router<APIRequestContext>) {
         router.post("/v1/quotes") { request, context in
@@ -13,16 +14,27 @@ struct QuoteRoutes: Sendable {
             return try JSONResponse.make(result)
         }
         router.get("/v1/quotes/cheapest") { request, _ in
-            let input = try QuoteBody.input(query: request.uri.queryParameters)
-            let result = catalog.quote(try catalog.request(for: input))
-            guard let cheapest = result.offers.first else {
-                throw APIError.unprocessable(
-                    "no_offer",
-                    "no provider offers this video: " + result.rejections.prefix(5).map { "\($0.provider): \($0.reason.description)" }
-                        .joined(separator: "; "))
-            }
-            return try JSONResponse.make(cheapest)
+            // One day for both the key and the pricing, so an answer never lands under the wrong day.
+            let today = CalendarDay.today()
+            let key = CheapestAnswerCache.key(query: request.uri.query ?? "", day: today)
+            if let key, let body = cheapestAnswers.answer(for: key) { return JSONResponse.make(body: body) }
+            let body = try cheapest(query: request.uri.queryParameters, today: today)
+            if let key { cheapestAnswers.store(body, for: key) }
+            return JSONResponse.make(body: body)
         }
+    }
+
+    /// The cheapest offer's JSON, or the reasons no provider offers the video.
+    private func cheapest(query: Parameters, today: CalendarDay) throws -> ByteBuffer {
+        let input = try QuoteBody.input(query: query)
+        let result = catalog.quote(try catalog.request(for: input, today: today))
+        guard let cheapest = result.offers.first else {
+            throw APIError.unprocessable(
+                "no_offer",
+                "no provider offers this video: " + result.rejections.prefix(5).map { "\($0.provider): \($0.reason.description)" }
+                    .joined(separator: "; "))
+        }
+        return try JSONResponse.body(cheapest)
     }
 }
 
