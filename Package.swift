@@ -81,6 +81,7 @@ let package = Package(
         .executableTarget(name: "VideoLedgerCLI", dependencies: [
             "Money", "Postgres", "Ledger", "Pricing", "HTTPClient", "Providers", "ProviderSimulator",
             "Jobs", "Reports", "API",
+            .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),

@@ -1,6 +1,6 @@
 /// Escaping for the three output formats, each byte-exact and allocation-free for the common
 /// case of text that needs none.
-enum TextEscaping {
+public enum TextEscaping {
     /// Appends one CSV field per RFC 4180: quoted when it holds a comma, a double quote, CR or LF,
     /// with inner double quotes doubled.
     static func appendCSVField(_ text: String, to file: OutputFile) throws(ReportError) {
@@ -52,7 +52,7 @@ enum TextEscaping {
 
     /// A JSON string literal, quotes included: `"`, `\` and control characters escaped; other
     /// characters (non-ASCII included) kept as UTF-8.
-    static func jsonString(_ text: String) -> String {
+    public static func jsonString(_ text: String) -> String {
         let needsEscape = text.utf8.contains { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }
         guard needsEscape else { return "\"" + text + "\"" }
         var result = "\""

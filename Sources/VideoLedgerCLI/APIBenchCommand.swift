@@ -16,6 +16,7 @@ import Pricing
 ///    `users` and the rollup.
 /// 2. Starts the API in this process on a loopback port with a read token, or uses `--url`.
 /// 3. Runs wrk (`apt-get install wrk`) for `--seconds` each:
+///    - bare Hummingbird: a one-route hello-world server in this process (the framework's ceiling);
 ///    - framework floor: an unknown route (auth + routing + error JSON, no handler work);
 ///    - `GET /v1/quotes/cheapest` (in memory): requests/s and p99, and the ratio to the floor;
 ///    - `GET /v1/users/{id}/spend` over random users and 30-day to 1-year ranges: p99;
@@ -58,15 +59,20 @@ struct APIBenchCommand: AsyncParsableCommand {
         var server: Task<Void, any Error>?
         let baseURL: String
         let bearer: String
+        /// The token this run created, revoked when it ends.
+        var benchToken: String?
         if let url, let token {
             baseURL = url
             bearer = token
         } else {
             let catalog = try PricingDirectory.loadCatalog(pricingDirectory)
             let tokens = TokenStore(pool: pool)
-            bearer = try await tokens.create(name: "bench-api-\(UUID().uuidString.prefix(8))", scope: .read)
+            let name = "bench-api-\(UUID().uuidString.prefix(8))"
+            bearer = try await tokens.create(name: name, scope: .read)
+            benchToken = name
             var logger = Logger(label: "videoledger.bench")
-            logger.logLevel = .warning
+            // Critical only: cancelling the server at the end logs a harmless error per open connection.
+            logger.logLevel = .critical
             let (ports, continuation) = AsyncStream<Int>.makeStream()
             let application = VideoLedgerApplication.build(
                 configuration: .init(host: "127.0.0.1", port: 0),
@@ -81,6 +87,10 @@ struct APIBenchCommand: AsyncParsableCommand {
         print("wrk: \(threads) threads, \(connections) connections, \(seconds) s per run, against \(baseURL) (\(ProcessInfo.processInfo.activeProcessorCount) cores)")
 
         _ = try await runner.run(path: "/v1/quotes/cheapest?family=veo-3.1-fast&duration=8&resolution=1080p", warmUpOnly: true)
+        let bare = try await BareHummingbirdServer.measure { baseURL in
+            try await WrkRunner(executable: wrk, baseURL: baseURL, token: "", seconds: seconds, connections: connections, threads: threads)
+                .run(path: "/")
+        }
         let floor = try await runner.run(path: "/v1/bench-floor-no-such-route")
         let cheapest = try await runner.run(path: "/v1/quotes/cheapest?family=veo-3.1-fast&duration=8&resolution=1080p")
         let spend = try await runner.run(path: "/v1/users/u0/spend", script: Self.spendScript(users: users))
@@ -88,9 +98,10 @@ struct APIBenchCommand: AsyncParsableCommand {
             .run(script: Self.spendSQLScript(users: users))
 
         print("")
-        print(Self.row("floor: unknown route (auth + 404 JSON)", floor))
-        print(Self.row("GET /v1/quotes/cheapest", cheapest) + String(format: "   %.2f× the floor's req/s", cheapest.requestsPerSecond / max(floor.requestsPerSecond, 1)))
-        print(Self.row("GET /v1/users/{id}/spend", spend))
+        print(Self.row("bare Hummingbird: hello world", bare))
+        print(Self.row("floor: unknown route (auth + 404 JSON)", floor) + Self.ratio(floor, to: bare))
+        print(Self.row("GET /v1/quotes/cheapest", cheapest) + Self.ratio(cheapest, to: bare))
+        print(Self.row("GET /v1/users/{id}/spend", spend) + String(format: "   p99 %.2f× the bare SQL's", spend.p99Milliseconds / max(sql.p99Milliseconds, 0.001)))
         print("bare spend SQL (pgbench, \(connections) clients)".padding(toLength: 44, withPad: " ", startingAt: 0)
             + String(format: "%10.0f tx/s    p50 %7.2f ms   p99 %7.2f ms", sql.transactionsPerSecond, sql.p50Milliseconds, sql.p99Milliseconds))
         print("")
@@ -99,9 +110,14 @@ struct APIBenchCommand: AsyncParsableCommand {
         print("Goals: cheapest >= 20000 req/s: \(cheapestGoal) (" + String(format: "%.0f", cheapest.requestsPerSecond)
             + "); spend p99 < 20 ms: \(spendGoal) (" + String(format: "%.2f", spend.p99Milliseconds) + " ms).")
         if cheapest.non2xx > 0 || spend.non2xx > 0 { print("WARNING: non-2xx responses: cheapest \(cheapest.non2xx), spend \(spend.non2xx)") }
+        if let benchToken { try await TokenStore(pool: pool).revoke(name: benchToken) }
         server?.cancel()
         _ = try? await server?.value
         await pool.close()
+    }
+
+    static func ratio(_ result: WrkResult, to baseline: WrkResult) -> String {
+        String(format: "   %.2f× bare req/s", result.requestsPerSecond / max(baseline.requestsPerSecond, 1))
     }
 
     static func row(_ name: String, _ result: WrkResult) -> String {
@@ -125,14 +141,17 @@ struct APIBenchCommand: AsyncParsableCommand {
         """
     }
 
-    /// The route's two statements, as pgbench runs them.
+    /// The route's statement (grouped by day, its largest answer), as pgbench runs it: prepared,
+    /// like the route's.
     static func spendSQLScript(users: Int) -> String {
         """
         \\set u random(0, \(users) - 1)
         \\set span random(30, 366)
-        SELECT 1 FROM users WHERE id = 'u' || :u;
-        SELECT to_char(day, 'YYYY-MM-DD'), currency, sum(spent_micros)::bigint, sum(jobs_count)::bigint FROM user_spend_daily
-        WHERE user_id = 'u' || :u AND day BETWEEN current_date - :span AND current_date - 1 GROUP BY 1, 2 ORDER BY 1, 2;
+        SELECT spend.key, spend.currency, spend.spent_micros, spend.jobs_count FROM users
+        LEFT JOIN LATERAL (SELECT to_char(day, 'YYYY-MM-DD') AS key, currency, sum(spent_micros)::bigint AS spent_micros,
+        sum(jobs_count)::bigint AS jobs_count FROM user_spend_daily WHERE user_id = users.id
+        AND day BETWEEN current_date - :span::int AND current_date - 1 GROUP BY 1, 2) spend ON true
+        WHERE users.id = 'u' || :u::text ORDER BY 1, 2;
         """
     }
 

@@ -138,7 +138,7 @@ struct PgBenchLatency {
         let executable = try EmbeddedCluster.serverTools() + "/pgbench"
         let prefix = directory + "/log"
         let output = try await runOffPool(executable, [
-            "-n", "-c", String(clients), "-j", "2", "-T", String(seconds), "-l", "--log-prefix", prefix, "-f", scriptPath, connectionString,
+            "-n", "-M", "prepared", "-c", String(clients), "-j", "2", "-T", String(seconds), "-l", "--log-prefix", prefix, "-f", scriptPath, connectionString,
         ])
         guard let line = output.split(separator: "\n").first(where: { $0.hasPrefix("tps = ") }),
               let tps = Double(line.dropFirst(6).prefix { $0 != " " })

@@ -21,6 +21,7 @@ struct SpendRoutes: Sendable {
         let jobs: Int64
     }
 
+    /// Sent as `SpendReportJSON` writes it; `Encodable` is the reference its test compares with.
     struct Report: Encodable, Sendable {
         let userId: String
         let from: String
@@ -36,7 +37,7 @@ struct SpendRoutes: Sendable {
         router.get("/v1/users/:id/spend") { request, context in
             let userID = try context.parameters.require("id")
             let query = try SpendQuery(userID: userID, query: QueryReader(request))
-            return try JSONResponse.make(try await report(query))
+            return JSONResponse.make(body: SpendReportJSON.body(try await report(query)))
         }
     }
 
