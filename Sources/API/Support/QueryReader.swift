@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Postgres
+import Pricing
 
 /// Reads and checks query parameters. Every bad value is a 400 whose code and message name the
 /// parameter (`invalid_status`, "status must be one of …"), so a dashboard author sees which
@@ -64,9 +65,9 @@ struct QueryReader {
     }
 
     /// A UTC calendar date `YYYY-MM-DD`.
-    func day(_ name: String) throws -> UTCDay? {
+    func day(_ name: String) throws -> CalendarDay? {
         guard let value = try string(name) else { return nil }
-        guard let day = UTCDay(value) else { throw Self.invalid(name, "must be a date YYYY-MM-DD") }
+        guard let day = CalendarDay(iso: value) else { throw Self.invalid(name, "must be a date YYYY-MM-DD") }
         return day
     }
 
@@ -74,7 +75,7 @@ struct QueryReader {
     /// allowed), or a date `YYYY-MM-DD` meaning its UTC midnight.
     func instant(_ name: String) throws -> PostgresTimestamp? {
         guard let value = try string(name) else { return nil }
-        if let day = UTCDay(value) { return day.midnight }
+        if let day = CalendarDay(iso: value) { return day.midnight }
         guard let instant = ISO8601Instant.parse(value) else {
             throw Self.invalid(name, "must be an ISO 8601 time with a zone (2026-03-01T12:00:00Z) or a date YYYY-MM-DD")
         }
@@ -82,57 +83,11 @@ struct QueryReader {
     }
 }
 
-/// A calendar date in UTC, held as days since 1970-01-01 so ranges are integer arithmetic.
-struct UTCDay: Sendable, Comparable, Hashable {
-    let daysSinceEpoch: Int64
+extension CalendarDay {
+    /// The day's first microsecond, UTC.
+    var midnight: PostgresTimestamp { PostgresTimestamp(microsecondsSinceEpoch: Int64(daysSinceEpoch) * 86_400_000_000) }
 
-    init(daysSinceEpoch: Int64) {
-        self.daysSinceEpoch = daysSinceEpoch
-    }
-
-    /// Parses `YYYY-MM-DD` (years 1970-9999), rejecting impossible dates such as 2026-02-30.
-    init?(_ text: String) {
-        guard text.utf8.count == 10, text.range(of: "^[0-9]{4}-[0-9]{2}-[0-9]{2}$", options: .regularExpression) != nil else {
-            return nil
-        }
-        let parts = text.split(separator: "-").compactMap { Int64($0) }
-        guard parts.count == 3, parts[0] >= 1970, (1...12).contains(parts[1]), parts[2] >= 1,
-              parts[2] <= Self.daysInMonth(year: parts[0], month: parts[1])
-        else { return nil }
-        self.daysSinceEpoch = Self.days(year: parts[0], month: parts[1], day: parts[2])
-    }
-
-    /// Today in UTC.
-    static var today: UTCDay {
-        UTCDay(daysSinceEpoch: Int64(Date().timeIntervalSince1970).floorDividedBy(86_400))
-    }
-
-    var midnight: PostgresTimestamp { PostgresTimestamp(microsecondsSinceEpoch: daysSinceEpoch * 86_400_000_000) }
-
-    /// `YYYY-MM-DD`.
-    var text: String { String(midnight.postgresText.prefix(10)) }
-
-    func adding(days: Int64) -> UTCDay { UTCDay(daysSinceEpoch: daysSinceEpoch + days) }
-
-    static func < (left: UTCDay, right: UTCDay) -> Bool { left.daysSinceEpoch < right.daysSinceEpoch }
-
-    static func daysInMonth(year: Int64, month: Int64) -> Int64 {
-        switch month {
-        case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
-        case 4, 6, 9, 11: return 30
-        default: return 31
-        }
-    }
-
-    /// Days from 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's days_from_civil).
-    static func days(year: Int64, month: Int64, day: Int64) -> Int64 {
-        let y = month <= 2 ? year - 1 : year
-        let era = y / 400
-        let yearOfEra = y - era * 400
-        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
-    }
+    func adding(days: Int64) -> CalendarDay { CalendarDay(daysSinceEpoch: daysSinceEpoch + Int32(days)) }
 }
 
 /// ISO 8601 instants with a zone, to the microsecond, without going through `Date`'s Double.
@@ -145,7 +100,7 @@ enum ISO8601Instant {
             guard let range = Range(match.range(at: index), in: text) else { return nil }
             return String(text[range])
         }
-        guard let day = group(1).flatMap(UTCDay.init), let hour = group(2).flatMap({ Int64($0) }),
+        guard let day = group(1).flatMap({ CalendarDay(iso: $0) }), let hour = group(2).flatMap({ Int64($0) }),
               let minute = group(3).flatMap({ Int64($0) }), let second = group(4).flatMap({ Int64($0) }),
               hour < 24, minute < 60, second < 60, let zone = group(6)
         else { return nil }
@@ -157,7 +112,7 @@ enum ISO8601Instant {
         if zone.count == 6, let hours = Int64(zone.dropFirst().prefix(2)), let minutes = Int64(zone.suffix(2)), hours < 24, minutes < 60 {
             offsetSeconds = (hours * 3_600 + minutes * 60) * (zone.hasPrefix("-") ? -1 : 1)
         }
-        let seconds = day.daysSinceEpoch * 86_400 + hour * 3_600 + minute * 60 + second - offsetSeconds
+        let seconds = Int64(day.daysSinceEpoch) * 86_400 + hour * 3_600 + minute * 60 + second - offsetSeconds
         return PostgresTimestamp(microsecondsSinceEpoch: seconds * 1_000_000 + micros)
     }
 }

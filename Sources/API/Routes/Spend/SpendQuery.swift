@@ -1,4 +1,5 @@
 import Postgres
+import Pricing
 
 /// The checked parameters of `GET /v1/users/{id}/spend` and the statement that answers them
 /// from the `user_spend_daily` rollup (migration 0006), which a trigger on `transfers` keeps
@@ -25,17 +26,17 @@ struct SpendQuery: Sendable {
 
     let userID: String
     /// First day counted (UTC, inclusive).
-    let from: UTCDay
+    let from: CalendarDay
     /// Last day counted (UTC, inclusive).
-    let to: UTCDay
+    let to: CalendarDay
     let grouping: Grouping
 
     init(userID: String, query: QueryReader) throws {
         self.userID = userID
-        let to = try query.day("to") ?? UTCDay.today
+        let to = try query.day("to") ?? CalendarDay.today()
         let from = try query.day("from") ?? to.adding(days: -(Self.rangeDaysDefault - 1))
         guard from <= to else { throw QueryReader.invalid("from", "must not be after to") }
-        guard to.daysSinceEpoch - from.daysSinceEpoch + 1 <= Self.rangeDaysMax else {
+        guard Int64(to.daysSinceEpoch - from.daysSinceEpoch) + 1 <= Self.rangeDaysMax else {
             throw QueryReader.invalid("to", "must be at most \(Self.rangeDaysMax) days after from (both inclusive)")
         }
         self.from = from
@@ -64,5 +65,5 @@ struct SpendQuery: Sendable {
         """
     }
 
-    var parameters: [(any PostgresEncodable)?] { [userID, from.text, to.text] }
+    var parameters: [(any PostgresEncodable)?] { [userID, from.description, to.description] }
 }

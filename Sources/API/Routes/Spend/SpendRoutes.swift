@@ -65,7 +65,7 @@ struct SpendRoutes: Sendable {
             totals[row.currency] = (micros, total.jobs + row.jobs)
         }
         return Report(
-            userId: userID, from: query.from.text, to: query.to.text, groupBy: query.grouping.rawValue,
+            userId: userID, from: query.from.description, to: query.to.description, groupBy: query.grouping.rawValue,
             totals: totals.keys.sorted().map { currency in
                 let total = totals[currency] ?? (0, 0)
                 return Amount(currency: currency, spent: DecimalAmount.string(fromMicros: total.micros), jobs: total.jobs)
