@@ -52,6 +52,8 @@ let package = Package(
         .target(name: "ProviderSimulator", dependencies: [
             "Money",
             .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ], exclude: ["README.md"]),
 
         // Money in PostgreSQL.

@@ -1,4 +1,6 @@
 import Hummingbird
+import Logging
+import ServiceLifecycle
 import Synchronization
 
 /// Serves the five provider APIs on loopback with scripted behaviour: for tests, benchmarks, the
@@ -44,9 +46,12 @@ public enum ProviderSimulator {
             configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: requestedPort), serverName: nil),
             onServerRunning: { channel in listening.report(.success(channel.localAddress?.port ?? requestedPort)) }
         )
+        // In a service group, so stopping is a graceful shutdown: open keep-alive connections
+        // close cleanly instead of each logging a cancellation error.
+        let group = ServiceGroup(configuration: .init(services: [application], logger: Logger(label: "videoledger.simulator")))
         let task = Task {
             do {
-                try await application.run()
+                try await group.run()
                 listening.report(.failure(.couldNotListen(provider: provider, port: requestedPort, reason: "server stopped")))
             } catch {
                 listening.report(.failure(.couldNotListen(provider: provider, port: requestedPort, reason: "\(error)")))
@@ -59,7 +64,7 @@ public enum ProviderSimulator {
             task.cancel()
             throw error
         }
-        return RunningSimulator.Server(provider: provider, port: port, task: task)
+        return RunningSimulator.Server(provider: provider, port: port, group: group, task: task)
     }
 
     private static func simulation(_ provider: SimulatedProvider, state: SimulationState) -> any ProviderSimulation {

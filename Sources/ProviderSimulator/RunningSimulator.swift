@@ -1,13 +1,23 @@
+import ServiceLifecycle
+
 /// A started simulator: where each provider listens, and how to stop it.
 public final class RunningSimulator: Sendable {
     struct Server: Sendable {
         let provider: SimulatedProvider
         let port: Int
+        let group: ServiceGroup
         let task: Task<Void, Never>
+        /// How long in-flight requests get to finish before the server is cancelled.
+        static let gracefulStopMilliseconds = 2_000
 
         func stop() async {
-            task.cancel()
+            await group.triggerGracefulShutdown()
+            let deadline = Task { [task] in
+                try? await Task.sleep(for: .milliseconds(Self.gracefulStopMilliseconds))
+                task.cancel()
+            }
             await task.value
+            deadline.cancel()
         }
     }
 

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Testing
 
 @testable import ProviderSimulator
@@ -10,6 +13,44 @@ import Testing
         #expect(running.baseURLs[.venice] == "http://127.0.0.1:\(ports[.venice] ?? 0)/api/v1")
         #expect(running.baseURLs[.nanoGPT] == "http://127.0.0.1:\(ports[.nanoGPT] ?? 0)")
         await running.stop()
+    }
+
+    /// A client holding a keep-alive connection open does not keep the simulator running:
+    /// stop shuts down gracefully, closes the idle connection and frees the port.
+    @Test func stopClosesIdleKeepAliveConnections() async throws {
+        let running = try await ProviderSimulator.start(.ephemeralPorts())
+        let port = try #require(running.ports[.aimo])
+        let socket = try #require(Self.connect(port: port))
+        defer { close(socket) }
+        let request = "GET /_sim/health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: keep-alive\r\n\r\n"
+        #expect(request.withCString { send(socket, $0, strlen($0), 0) } > 0)
+        var buffer = [UInt8](repeating: 0, count: 4_096)
+        #expect(recv(socket, &buffer, buffer.count, 0) > 0)
+        await running.stop()
+        // The server closed its side: the next read sees end of stream (or a reset), not a hang.
+        let received = recv(socket, &buffer, buffer.count, 0)
+        let timedOut = received < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)
+        #expect(received <= 0 && !timedOut)
+        #expect(Self.connect(port: port) == nil)
+    }
+
+    private static func connect(port: Int) -> Int32? {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard descriptor >= 0 else { return nil }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var timeout = timeval(tv_sec: 5, tv_usec: 0)
+        setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard connected == 0 else {
+            close(descriptor)
+            return nil
+        }
+        return descriptor
     }
 
     @Test func aTakenPortFailsTheStartAndStopsTheOthers() async throws {
