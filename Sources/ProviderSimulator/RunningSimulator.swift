@@ -8,7 +8,7 @@ public final class RunningSimulator: Sendable {
         let group: ServiceGroup
         let task: Task<Void, Never>
         /// How long in-flight requests get to finish before the server is cancelled.
-        static let gracefulStopMilliseconds = 2_000
+        static let gracefulStopMilliseconds = 10_000
 
         func stop() async {
             await group.triggerGracefulShutdown()
