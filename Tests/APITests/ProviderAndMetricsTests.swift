@@ -44,6 +44,21 @@ import Testing
         #expect(aimo["error_rate"] is NSNull)
         #expect((aimo["balances"] as? [Any])?.isEmpty == true)
 
+        // Venice's USD balance fell 0.8 with no charge recorded: a reconciliation finds the drift
+        // and the overview shows it, from that run, beside an empty list for clean providers.
+        let run = try await server.request(.post, "/v1/reconciliations", body: "{}")
+        #expect(run.status == 201, "\(run.body)")
+        let runID = try #require(run.json["id"] as? String)
+        let after = try await server.request(.get, "/v1/providers?window_hours=1", token: .read)
+        let afterProviders = try #require(after.json["providers"] as? [[String: Any]])
+        let veniceDrift = try #require(afterProviders.first { $0["provider"] as? String == "venice" }?["drift"] as? [String: Any])
+        #expect(veniceDrift["reconciliation_id"] as? String == runID)
+        let amounts = try #require(veniceDrift["amounts"] as? [[String: Any]])
+        #expect(amounts.map { "\($0["currency"] ?? ""):\($0["difference"] ?? ""):\($0["severity"] ?? "")" } == ["USD:-0.800000:warning"])
+        let aimoDrift = try #require(afterProviders.first { $0["provider"] as? String == "aimo" }?["drift"] as? [String: Any])
+        #expect(aimoDrift["reconciliation_id"] as? String == runID)
+        #expect((aimoDrift["amounts"] as? [Any])?.isEmpty == true)
+
         for window in ["0", "169", "week"] {
             let bad = try await server.request(.get, "/v1/providers?window_hours=\(window)", token: .read)
             #expect(bad.status == 400)

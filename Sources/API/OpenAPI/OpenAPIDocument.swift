@@ -714,8 +714,30 @@ components:
             p50_milliseconds: { type: [integer, "null"] }
             p95_milliseconds: { type: [integer, "null"] }
         drift:
-          description: Reserved for reconciliation drift (balance change vs recorded charges); null until reconciliation lands.
-          oneOf: [{ $ref: "#/components/schemas/Decimal" }, { type: "null" }]
+          description: >-
+            What the newest finished reconciliation concluded about this provider's balance; null
+            before any reconciliation has finished.
+          oneOf:
+            - type: "null"
+            - type: object
+              required: [reconciliation_id, reconciled_at, amounts]
+              additionalProperties: false
+              properties:
+                reconciliation_id: { type: string, format: uuid }
+                reconciled_at: { type: string, format: date-time }
+                amounts:
+                  description: >-
+                    Currencies whose balance moved beyond what recorded charges explain, by more than
+                    the tolerance; empty when the balance matched.
+                  type: array
+                  items:
+                    type: object
+                    required: [currency, difference, severity]
+                    additionalProperties: false
+                    properties:
+                      currency: { $ref: "#/components/schemas/Currency" }
+                      difference: { $ref: "#/components/schemas/Decimal" }
+                      severity: { type: string, enum: [info, warning, error] }
     ProviderOverview:
       type: object
       required: [window_hours, providers]

@@ -1,7 +1,7 @@
 import Postgres
 import Pricing
 
-/// The SQL behind `GET /v1/providers`: three statements, each bounded. Job figures cover the
+/// The SQL behind `GET /v1/providers`: four statements, each bounded. Job figures cover the
 /// jobs created in the last `windowHours` (index `jobs_by_provider_time`), so their cost grows
 /// with the window's traffic, not with history; balances are one index probe per
 /// (provider, currency).
@@ -44,5 +44,22 @@ enum ProviderHealthQuery {
         WHERE provider = ANY($1::text[]) AND created_at >= now() - make_interval(hours => $2::int)
           AND status = 'completed' AND finished_at IS NOT NULL
         GROUP BY 1
+        """
+
+    /// reconciliation id, finished_at, then provider, currency, difference micros, severity of
+    /// each balance drift that run found (nulls when it found none): the newest finished run
+    /// only, so the figure is what reconciliation last concluded, not a history. One row of
+    /// nulls after the first two columns when the run found no drift; no row before any run.
+    static let latestDrift = """
+        WITH latest AS (
+            SELECT id, finished_at FROM reconciliations
+            WHERE finished_at IS NOT NULL
+            ORDER BY finished_at DESC, id DESC LIMIT 1
+        )
+        SELECT latest.id, latest.finished_at, f.provider, f.currency, f.difference_micros, f.severity
+        FROM latest
+        LEFT JOIN reconciliation_findings f
+          ON f.reconciliation_id = latest.id AND f.kind = 'balance_drift' AND f.provider = ANY($1::text[])
+        ORDER BY f.provider, f.currency
         """
 }

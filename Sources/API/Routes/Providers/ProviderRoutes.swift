@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import Money
 import Postgres
@@ -41,9 +42,9 @@ struct ProviderRoutes: Sendable {
         /// failed ÷ total over the window; null when the window has no jobs.
         let errorRate: Double?
         let completionTime: CompletionTime
-        /// Reserved for reconciliation drift (provider balance change vs recorded charges); null
-        /// until reconciliation lands.
-        let drift: String?
+        /// What the newest finished reconciliation concluded about this provider's balance;
+        /// null before any reconciliation has finished.
+        let drift: Drift?
 
         func encode(to encoder: any Encoder) throws {
             var container = encoder.container(keyedBy: CodingKeys.self)
@@ -57,6 +58,24 @@ struct ProviderRoutes: Sendable {
         }
 
         enum CodingKeys: String, CodingKey { case provider, balances, jobsByStatus, jobsTotal, errorRate, completionTime, drift }
+    }
+
+    /// Balance drift: how far the provider's reported balance moved beyond what our recorded
+    /// charges explain, per currency, as of one reconciliation run.
+    struct Drift: Encodable, Sendable {
+        let reconciliationId: String
+        let reconciledAt: String
+        /// One entry per currency whose drift exceeded the tolerance; empty when the balance
+        /// matched the recorded charges (or the provider reported too little to compare).
+        let amounts: [DriftAmount]
+    }
+
+    struct DriftAmount: Encodable, Sendable {
+        let currency: String
+        /// Observed balance change minus the change our charges explain; negative when the
+        /// provider took more than we recorded.
+        let difference: String
+        let severity: String
     }
 
     struct Overview: Encodable, Sendable {
@@ -76,7 +95,7 @@ struct ProviderRoutes: Sendable {
         typealias Counts = [String: [String: Int64]]
         typealias Times = [String: CompletionTime]
         let providers = ProviderHealthQuery.providers
-        let (balances, counts, times) = try await pool.withSession { session -> ([String: [Balance]], Counts, Times) in
+        let (balances, counts, times, drift) = try await pool.withSession { session -> ([String: [Balance]], Counts, Times, [String: Drift]) in
             var balances: [String: [Balance]] = [:]
             for row in try session.query(ProviderHealthQuery.latestBalances, [providers, ProviderHealthQuery.currencies]) {
                 let balance = Balance(
@@ -96,7 +115,7 @@ struct ProviderRoutes: Sendable {
                 times[provider] = CompletionTime(
                     samples: try row.decode(1), p50Milliseconds: try row.decodeIfPresent(2), p95Milliseconds: try row.decodeIfPresent(3))
             }
-            return (balances, counts, times)
+            return (balances, counts, times, try Self.latestDrift(session, providers: providers))
         }
         return Overview(windowHours: windowHours, providers: providers.map { provider in
             var byStatus = Dictionary(uniqueKeysWithValues: JobListQuery.statuses.map { ($0, Int64(0)) })
@@ -107,7 +126,23 @@ struct ProviderRoutes: Sendable {
                 provider: provider, balances: balances[provider] ?? [], jobsByStatus: byStatus, jobsTotal: total,
                 errorRate: total == 0 ? nil : (Double(failed) / Double(total) * 10_000).rounded() / 10_000,
                 completionTime: times[provider] ?? CompletionTime(samples: 0, p50Milliseconds: nil, p95Milliseconds: nil),
-                drift: nil)
+                drift: drift[provider])
+        })
+    }
+
+    /// Each provider's drift as the newest finished reconciliation saw it; empty before any.
+    private static func latestDrift(_ session: PostgresSession, providers: [String]) throws -> [String: Drift] {
+        var run: (id: String, at: String)?
+        var amounts: [String: [DriftAmount]] = [:]
+        for row in try session.query(ProviderHealthQuery.latestDrift, [providers]) {
+            run = (try row.decode(0, as: UUID.self).uuidString.lowercased(), try row.decode(1, as: PostgresTimestamp.self).postgresText)
+            guard let provider = try row.decodeIfPresent(2, as: String.self) else { continue }
+            amounts[provider, default: []].append(DriftAmount(
+                currency: try row.decode(3), difference: DecimalAmount.string(fromMicros: try row.decode(4)), severity: try row.decode(5)))
+        }
+        guard let run else { return [:] }
+        return Dictionary(uniqueKeysWithValues: providers.map { provider in
+            (provider, Drift(reconciliationId: run.id, reconciledAt: run.at, amounts: amounts[provider] ?? []))
         })
     }
 }
