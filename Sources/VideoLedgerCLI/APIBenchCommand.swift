@@ -56,7 +56,7 @@ struct APIBenchCommand: AsyncParsableCommand {
         print("Seed: \(users) users, \(jobs) settled jobs over \(days) days (\(seeded.rollupRows) rollup rows); "
             + (seeded.created ? "created in \(seeded.seconds) s." : "reused."))
 
-        var server: Task<Void, any Error>?
+        var server: InProcessServer?
         let baseURL: String
         let bearer: String
         /// The token this run created, revoked when it ends.
@@ -71,14 +71,13 @@ struct APIBenchCommand: AsyncParsableCommand {
             bearer = try await tokens.create(name: name, scope: .read)
             benchToken = name
             var logger = Logger(label: "videoledger.bench")
-            // Critical only: cancelling the server at the end logs a harmless error per open connection.
-            logger.logLevel = .critical
+            logger.logLevel = .warning
             let (ports, continuation) = AsyncStream<Int>.makeStream()
             let application = VideoLedgerApplication.build(
                 configuration: .init(host: "127.0.0.1", port: 0),
                 dependencies: .init(pool: pool, catalog: catalog, authenticator: TokenAuthenticator(store: tokens)),
                 logger: logger, onServerRunning: { continuation.yield($0) })
-            server = Task { try await application.run() }
+            server = InProcessServer(application, logger: logger)
             var iterator = ports.makeAsyncIterator()
             guard let port = await iterator.next() else { throw ValidationError("the server did not start") }
             baseURL = "http://127.0.0.1:\(port)"
@@ -111,8 +110,7 @@ struct APIBenchCommand: AsyncParsableCommand {
             + "); spend p99 < 20 ms: \(spendGoal) (" + String(format: "%.2f", spend.p99Milliseconds) + " ms).")
         if cheapest.non2xx > 0 || spend.non2xx > 0 { print("WARNING: non-2xx responses: cheapest \(cheapest.non2xx), spend \(spend.non2xx)") }
         if let benchToken { try await TokenStore(pool: pool).revoke(name: benchToken) }
-        server?.cancel()
-        _ = try? await server?.value
+        await server?.stop()
         await pool.close()
     }
 

@@ -9,17 +9,25 @@ enum BareHummingbirdServer {
         let router = Router()
         router.get("/") { _, _ in "hello" }
         var logger = Logger(label: "videoledger.bench.bare")
-        // Critical only: cancelling the server at the end logs a harmless error per open connection.
-        logger.logLevel = .critical
+        logger.logLevel = .warning
         let (ports, continuation) = AsyncStream<Int>.makeStream()
         let application = Application(
             router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
             onServerRunning: { channel in continuation.yield(channel.localAddress?.port ?? 0) }, logger: logger)
-        let server = Task { try await application.run() }
-        defer { server.cancel() }
+        let server = InProcessServer(application, logger: logger)
         var iterator = ports.makeAsyncIterator()
-        guard let port = await iterator.next(), port > 0 else { throw BenchError.serverDidNotStart }
-        return try await body("http://127.0.0.1:\(port)")
+        guard let port = await iterator.next(), port > 0 else {
+            await server.stop()
+            throw BenchError.serverDidNotStart
+        }
+        do {
+            let result = try await body("http://127.0.0.1:\(port)")
+            await server.stop()
+            return result
+        } catch {
+            await server.stop()
+            throw error
+        }
     }
 
     enum BenchError: Error, CustomStringConvertible {
