@@ -75,11 +75,7 @@ import Testing
     @Test func concurrentCallersNeverOverdrawAndReplaysAreStable() async throws {
         let pool = try await TestDatabase.makePool(connectionsMax: 8)
         let ledger = Ledger(pool: pool)
-        let users = (0..<20).map { "u\($0)" }
-        for user in users {
-            try await ledger.createUser(user)
-            try await ledger.topUp(key: "fund-\(user)", userID: user, amount: usd(10 * 250_000))
-        }
+        let users = try await fundedUsers(ledger, prefix: "u", count: 20, eachMicros: 10 * 250_000)
         let batcher = HoldBatcher(pool: pool, configuration: .init(batchSizeMax: 64, batchesInFlightMax: 4))
         let requests = users.flatMap { user in (0..<25).map { HoldBatcher.Request(key: "\(user)-\($0)", userID: user, amount: usd(250_000), provider: "venice") } }
         func holdAll() async throws -> [String: Int64] {
@@ -116,11 +112,7 @@ import Testing
     @Test func batchesAndSingleHoldsShareUsersSafely() async throws {
         let pool = try await TestDatabase.makePool(connectionsMax: 8)
         let ledger = Ledger(pool: pool)
-        let users = (0..<10).map { "s\($0)" }
-        for user in users {
-            try await ledger.createUser(user)
-            try await ledger.topUp(key: "fund-\(user)", userID: user, amount: usd(20 * 100_000))
-        }
+        let users = try await fundedUsers(ledger, prefix: "s", count: 10, eachMicros: 20 * 100_000)
         let batcher = HoldBatcher(pool: pool, configuration: .init(batchSizeMax: 32, batchesInFlightMax: 3))
         let successes = try await withThrowingTaskGroup(of: Int.self) { group in
             for user in users {
@@ -148,6 +140,16 @@ import Testing
         }
         #expect(try await ledgerInvariantViolations(pool).isEmpty)
         await pool.close()
+    }
+
+    /// `count` users named `prefix0`, `prefix1`, …, each topped up with `eachMicros` USD.
+    private func fundedUsers(_ ledger: Ledger, prefix: String, count: Int, eachMicros: Int64) async throws -> [String] {
+        let users = (0..<count).map { "\(prefix)\($0)" }
+        for user in users {
+            try await ledger.createUser(user)
+            try await ledger.topUp(key: "fund-\(user)", userID: user, amount: usd(eachMicros))
+        }
+        return users
     }
 }
 
