@@ -164,18 +164,31 @@ import Testing
             try session.execute("SELECT 1 FROM accounts WHERE user_id = 'alice' FOR UPDATE")
         }
         let batcher = HoldBatcher(pool: fixture.pool, configuration: .init(batchSizeMax: 1, batchesInFlightMax: 1, pendingMax: 1))
-        async let first = batcher.hold(.init(key: "first", userID: "alice", amount: usd(1_000), provider: "venice"))
+        let first = Task { try await batcher.hold(.init(key: "first", userID: "alice", amount: usd(1_000), provider: "venice")) }
         try await Self.waitForALockWait(fixture.pool)  // the first batch is running, blocked
-        async let second = batcher.hold(.init(key: "second", userID: "alice", amount: usd(1_000), provider: "venice"))
-        async let third = batcher.hold(.init(key: "third", userID: "alice", amount: usd(1_000), provider: "venice"))
-        // Whichever of the two arrives second finds the queue full and is refused at once.
-        try await Task.sleep(for: .milliseconds(100))
-        try await blocker.withSession { session in try session.execute("COMMIT") }
-        _ = try await first
-        var refused = 0
-        do { _ = try await second } catch LedgerError.database(.poolExhausted) { refused += 1 }
-        do { _ = try await third } catch LedgerError.database(.poolExhausted) { refused += 1 }
-        #expect(refused == 1)
+        // Of the next two, whichever arrives second finds the queue full and is refused at once;
+        // the other waits behind the blocked batch. So the first of them to finish is the
+        // refusal, and the blocker commits only after it: no sleep decides the order.
+        let outcomes = try await withThrowingTaskGroup(of: Bool.self) { group -> [Bool] in
+            for key in ["second", "third"] {
+                group.addTask {
+                    do {
+                        _ = try await batcher.hold(.init(key: key, userID: "alice", amount: usd(1_000), provider: "venice"))
+                        return true
+                    } catch LedgerError.database(.poolExhausted) {
+                        return false
+                    }
+                }
+            }
+            let firstToFinish = try await group.next()
+            #expect(firstToFinish == false, "the first of the two to finish must be the refused one")
+            try await blocker.withSession { session in try session.execute("COMMIT") }
+            _ = try await first.value
+            var outcomes = firstToFinish.map { [$0] } ?? []
+            for try await outcome in group { outcomes.append(outcome) }
+            return outcomes
+        }
+        #expect(outcomes.sorted { !$0 && $1 } == [false, true], "one refused at once, one held after the blocker: \(outcomes)")
         #expect(try await fixture.balance().held == usd(2_000))
         try await fixture.expectInvariants()
         await blocker.close()

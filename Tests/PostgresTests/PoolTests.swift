@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import Postgres
 import TestSupport
@@ -24,19 +25,24 @@ import Testing
     @Test func waitersTimeOutWithATypedError() async throws {
         let connectionString = try await TestDatabase.makePool(connectionsMax: 1).configuration.connectionString
         let pool = PostgresPool(.init(connectionString: connectionString, connectionsMax: 1, acquireTimeoutMilliseconds: 200))
-        // The only connection is taken before the second caller asks (not after a fixed sleep,
-        // which a loaded machine can outlast).
+        // The only connection is held until the waiter has seen its timeout: explicit signals,
+        // no sleep that a loaded machine could outlast. The holder blocks its connection's own
+        // thread (never the cooperative pool) on the semaphore.
         let (taken, signal) = AsyncStream<Void>.makeStream()
-        async let slow: Void = pool.withSession { session in
+        let waiterDone = DispatchSemaphore(value: 0)
+        async let holder: Void = pool.withSession { session in
+            try session.execute("SELECT 1")
             signal.yield()
-            try session.execute("SELECT pg_sleep(1)")
+            waiterDone.wait()
         }
         var iterator = taken.makeAsyncIterator()
         await iterator.next()
-        await #expect(throws: PostgresError.self) {
+        let refused = await #expect(throws: PostgresError.self) {
             try await pool.withSession { try $0.execute("SELECT 1") }
         }
-        try await slow
+        waiterDone.signal()
+        if case .poolExhausted? = refused {} else { Issue.record("expected an acquire timeout, got \(String(describing: refused))") }
+        try await holder
         await pool.close()
     }
 
