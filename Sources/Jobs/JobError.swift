@@ -12,8 +12,10 @@ public enum JobError: Error, Sendable, Equatable, CustomStringConvertible {
     case invalidSpec(QuoteInputError)
     /// A field outside the quote spec is unusable (prompt, image_url, idempotency key, ...).
     case invalidField(field: String, problem: String, accepted: String)
-    /// The provider exists but is not configured in this service.
-    case providerNotConfigured(String)
+    /// The provider exists but is disabled in this service: no credentials are configured for it
+    /// (with a real database, a provider without credentials is never pointed at a simulator).
+    /// Temporary from the caller's view: it answers 503.
+    case providerDisabled(String)
     /// No configured provider can run the spec; one reason per provider model considered.
     case notOffered(String)
     /// The provider has no way to poll a job submitted elsewhere (AIGate).
@@ -35,7 +37,8 @@ public enum JobError: Error, Sendable, Equatable, CustomStringConvertible {
         case .unknownUser(let user): return "unknown user '\(user)'"
         case .invalidSpec(let error): return error.description
         case .invalidField(let field, let problem, let accepted): return "\(field): \(problem); accepted: \(accepted)"
-        case .providerNotConfigured(let provider): return "provider '\(provider)' is not configured in this service"
+        case .providerDisabled(let provider):
+            return "provider '\(provider)' is disabled in this service (no credentials configured); retry later or choose another"
         case .notOffered(let reasons): return "no configured provider can run this job: \(reasons)"
         case .recordUnsupported(let provider, let reason): return "\(provider) jobs cannot be recorded: \(reason)"
         case .insufficientFunds(let message): return message
@@ -56,7 +59,7 @@ public enum JobError: Error, Sendable, Equatable, CustomStringConvertible {
         case .unknownUser: return "unknown_user"
         case .invalidSpec: return "invalid_spec"
         case .invalidField: return "invalid_field"
-        case .providerNotConfigured: return "provider_not_configured"
+        case .providerDisabled: return "provider_disabled"
         case .notOffered: return "not_offered"
         case .recordUnsupported: return "record_unsupported"
         case .insufficientFunds: return "insufficient_funds"

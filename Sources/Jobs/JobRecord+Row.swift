@@ -10,7 +10,8 @@ extension JobRecord {
         provider_precharge_currency, provider_cost_micros, provider_cost_currency, provider_balance_micros,
         provider_balance_currency, billed_seconds, computed_micros, actual_micros, quote_error_micros, status, failure_code,
         failure_reason, refunded, result_urls, provider_download_url, created_at, dispatched_at, submitted_at, queued_at, running_at, unknown_at,
-        finished_at, updated_at, next_poll_at, poll_attempts, poll_errors_consecutive, last_error
+        stalled_at, finished_at, updated_at, next_poll_at, poll_attempts, poll_errors_consecutive, poll_errors_since, last_error,
+        (SELECT h.shortfall_micros FROM holds h WHERE h.id = jobs.hold_id AND h.state <> 'open') AS shortfall_micros
         """
 
     /// Reads a row selected with `columns`; transfers are added by the caller.
@@ -69,12 +70,16 @@ extension JobRecord {
         queuedAt = try row.decodeIfPresent("queued_at")
         runningAt = try row.decodeIfPresent("running_at")
         unknownAt = try row.decodeIfPresent("unknown_at")
+        stalledAt = try row.decodeIfPresent("stalled_at")
         finishedAt = try row.decodeIfPresent("finished_at")
         updatedAt = try row.decode("updated_at")
         nextPollAt = try row.decodeIfPresent("next_poll_at")
         pollAttempts = try row.decode("poll_attempts")
         pollErrorsConsecutive = try row.decode("poll_errors_consecutive")
+        pollErrorsSince = try row.decodeIfPresent("poll_errors_since")
         lastError = try row.decodeIfPresent("last_error")
+        shortfallMicros = try row.decodeIfPresent("shortfall_micros")
+        heldResolution = nil
         transfers = []
     }
 }
@@ -88,8 +93,25 @@ enum JobStore {
             return nil
         }
         var job = try JobRecord(row: row)
-        if withTransfers { job.transfers = try transfers(session, holdID: job.holdID) }
+        if withTransfers {
+            job.transfers = try transfers(session, holdID: job.holdID)
+            job.heldResolution = try heldResolution(session, jobID: id)
+        }
         return job
+    }
+
+    /// The recorded resolution of a held job, if any.
+    static func heldResolution(_ session: PostgresSession, jobID: UUID) throws -> JobResolution? {
+        guard let row = try session.query(
+            """
+            SELECT method, outcome, cost_micros, currency, resolved_by, reason, evidence::text, resolved_at
+            FROM job_resolutions WHERE job_id = $1
+            """, [jobID]
+        ).first else { return nil }
+        return JobResolution(
+            method: try row.decode(0), outcome: try row.decode(1), costMicros: try row.decodeIfPresent(2),
+            currency: try row.decodeIfPresent(3), resolvedBy: try row.decode(4), reason: try row.decode(5),
+            evidence: try row.decodeIfPresent(6), resolvedAt: try row.decode(7))
     }
 
     static func transfers(_ session: PostgresSession, holdID: Int64?) throws -> [JobTransfer] {

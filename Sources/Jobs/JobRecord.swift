@@ -60,12 +60,21 @@ public struct JobRecord: Sendable, Codable, Equatable {
     public var queuedAt: Date?
     public var runningAt: Date?
     public var unknownAt: Date?
+    public var stalledAt: Date?
     public var finishedAt: Date?
     public var updatedAt: Date
     public var nextPollAt: Date?
     public var pollAttempts: Int
     public var pollErrorsConsecutive: Int
+    /// When the current run of failed polls began: a job stalls on how long its provider has
+    /// been silent, not on a count of tries.
+    public var pollErrorsSince: Date?
     public var lastError: String?
+    /// What available plus the credit limit could not cover when the job was captured above its
+    /// hold: recorded and flagged, never dropped (nil before capture).
+    public var shortfallMicros: Int64?
+    /// How a held job was resolved when the provider's own answer did not settle it.
+    public var heldResolution: JobResolution?
     /// The ledger transfers of the job's hold, oldest first: the hold, then capture, release,
     /// excess.
     public var transfers: [JobTransfer]
@@ -84,4 +93,21 @@ public struct JobTransfer: Sendable, Codable, Equatable {
     /// The idempotency key of the ledger operation (`job:<id>:capture`).
     public var operationKey: String
     public var createdAt: Date
+}
+
+/// A resolution that did not come from the provider's own answer: balance evidence, an
+/// operator, or the long bound on held money.
+public struct JobResolution: Sendable, Codable, Equatable {
+    /// `evidence`, `operator` or `bound`.
+    public var method: String
+    /// `completed`, `failed` or `expired`.
+    public var outcome: String
+    public var costMicros: Int64?
+    public var currency: String?
+    /// The operator's or token's name; `reconciliation` for evidence and the bound.
+    public var resolvedBy: String
+    public var reason: String
+    /// What the evidence was, as JSON text (balance snapshots and the charges they explain).
+    public var evidence: String?
+    public var resolvedAt: Date
 }

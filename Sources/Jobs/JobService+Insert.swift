@@ -22,9 +22,10 @@ extension JobService {
         let record = request.isRecord
         let status: JobStatus = record ? .queued : .submitting
         // A submit this process sends at once is marked dispatched now: from this commit on it is
-        // never sent again. A synchronous one is left for the poller to dispatch.
+        // never sent again. A synchronous one is left for the poller to dispatch. Every job is due
+        // at once: the lease, not the schedule, keeps a live submit's job from the poller, so the
+        // moment this instance dies (heartbeat) or runs out of time (lease) it is taken over.
         let dispatchNow = !record && !synchronous
-        let nextPollDelay = dispatchNow ? configuration.submitLeaseMilliseconds : 0
         let leaseOwner: String? = dispatchNow ? instanceID : nil
         let parameters: [(any PostgresEncodable)?] = [
             id, request.userID, request.idempotencyKey, request.canonicalText, record ? "record" : "submit",
@@ -32,7 +33,7 @@ extension JobService {
             offer.clipSeconds, offer.resolution.rawValue, quote.aspectRatio?.rawValue, offer.audio, quote.variants,
             request.spec.prompt.isEmpty ? nil : request.spec.prompt, request.spec.imageURL, offer.priceBookVersion.hex,
             offer.pricedOn.description, offer.costMicros, offer.billedSeconds, status.rawValue, dispatchNow, record,
-            nextPollDelay, leaseOwner, configuration.submitLeaseMilliseconds, liveQuoteMicros,
+            leaseOwner, configuration.submitLeaseMilliseconds, liveQuoteMicros,
         ]
         let userID = request.userID
         return try await pool.transaction { session -> Insertion in
@@ -65,14 +66,21 @@ extension JobService {
                           submitted_at, queued_at, next_poll_at, lease_owner, lease_expires_at, live_quote_micros)
         VALUES ($1, $2, $3, encode(sha256(convert_to($4, 'UTF8')), 'hex'), $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16,
                 $17, $18, $19, $20::date, 'USD', $21, $22, $23, CASE WHEN $24 THEN now() END, CASE WHEN $25 THEN now() END,
-                CASE WHEN $25 THEN now() END, now() + $26::float8 * interval '1 millisecond', $27,
-                CASE WHEN $27::text IS NULL THEN NULL ELSE now() + $28::float8 * interval '1 millisecond' END, $29)
+                CASE WHEN $25 THEN now() END, now(), $26,
+                CASE WHEN $26::text IS NULL THEN NULL ELSE now() + $27::float8 * interval '1 millisecond' END, $28)
         ON CONFLICT DO NOTHING
         RETURNING id
         """
 
     /// The job an earlier request wrote, if it was this same request; a conflict otherwise.
     private static func existing(_ session: PostgresSession, _ request: JobRequest) throws -> JobRecord {
+        guard let job = try existingIfAny(session, request) else { throw JobError.database("job insert conflicted on no known key") }
+        return job
+    }
+
+    /// The job an earlier request with the same idempotency key (or, for a record, the same
+    /// provider job id) wrote; nil when there is none; a conflict when that request differed.
+    static func existingIfAny(_ session: PostgresSession, _ request: JobRequest) throws -> JobRecord? {
         let fingerprint = "encode(sha256(convert_to($3, 'UTF8')), 'hex')"
         if let key = request.idempotencyKey,
             let row = try session.query(
@@ -99,7 +107,7 @@ extension JobService {
             }
             return try load(session, id)
         }
-        throw JobError.database("job insert conflicted on no known key")
+        return nil
     }
 
     private static func load(_ session: PostgresSession, _ id: UUID) throws -> JobRecord {

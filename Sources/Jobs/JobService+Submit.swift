@@ -15,13 +15,18 @@ extension JobService {
     /// `unknown` (the answer was lost; the hold stays until reconciliation), or `submitting` for
     /// AIGate, whose 10–15-minute call the poller makes. With live quotes on, the provider's own
     /// price is asked first and kept beside the catalog quote. The same request with the same
-    /// idempotency key returns the same job (`replayed`) or the same error, and calls nobody.
+    /// idempotency key returns the same job (`replayed`) or the same error, and calls nobody; it
+    /// is answered before validation and pricing, so a retry never fails on what changed since.
     public func submit(_ request: JobRequest) async throws -> JobOutcome {
         do {
+            // Idempotency first: a retry of a request that made a job answers that job even if
+            // the books changed or the model retired since, so a client never retries under a new
+            // key and pays twice.
+            if let earlier = try await earlierJob(for: request) { return try Self.outcome(earlier, replayed: true) }
             try validate(request)
             let (offer, quote) = try price(request)
             let provider = offer.provider.adapterID
-            guard let adapter = adapters[provider] else { throw JobError.providerNotConfigured(offer.provider.rawValue) }
+            guard let adapter = adapters[provider] else { throw JobError.providerDisabled(offer.provider.rawValue) }
             if request.isRecord && provider.isSynchronous {
                 throw JobError.recordUnsupported(
                     provider: provider.rawValue, reason: "it answers the submit call itself and has no status endpoint to poll")
@@ -48,6 +53,12 @@ extension JobService {
         }
     }
 
+    /// The job an earlier identical request made, looked up before any validation or pricing.
+    private func earlierJob(for request: JobRequest) async throws -> JobRecord? {
+        guard request.idempotencyKey != nil || request.providerJobID != nil else { return nil }
+        return try await pool.withSession { session in try Self.existingIfAny(session, request) }
+    }
+
     /// The outcome with the ledger transfers loaded; a provider refusal becomes its error.
     private func finish(_ job: JobRecord) async throws -> JobOutcome {
         let full = try await pool.withSession { session in try JobStore.load(session, id: job.id) } ?? job
@@ -70,7 +81,8 @@ extension JobService {
         let spec = ProviderJobSpec(
             model: job.providerModel, prompt: job.prompt ?? "", durationSeconds: job.durationSeconds, resolution: job.resolution,
             aspectRatio: job.aspectRatio, audio: job.audio, count: job.variants,
-            mode: ProviderJobSpec.Mode(rawValue: job.mode) ?? .textToVideo, imageURL: job.imageURL, quality: job.quality)
+            mode: ProviderJobSpec.Mode(rawValue: job.mode) ?? .textToVideo, imageURL: job.imageURL, quality: job.quality,
+            clientReference: job.id.uuidString.lowercased())
         let started = ContinuousClock.now
         let submission: ProviderSubmission
         do {
@@ -78,7 +90,7 @@ extension JobService {
         } catch {
             JobMetrics.providerError(provider: provider.rawValue, operation: "submit", error: error)
             // The writes below are unstructured tasks: a cancelled caller must not cut them.
-            switch SubmitFailure.classify(error, provider: provider) {
+            switch SubmitFailure.classify(error) {
             case .refused(let code, let message, let refunded):
                 return try await Task { try await recorder.refused(jobID: job.id, code: code, message: message, refunded: refunded) }.value
             case .unknown(let message):
@@ -132,12 +144,15 @@ extension JobService {
             throw JobError.invalidSpec(error)
         }
         if let provider = quoteRequest.provider, adapters[provider.adapterID] == nil {
-            throw JobError.providerNotConfigured(provider.rawValue)
+            throw JobError.providerDisabled(provider.rawValue)
         }
         let result = catalog.quote(quoteRequest)
         guard let offer = result.offers.first(where: { adapters[$0.provider.adapterID] != nil }) else {
+            if let disabled = result.offers.first {
+                // Someone offers it, but only providers this service has no credentials for.
+                throw JobError.providerDisabled(disabled.provider.rawValue)
+            }
             let reasons = result.rejections.map(\.description)
-                + result.offers.map { "\($0.provider.rawValue) \($0.providerModel): provider not configured" }
             throw JobError.notOffered(reasons.isEmpty ? "no provider model matches" : reasons.joined(separator: "; "))
         }
         return (offer, quoteRequest)

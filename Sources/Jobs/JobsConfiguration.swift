@@ -1,3 +1,5 @@
+import Providers
+
 /// Every limit of the job lifecycle, explicit, each with its unit in its name. One value is
 /// shared by `JobService`, `Poller` and `Reconciler` so that the leases one writes and the other
 /// reads agree.
@@ -16,27 +18,48 @@ public struct JobsConfiguration: Sendable, Equatable {
     public var pollIntervalMillisecondsMax: Int
     /// First retry delay after a poll error; doubles per consecutive error up to the max.
     public var errorBackoffMillisecondsBase: Int
-    /// Consecutive poll errors after which a job is failed and its hold released.
-    public var pollErrorsConsecutiveMax: Int
-    /// Consecutive "not found" answers after which the provider is taken at its word.
-    public var notFoundConsecutiveMax: Int
+    /// A job whose polls have failed for this long (and at least `stallErrorsMin` times in a row)
+    /// is `stalled`: the provider stopped giving a usable answer. Its hold stays.
+    public var stallAfterMilliseconds: Int
+    public var stallErrorsMin: Int
+    /// How often a stalled job is still asked (the provider's later word settles it).
+    public var stalledPollIntervalMilliseconds: Int
     /// Polls in flight per provider, per poller instance.
     public var inFlightMaxPerProvider: [String: Int]
     /// Jobs leased per provider per lease statement.
     public var leaseBatchMax: Int
     /// How often the poller loop looks for due jobs when it found none.
     public var idleTickMilliseconds: Int
-    /// A job still running this long after it was sent is expired and its hold released.
+    /// A job still running this long after it was sent is `stalled` (held, flagged): the provider
+    /// has not said it failed, so its money is not released on a timer.
     public var jobAgeMaxMilliseconds: [String: Int]
-    /// How long graceful shutdown waits for polls in flight before cancelling them.
+    /// On graceful shutdown, how long polls in flight may finish before they are cancelled (a
+    /// cancelled poll only leaves its lease to be taken over).
     public var shutdownGraceMilliseconds: Int
-    /// An `unknown` job older than this is resolved by reconciliation: hold released, job expired.
-    public var unknownResolveAfterMilliseconds: Int
+    /// On graceful shutdown, how long synchronous provider calls in flight (AIGate renders for
+    /// up to 15 minutes and charges during the call) may finish. A deploy must allow this much
+    /// stop time; a call cut short leaves its job `unknown`.
+    public var synchronousDrainMilliseconds: Int
+    /// How often a running instance writes its heartbeat.
+    public var heartbeatIntervalMilliseconds: Int
+    /// A lease held by an instance whose heartbeat is older than this (or that stopped) is taken
+    /// over at once: re-polled, or `unknown` when its submit's outcome cannot be known.
+    public var heartbeatDeadAfterMilliseconds: Int
+    /// The long bound on held money (`unknown`, `stalled`), like a card authorisation's: past it
+    /// reconciliation releases the hold and reports the release.
+    public var heldBoundMilliseconds: Int
     /// An open hold older than this is reported by reconciliation.
     public var holdOpenMaxMilliseconds: Int
     /// Provider balance differences at or below this are not reported (rounding of reported
     /// balances, e.g. NanoGPT's 8 places).
     public var balanceToleranceMicros: Int64
+    /// Balance evidence matches held jobs' quotes when it is within this many basis points of
+    /// their sum (providers round, and a quote is not always the exact charge).
+    public var evidenceToleranceBasisPoints: Int64
+    /// Balance evidence that a held job was never charged ("no movement") counts only once the
+    /// newest balance reading is this long after the job's call went out, and only for providers
+    /// that charge at submit or during a synchronous call (AIGate renders for up to 15 minutes).
+    public var noChargeEvidenceAfterMilliseconds: Int
     /// Prompts longer than this are refused (Venice accepts up to 20,000 characters).
     public var promptCharactersMax: Int
 
@@ -50,16 +73,22 @@ public struct JobsConfiguration: Sendable, Equatable {
         pollIntervalMillisecondsMin: Int = 1_000,
         pollIntervalMillisecondsMax: Int = 30_000,
         errorBackoffMillisecondsBase: Int = 1_000,
-        pollErrorsConsecutiveMax: Int = 30,
-        notFoundConsecutiveMax: Int = 3,
+        stallAfterMilliseconds: Int = 600_000,
+        stallErrorsMin: Int = 3,
+        stalledPollIntervalMilliseconds: Int = 900_000,
         inFlightMaxPerProvider: [String: Int] = ["aigate": 16],
         leaseBatchMax: Int = 64,
         idleTickMilliseconds: Int = 250,
         jobAgeMaxMilliseconds: [String: Int] = [:],
         shutdownGraceMilliseconds: Int = 10_000,
-        unknownResolveAfterMilliseconds: Int = 24 * 3_600_000,
+        synchronousDrainMilliseconds: Int = RequestLimits.synchronousGenerationTimeoutMilliseconds + 30_000,
+        heartbeatIntervalMilliseconds: Int = 5_000,
+        heartbeatDeadAfterMilliseconds: Int = 60_000,
+        heldBoundMilliseconds: Int = 7 * 24 * 3_600_000,
         holdOpenMaxMilliseconds: Int = 12 * 3_600_000,
         balanceToleranceMicros: Int64 = 10,
+        evidenceToleranceBasisPoints: Int64 = 200,
+        noChargeEvidenceAfterMilliseconds: Int = 1_200_000,
         promptCharactersMax: Int = 20_000
     ) {
         self.leaseMilliseconds = leaseMilliseconds
@@ -68,16 +97,22 @@ public struct JobsConfiguration: Sendable, Equatable {
         self.pollIntervalMillisecondsMin = pollIntervalMillisecondsMin
         self.pollIntervalMillisecondsMax = pollIntervalMillisecondsMax
         self.errorBackoffMillisecondsBase = errorBackoffMillisecondsBase
-        self.pollErrorsConsecutiveMax = pollErrorsConsecutiveMax
-        self.notFoundConsecutiveMax = notFoundConsecutiveMax
+        self.stallAfterMilliseconds = stallAfterMilliseconds
+        self.stallErrorsMin = stallErrorsMin
+        self.stalledPollIntervalMilliseconds = stalledPollIntervalMilliseconds
         self.inFlightMaxPerProvider = inFlightMaxPerProvider
         self.leaseBatchMax = leaseBatchMax
         self.idleTickMilliseconds = idleTickMilliseconds
         self.jobAgeMaxMilliseconds = jobAgeMaxMilliseconds
         self.shutdownGraceMilliseconds = shutdownGraceMilliseconds
-        self.unknownResolveAfterMilliseconds = unknownResolveAfterMilliseconds
+        self.synchronousDrainMilliseconds = synchronousDrainMilliseconds
+        self.heartbeatIntervalMilliseconds = heartbeatIntervalMilliseconds
+        self.heartbeatDeadAfterMilliseconds = heartbeatDeadAfterMilliseconds
+        self.heldBoundMilliseconds = heldBoundMilliseconds
         self.holdOpenMaxMilliseconds = holdOpenMaxMilliseconds
         self.balanceToleranceMicros = balanceToleranceMicros
+        self.evidenceToleranceBasisPoints = evidenceToleranceBasisPoints
+        self.noChargeEvidenceAfterMilliseconds = noChargeEvidenceAfterMilliseconds
         self.promptCharactersMax = promptCharactersMax
     }
 
@@ -93,13 +128,19 @@ public struct JobsConfiguration: Sendable, Equatable {
         precondition(pollIntervalMillisecondsMin >= 1, "pollIntervalMillisecondsMin must be positive")
         precondition(pollIntervalMillisecondsMax >= pollIntervalMillisecondsMin, "poll interval max below min")
         precondition(errorBackoffMillisecondsBase >= 1, "errorBackoffMillisecondsBase must be positive")
-        precondition(pollErrorsConsecutiveMax >= 1 && notFoundConsecutiveMax >= 1, "error limits must be positive")
+        precondition(stallAfterMilliseconds >= 1 && stallErrorsMin >= 1, "stall limits must be positive")
+        precondition(stalledPollIntervalMilliseconds >= pollIntervalMillisecondsMin, "stalled jobs are polled less often, not more")
         precondition(inFlightMaxPerProvider.values.allSatisfy { $0 >= 1 && $0 <= 4_096 }, "in-flight caps out of range")
         precondition(leaseBatchMax >= 1 && leaseBatchMax <= 10_000, "leaseBatchMax out of range")
         precondition(idleTickMilliseconds >= 1, "idleTickMilliseconds must be positive")
         precondition(jobAgeMaxMilliseconds.values.allSatisfy { $0 >= 1 }, "job age limits must be positive")
-        precondition(unknownResolveAfterMilliseconds >= submitLeaseMilliseconds, "unknown jobs resolve before their lease ends")
+        precondition(shutdownGraceMilliseconds >= 0 && synchronousDrainMilliseconds >= 0, "drain times must not be negative")
+        precondition(heartbeatIntervalMilliseconds >= 10, "heartbeatIntervalMilliseconds must be at least 10")
+        precondition(heartbeatDeadAfterMilliseconds >= 2 * heartbeatIntervalMilliseconds, "a live instance must not look dead")
+        precondition(heldBoundMilliseconds >= submitLeaseMilliseconds, "held money is released before its lease ends")
         precondition(balanceToleranceMicros >= 0, "balance tolerance must not be negative")
+        precondition((0...10_000).contains(evidenceToleranceBasisPoints), "evidence tolerance is 0 to 10,000 basis points")
+        precondition(noChargeEvidenceAfterMilliseconds >= 0, "noChargeEvidenceAfterMilliseconds must not be negative")
         precondition(promptCharactersMax >= 1, "promptCharactersMax must be positive")
     }
 }

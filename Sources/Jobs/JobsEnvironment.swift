@@ -4,33 +4,43 @@ import Providers
 
 /// Builds the provider adapters the service runs with, from the environment.
 ///
-/// With provider credentials configured (`VIDEOLEDGER_<PROVIDER>_API_KEY`, wallets, see
-/// `ProviderCredentials`), each configured provider gets an adapter on its base URL
-/// (`VIDEOLEDGER_<PROVIDER>_BASE_URL` or the public one). With none configured, every adapter
-/// points at the provider simulator's base URLs (the demo): placeholder keys and a throwaway
-/// wallet, which the simulator accepts and nothing real would.
+/// Real providers: each provider with credentials (`VIDEOLEDGER_<PROVIDER>_API_KEY`, wallets, see
+/// `ProviderCredentials`) gets an adapter on its base URL; a provider without credentials is
+/// *disabled*: submits to it are refused (503 `provider_disabled`) and its jobs in flight are left
+/// exactly as they are. Nothing ever falls back to a simulator because a credential is missing:
+/// a failed secret mount must not send real jobs to a fake provider.
+///
+/// Simulator mode is chosen by the caller, explicitly (`serve --simulator`,
+/// `VIDEOLEDGER_SIMULATOR=true`, or `serve`'s embedded default with no credentials at all): every
+/// adapter then points at the simulator's base URLs with placeholder keys and a throwaway wallet,
+/// which the simulator accepts and nothing real would.
 public struct JobsEnvironment: Sendable {
     public let adapters: [Providers.ProviderID: any ProviderAdapter]
     /// The HTTP client the adapters share; shut it down when done.
     public let client: CurlHTTPClient
     /// True when the adapters point at the simulator.
     public let usesSimulator: Bool
+    /// Providers with no credentials, in simulator mode none.
+    public let disabled: [Providers.ProviderID]
 
     public enum SetupError: Error, Sendable, CustomStringConvertible {
-        case noCredentialsAndNoSimulator
         case invalidBaseURL(String)
         case credentials(String)
         case httpClient(HTTPClientError)
 
         public var description: String {
             switch self {
-            case .noCredentialsAndNoSimulator:
-                return "no provider credentials are configured and no simulator base URLs were given"
-            case .invalidBaseURL(let url): return "invalid provider base URL '\(url)'"
+            case .invalidBaseURL(let message): return "provider base URL: \(message)"
             case .credentials(let message): return "provider credentials: \(message)"
             case .httpClient(let error): return "HTTP client: \(error)"
             }
         }
+    }
+
+    /// `VIDEOLEDGER_SIMULATOR=true`: the CLI's explicit way into simulator mode (with the base
+    /// URLs `videoledger simulate-providers` prints).
+    public static func simulatorRequested(_ environment: [String: String]) -> Bool {
+        environment["VIDEOLEDGER_SIMULATOR"] == "true"
     }
 
     /// The HTTP client configuration for provider traffic: AIGate holds a request open for up
@@ -42,38 +52,40 @@ public struct JobsEnvironment: Sendable {
         return configuration
     }
 
-    /// - Parameter simulatorBaseURLs: provider id (`venice`) → base URL of a running simulator
-    ///   (`RunningSimulator.baseURLs` keyed by raw value); used only when no credential is set.
+    /// - Parameter simulatorBaseURLs: simulator mode, chosen by the caller: provider id
+    ///   (`venice`) → base URL of a running simulator. Nil: real providers, those without
+    ///   credentials disabled.
     public static func make(
         environment: [String: String], simulatorBaseURLs: [String: String]? = nil,
         httpConfiguration: CurlHTTPClient.Configuration = JobsEnvironment.httpConfiguration(), logger: Logger
     ) throws(SetupError) -> JobsEnvironment {
-        let credentials: ProviderCredentials
-        do {
-            credentials = try ProviderCredentials.fromEnvironment(environment)
-        } catch {
-            throw .credentials(error.description)
-        }
         let client: CurlHTTPClient
         do {
             client = try CurlHTTPClient(configuration: httpConfiguration)
         } catch {
             throw .httpClient(error)
         }
-        let configured = configuredProviders(credentials)
-        if !configured.isEmpty {
-            let endpoints: ProviderEndpoints
-            do {
-                endpoints = try ProviderEndpoints.fromEnvironment(environment)
-            } catch {
-                throw .invalidBaseURL("\(error)")
-            }
-            let all = ProviderAdapters.make(endpoints: endpoints, credentials: credentials, client: client, logger: logger)
-            return JobsEnvironment(adapters: all.filter { configured.contains($0.key) }, client: client, usesSimulator: false)
+        if let simulatorBaseURLs {
+            return JobsEnvironment(
+                adapters: try simulatorAdapters(simulatorBaseURLs, client: client, logger: logger), client: client, usesSimulator: true,
+                disabled: [])
         }
-        guard let simulatorBaseURLs, !simulatorBaseURLs.isEmpty else { throw .noCredentialsAndNoSimulator }
-        return JobsEnvironment(
-            adapters: try simulatorAdapters(simulatorBaseURLs, client: client, logger: logger), client: client, usesSimulator: true)
+        let credentials: ProviderCredentials
+        do {
+            credentials = try ProviderCredentials.fromEnvironment(environment)
+        } catch {
+            throw .credentials(error.description)
+        }
+        let configured = configuredProviders(credentials)
+        let endpoints: ProviderEndpoints
+        do {
+            endpoints = try ProviderEndpoints.fromEnvironment(environment, for: configured)
+        } catch {
+            throw .invalidBaseURL(error.description)
+        }
+        let adapters = ProviderAdapters.make(endpoints: endpoints, credentials: credentials, client: client, logger: logger)
+        let disabled = Providers.ProviderID.allCases.filter { !configured.contains($0) }
+        return JobsEnvironment(adapters: adapters, client: client, usesSimulator: false, disabled: disabled)
     }
 
     /// Adapters for the simulator at these base URLs, over `client`.
@@ -82,7 +94,7 @@ public struct JobsEnvironment: Sendable {
     ) throws(SetupError) -> [Providers.ProviderID: any ProviderAdapter] {
         var endpoints: [Providers.ProviderID: ProviderEndpoint] = [:]
         for provider in Providers.ProviderID.allCases {
-            let url = baseURLs[provider.rawValue] ?? ProviderEndpoints.publicBaseURLs[provider] ?? ""
+            guard let url = baseURLs[provider.rawValue] else { continue }
             do {
                 endpoints[provider] = try ProviderEndpoint(baseURL: url)
             } catch {
@@ -95,12 +107,12 @@ public struct JobsEnvironment: Sendable {
         let credentials = ProviderCredentials(
             aimoWallet: wallet.map(WalletCredential.solana), openAIVideosAPIKey: placeholder, veniceAPIKey: placeholder,
             nanoGPTAPIKey: placeholder, aigateAPIKey: placeholder)
-        let all = ProviderAdapters.make(
+        return ProviderAdapters.make(
             endpoints: ProviderEndpoints(endpoints: endpoints), credentials: credentials, client: client, logger: logger)
-        return all.filter { baseURLs[$0.key.rawValue] != nil }
     }
 
-    static func configuredProviders(_ credentials: ProviderCredentials) -> Set<Providers.ProviderID> {
+    /// Providers whose credentials are present.
+    public static func configuredProviders(_ credentials: ProviderCredentials) -> Set<Providers.ProviderID> {
         var configured = Set<Providers.ProviderID>()
         if credentials.aimoWallet != nil { configured.insert(.aimo) }
         if credentials.openAIVideosAPIKey != nil { configured.insert(.openAIVideos) }
@@ -120,5 +132,11 @@ extension JobsEnvironment {
             if let url = environment[provider.environmentPrefix + "BASE_URL"], !url.isEmpty { urls[provider.rawValue] = url }
         }
         return urls
+    }
+
+    /// The CLI's choice: simulator mode with the exported base URLs when asked for, else real
+    /// providers.
+    public static func fromCLIEnvironment(_ environment: [String: String], logger: Logger) throws(SetupError) -> JobsEnvironment {
+        try make(environment: environment, simulatorBaseURLs: simulatorRequested(environment) ? baseURLOverrides(environment) : nil, logger: logger)
     }
 }

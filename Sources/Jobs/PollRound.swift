@@ -14,6 +14,8 @@ public struct PollRound: Sendable, Equatable, CustomStringConvertible {
     public var dispatched = 0
     /// Polls that failed (transport, 5xx, 429, garbage): rescheduled with backoff.
     public var errors = 0
+    /// Jobs held as `stalled` this round (or polled again while stalled, without an answer).
+    public var stalled = 0
     /// Leased jobs someone else had already moved on.
     public var skipped = 0
     public var durationMilliseconds = 0
@@ -30,20 +32,22 @@ public struct PollRound: Sendable, Equatable, CustomStringConvertible {
         case .markedUnknown: markedUnknown += 1
         case .dispatched: dispatched += 1
         case .error: errors += 1
+        case .stalled: stalled += 1
         case .skipped: skipped += 1
         }
     }
 
     public var description: String {
         "leased \(leased): completed \(completed), failed \(failed), cancelled \(cancelled), expired \(expired), "
-            + "running \(progressed), dispatched \(dispatched), unknown \(markedUnknown), errors \(errors), skipped \(skipped) "
+            + "running \(progressed), dispatched \(dispatched), unknown \(markedUnknown), stalled \(stalled), errors \(errors), "
+            + "skipped \(skipped) "
             + "in \(durationMilliseconds) ms"
     }
 }
 
 /// What processing one leased job came to.
 enum PollOutcome: Sendable, Equatable {
-    case progressed, completed, failed, cancelled, expired, markedUnknown, dispatched, error, skipped
+    case progressed, completed, failed, cancelled, expired, markedUnknown, dispatched, error, stalled, skipped
 
     init(_ status: JobStatus) {
         switch status {
@@ -52,6 +56,7 @@ enum PollOutcome: Sendable, Equatable {
         case .cancelled: self = .cancelled
         case .expired: self = .expired
         case .unknown: self = .markedUnknown
+        case .stalled: self = .stalled
         case .submitting, .queued, .running: self = .progressed
         }
     }

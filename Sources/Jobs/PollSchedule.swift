@@ -32,6 +32,14 @@ struct PollSchedule: Sendable {
         return max(jittered, min(seconds, 3_600) * 1_000)
     }
 
+    /// The next poll of a stalled job: the long interval, with ±10 % jitter so jobs that stalled
+    /// together (one provider outage) are not asked again all at once.
+    func afterStall(unitRandom: Double) -> Int {
+        precondition(unitRandom >= 0 && unitRandom < 1, "unitRandom must be in [0, 1)")
+        let interval = Double(configuration.stalledPollIntervalMilliseconds)
+        return max(configuration.pollIntervalMillisecondsMin, Int(interval * (0.9 + unitRandom / 5)))
+    }
+
     private func clamp(_ milliseconds: Int) -> Int {
         min(max(milliseconds, configuration.pollIntervalMillisecondsMin), configuration.pollIntervalMillisecondsMax)
     }

@@ -18,14 +18,21 @@ extension Poller {
     static let gaugeRefreshMilliseconds = 30_000
 
     /// Polls until `stop` (or task cancellation): leases whatever its providers have capacity
-    /// for, works each job in a child task, and sleeps a tick when nothing was due. On stop it
-    /// stops leasing, waits up to `shutdownGraceMilliseconds` for polls in flight, cancels the
-    /// rest (a cancelled poll just leaves its lease to expire) and releases its leases.
+    /// for, works each job in a child task, sleeps a tick when nothing was due, and heartbeats.
+    ///
+    /// On stop it drains: no new leases; polls in flight get `shutdownGraceMilliseconds`,
+    /// synchronous provider calls (AIGate, which charges during the call) get
+    /// `synchronousDrainMilliseconds`, and the heartbeat goes on meanwhile so no sibling takes
+    /// them over. What is still running at its deadline is cancelled (a cancelled poll only
+    /// leaves its lease; a cancelled synchronous call leaves its job `unknown`, its hold kept).
+    /// Then it releases its leases and marks the instance stopped.
     public func run(until stop: StopSignal) async {
         logger.info("poller started", metadata: ["instance": "\(instanceID)"])
         var lastGauge = ContinuousClock.now - .seconds(3_600)
+        var lastBeat = ContinuousClock.now - .seconds(3_600)
         await withDiscardingTaskGroup { group in
             while !stop.isStopped && !Task.isCancelled {
+                await heartbeatIfDue(&lastBeat)
                 var leasedAny = false
                 for provider in providers {
                     let jobs = await leaseDue(provider)
@@ -40,14 +47,45 @@ extension Poller {
                 }
                 if !leasedAny { try? await Task.sleep(for: .milliseconds(configuration.idleTickMilliseconds)) }
             }
-            let deadline = ContinuousClock.now + .milliseconds(configuration.shutdownGraceMilliseconds)
-            while inFlightTotal > 0 && ContinuousClock.now < deadline && !Task.isCancelled {
-                try? await Task.sleep(for: .milliseconds(20))
-            }
+            await drain(&lastBeat)
             group.cancelAll()
         }
         await releaseLeases()
+        await heartbeat.stopped()
         logger.info("poller stopped", metadata: ["instance": "\(instanceID)"])
+    }
+
+    /// Waits for work in flight: polls up to the short grace, synchronous calls up to their
+    /// drain bound, heartbeating all the while.
+    private func drain(_ lastBeat: inout ContinuousClock.Instant) async {
+        let started = ContinuousClock.now
+        let pollDeadline = started + .milliseconds(configuration.shutdownGraceMilliseconds)
+        let dispatchDeadline = started + .milliseconds(configuration.synchronousDrainMilliseconds)
+        let dispatches = dispatchesInFlight.withLock { $0 }
+        if dispatches > 0 {
+            logger.notice(
+                "draining synchronous provider calls before stopping",
+                metadata: ["calls": "\(dispatches)", "bound_ms": "\(configuration.synchronousDrainMilliseconds)"])
+        }
+        while !Task.isCancelled {
+            let now = ContinuousClock.now
+            let dispatching = dispatchesInFlight.withLock { $0 }
+            let polling = inFlightTotal - dispatching
+            let waitForPolls = polling > 0 && now < pollDeadline
+            let waitForDispatches = dispatching > 0 && now < dispatchDeadline
+            guard waitForPolls || waitForDispatches else { break }
+            await heartbeatIfDue(&lastBeat)
+            try? await Task.sleep(for: .milliseconds(Self.drainTickMilliseconds))
+        }
+    }
+
+    /// How often a draining poller looks at what is still in flight.
+    static let drainTickMilliseconds = 20
+
+    private func heartbeatIfDue(_ lastBeat: inout ContinuousClock.Instant) async {
+        guard ContinuousClock.now - lastBeat >= .milliseconds(configuration.heartbeatIntervalMilliseconds) else { return }
+        lastBeat = ContinuousClock.now
+        await heartbeat.beat()
     }
 
     /// Jobs by state, for the `videoledger_jobs` gauge.

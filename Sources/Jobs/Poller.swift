@@ -8,7 +8,10 @@ import Synchronization
 /// Polls in-flight jobs and settles those that ended.
 ///
 /// Due jobs are leased from PostgreSQL (`FOR UPDATE SKIP LOCKED`, with a lease expiry), so any
-/// number of pollers share one database and a killed one's jobs come back when its leases end.
+/// number of pollers share one database. A killed one's jobs come back as soon as its heartbeat
+/// is older than `heartbeatDeadAfterMilliseconds` (or at lease expiry, for an owner that never
+/// heartbeats). Only a provider's own terminal word fails a job; a provider that stops giving a
+/// usable answer leaves its jobs `stalled`, their holds kept.
 /// Each provider is leased separately, up to its in-flight cap, so a slow or broken provider
 /// only slows its own jobs. Settlement is exactly once whatever the races: the state change is
 /// conditional on the job not having ended, under a row lock, with ledger keys from the job id.
@@ -22,16 +25,21 @@ public final class Poller: Sendable {
     let settlement: Settlement
     let recorder: SubmissionRecorder
     let schedule: PollSchedule
+    let clock: JobClock
+    let heartbeat: InstanceHeartbeat
     let logger: Logger
     /// Polls in flight per provider, in this instance.
     let inFlight = Mutex<[Providers.ProviderID: Int]>([:])
     /// A provider that answered 429 with `Retry-After` is left alone until then.
     let pausedUntil = Mutex<[Providers.ProviderID: ContinuousClock.Instant]>([:])
+    /// Synchronous provider calls (AIGate renders) in flight in this instance: a graceful stop
+    /// waits for them up to `synchronousDrainMilliseconds`.
+    let dispatchesInFlight = Mutex(0)
 
     public init(
         pool: PostgresPool, catalog: PriceCatalog, adapters: [Providers.ProviderID: any ProviderAdapter],
         configuration: JobsConfiguration = JobsConfiguration(), logger: Logger = Logger(label: "videoledger.poller"),
-        instanceID: String = JobService.makeInstanceID()
+        instanceID: String = JobService.makeInstanceID(), clock: JobClock = .system
     ) {
         configuration.validate()
         self.pool = pool
@@ -42,6 +50,8 @@ public final class Poller: Sendable {
         self.settlement = Settlement(catalog: catalog, logger: logger)
         self.recorder = SubmissionRecorder(pool: pool, settlement: settlement, configuration: configuration, logger: logger)
         self.schedule = PollSchedule(configuration: configuration)
+        self.clock = clock
+        self.heartbeat = InstanceHeartbeat(pool: pool, instanceID: instanceID, clock: clock, logger: logger)
         self.logger = logger
     }
 
@@ -79,18 +89,20 @@ public final class Poller: Sendable {
         do {
             let owner = instanceID
             let lease = configuration.leaseMilliseconds
+            let dead = configuration.heartbeatDeadAfterMilliseconds
+            let now = clock.now
             return try await pool.withSession { session in
                 try session.query(
                     """
-                    UPDATE jobs SET lease_owner = $1, lease_expires_at = now() + $2::float8 * interval '1 millisecond'
+                    UPDATE jobs SET lease_owner = $1, lease_expires_at = $5::timestamptz + $2::float8 * interval '1 millisecond'
                     WHERE id IN (
                         SELECT id FROM jobs
-                        WHERE provider = $3 AND status IN ('submitting', 'queued', 'running') AND next_poll_at <= now()
-                          AND (lease_expires_at IS NULL OR lease_expires_at < now())
+                        WHERE provider = $3 AND status IN ('submitting', 'queued', 'running', 'stalled') AND next_poll_at <= $5
+                          AND \(InstanceHeartbeat.leaseTakeable(now: "$5", dead: "$6"))
                         ORDER BY next_poll_at LIMIT $4
                         FOR UPDATE SKIP LOCKED)
                     RETURNING \(JobRecord.columns)
-                    """, [owner, lease, provider.rawValue, free]
+                    """, [owner, lease, provider.rawValue, free, now, dead]
                 ).map(JobRecord.init(row:))
             }
         } catch {
@@ -110,8 +122,9 @@ public final class Poller: Sendable {
     }
 
     /// Releases this instance's leases on jobs it is not working on, so a restarted or sibling
-    /// poller takes them at once instead of after the lease expiry. Dispatched synchronous calls
-    /// keep theirs: their job must turn `unknown`, never be sent again.
+    /// poller takes them at once instead of after the lease expiry. Dispatched calls keep theirs:
+    /// their job must turn `unknown` (taken over at once, since this instance is then marked
+    /// stopped), never be sent again.
     public func releaseLeases() async {
         let owner = instanceID
         // Unstructured: runs even when the caller was cancelled, which is when it matters.
@@ -120,7 +133,8 @@ public final class Poller: Sendable {
                 try session.execute(
                     """
                     UPDATE jobs SET lease_owner = NULL, lease_expires_at = NULL
-                    WHERE lease_owner = $1 AND (status IN ('queued', 'running') OR (status = 'submitting' AND dispatched_at IS NULL))
+                    WHERE lease_owner = $1
+                      AND (status IN ('queued', 'running', 'stalled') OR (status = 'submitting' AND dispatched_at IS NULL))
                     """, [owner])
             }
         }.value

@@ -18,15 +18,6 @@ extension Pricing.ProviderID {
 }
 
 extension Providers.ProviderID {
-    /// Providers that take money when a job is submitted and may therefore have billed a submit
-    /// whose answer was lost: never send such a job twice (reference §3.3, §4.1).
-    var mayBillOnSubmit: Bool {
-        switch self {
-        case .venice, .nanoGPT, .aimo: return true
-        case .openAIVideos, .aigate: return false
-        }
-    }
-
     /// Providers whose submit is the whole job (AIGate renders while the connection stays open):
     /// the poller sends them, so a REST caller never waits 15 minutes.
     var isSynchronous: Bool { self == .aigate }

@@ -3,49 +3,6 @@ import Ledger
 import Postgres
 
 extension Reconciler {
-    /// Submits whose answer was lost become `unknown` (as the poller would, for a database no
-    /// poller watches); `unknown` jobs past `unknownResolveAfterMilliseconds` are expired with
-    /// their hold released. None of the five adapters can look a job up without its provider id,
-    /// so the bound is the resolution; a provider charge for such a job shows as balance drift.
-    func resolveUnknownJobs() async throws -> [ReconciliationFinding] {
-        let limit = Self.findingsPerCheckMax
-        let bound = configuration.unknownResolveAfterMilliseconds
-        let stale: [UUID] = try await pool.withSession { session in
-            try session.execute(
-                """
-                UPDATE jobs SET status = 'unknown', unknown_at = now(), updated_at = now(), next_poll_at = NULL,
-                       last_error = coalesce(last_error, 'the submit answer was lost: its lease ran out'),
-                       lease_owner = NULL, lease_expires_at = NULL
-                WHERE status = 'submitting' AND dispatched_at IS NOT NULL AND lease_expires_at < now()
-                """)
-            return try session.query(
-                """
-                SELECT id FROM jobs WHERE status = 'unknown' AND unknown_at < now() - $1::float8 * interval '1 millisecond'
-                ORDER BY unknown_at LIMIT $2
-                """, [bound, limit]
-            ).map { try $0.decode(0) }
-        }
-        var findings: [ReconciliationFinding] = []
-        for id in stale {
-            let ended = try await pool.transaction { session -> JobRecord? in
-                guard let job = try JobStore.load(session, id: id, forUpdate: true, withTransfers: false), job.status == .unknown else {
-                    return nil
-                }
-                let reason = "submission outcome unknown for over \(bound) ms; hold released"
-                guard try self.settlement.end(session, job: job, as: .expired, code: "unknown_unresolved", reason: reason, refunded: false)
-                else { return nil }
-                return job
-            }
-            guard let job = ended else { continue }
-            JobMetrics.transition(to: .expired)
-            findings.append(ReconciliationFinding(
-                kind: "unknown_resolved", severity: "warning", provider: job.provider, jobID: job.id, currency: job.currency,
-                expectedMicros: job.quotedMicros,
-                detail: "submission outcome never learned; hold of \(job.quotedMicros) micro-units released, the provider may have charged"))
-        }
-        return findings
-    }
-
     /// Per provider, currency and measure: the balance change between the first and last
     /// snapshot in the period against the charges recorded in between. An available balance
     /// falls by what was charged; a spent-to-date counter rises by it.
@@ -106,10 +63,12 @@ extension Reconciler {
         }
     }
 
-    /// Jobs whose provider cost differs from ours, holds open too long, jobs still unknown.
+    /// Jobs whose provider cost differs from ours, holds open too long, jobs held unknown or
+    /// stalled, and shortfalls recorded at capture in the period.
     func jobFindings(from: Date, to: Date) async throws -> [ReconciliationFinding] {
         let limit = Self.findingsPerCheckMax
         let holdLimit = configuration.holdOpenMaxMilliseconds
+        let now = clock.now
         return try await pool.withSession { session in
             var findings: [ReconciliationFinding] = []
             for row in try session.query(
@@ -132,11 +91,11 @@ extension Reconciler {
             for row in try session.query(
                 """
                 SELECT h.id, h.provider, h.currency, h.amount_micros, j.id, coalesce(j.status, 'none'),
-                       (extract(epoch FROM now() - h.created_at) * 1000)::bigint
+                       (extract(epoch FROM $3::timestamptz - h.created_at) * 1000)::bigint
                 FROM holds h LEFT JOIN jobs j ON j.hold_id = h.id
-                WHERE h.state = 'open' AND h.created_at < now() - $1::float8 * interval '1 millisecond'
+                WHERE h.state = 'open' AND h.created_at < $3::timestamptz - $1::float8 * interval '1 millisecond'
                 ORDER BY h.created_at LIMIT $2
-                """, [holdLimit, limit])
+                """, [holdLimit, limit, now])
             {
                 let holdID: Int64 = try row.decode(0)
                 let status: String = try row.decode(5)
@@ -148,17 +107,33 @@ extension Reconciler {
             }
             for row in try session.query(
                 """
-                SELECT id, provider, currency, quoted_micros, coalesce(last_error, ''),
-                       (extract(epoch FROM now() - coalesce(unknown_at, updated_at)) * 1000)::bigint
-                FROM jobs WHERE status = 'unknown' ORDER BY unknown_at LIMIT $1
-                """, [limit])
+                SELECT id, provider, currency, quoted_micros, status, coalesce(stall_reason, ''), coalesce(last_error, ''),
+                       (extract(epoch FROM $2::timestamptz - coalesce(unknown_at, stalled_at, updated_at)) * 1000)::bigint
+                FROM jobs WHERE status IN ('unknown', 'stalled') ORDER BY coalesce(unknown_at, stalled_at, updated_at) LIMIT $1
+                """, [limit, now])
             {
-                let age: Int64 = try row.decode(5)
-                let error: String = try row.decode(4)
+                let status: String = try row.decode(4)
+                let reason: String = try row.decode(5)
+                let error: String = try row.decode(6)
+                let age: Int64 = try row.decode(7)
+                let what = status == "unknown" ? "submission outcome unknown" : "stalled (\(reason))"
                 findings.append(ReconciliationFinding(
-                    kind: "unknown_job", severity: "warning", provider: try row.decode(1), jobID: try row.decode(0),
-                    currency: try row.decode(2), expectedMicros: try row.decode(3),
-                    detail: "submission outcome unknown for \(age) ms: \(error)"))
+                    kind: status == "unknown" ? "unknown_job" : "stalled_job", severity: "warning", provider: try row.decode(1),
+                    jobID: try row.decode(0), currency: try row.decode(2), expectedMicros: try row.decode(3),
+                    detail: "\(what) for \(age) ms, hold kept: \(error)"))
+            }
+            for row in try session.query(
+                """
+                SELECT j.id, j.provider, h.currency, h.shortfall_micros, h.user_id FROM holds h JOIN jobs j ON j.hold_id = h.id
+                WHERE h.shortfall_micros > 0 AND h.resolved_at BETWEEN $1 AND $2 ORDER BY h.resolved_at LIMIT $3
+                """, [from, to, limit])
+            {
+                let shortfall: Int64 = try row.decode(3)
+                let user: String = try row.decode(4)
+                findings.append(ReconciliationFinding(
+                    kind: "shortfall", severity: "warning", provider: try row.decode(1), jobID: try row.decode(0),
+                    currency: try row.decode(2), observedMicros: shortfall,
+                    detail: "user \(user) owes \(shortfall) micro-units that available plus credit could not cover at capture"))
             }
             return findings
         }

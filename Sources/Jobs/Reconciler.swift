@@ -8,14 +8,16 @@ import Providers
 /// `videoledger reconcile` and its schedule in `serve`: compares, per provider and period, each
 /// reported balance change with the charges we recorded; lists jobs whose provider cost differs
 /// from ours, holds open too long, jobs whose submission outcome is unknown and catalog prices
-/// that providers' live quotes disagree with; resolves unknown jobs past their bound (hold
-/// released: the user is not charged for what we cannot show); and checks the ledger invariants.
+/// that providers' live quotes disagree with; settles held (`unknown`, `stalled`) jobs on
+/// balance evidence and releases those past the long bound (both recorded and reported); and
+/// checks the ledger invariants.
 /// Findings are stored; `report(id:)` reads a run back.
 public final class Reconciler: Sendable {
     public let pool: PostgresPool
     public let configuration: JobsConfiguration
     let adapters: [Providers.ProviderID: any ProviderAdapter]
     let settlement: Settlement
+    let clock: JobClock
     let logger: Logger
 
     /// Findings kept per check and run: a broken database must not make a run unbounded.
@@ -23,13 +25,15 @@ public final class Reconciler: Sendable {
 
     public init(
         pool: PostgresPool, catalog: PriceCatalog, adapters: [Providers.ProviderID: any ProviderAdapter],
-        configuration: JobsConfiguration = JobsConfiguration(), logger: Logger = Logger(label: "videoledger.reconciler")
+        configuration: JobsConfiguration = JobsConfiguration(), logger: Logger = Logger(label: "videoledger.reconciler"),
+        clock: JobClock = .system
     ) {
         configuration.validate()
         self.pool = pool
         self.configuration = configuration
         self.adapters = adapters
         self.settlement = Settlement(catalog: catalog, logger: logger)
+        self.clock = clock
         self.logger = logger
     }
 
@@ -45,7 +49,7 @@ public final class Reconciler: Sendable {
             to = max(to, Date())  // the period ends now: include the snapshots just taken
         }
         var findings: [ReconciliationFinding] = []
-        findings += try await resolveUnknownJobs()
+        findings += try await resolveHeldJobs()
         findings += try await balanceFindings(from: from, to: to)
         findings += try await jobFindings(from: from, to: to)
         findings += try await liveQuoteFindings(from: from, to: to)

@@ -15,7 +15,9 @@ public struct ReconciliationReport: Sendable, Codable, Equatable {
 /// One thing reconciliation found. Amounts are micro-units of `currency`.
 public struct ReconciliationFinding: Sendable, Codable, Equatable {
     /// `balance_drift`, `balance_unavailable`, `cost_mismatch`, `hold_open_too_long`,
-    /// `unknown_job`, `unknown_resolved`, `invariant_violation`, `live_quote_drift`.
+    /// `unknown_job`, `stalled_job`, `evidence_settled`, `evidence_ambiguous`,
+    /// `held_bound_released`, `shortfall`, `invariant_violation`, `live_quote_drift`
+    /// (`unknown_resolved` in runs before the long bound replaced the 24-hour release).
     public var kind: String
     /// `info`, `warning` or `error`.
     public var severity: String

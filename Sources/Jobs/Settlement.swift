@@ -22,22 +22,46 @@ struct Settlement: Sendable {
         let source: String
     }
 
+    /// A provider-reported or computed cost above this many times the quote (or the quote plus
+    /// `plausibleExcessMicrosMax`, whichever is more) is not charged without a look: the job is
+    /// held and flagged instead. A provider's garbage must not drain a user.
+    static let plausibleQuoteMultipleMax: Int64 = 10
+    static let plausibleExcessMicrosMax: Int64 = 10_000_000
+    /// No video job bills a day of footage; a larger figure is a provider bug, and pricing it
+    /// would only risk overflow.
+    static let billedSecondsMax = 86_400
+
     /// Settles a job the provider reports completed. Returns false when the job had already
-    /// ended (someone else settled or cancelled it): nothing is written then.
-    func complete(_ session: PostgresSession, job: JobRecord, status: ProviderStatus, measured: Measurement? = nil) throws -> Bool {
+    /// ended (someone else settled or cancelled it): nothing is written then. Throws
+    /// `SettlementRefusal` (nothing written) when the cost cannot be charged as reported.
+    ///
+    /// - Parameters:
+    ///   - measured: the provider's cost measured around the call (AIGate's balance diff), kept as
+    ///     the provider-side figure; the user is still charged by the price book.
+    ///   - decided: the user's charge as an operator decided it; it replaces the price book and the
+    ///     provider's figure, and is recorded as the provider-side cost too.
+    func complete(
+        _ session: PostgresSession, job: JobRecord, status: ProviderStatus, measured: Measurement? = nil, decided: Measurement? = nil
+    ) throws -> Bool {
         precondition(status.state == .completed, "complete() needs a completed status")
         guard !job.status.isTerminal else { return false }
         let billed = status.billedSeconds.flatMap { $0 > 0 ? $0 : nil } ?? job.durationSeconds
+        guard billed <= Self.billedSecondsMax else {
+            throw SettlementRefusal(reason: .implausibleCost, message: "the provider reports \(billed) billed seconds")
+        }
         let computed = computedCost(job, billedSeconds: billed)
         let reported = status.reportedCost
         // A reported final cost wins when it is in the job's currency; in another currency (a
         // NanoGPT job paid in XNO) it is kept for reconciliation and the price book decides.
-        let actual = reported.flatMap { $0.currency.rawValue == job.currency ? $0.micros : nil } ?? computed
-        precondition(actual >= 0 && computed >= 0, "costs are never negative")
+        let actual = decided?.cost.micros ?? reported.flatMap { $0.currency.rawValue == job.currency ? $0.micros : nil } ?? computed
+        if decided == nil {
+            try Self.checkPlausible(actual: actual, computed: computed, job: job, billedSeconds: billed)
+        }
+        precondition(actual >= 0, "a decided cost is never negative (checked where it is decided)")
         if let holdID = job.holdID {
             _ = try LedgerStatements.capture(session, key: JobStore.captureKey(job.id), holdID: holdID, actualMicros: actual)
         }
-        let providerCost = reported ?? measured?.cost
+        let providerCost = decided?.cost ?? reported ?? measured?.cost
         let urls = status.resultURLs.isEmpty ? nil : String(decoding: try JSONEncoder().encode(status.resultURLs), as: UTF8.self)
         let updated = try session.execute(
             """
@@ -50,11 +74,28 @@ struct Settlement: Sendable {
             """,
             [job.id, billed, computed, actual, providerCost?.micros, providerCost?.currency.rawValue, urls])
         precondition(updated == 1, "job \(job.id) was locked and not terminal, yet not updated")
-        try recordCompletionCharge(session, job: job, providerFinal: providerCost, computed: computed, measured: measured != nil && reported == nil)
+        let chargeSource = decided?.source ?? (reported != nil ? "provider_reported" : (measured?.source ?? "price_book"))
+        try recordCompletionCharge(session, job: job, providerFinal: providerCost, computed: computed, source: chargeSource)
         if let balance = status.balance {
             try ProviderChargeStatements.snapshot(session, provider: job.provider, balance: balance, source: "status", jobID: job.id)
         }
         return true
+    }
+
+    /// Refuses a negative cost, or one far above the quote: the provider's figure (or its billed
+    /// seconds) is not believable, and an operator should see it before anyone is charged.
+    static func checkPlausible(actual: Int64, computed: Int64, job: JobRecord, billedSeconds: Int) throws {
+        guard actual >= 0, computed >= 0 else {
+            throw SettlementRefusal(reason: .implausibleCost, message: "negative cost (actual \(actual), computed \(computed) micro-units)")
+        }
+        let (multiple, overflow) = job.quotedMicros.multipliedReportingOverflow(by: plausibleQuoteMultipleMax)
+        let ceiling = overflow ? Int64.max : max(multiple, job.quotedMicros.addingReportingOverflow(plausibleExcessMicrosMax).partialValue)
+        guard actual <= ceiling, computed <= ceiling else {
+            throw SettlementRefusal(
+                reason: .implausibleCost,
+                message: "cost \(max(actual, computed)) micro-units for \(billedSeconds) billed seconds is over \(ceiling) "
+                    + "(quote \(job.quotedMicros)); held for a look")
+        }
     }
 
     /// Ends a job without a charge: releases the whole hold. Returns false when it had ended.
@@ -101,28 +142,59 @@ struct Settlement: Sendable {
         return scaled
     }
 
-    /// What the provider took for a completed job, as `provider_charges` sees it.
+    /// What the provider took for a completed job, as `provider_charges` sees it, each amount
+    /// in the currency it is in. A provider-reported figure keeps its own currency; a price-book
+    /// figure is USD, labelled with the payment source's currency only where that currency is
+    /// USD itself or pegged 1:1 to it (USDC wallets). Nothing is converted: when the final figure
+    /// and the precharge are in different currencies (a NanoGPT job paid in XNO that reported no
+    /// XNO cost), no adjustment is written and the precharge stands.
     private func recordCompletionCharge(
-        _ session: PostgresSession, job: JobRecord, providerFinal: Money?, computed: Int64, measured: Bool
+        _ session: PostgresSession, job: JobRecord, providerFinal: Money?, computed: Int64, source: String
     ) throws {
         guard let adapterID = Providers.ProviderID(rawValue: job.provider) else { return }
-        let source = providerFinal == nil ? "price_book" : (measured ? "balance_diff" : "provider_reported")
-        let currency = job.paymentSource.flatMap(Self.currency(ofStoredSource:)) ?? providerFinal?.currency.rawValue ?? job.currency
-        let finalMicros = providerFinal?.micros ?? computed
+        let sourceCurrency = job.paymentSource.flatMap(Self.currency(ofStoredSource:))
+        let bookCurrency = sourceCurrency.flatMap { Self.usdPegged.contains($0) ? $0 : nil } ?? job.currency
+        let final = providerFinal.map { (micros: $0.micros, currency: $0.currency.rawValue) } ?? (micros: computed, currency: bookCurrency)
         switch ProviderBilling.of(adapterID) {
         case .reportedPrecharge, .silentReserve:
             if let precharge = try ProviderChargeStatements.precharge(session, jobID: job.id) {
+                guard precharge.currency == final.currency || (providerFinal == nil && Self.usdPegged.contains(precharge.currency)) else {
+                    logger.info(
+                        "no adjustment: the final cost and the precharge are in different currencies",
+                        metadata: ["job": "\(job.id)", "precharge": "\(precharge.currency)", "final": "\(final.currency)"])
+                    return
+                }
                 try ProviderChargeStatements.record(
                     session, jobID: job.id, provider: job.provider, kind: "adjustment", currency: precharge.currency,
-                    amountMicros: finalMicros - precharge.micros, source: source)
+                    amountMicros: final.micros - precharge.micros, source: source)
                 return
             }
             fallthrough
         case .atCompletion:
             try ProviderChargeStatements.record(
-                session, jobID: job.id, provider: job.provider, kind: "charge", currency: currency, amountMicros: finalMicros,
+                session, jobID: job.id, provider: job.provider, kind: "charge", currency: final.currency, amountMicros: final.micros,
                 source: source)
         }
+    }
+
+    /// Currencies whose amounts equal USD amounts: a price-book figure may stand for them.
+    static let usdPegged: Set<String> = ["USD", "USDC"]
+
+    /// Records how a held job was resolved when the provider's own answer did not settle it: by
+    /// evidence, by an operator, or by the long bound. Written in the transaction that ends the
+    /// job, so a job is never resolved without its record, nor recorded without ending.
+    func recordResolution(
+        _ session: PostgresSession, jobID: UUID, method: String, outcome: JobStatus, cost: Money?, by: String, reason: String,
+        evidence: String?
+    ) throws {
+        precondition(outcome.isTerminal, "a resolution ends the job")
+        try session.execute(
+            """
+            INSERT INTO job_resolutions (job_id, method, outcome, cost_micros, currency, resolved_by, reason, evidence)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb)
+            """,
+            [jobID, method, outcome.rawValue, cost?.micros, cost?.currency.rawValue, String(by.prefix(200)), String(reason.prefix(1_000)),
+             evidence])
     }
 
     /// `USD` → USD, `wallet:USDC` → USDC; nil for a source naming no currency.

@@ -107,7 +107,18 @@ struct SubmissionRecorder: Sendable {
         switch final.state {
         case .completed:
             let measured = try measuredCost(session, job: job, before: before, after: final.balance)
-            _ = try settlement.complete(session, job: job, status: final, measured: measured)
+            do {
+                _ = try settlement.complete(session, job: job, status: final, measured: measured)
+            } catch let refusal as SettlementRefusal {
+                // The answer is recorded (provider job id, result) and the money held for a look.
+                try session.execute(
+                    """
+                    UPDATE jobs SET status = 'stalled', stalled_at = now(), stall_reason = $2, last_error = $3, next_poll_at = NULL,
+                           updated_at = now()
+                    WHERE id = $1 AND status NOT IN \(JobStatus.terminalSQL)
+                    """, [job.id, refusal.reason.rawValue, String(refusal.message.prefix(500))])
+                logger.warning("synchronous job held: \(refusal.message)", metadata: ["job": "\(job.id)"])
+            }
         case .failed, .cancelled, .expired:
             let status: JobStatus = final.state == .failed ? .failed : (final.state == .cancelled ? .cancelled : .expired)
             _ = try settlement.end(

@@ -3,12 +3,17 @@ import Providers
 
 /// What a failed provider submit means for the job: the provider certainly does not have it
 /// (refused: fail the job, release the hold) or it may (unknown: keep the hold, never send it
-/// again, let reconciliation resolve it).
+/// again, let evidence resolve it).
+///
+/// A refusal needs the provider's own word before anything was done: a 4xx answer, or a
+/// connection that was never made. A 5xx or 408 may arrive after minutes of rendering and a
+/// charge (none of the five providers documents that a 5xx means "not taken"), and a timeout or
+/// a cut connection after the request left says nothing at all: those are unknown outcomes.
 enum SubmitFailure: Equatable {
     case refused(code: String, message: String, refunded: Bool)
     case unknown(message: String)
 
-    static func classify(_ error: ProviderError, provider: Providers.ProviderID) -> SubmitFailure {
+    static func classify(_ error: ProviderError) -> SubmitFailure {
         switch error {
         case .authentication(let message):
             return .refused(code: "submit_authentication", message: message ?? "credential refused", refunded: false)
@@ -21,13 +26,13 @@ enum SubmitFailure: Equatable {
             return .refused(code: "submit_content_policy", message: message ?? "content refused", refunded: refunded)
         case .notFound(let message), .expired(let message):
             return .refused(code: "submit_rejected", message: message ?? "refused", refunded: false)
+        case .rejected(408, _, let message):
+            return .unknown(message: "HTTP 408" + (message.map { " \($0)" } ?? ""))
         case .rejected(let status, let code, let message):
             let detail = [code, message].compactMap { $0 }.joined(separator: ": ")
             return .refused(code: "submit_rejected", message: "HTTP \(status)" + (detail.isEmpty ? "" : " \(detail)"), refunded: false)
         case .unavailable(let status, let message):
-            // Venice can accept and bill a job before its 5xx reaches us (reference §3.3).
-            let text = "HTTP \(status)" + (message.map { " \($0)" } ?? "")
-            return provider.mayBillOnSubmit ? .unknown(message: text) : .refused(code: "submit_unavailable", message: text, refunded: false)
+            return .unknown(message: "HTTP \(status)" + (message.map { " \($0)" } ?? ""))
         case .malformedResponse(let reason):
             // A 2xx we could not read: most likely accepted.
             return .unknown(message: reason)

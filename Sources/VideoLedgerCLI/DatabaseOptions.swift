@@ -19,11 +19,15 @@ struct DatabaseOptions: ParsableArguments {
         migrationsDirectory ?? ProcessInfo.processInfo.environment["VIDEOLEDGER_MIGRATIONS_DIR"] ?? "migrations"
     }
 
+    /// The configured URL, or nil for the embedded cluster.
+    var configuredURL: String? {
+        guard let url = databaseURL ?? ProcessInfo.processInfo.environment["DATABASE_URL"], !url.isEmpty else { return nil }
+        return url
+    }
+
     /// The connection string, starting the embedded cluster first when no URL is configured.
     func connectionString(embeddedDatabase: String = "videoledger") async throws -> String {
-        if let url = databaseURL ?? ProcessInfo.processInfo.environment["DATABASE_URL"], !url.isEmpty {
-            return url
-        }
+        if let url = configuredURL { return url }
         let directory = ProcessInfo.processInfo.environment["VIDEOLEDGER_EMBEDDED_DIR"]
             ?? FileManager.default.currentDirectoryPath + "/.videoledger/postgres"
         let cluster = EmbeddedCluster(directory: directory, databaseName: embeddedDatabase)

@@ -18,8 +18,7 @@ enum LiveQuoteLookup {
         logger.logLevel = .warning
         let providers: JobsEnvironment
         do {
-            providers = try JobsEnvironment.make(
-                environment: environment, simulatorBaseURLs: JobsEnvironment.baseURLOverrides(environment), logger: logger)
+            providers = try JobsEnvironment.fromCLIEnvironment(environment, logger: logger)
         } catch {
             throw ValidationError(
                 "--live needs a provider to ask: set VIDEOLEDGER_VENICE_API_KEY, or VIDEOLEDGER_VENICE_BASE_URL to a simulator ("

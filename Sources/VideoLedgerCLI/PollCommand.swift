@@ -12,8 +12,10 @@ struct PollCommand: AsyncParsableCommand {
         commandName: "poll",
         abstract: "Poll in-flight jobs once (--once) or until SIGINT/SIGTERM (--loop).",
         discussion: """
-            Providers come from the environment: credentials per provider, or, with none, the \
-            VIDEOLEDGER_<PROVIDER>_BASE_URL exports of 'videoledger simulate-providers'.
+            Providers come from the environment: credentials per provider (a provider without \
+            them is disabled and its jobs are left alone), or, with VIDEOLEDGER_SIMULATOR=true, the \
+            VIDEOLEDGER_<PROVIDER>_BASE_URL exports of 'videoledger simulate-providers'. SIGTERM drains: \
+            synchronous provider calls in flight finish first (up to 930 s).
             """)
 
     @OptionGroup var database: DatabaseOptions
@@ -31,8 +33,7 @@ struct PollCommand: AsyncParsableCommand {
         logger.logLevel = environment["VIDEOLEDGER_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
         let catalog = try PricingDirectory.loadCatalog(pricingDirectory)
         let pool = try await database.makePool()
-        let jobs = try JobsEnvironment.make(
-            environment: environment, simulatorBaseURLs: JobsEnvironment.baseURLOverrides(environment), logger: logger)
+        let jobs = try JobsEnvironment.fromCLIEnvironment(environment, logger: logger)
         let poller = Poller(pool: pool, catalog: catalog, adapters: jobs.adapters, logger: logger)
         if once {
             print(await poller.pollOnce())

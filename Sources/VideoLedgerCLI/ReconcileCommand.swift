@@ -29,8 +29,7 @@ struct ReconcileCommand: AsyncParsableCommand {
         let logger = Logger(label: "videoledger.reconcile")
         let catalog = try PricingDirectory.loadCatalog(pricingDirectory)
         let pool = try await database.makePool()
-        let jobs = try? JobsEnvironment.make(
-            environment: environment, simulatorBaseURLs: JobsEnvironment.baseURLOverrides(environment), logger: logger)
+        let jobs = try? JobsEnvironment.fromCLIEnvironment(environment, logger: logger)
         let reconciler = Reconciler(pool: pool, catalog: catalog, adapters: jobs?.adapters ?? [:], logger: logger)
         let report = try await reconciler.run(from: start, to: end, trigger: "cli")
         print(ReconciliationTable.render(report))

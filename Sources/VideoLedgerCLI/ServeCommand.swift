@@ -7,11 +7,20 @@ import Metrics
 import Postgres
 import Pricing
 import ProviderSimulator
+import Providers
 import ServiceLifecycle
 
 /// `videoledger serve`: migrates the database, then runs the REST API, the poller and the
-/// scheduled reconciliation until SIGTERM/SIGINT. With no provider credentials configured it
-/// starts the built-in provider simulator beside them, so a newcomer sees the whole flow.
+/// scheduled reconciliation until SIGTERM/SIGINT.
+///
+/// The built-in provider simulator runs only when asked for: `--simulator`,
+/// `VIDEOLEDGER_SIMULATOR=true`, or the embedded default (no `DATABASE_URL`) with no provider
+/// credentials at all, so a newcomer sees the whole flow. With a real database, a provider
+/// without credentials is disabled (submits answer 503, its jobs are left alone), never faked.
+///
+/// SIGTERM drains: the HTTP server stops taking requests and answers those in flight, the
+/// poller stops leasing, lets polls finish (10 s) and synchronous provider calls finish (AIGate
+/// renders for up to 15 minutes; 930 s), heartbeating all the while, then releases its leases.
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
@@ -27,6 +36,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(name: .customLong("live-quotes"),
           help: "Ask providers with a quote endpoint (Venice) for their live price on each submit and keep it beside the catalog quote (default: $VIDEOLEDGER_LIVE_QUOTES=true, else off).")
     var liveQuotesFlag = false
+    @Flag(name: .customLong("simulator"),
+          help: "Point every provider at the built-in simulator (or at the VIDEOLEDGER_<PROVIDER>_BASE_URL exports of a running 'simulate-providers'), even with a real database. Never for production.")
+    var simulatorFlag = false
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
@@ -40,20 +52,24 @@ struct ServeCommand: AsyncParsableCommand {
         let tokens = TokenStore(pool: pool)
         try await DemoToken.ensure(tokens: tokens, logger: logger)
 
-        let simulator = try await Self.simulatorIfNoCredentials(environment)
-        let providers = try JobsEnvironment.make(
-            environment: environment,
-            simulatorBaseURLs: simulator.map { running in
-                Dictionary(uniqueKeysWithValues: running.baseURLs.map { ($0.key.rawValue, $0.value) })
-            },
-            logger: logger)
+        let (simulator, providers) = try await Self.providers(
+            environment, simulatorAsked: simulatorFlag || JobsEnvironment.simulatorRequested(environment),
+            embedded: database.configuredURL == nil, logger: logger)
+        logger.notice(
+            "providers",
+            metadata: ["live": "\(providers.adapters.keys.map(\.rawValue).sorted().joined(separator: ","))",
+                       "disabled": "\(providers.disabled.map(\.rawValue).joined(separator: ","))",
+                       "simulator": "\(providers.usesSimulator)"])
         let liveQuotes = liveQuotesFlag || environment["VIDEOLEDGER_LIVE_QUOTES"] == "true"
             ? LiveQuotes(adapters: providers.adapters, logger: logger) : nil
         if let liveQuotes {
             logger.info("live quotes on", metadata: ["providers": "\(liveQuotes.providers.map(\.rawValue).joined(separator: ","))"])
         }
-        let jobs = JobService(pool: pool, catalog: catalog, adapters: providers.adapters, logger: logger, liveQuotes: liveQuotes)
-        let poller = Poller(pool: pool, catalog: catalog, adapters: providers.adapters, logger: logger)
+        // One instance id for submits and polls: its heartbeat covers the leases of both.
+        let instanceID = JobService.makeInstanceID()
+        let jobs = JobService(
+            pool: pool, catalog: catalog, adapters: providers.adapters, logger: logger, instanceID: instanceID, liveQuotes: liveQuotes)
+        let poller = Poller(pool: pool, catalog: catalog, adapters: providers.adapters, logger: logger, instanceID: instanceID)
         let reconciler = Reconciler(pool: pool, catalog: catalog, adapters: providers.adapters, logger: logger)
 
         let configuration = VideoLedgerApplication.Configuration(
@@ -85,13 +101,25 @@ struct ServeCommand: AsyncParsableCommand {
         await pool.close()
     }
 
-    /// Starts the simulator on free loopback ports when no provider credential is configured.
-    static func simulatorIfNoCredentials(_ environment: [String: String]) async throws -> RunningSimulator? {
-        let credentialNames = environment.keys.filter {
-            $0.hasPrefix("VIDEOLEDGER_") && ($0.hasSuffix("_API_KEY") || $0.hasSuffix("_SECRET_KEY") || $0.hasSuffix("_SIWX_HEADER"))
+    /// The adapters `serve` runs with, and the simulator it started for them, if any. Simulator
+    /// mode: asked for, or the embedded default without a single credential. A running
+    /// simulator's exported base URLs are used when asked for and present; else the built-in one
+    /// starts on free loopback ports.
+    static func providers(
+        _ environment: [String: String], simulatorAsked: Bool, embedded: Bool, logger: Logger
+    ) async throws -> (RunningSimulator?, JobsEnvironment) {
+        let credentials = try ProviderCredentials.fromEnvironment(environment)
+        let noCredentials = JobsEnvironment.configuredProviders(credentials).isEmpty
+        guard simulatorAsked || (embedded && noCredentials) else {
+            return (nil, try JobsEnvironment.make(environment: environment, logger: logger))
         }
-        guard credentialNames.isEmpty else { return nil }
-        return try await ProviderSimulator.start(.ephemeralPorts())
+        let exported = JobsEnvironment.baseURLOverrides(environment)
+        if simulatorAsked && !exported.isEmpty {
+            return (nil, try JobsEnvironment.make(environment: environment, simulatorBaseURLs: exported, logger: logger))
+        }
+        let simulator = try await ProviderSimulator.start(.ephemeralPorts())
+        let urls = Dictionary(uniqueKeysWithValues: simulator.baseURLs.map { ($0.key.rawValue, $0.value) })
+        return (simulator, try JobsEnvironment.make(environment: environment, simulatorBaseURLs: urls, logger: logger))
     }
 }
 

@@ -54,6 +54,7 @@ struct SimulateProvidersCommand: AsyncParsableCommand {
         }
         let running = try await ProviderSimulator.start(configuration)
         print("Provider simulator running. Point VideoLedger at it with:")
+        print("  export VIDEOLEDGER_SIMULATOR=true")
         for provider in SimulatedProvider.allCases {
             guard let baseURL = running.baseURLs[provider] else { continue }
             let variable = "VIDEOLEDGER_" + provider.rawValue.uppercased().replacingOccurrences(of: "-", with: "_") + "_BASE_URL"

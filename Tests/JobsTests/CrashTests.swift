@@ -52,7 +52,7 @@ import TestSupport
         try await Task.sleep(for: .milliseconds(2_500))
         let configuration = JobsConfiguration(
             leaseMilliseconds: 1_500, submitLeaseMilliseconds: 2_000, synchronousLeaseMilliseconds: 4_000,
-            unknownResolveAfterMilliseconds: 2_000)
+            heldBoundMilliseconds: 2_000)
         let reconciler = Reconciler(pool: pool, catalog: JobsHarness.catalog, adapters: [:], configuration: configuration)
         let report = try await reconciler.run(from: Date().addingTimeInterval(-3_600), to: Date())
         let resolved = report.findings.filter { $0.kind == "unknown_resolved" }.count

@@ -37,7 +37,8 @@ struct JobsHarness {
         JobsConfiguration(
             leaseMilliseconds: 2_000, submitLeaseMilliseconds: 3_000, synchronousLeaseMilliseconds: 10_000,
             pollIntervalMillisecondsMin: 40, pollIntervalMillisecondsMax: 400, errorBackoffMillisecondsBase: 40,
-            idleTickMilliseconds: 20, shutdownGraceMilliseconds: 2_000, unknownResolveAfterMilliseconds: 3_000)
+            stallAfterMilliseconds: 5_000, stalledPollIntervalMilliseconds: 400, idleTickMilliseconds: 20,
+            shutdownGraceMilliseconds: 2_000, heartbeatIntervalMilliseconds: 50, heartbeatDeadAfterMilliseconds: 500)
     }
 
     @discardableResult

@@ -38,24 +38,24 @@ struct Loopback {
     /// AIMO signing with the RFC 8032 test key, or with `wallet` when given.
     func aimo(wallet: WalletCredential? = nil) throws -> AIMOAdapter {
         let signer = try wallet ?? .solana(WalletTests.keypair())
-        return AIMOAdapter(endpoint: endpoints[.aimo], wallet: signer, client: client, logger: logger)
+        return AIMOAdapter(endpoint: endpoints[.aimo]!, wallet: signer, client: client, logger: logger)
     }
 
     func openAIVideos(_ encoding: OpenAIVideosRequests.BodyEncoding = .multipart) -> OpenAIVideosAdapter {
-        OpenAIVideosAdapter(endpoint: endpoints[.openAIVideos], apiKey: Secret("sk-test"), encoding: encoding, client: client, logger: logger)
+        OpenAIVideosAdapter(endpoint: endpoints[.openAIVideos]!, apiKey: Secret("sk-test"), encoding: encoding, client: client, logger: logger)
     }
 
     func venice(_ auth: VeniceAuth = .apiKey(Secret("venice-test"))) -> VeniceAdapter {
-        VeniceAdapter(endpoint: endpoints[.venice], auth: auth, client: client, logger: logger)
+        VeniceAdapter(endpoint: endpoints[.venice]!, auth: auth, client: client, logger: logger)
     }
 
     func nanoGPT() -> NanoGPTAdapter {
-        NanoGPTAdapter(endpoint: endpoints[.nanoGPT], apiKey: Secret("nano-test"), client: client, logger: logger)
+        NanoGPTAdapter(endpoint: endpoints[.nanoGPT]!, apiKey: Secret("nano-test"), client: client, logger: logger)
     }
 
     func aigate(generationTimeoutMilliseconds: Int = 30_000) -> AIGateAdapter {
         AIGateAdapter(
-            endpoint: endpoints[.aigate], apiKey: Secret("sk-test"), client: client, logger: logger,
+            endpoint: endpoints[.aigate]!, apiKey: Secret("sk-test"), client: client, logger: logger,
             generationTimeoutMilliseconds: generationTimeoutMilliseconds)
     }
 

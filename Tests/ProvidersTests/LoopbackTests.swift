@@ -42,7 +42,7 @@ import Testing
             let (final, seen) = try await loopback.pollUntilTerminal(
                 adapter, ProviderJobHandle(providerJobID: submission.providerJobID, model: "sora-2"))
             #expect(final.state == .completed && final.billedSeconds == 6)
-            #expect(final.resultURLs == ["\(loopback.endpoints[.openAIVideos].baseURL)/v1/videos/\(submission.providerJobID)/content"])
+            #expect(final.resultURLs == ["\(loopback.endpoints[.openAIVideos]!.baseURL)/v1/videos/\(submission.providerJobID)/content"])
             #expect(seen.dropLast().allSatisfy { $0.billedSeconds == nil })
             let expires = try #require(final.expiresAtUnixMilliseconds)
             #expect(expires > 1_700_000_000_000)
@@ -153,7 +153,7 @@ import Testing
             let (final, _) = try await loopback.pollUntilTerminal(
                 adapter, ProviderJobHandle(providerJobID: submission.providerJobID, model: spec.model))
             #expect(final.state == .completed && final.reportedCost == Money(micros: 400_000, currency: .usd))
-            #expect(final.resultURLs.first?.hasPrefix(loopback.endpoints[.nanoGPT].origin) == true)
+            #expect(final.resultURLs.first?.hasPrefix(loopback.endpoints[.nanoGPT]!.origin) == true)
             let balance = try #require(try await adapter.balance())
             #expect(balance.available(in: .usd) == Money(micros: 99_600_000, currency: .usd))
             #expect(balance.available(in: .xno) == Money(micros: 50_000_000, currency: .xno))
@@ -169,9 +169,9 @@ import Testing
             let status = try await adapter.status(of: ProviderJobHandle(providerJobID: submission.providerJobID, model: "grok-imagine-video"))
             let url = try #require(status.resultURLs.first)
             #expect(
-                url == loopback.endpoints[.nanoGPT].origin
+                url == loopback.endpoints[.nanoGPT]!.origin
                     + "/api/generate-video/content?model=grok-imagine-video&runId=\(submission.providerJobID)&variant=video")
-            #expect(loopback.endpoints[.nanoGPT].isSameOrigin(url))
+            #expect(loopback.endpoints[.nanoGPT]!.isSameOrigin(url))
             #expect(status.reportedCost == nil)
         }
     }

@@ -31,10 +31,33 @@ import Testing
     }
 
     @Test func environmentOverridesBaseURLs() throws {
-        let endpoints = try ProviderEndpoints.fromEnvironment(["VIDEOLEDGER_OPENAI_VIDEOS_BASE_URL": "http://127.0.0.1:18081"])
-        #expect(endpoints[.openAIVideos].baseURL == "http://127.0.0.1:18081")
-        #expect(endpoints[.venice].baseURL == "https://api.venice.ai/api/v1")
-        #expect(throws: ProviderEndpoint.InvalidURL.self) { try ProviderEndpoints.fromEnvironment(["VIDEOLEDGER_AIGATE_BASE_URL": "ftp://x"]) }
+        let endpoints = try ProviderEndpoints.fromEnvironment(
+            ["VIDEOLEDGER_OPENAI_VIDEOS_BASE_URL": "http://127.0.0.1:18081"], for: [.openAIVideos, .venice])
+        #expect(endpoints[.openAIVideos]?.baseURL == "http://127.0.0.1:18081")
+        #expect(endpoints[.venice]?.baseURL == "https://api.venice.ai/api/v1")
+        #expect(endpoints[.aigate] == nil, "only providers with credentials get an endpoint")
+        #expect(throws: ProviderEndpoints.ConfigurationError.invalid(variable: "VIDEOLEDGER_AIGATE_BASE_URL")) {
+            try ProviderEndpoints.fromEnvironment(["VIDEOLEDGER_AIGATE_BASE_URL": "ftp://x"], for: [.aigate])
+        }
+    }
+
+    /// A key goes only where the operator named: the gateway has no default host, and plain http
+    /// is refused for every provider except on loopback. The error names the variable.
+    @Test func credentialsGoOnlyToNamedHttpsHosts() throws {
+        #expect(throws: ProviderEndpoints.ConfigurationError.missing(variable: "VIDEOLEDGER_OPENAI_VIDEOS_BASE_URL")) {
+            try ProviderEndpoints.fromEnvironment([:], for: [.openAIVideos])
+        }
+        #expect(throws: ProviderEndpoints.ConfigurationError.insecure(variable: "VIDEOLEDGER_VENICE_BASE_URL")) {
+            try ProviderEndpoints.fromEnvironment(["VIDEOLEDGER_VENICE_BASE_URL": "http://venice.example.com/api/v1"], for: [.venice])
+        }
+        for loopback in ["http://127.0.0.1:9000", "http://localhost:9000", "http://[::1]:9000"] {
+            let endpoints = try ProviderEndpoints.fromEnvironment(["VIDEOLEDGER_NANOGPT_BASE_URL": loopback], for: [.nanoGPT])
+            #expect(endpoints[.nanoGPT]?.isLoopback == true, "\(loopback)")
+        }
+        let gateway = try ProviderEndpoints.fromEnvironment(
+            ["VIDEOLEDGER_OPENAI_VIDEOS_BASE_URL": "https://gateway.example.com"], for: [.openAIVideos])
+        #expect(gateway[.openAIVideos]?.origin == "https://gateway.example.com")
+        #expect(ProviderEndpoints.ConfigurationError.insecure(variable: "V").description.contains("V must be an https URL"))
     }
 
     @Test func statusWordsAreNotGuessed() {

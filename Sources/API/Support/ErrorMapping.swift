@@ -60,7 +60,8 @@ enum ErrorMapping {
         switch error {
         case .unknownUser, .jobNotFound: return APIError(.notFound, code: error.code, message: error.description)
         case .invalidSpec(let spec): return APIError(.unprocessableContent, code: "invalid_\(spec.field)", message: spec.description)
-        case .invalidField, .providerNotConfigured, .notOffered, .recordUnsupported:
+        case .providerDisabled: return APIError(.serviceUnavailable, code: error.code, message: error.description)
+        case .invalidField, .notOffered, .recordUnsupported:
             return APIError(.unprocessableContent, code: error.code, message: error.description)
         case .insufficientFunds: return APIError(.init(code: 402, reasonPhrase: "Payment Required"), code: error.code, message: error.description)
         case .idempotencyConflict, .providerJobAlreadyRecorded, .notCancellable:

@@ -25,6 +25,9 @@ public struct ProviderJobSpec: Sendable, Equatable {
     /// A provider tier of the model that sets its price (AIGate Kling `std` / `pro`). Sent to
     /// providers that take it, so the job runs at the tier it was priced and held at.
     public var quality: String?
+    /// Our own job id, sent where the provider echoes or keeps a caller's reference (AIGate's
+    /// `user`), so a job whose answer was lost can be traced on the provider's side.
+    public var clientReference: String?
 
     public init(
         model: String,
@@ -36,7 +39,8 @@ public struct ProviderJobSpec: Sendable, Equatable {
         count: Int = 1,
         mode: Mode = .textToVideo,
         imageURL: String? = nil,
-        quality: String? = nil
+        quality: String? = nil,
+        clientReference: String? = nil
     ) {
         self.model = model
         self.prompt = prompt
@@ -48,5 +52,6 @@ public struct ProviderJobSpec: Sendable, Equatable {
         self.mode = mode
         self.imageURL = imageURL
         self.quality = quality
+        self.clientReference = clientReference
     }
 }

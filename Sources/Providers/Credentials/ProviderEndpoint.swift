@@ -35,6 +35,13 @@ public struct ProviderEndpoint: Sendable, Equatable, CustomStringConvertible {
 
     public var description: String { baseURL }
 
+    /// True for 127.0.0.0/8, `::1` and `localhost`: a simulator or a local proxy, where plain
+    /// http cannot leak a credential off the machine.
+    public var isLoopback: Bool {
+        guard let host = URLComponents(string: baseURL)?.host?.lowercased() else { return false }
+        return host == "localhost" || host == "::1" || host == "[::1]" || host.hasPrefix("127.")
+    }
+
     static func origin(of url: String) -> String? {
         guard let components = URLComponents(string: url),
             let scheme = components.scheme?.lowercased(), scheme == "http" || scheme == "https",

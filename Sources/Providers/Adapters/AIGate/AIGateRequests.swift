@@ -12,7 +12,9 @@ public struct AIGateRequests: Sendable {
     }
 
     /// The prompt stays a string; a source image goes as `image_url`, one of the documented
-    /// aliases; `quality` (Kling std / pro) picks the tier the job was priced at.
+    /// aliases; `quality` (Kling std / pro) picks the tier the job was priced at; `user` (the
+    /// OpenAI-style caller reference one-api gateways log) carries our job id, so a render whose
+    /// answer was lost can be traced in the provider's logs.
     public func generate(_ spec: ProviderJobSpec, timeoutMilliseconds: Int = RequestLimits.synchronousGenerationTimeoutMilliseconds) -> HTTPRequest {
         let body = RequestBody.object([
             "model": .string(spec.model),
@@ -24,6 +26,7 @@ public struct AIGateRequests: Sendable {
             "n": RequestBody.number(spec.count),
             "quality": spec.quality.map(JSONValue.string),
             "image_url": spec.imageURL.map(JSONValue.string),
+            "user": spec.clientReference.map(JSONValue.string),
         ])
         return RequestBody.json(
             .post, endpoint.url("/v1/video/generations"), body, headers: [RequestBody.bearer(apiKey)],
