@@ -21,6 +21,12 @@ func withClient(
 }
 
 /// The response or the typed error, so tests can match either.
+/// A request the test server answers only after ten minutes (or never, once the client hangs
+/// up), with a deadline of five: no outcome other than the one a test forces (cancellation) can
+/// come from a slow or starved machine.
+let endlessPath = "/slow?ms=600000"
+let endlessTimeoutMilliseconds = 300_000
+
 func outcome(_ client: CurlHTTPClient, _ request: HTTPRequest) async -> Result<HTTPResponse, HTTPClientError> {
     do {
         return .success(try await client.execute(request))
@@ -184,7 +190,7 @@ struct LoadTests {
     @Test func pendingRequestsBeyondTheLimitAreRejected() async throws {
         try await withClient(.init(pendingRequestsMax: 2)) { client, server in
             let slow = (0..<2).map { _ in
-                Task { await outcome(client, get(server.url("/slow?ms=20000"), timeoutMilliseconds: 30_000)) }
+                Task { await outcome(client, get(server.url(endlessPath), timeoutMilliseconds: endlessTimeoutMilliseconds)) }
             }
             #expect(await server.waitForRequest(path: "/slow"))
             let rejected = await outcome(client, get(server.url("/ok")))
@@ -202,7 +208,7 @@ struct LoadTests {
 struct FailureTests {
     @Test func slowResponseTimesOut() async throws {
         try await withClient { client, server in
-            let result = await outcome(client, get(server.url("/slow?ms=20000"), timeoutMilliseconds: 200))
+            let result = await outcome(client, get(server.url(endlessPath), timeoutMilliseconds: 200))
             #expect(result.error == .timedOut)
         }
     }
@@ -210,7 +216,7 @@ struct FailureTests {
     @Test func deadlineCoversWaitingForAConnection() async throws {
         try await withClient(.init(connectionsMax: 1, connectionsPerHostMax: 1)) { client, server in
             let occupying = Task {
-                await outcome(client, get(server.url("/slow?ms=20000"), timeoutMilliseconds: 30_000))
+                await outcome(client, get(server.url(endlessPath), timeoutMilliseconds: endlessTimeoutMilliseconds))
             }
             #expect(await server.waitForRequest(path: "/slow"))
             let queued = await outcome(client, get(server.url("/ok"), timeoutMilliseconds: 300))
@@ -310,7 +316,7 @@ struct FailureTests {
 struct LifecycleTests {
     @Test func cancellingAnInFlightRequestResumesItWithCancelled() async throws {
         try await withClient { client, server in
-            let task = Task { await outcome(client, get(server.url("/slow?ms=20000"), timeoutMilliseconds: 30_000)) }
+            let task = Task { await outcome(client, get(server.url(endlessPath), timeoutMilliseconds: endlessTimeoutMilliseconds)) }
             #expect(await server.waitForRequest(path: "/slow"))
             task.cancel()
             #expect(await task.value.error == .cancelled)
@@ -385,7 +391,7 @@ struct SchedulingTests {
         defer { busy.stop() }
         try await withClient(.init(connectionsMax: 2, connectionsPerHostMax: 1)) { client, idle in
             let slow = (0..<3).map { _ in
-                Task { await outcome(client, get(busy.url("/slow?ms=20000"), timeoutMilliseconds: 30_000)) }
+                Task { await outcome(client, get(busy.url(endlessPath), timeoutMilliseconds: endlessTimeoutMilliseconds)) }
             }
             #expect(await busy.waitForRequest(path: "/slow"))
             let response = try await client.execute(get(idle.url("/ok")))
@@ -400,7 +406,8 @@ struct SchedulingTests {
         let server = try TestHTTPServer()
         defer { server.stop() }
         let client = try CurlHTTPClient(configuration: .init(connectionsMax: 1, connectionsPerHostMax: 1))
-        let inFlight = Task { await outcome(client, get(server.url("/slow?ms=300"))) }
+        // Long enough that the waiting request is queued behind it even on a starved machine.
+        let inFlight = Task { await outcome(client, get(server.url("/slow?ms=5000"))) }
         #expect(await server.waitForRequest(path: "/slow"))
         let waiting = Task { await outcome(client, get(server.url("/ok"))) }
         await client.shutdown()
@@ -409,3 +416,4 @@ struct SchedulingTests {
         #expect(server.statistics.requestsByPath["/ok"] == nil)
     }
 }
+
