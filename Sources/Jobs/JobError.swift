@@ -27,6 +27,8 @@ public enum JobError: Error, Sendable, Equatable, CustomStringConvertible {
     case providerJobAlreadyRecorded(provider: String, providerJobID: String, jobID: UUID)
     case jobNotFound(UUID)
     case notCancellable(jobID: UUID, status: JobStatus)
+    /// The job already ended; there is nothing to resolve.
+    case notResolvable(jobID: UUID, status: JobStatus)
     /// The provider refused the job at submit. The job exists (`jobID`), failed, hold released.
     /// `code` is the job's `failureCode` (provider_payment_required, provider_rate_limited, ...).
     case providerRejected(jobID: UUID, code: String, message: String)
@@ -47,6 +49,7 @@ public enum JobError: Error, Sendable, Equatable, CustomStringConvertible {
             return "\(provider) job '\(providerJobID)' is already recorded as job \(jobID.uuidString.lowercased())"
         case .jobNotFound(let id): return "job \(id.uuidString.lowercased()) not found"
         case .notCancellable(let id, let status): return "job \(id.uuidString.lowercased()) is \(status) and cannot be cancelled"
+        case .notResolvable(let id, let status): return "job \(id.uuidString.lowercased()) is \(status): it ended, nothing to resolve"
         case .providerRejected(let id, let code, let message):
             return "the provider refused job \(id.uuidString.lowercased()) (\(code)): \(message)"
         case .database(let message): return "database error: \(message)"
@@ -67,6 +70,7 @@ public enum JobError: Error, Sendable, Equatable, CustomStringConvertible {
         case .providerJobAlreadyRecorded: return "provider_job_already_recorded"
         case .jobNotFound: return "job_not_found"
         case .notCancellable: return "not_cancellable"
+        case .notResolvable: return "not_resolvable"
         case .providerRejected(_, let code, _): return code
         case .database: return "database_error"
         }

@@ -10,7 +10,7 @@ extension JobRecord {
         provider_precharge_currency, provider_cost_micros, provider_cost_currency, provider_balance_micros,
         provider_balance_currency, billed_seconds, computed_micros, actual_micros, quote_error_micros, status, failure_code,
         failure_reason, refunded, result_urls, provider_download_url, created_at, dispatched_at, submitted_at, queued_at, running_at, unknown_at,
-        stalled_at, finished_at, updated_at, next_poll_at, poll_attempts, poll_errors_consecutive, poll_errors_since, last_error,
+        stalled_at, stall_reason, finished_at, updated_at, next_poll_at, poll_attempts, poll_errors_consecutive, poll_errors_since, last_error,
         (SELECT h.shortfall_micros FROM holds h WHERE h.id = jobs.hold_id AND h.state <> 'open') AS shortfall_micros
         """
 
@@ -71,6 +71,7 @@ extension JobRecord {
         runningAt = try row.decodeIfPresent("running_at")
         unknownAt = try row.decodeIfPresent("unknown_at")
         stalledAt = try row.decodeIfPresent("stalled_at")
+        stallReason = try row.decodeIfPresent("stall_reason")
         finishedAt = try row.decodeIfPresent("finished_at")
         updatedAt = try row.decode("updated_at")
         nextPollAt = try row.decodeIfPresent("next_poll_at")

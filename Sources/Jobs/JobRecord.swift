@@ -61,6 +61,8 @@ public struct JobRecord: Sendable, Codable, Equatable {
     public var runningAt: Date?
     public var unknownAt: Date?
     public var stalledAt: Date?
+    /// Why the job is held as `stalled`: `provider_silent`, `max_age`, `implausible_cost`, ...
+    public var stallReason: String?
     public var finishedAt: Date?
     public var updatedAt: Date
     public var nextPollAt: Date?

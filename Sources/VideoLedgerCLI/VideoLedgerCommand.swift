@@ -20,6 +20,7 @@ struct VideoLedgerCommand: AsyncParsableCommand {
             PricingCommand.self,
             UserCommand.self,
             TokenCommand.self,
+            JobCommand.self,
             ReportCommand.self,
             SimulateProvidersCommand.self,
             BenchCommand.self,

@@ -54,7 +54,9 @@ import Testing
             let poller = Poller(pool: server.pool, catalog: try PriceCatalog.load(directory: TestDatabase.repositoryRoot + "/pricing"),
                                 adapters: adapters)
             var detail = try await server.request(.get, "/v1/jobs/\(id)", token: .read)
-            for _ in 0..<200 where detail.json["status"] as? String != "completed" {
+            // Bounded by a deadline for a broken run, not by a count a slow machine can exhaust.
+            let deadline = ContinuousClock.now + .seconds(90)
+            while detail.json["status"] as? String != "completed" && ContinuousClock.now < deadline {
                 _ = await poller.pollOnce()
                 try await Task.sleep(for: .milliseconds(50))
                 detail = try await server.request(.get, "/v1/jobs/\(id)", token: .read)

@@ -35,7 +35,7 @@ func outcome(_ client: CurlHTTPClient, _ request: HTTPRequest) async -> Result<H
     }
 }
 
-func get(_ url: String, timeoutMilliseconds: Int = 10_000) -> HTTPRequest {
+func get(_ url: String, timeoutMilliseconds: Int = 60_000) -> HTTPRequest {
     HTTPRequest(method: .get, url: url, timeoutMilliseconds: timeoutMilliseconds)
 }
 

@@ -73,9 +73,10 @@ final class TestHTTPServer: Sendable {
         close(listener)
     }
 
-    /// Waits (up to 10 s, polling) until a request for `path` has arrived.
+    /// Waits (up to 60 s, polling) until a request for `path` has arrived.
     func waitForRequest(path: String) async -> Bool {
-        for _ in 0..<1_000 {
+        let deadline = ContinuousClock.now + .seconds(60)
+        while ContinuousClock.now < deadline {
             if statistics.requestsByPath[path, default: 0] > 0 { return true }
             try? await Task.sleep(for: .milliseconds(10))
         }

@@ -1,28 +1,42 @@
-// The process JobsTests' crash test kills with SIGKILL: it submits a fixed batch of jobs (keys
-// `crash-<i>`, so a restart replays what was already written) and polls until none is in flight,
-// through the same Jobs API `videoledger serve` runs. Configured by environment variables:
-// CRASH_DATABASE, CRASH_PRICING_DIR, CRASH_BASE_URLS ("venice=http://…,nanogpt=…"), CRASH_JOBS,
-// CRASH_USER.
+// The process JobsTests' fault tests stop with SIGKILL and SIGTERM: it submits a fixed batch of
+// jobs (keys `crash-<i>`, so a restart replays what was already written) and polls until none
+// is in flight, through the same Jobs API `videoledger serve` runs, heartbeating as serve does.
+// SIGTERM drains as serve does: submits stop, polls and synchronous (AIGate) calls in flight
+// finish, leases are released; then it prints DRAINED and exits 0.
+//
+// Configured by environment variables: CRASH_DATABASE, CRASH_PRICING_DIR, CRASH_BASE_URLS
+// ("venice=http://…,nanogpt=…"), CRASH_JOBS, CRASH_USER, CRASH_PROVIDERS (comma-separated; the
+// job mix cycles through them, default all five), CRASH_SCENARIO (extra `sim:` pairs for every
+// job's prompt), CRASH_INSTANCE (the instance id, default a fresh one).
+import Dispatch
 import Foundation
 import HTTPClient
 import Jobs
 import Logging
 import Postgres
 import Pricing
+import Synchronization
 
 @main
 struct JobsCrashWorker {
     static func main() async {
         do {
-            try await run()
-            print("DONE")
+            print(try await run() ? "DRAINED" : "DONE")
         } catch {
             print("FAILED: \(error)")
             exit(1)
         }
     }
 
-    static func run() async throws {
+    /// The limits of a worker: short leases and a heartbeat the tests can outwait quickly.
+    static let configuration = JobsConfiguration(
+        leaseMilliseconds: 1_500, submitLeaseMilliseconds: 2_000, synchronousLeaseMilliseconds: 60_000,
+        pollIntervalMillisecondsMin: 50, pollIntervalMillisecondsMax: 300, errorBackoffMillisecondsBase: 50,
+        stalledPollIntervalMilliseconds: 300, idleTickMilliseconds: 20, shutdownGraceMilliseconds: 2_000,
+        synchronousDrainMilliseconds: 60_000, heartbeatIntervalMilliseconds: 100, heartbeatDeadAfterMilliseconds: 1_000)
+
+    /// Returns true when it stopped on SIGTERM.
+    static func run() async throws -> Bool {
         let environment = ProcessInfo.processInfo.environment
         guard let database = environment["CRASH_DATABASE"], let pricing = environment["CRASH_PRICING_DIR"],
             let urlList = environment["CRASH_BASE_URLS"], let count = environment["CRASH_JOBS"].flatMap(Int.init),
@@ -33,27 +47,28 @@ struct JobsCrashWorker {
             let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
             if parts.count == 2 { baseURLs[parts[0]] = parts[1] }
         }
+        let providers = environment["CRASH_PROVIDERS"].map { $0.split(separator: ",").map(String.init) } ?? Self.providers
+        let scenario = environment["CRASH_SCENARIO"] ?? ""
         var logger = Logger(label: "crash-worker")
         logger.logLevel = .warning
         let catalog = try PriceCatalog.load(directory: pricing)
         let pool = PostgresPool(.init(connectionString: database, connectionsMax: 12))
-        let client = try CurlHTTPClient()
+        let client = try CurlHTTPClient(configuration: JobsEnvironment.httpConfiguration())
         let adapters = try JobsEnvironment.simulatorAdapters(baseURLs, client: client, logger: logger)
-        let configuration = JobsConfiguration(
-            leaseMilliseconds: 1_500, submitLeaseMilliseconds: 2_000, synchronousLeaseMilliseconds: 4_000,
-            pollIntervalMillisecondsMin: 50, pollIntervalMillisecondsMax: 300, errorBackoffMillisecondsBase: 50,
-            idleTickMilliseconds: 20)
-        let service = JobService(pool: pool, catalog: catalog, adapters: adapters, configuration: configuration, logger: logger)
-        let poller = Poller(pool: pool, catalog: catalog, adapters: adapters, configuration: configuration, logger: logger)
+        let instanceID = environment["CRASH_INSTANCE"] ?? JobService.makeInstanceID()
+        let service = JobService(
+            pool: pool, catalog: catalog, adapters: adapters, configuration: configuration, logger: logger, instanceID: instanceID)
+        let poller = Poller(pool: pool, catalog: catalog, adapters: adapters, configuration: configuration, logger: logger, instanceID: instanceID)
         let stop = StopSignal()
+        let terminated = Self.onSIGTERM { stop.stop() }
         let polling = Task { await poller.run(until: stop) }
         try await withThrowingTaskGroup(of: Void.self) { group in
             let lanes = 12
             for lane in 0..<lanes {
                 group.addTask {
-                    for index in stride(from: lane, to: count, by: lanes) {
+                    for index in stride(from: lane, to: count, by: lanes) where !stop.isStopped {
                         do {
-                            _ = try await service.submit(request(index, user: user))
+                            _ = try await service.submit(request(index, user: user, providers: providers, scenario: scenario))
                         } catch JobError.providerRejected {
                             // A refused submit is an ended job: nothing to do.
                         }
@@ -62,8 +77,8 @@ struct JobsCrashWorker {
             }
             try await group.waitForAll()
         }
-        print("SUBMITTED \(count)")
-        while true {
+        if !stop.isStopped { print("SUBMITTED \(count)") }
+        while !stop.isStopped {
             let inFlight: Int = try await pool.withSession { session in
                 try session.query("SELECT count(*) FROM jobs WHERE status IN ('submitting', 'queued', 'running')")[0].decode(0)
             }
@@ -72,21 +87,41 @@ struct JobsCrashWorker {
         }
         stop.stop()
         await polling.value
+        terminated.cancel()
         await client.shutdown()
         await pool.close()
+        return Self.sawSIGTERM.withLock { $0 }
     }
 
-    /// Job `index`: the same request every time, so a restarted worker replays it.
-    static func request(_ index: Int, user: String) -> JobRequest {
-        let scenario = "sim: complete_after_ms=\(200 + (index * 37) % 1_300)"
-        let specs: [(String, JobSpec)] = [
-            ("aimo", JobSpec(family: "veo-3.1-fast", duration: 8, resolution: "720p", prompt: "crash \(index) \(scenario)")),
-            ("openai-videos", JobSpec(family: "veo-3.1-fast", duration: 8, resolution: "720p", prompt: "crash \(index) \(scenario)")),
-            ("venice", JobSpec(family: "wan-2.7", duration: 5, resolution: "720p", prompt: "crash \(index) \(scenario)")),
-            ("nanogpt", JobSpec(family: "veo-2", duration: 5, resolution: "720p", aspectRatio: "16:9", prompt: "crash \(index) \(scenario)")),
-            ("aigate", JobSpec(family: "kling-v3-std", duration: 5, resolution: "720p", prompt: "crash \(index) \(scenario)")),
+    static let providers = ["aimo", "openai-videos", "venice", "nanogpt", "aigate"]
+
+    static let sawSIGTERM = Mutex(false)
+
+    /// Calls `action` on SIGTERM (the default action, exit, is turned off).
+    static func onSIGTERM(_ action: @escaping @Sendable () -> Void) -> any DispatchSourceSignal {
+        signal(SIGTERM, SIG_IGN)
+        let source = DispatchSource.makeSignalSource(signal: SIGTERM, queue: .global())
+        source.setEventHandler {
+            sawSIGTERM.withLock { $0 = true }
+            action()
+        }
+        source.resume()
+        return source
+    }
+
+    /// Job `index`: the same request every time, so a restarted worker replays it. Every fifth
+    /// job of each provider fails at the provider (refunded), so settlement sees both outcomes.
+    static func request(_ index: Int, user: String, providers: [String], scenario: String) -> JobRequest {
+        let outcome = (index / providers.count) % 5 == 4 ? " outcome=failed refund=true" : ""
+        let prompt = "crash \(index) sim: complete_after_ms=\(200 + (index * 37) % 1_300)\(outcome) \(scenario)"
+        let specs: [String: JobSpec] = [
+            "aimo": JobSpec(family: "veo-3.1-fast", duration: 8, resolution: "720p", prompt: prompt),
+            "openai-videos": JobSpec(family: "veo-3.1-fast", duration: 8, resolution: "720p", prompt: prompt),
+            "venice": JobSpec(family: "wan-2.7", duration: 5, resolution: "720p", prompt: prompt),
+            "nanogpt": JobSpec(family: "veo-2", duration: 5, resolution: "720p", aspectRatio: "16:9", prompt: prompt),
+            "aigate": JobSpec(family: "kling-v3-std", duration: 5, resolution: "720p", prompt: prompt),
         ]
-        let (provider, spec) = specs[index % specs.count]
-        return JobRequest(userID: user, idempotencyKey: "crash-\(index)", spec: spec, provider: provider)
+        let provider = providers[index % providers.count]
+        return JobRequest(userID: user, idempotencyKey: "crash-\(index)", spec: specs[provider] ?? JobSpec(), provider: provider)
     }
 }

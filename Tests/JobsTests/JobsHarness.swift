@@ -7,6 +7,7 @@ import Money
 import Postgres
 import Pricing
 import ProviderSimulator
+import Synchronization
 import Providers
 import Testing
 import TestSupport
@@ -78,23 +79,29 @@ struct JobsHarness {
         await pool.close()
     }
 
-    func poller(_ name: String = "poller-1", configuration: JobsConfiguration? = nil) -> Poller {
+    func poller(_ name: String = "poller-1", configuration: JobsConfiguration? = nil, clock: JobClock = .system) -> Poller {
         Poller(pool: pool, catalog: catalog, adapters: adapters, configuration: configuration ?? self.configuration, logger: logger,
-               instanceID: name)
+               instanceID: name, clock: clock)
     }
 
-    func reconciler(configuration: JobsConfiguration? = nil) -> Reconciler {
-        Reconciler(pool: pool, catalog: catalog, adapters: adapters, configuration: configuration ?? self.configuration, logger: logger)
+    func reconciler(configuration: JobsConfiguration? = nil, clock: JobClock = .system) -> Reconciler {
+        Reconciler(
+            pool: pool, catalog: catalog, adapters: adapters, configuration: configuration ?? self.configuration, logger: logger,
+            clock: clock)
     }
 
-    /// Polls with `poller` until every job in `ids` ended (or `timeoutMilliseconds` passed).
-    func settle(_ ids: [UUID], poller: Poller? = nil, timeoutMilliseconds: Int = 20_000) async throws -> [JobRecord] {
+    /// Polls with `poller` until every job in `ids` ended (or `until` holds for each), or
+    /// `timeoutMilliseconds` passed: a bound for a broken run, not a timing the test relies on.
+    func settle(
+        _ ids: [UUID], poller: Poller? = nil, timeoutMilliseconds: Int = 90_000,
+        until done: (JobRecord) -> Bool = { $0.status.isTerminal }
+    ) async throws -> [JobRecord] {
         let poller = poller ?? self.poller()
         let deadline = ContinuousClock.now + .milliseconds(timeoutMilliseconds)
         while true {
             var jobs: [JobRecord] = []
             for id in ids { jobs.append(try #require(try await service.job(id: id))) }
-            if jobs.allSatisfy({ $0.status.isTerminal }) || ContinuousClock.now > deadline { return jobs }
+            if jobs.allSatisfy(done) || ContinuousClock.now > deadline { return jobs }
             _ = await poller.pollOnce()
             try await Task.sleep(for: .milliseconds(20))
         }
@@ -133,6 +140,25 @@ struct JobsHarness {
     func count(_ sql: String, _ parameters: [(any PostgresEncodable)?] = []) async throws -> Int {
         try await pool.withSession { session in try session.query(sql, parameters)[0].decode(0) }
     }
+}
+
+/// A clock the test moves by hand: hours of a provider's silence pass in one statement.
+final class ManualClock: Sendable {
+    private let current: Mutex<Date>
+
+    init(_ start: Date = Date()) {
+        current = Mutex(start)
+    }
+
+    var now: Date { current.withLock { $0 } }
+
+    func advance(milliseconds: Int) {
+        current.withLock { $0 = $0.addingTimeInterval(Double(milliseconds) / 1_000) }
+    }
+
+    func set(_ date: Date) { current.withLock { $0 = max($0, date) } }
+
+    var jobClock: JobClock { JobClock { self.now } }
 }
 
 /// Specs that every provider's book prices (720p, silent), one per provider.

@@ -148,15 +148,32 @@ import TestSupport
         }
     }
 
-    @Test func jobsPastTheirProviderMaximumAgeExpireAndReleaseTheirHold() async throws {
+    /// Past its provider's maximum age a job is held as `stalled`, never released on a timer (the
+    /// provider has not said it failed); the provider's later answer settles it. The clock is
+    /// injected: no sleep decides the age.
+    @Test func jobsPastTheirProviderMaximumAgeAreHeldUntilTheProviderAnswers() async throws {
         var configuration = JobsHarness.fastConfiguration()
-        configuration.jobAgeMaxMilliseconds = ["nanogpt": 300]
+        configuration.jobAgeMaxMilliseconds = ["nanogpt": 300_000]
         try await JobsHarness.with(configuration: configuration) { harness in
-            let outcome = try await harness.submit(Specs.nanoGPT("complete_after_ms=60000"), provider: "nanogpt")
-            try await Task.sleep(for: .milliseconds(400))
-            let job = try #require(try await harness.settle([outcome.job.id]).first)
-            #expect(job.status == .expired && job.failureCode == "max_age")
-            #expect(job.transfers.map(\.kind) == ["hold", "release"])
+            let clock = ManualClock()
+            let poller = harness.poller(clock: clock.jobClock)
+            let outcome = try await harness.submit(Specs.nanoGPT("complete_after_ms=1500"), provider: "nanogpt")
+            clock.advance(milliseconds: 301_000)
+            #expect(await poller.pollOnce().stalled == 1)
+            let held = try #require(try await harness.service.job(id: outcome.job.id))
+            #expect(held.status == .stalled && held.stallReason == "max_age")
+            #expect(held.transfers.map(\.kind) == ["hold"])
+            #expect(try await harness.balance().held.micros == outcome.job.quotedMicros)
+            // The provider finishes in real time; each round moves the clock past the stalled interval.
+            let deadline = ContinuousClock.now + .seconds(30)
+            var job = held
+            while job.status == .stalled && ContinuousClock.now < deadline {
+                clock.advance(milliseconds: configuration.stalledPollIntervalMilliseconds * 2)
+                _ = await poller.pollOnce()
+                try await Task.sleep(for: .milliseconds(50))
+                job = try #require(try await harness.service.job(id: outcome.job.id))
+            }
+            #expect(job.status == .completed && job.transfers.map(\.kind).contains("capture"), "\(job.status)")
             try await harness.expectInvariants()
         }
     }

@@ -35,7 +35,7 @@ import TestSupport
             // Then a flaky provider: every job still completes.
             try await harness.control(.openAIVideos, "rate_429=0.4")
             try await harness.control(.nanoGPT, "rate_5xx=0.4")
-            let jobs = try await harness.settle(ids, poller: poller, timeoutMilliseconds: 30_000)
+            let jobs = try await harness.settle(ids, poller: poller, timeoutMilliseconds: 90_000)
             #expect(jobs.allSatisfy { $0.status == .completed }, "\(jobs.map { "\($0.status) \($0.lastError ?? "")" })")
             try await harness.expectInvariants()
         }
@@ -46,7 +46,7 @@ import TestSupport
             var ids: [UUID] = []
             for _ in 0..<4 { ids.append(try await harness.submit(Specs.venice(), provider: "venice").job.id) }
             try await harness.control(.venice, "rate_timeout=0.5 timeout_delay_ms=1000")
-            let jobs = try await harness.settle(ids, timeoutMilliseconds: 40_000)
+            let jobs = try await harness.settle(ids, timeoutMilliseconds: 90_000)
             #expect(jobs.allSatisfy { $0.status == .completed }, "\(jobs.map { "\($0.status) \($0.lastError ?? "")" })")
             try await harness.expectInvariants()
         }
@@ -182,27 +182,6 @@ import TestSupport
             #expect(second == first)
             let job = try #require(try await harness.service.job(id: id))
             #expect(job.status == .failed && job.transfers.map(\.kind) == ["hold", "release"])
-            try await harness.expectInvariants()
-        }
-    }
-
-    @Test func aLostSubmitAnswerLeavesTheJobUnknownUntilReconciliationResolvesIt() async throws {
-        try await JobsHarness.with(requestTimeoutMillisecondsMax: 400) { harness in
-            try await harness.control(.venice, "timeout_delay_ms=1000")
-            let outcome = try await harness.submit(Specs.venice("fault=timeout"), provider: "venice", key: "lost")
-            #expect(outcome.job.status == .unknown && outcome.job.providerJobID == nil && outcome.job.unknownAt != nil)
-            #expect(try await harness.balance().held.micros == 550_000)
-            #expect(try await harness.submit(Specs.venice("fault=timeout"), provider: "venice", key: "lost").replayed)
-            #expect(await harness.poller().pollOnce().leased == 0)
-            let early = try await harness.reconciler().run(from: Date().addingTimeInterval(-60), to: Date())
-            #expect(early.findings.contains { $0.kind == "unknown_job" && $0.jobID == outcome.job.id })
-            try await Task.sleep(for: .milliseconds(3_100))
-            let report = try await harness.reconciler().run(from: Date().addingTimeInterval(-60), to: Date())
-            #expect(report.findings.contains { $0.kind == "unknown_resolved" && $0.jobID == outcome.job.id })
-            let job = try #require(try await harness.service.job(id: outcome.job.id))
-            #expect(job.status == .expired && job.failureCode == "unknown_unresolved")
-            #expect(try await harness.balance().held.micros == 0)
-            #expect(try await harness.simulatorState(.venice).jobs == 1)
             try await harness.expectInvariants()
         }
     }

@@ -195,7 +195,8 @@ import Testing
     }
 
     static func waitForALockWait(_ pool: PostgresPool) async throws {
-        for _ in 0..<500 {
+        let deadline = ContinuousClock.now + .seconds(60)
+        while ContinuousClock.now < deadline {
             let waiting = try await pool.withSession { session in
                 try session.query(
                     "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"

@@ -48,7 +48,7 @@ import Testing
 
     @Test func survivesAServerRestart() async throws {
         let cluster = try await TestDatabase.makePrivateCluster()
-        let pool = PostgresPool(.init(connectionString: cluster.connectionString, connectionsMax: 4, connectTimeoutSeconds: 2))
+        let pool = PostgresPool(.init(connectionString: cluster.connectionString, connectionsMax: 4, connectTimeoutSeconds: 30))
         let before = try await pool.withSession { try $0.query("SELECT 41 + 1")[0].decode(0, as: Int64.self) }
         #expect(before == 42)
 

@@ -86,7 +86,7 @@ import Testing
     @Test func phasesFollowTheClock() throws {
         let job = SimJob(
             id: "j", model: "m", requestedSeconds: 5, createdAtUnixMilliseconds: 1_000, scenario: scenario("complete_after_ms=1000"),
-            currency: "USD", prechargeMicros: 0, walletAuthenticated: false)
+            currency: "USD", prechargeMicros: 0, walletAuthenticated: false, reference: "")
         #expect(job.phase(atUnixMilliseconds: 1_050) == .queued)
         #expect(job.phase(atUnixMilliseconds: 1_500) == .running(progressPercent: 50, elapsedMilliseconds: 500))
         #expect(job.phase(atUnixMilliseconds: 2_000) == .finished(.completed))

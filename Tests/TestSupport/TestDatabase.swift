@@ -16,10 +16,14 @@ public enum TestDatabase {
 
     public static var migrationsDirectory: String { repositoryRoot + "/migrations" }
 
+    /// Tests connect with a long timeout: a loaded machine (the suite twice at once beside a
+    /// build) can take many seconds to start a backend, and no test is about connect latency.
+    public static let connectTimeoutSeconds = 60
+
     /// A pool on a fresh, fully migrated database.
     public static func makePool(connectionsMax: Int = 8) async throws -> PostgresPool {
         let connectionString = try await host.freshDatabase()
-        return PostgresPool(.init(connectionString: connectionString, connectionsMax: connectionsMax))
+        return PostgresPool(.init(connectionString: connectionString, connectionsMax: connectionsMax, connectTimeoutSeconds: connectTimeoutSeconds))
     }
 
     /// A new cluster of its own (for tests that stop and start the server), in a fresh folder.
@@ -102,7 +106,9 @@ actor ClusterHost {
         let cluster = try await templateCluster()
         databasesMade += 1
         let name = "test_\(databasesMade)"
-        let admin = PostgresPool(.init(connectionString: cluster.connectionString(database: "postgres"), connectionsMax: 1))
+        let admin = PostgresPool(.init(
+            connectionString: cluster.connectionString(database: "postgres"), connectionsMax: 1,
+            connectTimeoutSeconds: TestDatabase.connectTimeoutSeconds))
         try await admin.withSession { session in
             try session.execute("CREATE DATABASE \(name) TEMPLATE videoledger")
         }
@@ -121,7 +127,8 @@ actor ClusterHost {
         let cluster = EmbeddedCluster(directory: TestDatabase.temporaryDirectory("shared"), port: TestDatabase.freePort())
         try await TestDatabase.runBlocking { try cluster.start() }
         TestDatabase.registerForStop(cluster)
-        let pool = PostgresPool(.init(connectionString: cluster.connectionString, connectionsMax: 1))
+        let pool = PostgresPool(.init(
+            connectionString: cluster.connectionString, connectionsMax: 1, connectTimeoutSeconds: TestDatabase.connectTimeoutSeconds))
         try await Migrator(pool: pool, directory: TestDatabase.migrationsDirectory).migrate()
         await pool.close()
         return cluster

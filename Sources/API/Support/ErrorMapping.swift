@@ -64,7 +64,7 @@ enum ErrorMapping {
         case .invalidField, .notOffered, .recordUnsupported:
             return APIError(.unprocessableContent, code: error.code, message: error.description)
         case .insufficientFunds: return APIError(.init(code: 402, reasonPhrase: "Payment Required"), code: error.code, message: error.description)
-        case .idempotencyConflict, .providerJobAlreadyRecorded, .notCancellable:
+        case .idempotencyConflict, .providerJobAlreadyRecorded, .notCancellable, .notResolvable:
             return APIError(.conflict, code: error.code, message: error.description)
         case .providerRejected: return APIError(.badGateway, code: error.code, message: error.description)
         case .database: return APIError(.serviceUnavailable, code: "database_unavailable", message: "the database is unavailable; retry later")

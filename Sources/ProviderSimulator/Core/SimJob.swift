@@ -11,6 +11,8 @@ struct SimJob: Sendable {
     let prechargeMicros: Int64
     /// Venice: the job was submitted with a wallet, so answers carry `X-Balance-Remaining`.
     let walletAuthenticated: Bool
+    /// What the caller sent to trace the job by: AIGate's `user`, else the prompt (shortened).
+    let reference: String
     /// Set once the terminal outcome has moved the balance.
     var settled = false
     /// What the job finally cost, once settled.
@@ -18,6 +20,11 @@ struct SimJob: Sendable {
 
     var billedSeconds: Int { scenario.billedSeconds ?? requestedSeconds }
     var completesAtUnixMilliseconds: Int64 { createdAtUnixMilliseconds + scenario.completeAfterMilliseconds }
+
+    /// What the provider keeps for this job now: the precharge while it runs, then the final
+    /// cost (zero when refunded). The simulator's own charge record, for tests that check a
+    /// ledger against what the provider really took.
+    var keptMicros: Int64 { settled ? finalCostMicros : prechargeMicros }
 
     enum Phase: Equatable {
         case queued

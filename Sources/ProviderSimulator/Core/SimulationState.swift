@@ -57,7 +57,8 @@ final class SimulationState: Sendable {
 
     /// Accepts a job: checks and (for precharging providers) takes the balance.
     func submit(
-        id: String, model: String, requestedSeconds: Int, scenario: Scenario, currency: String, walletAuthenticated: Bool = false
+        id: String, model: String, requestedSeconds: Int, scenario: Scenario, currency: String, walletAuthenticated: Bool = false,
+        reference: String = ""
     ) throws(SubmitRefusal) -> SimJob {
         let now = SimulationState.nowUnixMilliseconds()
         let estimate = scenario.prechargeMicros ?? Int64(requestedSeconds) * scenario.ratePerSecondMicros
@@ -74,7 +75,8 @@ final class SimulationState: Sendable {
             store.spentMicros += precharge
             let job = SimJob(
                 id: id, model: model, requestedSeconds: requestedSeconds, createdAtUnixMilliseconds: now, scenario: scenario,
-                currency: currency, prechargeMicros: precharge, walletAuthenticated: walletAuthenticated)
+                currency: currency, prechargeMicros: precharge, walletAuthenticated: walletAuthenticated,
+                reference: String(reference.prefix(SimulationState.referenceCharactersMax)))
             store.jobs[id] = job
             store.jobOrder.append(id)
             return .success(job)
@@ -101,6 +103,18 @@ final class SimulationState: Sendable {
     }
 
     var jobCount: Int { store.withLock { $0.jobs.count } }
+
+    /// References are kept this short: they only trace jobs.
+    static let referenceCharactersMax = 200
+
+    /// Every kept job, oldest first, settled where due.
+    func jobsSnapshot() -> [SimJob] {
+        let now = SimulationState.nowUnixMilliseconds()
+        return store.withLock { store in
+            settleDue(&store, now: now)
+            return store.jobOrder.compactMap { store.jobs[$0] }
+        }
+    }
 
     /// Applies control pairs: scenario defaults, fault rates, and `balance_<currency>=` amounts.
     func configure(_ pairs: [(key: String, value: String)]) -> [String] {

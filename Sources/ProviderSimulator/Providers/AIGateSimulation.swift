@@ -31,7 +31,8 @@ struct AIGateSimulation: ProviderSimulation {
         let scenario = state.scenario(forPrompt: fields["prompt"] ?? "")
         let task = "task_sim\(state.nextSerial())"
         return submitting(request, scenario: scenario) { () throws(SimulationState.SubmitRefusal) in
-            try state.submit(id: task, model: model, requestedSeconds: seconds, scenario: scenario, currency: AIGateSimulation.currency)
+            try state.submit(id: task, model: model, requestedSeconds: seconds, scenario: scenario, currency: AIGateSimulation.currency,
+                               reference: fields["user"] ?? fields["prompt"] ?? "")
         } accept: { job in
             var response = rendered(job, request: request)
             response.delayMilliseconds = Int(scenario.completeAfterMilliseconds)

@@ -41,7 +41,8 @@ struct AIMOSimulation: ProviderSimulation {
         let variants = Int(fields["n"] ?? "1") ?? 1
         let taskID = "SimProvider1111111111111111111111111111111:" + Data("task-\(state.nextSerial())".utf8).base64EncodedString()
         return submitting(request, scenario: scenario) { () throws(SimulationState.SubmitRefusal) in
-            try state.submit(id: taskID, model: model, requestedSeconds: seconds, scenario: scenario, currency: AIMOSimulation.currency)
+            try state.submit(id: taskID, model: model, requestedSeconds: seconds, scenario: scenario, currency: AIMOSimulation.currency,
+                               reference: fields["prompt"] ?? "")
         } accept: { job in
             .json(
                 200,

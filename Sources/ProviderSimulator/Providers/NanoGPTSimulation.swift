@@ -28,7 +28,8 @@ struct NanoGPTSimulation: ProviderSimulation {
         let scenario = state.scenario(forPrompt: fields["prompt"] ?? "")
         let id = "vid_sim\(state.nextSerial())"
         return submitting(request, scenario: scenario) { () throws(SimulationState.SubmitRefusal) in
-            try state.submit(id: id, model: model, requestedSeconds: seconds, scenario: scenario, currency: scenario.paymentSource)
+            try state.submit(id: id, model: model, requestedSeconds: seconds, scenario: scenario, currency: scenario.paymentSource,
+                               reference: fields["prompt"] ?? "")
         } accept: { job in
             let remaining = state.balances().balancesMicros[job.currency] ?? 0
             return .json(

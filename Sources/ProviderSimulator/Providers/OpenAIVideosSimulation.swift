@@ -26,7 +26,8 @@ struct OpenAIVideosSimulation: ProviderSimulation {
         let scenario = state.scenario(forPrompt: fields["prompt"] ?? "")
         let id = "video_sim\(state.nextSerial())"
         return submitting(request, scenario: scenario) { () throws(SimulationState.SubmitRefusal) in
-            try state.submit(id: id, model: model, requestedSeconds: seconds, scenario: scenario, currency: OpenAIVideosSimulation.currency)
+            try state.submit(id: id, model: model, requestedSeconds: seconds, scenario: scenario, currency: OpenAIVideosSimulation.currency,
+                               reference: fields["prompt"] ?? "")
         } accept: { job in
             .json(200, videoObject(job, size: fields["size"]))
         }

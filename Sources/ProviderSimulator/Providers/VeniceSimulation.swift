@@ -61,7 +61,7 @@ struct VeniceSimulation: ProviderSimulation {
         return submitting(request, scenario: scenario) { () throws(SimulationState.SubmitRefusal) in
             try state.submit(
                 id: id, model: model, requestedSeconds: seconds, scenario: scenario, currency: VeniceSimulation.currency,
-                walletAuthenticated: wallet)
+                walletAuthenticated: wallet, reference: fields["prompt"] ?? "")
         } accept: { job in
             var body: [String: SimJSON] = ["model": .string(model), "queue_id": .string(job.id)]
             if model.hasSuffix("-private") {
