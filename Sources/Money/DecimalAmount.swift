@@ -77,7 +77,8 @@ public enum DecimalAmount {
             rest = rest.dropFirst()
             var exponentText = rest
             if exponentText.first == "+" { exponentText = exponentText.dropFirst() }
-            guard let value = Int(exponentText), abs(value) <= 64 else { throw .notADecimal(text) }
+            // `magnitude`, not `abs`: `abs(Int.min)` traps, and `1e-9223372036854775808` is valid JSON.
+            guard let value = Int(exponentText), value.magnitude <= 64 else { throw .notADecimal(text) }
             exponent = value
             rest = ""
         }

@@ -8,18 +8,8 @@ import Testing
 /// AIGate against seed 004 and reference §5: synchronous generation, balance, error table.
 @Suite struct AIGateAdapterTests {
     static let base = endpoint("https://api.aigate.shop")
-    static let generation = """
-        { "created": 1780047578, "model": "provider/video-model-id", "duration": 5, "videos": [ { "url": "https://api.aigate.shop/v1/videos/task_qZj21ARTSQzsyHoh82QBs7oPwnKvCOIu/content", "mime_type": "video/mp4" } ]}
-        """
-    static func balance(used: String) -> String {
-        """
-        {"object":"balance","currency":"USD","balance":12.5,"used":3.42,"total":15.92,
-         "balance_quota":6250000,"used_quota":1710000,"total_quota":7960000,
-         "token":{"id":17,"name":"production","remaining":10.0,"used":\(used),"total":11.8,
-                  "remaining_quota":5000000,"used_quota":900000,"total_quota":5900000,
-                  "unlimited_quota":false,"model_limits_enabled":false,"model_limits":{},"expires_at":0}}
-        """
-    }
+    static let generation = AIGateFixtures.generation
+    static func balance(used: String) -> String { AIGateFixtures.balance(used: used) }
 
     @Test func generationRequestHasALongDeadline() {
         let request = AIGateRequests(endpoint: Self.base, apiKey: Secret("sk-your-api-key"))
@@ -56,8 +46,7 @@ import Testing
 
     @Test func errorTable() {
         func error(_ status: Int, _ code: String, _ message: String) -> ProviderError? {
-            let body = #"{ "error": { "message": "\#(message)", "type": "invalid_request_error", "code": "\#(code)", "status": \#(status) }}"#
-            return providerError { try AIGateResponses.generation(recorded(status, body)) }
+            providerError { try AIGateResponses.generation(recorded(status, AIGateFixtures.error(status: status, code: code, message: message))) }
         }
         #expect(error(401, "http_401", "Invalid key") == .authentication(message: "Invalid key"))
         #expect(error(404, "not_found", "No such model") == .notFound(message: "No such model"))

@@ -39,14 +39,14 @@ import Testing
 
     @Test func queueResponseFromTheSeed() throws {
         let submission = try AIMOResponses.submission(
-            recorded(200, #"{"id": "provider_pubkey:base64_task", "created": 0, "status": "queued", "variants_expected": 0}"#))
+            recorded(200, AIMOFixtures.queue))
         #expect(submission.providerJobID == "provider_pubkey:base64_task")
         #expect(submission.variantsExpected == nil)
         #expect(submission.paymentSource == .walletBalance(.usdc))
     }
 
     @Test func errorBodiesFromTheSeed() {
-        let body = #"{"error": {"code": "string", "message": "string"}}"#
+        let body = AIMOFixtures.error
         #expect(providerError { try AIMOResponses.submission(recorded(400, body)) } == .rejected(status: 400, code: "string", message: "string"))
         #expect(providerError { try AIMOResponses.submission(recorded(401, body)) } == .authentication(message: "string"))
         #expect(
@@ -55,12 +55,7 @@ import Testing
     }
 
     @Test func x402Version1BodyFromAIMODocs() throws {
-        let body = """
-            {"error":"X-PAYMENT header is required","x402Version":1,
-             "accepts":[{"network":"solana","maxAmountRequired":"123","payTo":"Ge3j","maxTimeoutSeconds":300,"asset":"EPjFWdd5AufqSSqeM2qN1xzybapC8G4wEGGkZwyTDt1v"},
-                        {"network":"base","maxAmountRequired":"123","payTo":"0xf59b","maxTimeoutSeconds":300,"asset":"0x833589fCD6eDb6E08f4c7C32D4f71b54bdA02913"}]}
-            """
-        let details = try #require(paymentDetails(providerError { try AIMOResponses.submission(recorded(402, body)) }))
+        let details = try #require(paymentDetails(providerError { try AIMOResponses.submission(recorded(402, AIMOFixtures.x402Version1)) }))
         #expect(details.x402Version == 1)
         #expect(details.message == "X-PAYMENT header is required")
         #expect(details.requirements.map(\X402Requirement.network) == ["solana", "base"])
@@ -69,19 +64,15 @@ import Testing
     }
 
     @Test func balancePrefersIntegerMicroUSDC() throws {
-        let body = #"{"caip_account_id":"solana:5eykt4UsFv8P8NJdTREpY1vzqKqZKvdp:addr","balance_micro_usdc":12345678,"balance_usd":"12.345678"}"#
-        #expect(try AIMOResponses.balance(recorded(200, body)).available == [Money(micros: 12_345_678, currency: .usdc)])
-        #expect(try AIMOResponses.balance(recorded(200, #"{"balance_usd":"0.5"}"#)).available == [Money(micros: 500_000, currency: .usdc)])
+        #expect(try AIMOResponses.balance(recorded(200, AIMOFixtures.balance)).available == [Money(micros: 12_345_678, currency: .usdc)])
+        #expect(try AIMOResponses.balance(recorded(200, AIMOFixtures.balanceString)).available == [Money(micros: 500_000, currency: .usdc)])
     }
 
     @Test func retrieveIsReadDefensively() throws {
-        let mp4 = HTTPResponse(status: 200, headers: [HTTPHeader("Content-Type", "video/mp4")], body: [UInt8](repeating: 0, count: 42))
-        #expect(try AIMOResponses.status(mp4, providerJobID: "j").inlineResult == .bytes(42))
-        let running = try AIMOResponses.status(
-            recorded(200, #"{"status":"PROCESSING","average_execution_time":1000,"execution_duration":400}"#), providerJobID: "j")
+        #expect(try AIMOResponses.status(mp4(bytes: 42), providerJobID: "j").inlineResult == .bytes(42))
+        let running = try AIMOResponses.status(recorded(200, AIMOFixtures.processing), providerJobID: "j")
         #expect(running.state == .running && running.etaMilliseconds == 600)
-        let done = try AIMOResponses.status(
-            recorded(200, #"{"status":"completed","variants":[{"url":"https://x/1.mp4"},{"url":"https://x/2.mp4"}]}"#), providerJobID: "j")
+        let done = try AIMOResponses.status(recorded(200, AIMOFixtures.completed), providerJobID: "j")
         #expect(done.resultURLs == ["https://x/1.mp4", "https://x/2.mp4"])
         #expect(providerError { try AIMOResponses.status(recorded(200, #"{"status":"mystery"}"#), providerJobID: "j") } != nil)
     }

@@ -47,6 +47,23 @@ import Testing
         #expect(throws: JSONParser.Failure.tooDeep) { try JSONParser.parse(deep) }
     }
 
+    /// 300,000 escapes: linear, a fraction of a second even in debug; the parser that appended
+    /// to a `String` per escape took minutes.
+    @Test func manyEscapesParseInLinearTime() throws {
+        let count = 300_000
+        let text = "\"" + String(repeating: #"\n"#, count: count) + "\""
+        let clock = ContinuousClock()
+        let started = clock.now
+        let value = try JSONParser.parse(text)
+        #expect(clock.now - started < .seconds(5))
+        #expect(value.stringValue == String(repeating: "\n", count: count))
+    }
+
+    @Test func invalidUTF8BecomesReplacementCharacters() throws {
+        let bytes: [UInt8] = [0x22, 0xE2, 0x82, 0x5C, 0x75, 0x30, 0x30, 0x41, 0x43, 0xFF, 0x22]
+        #expect(try JSONParser.parse(bytes).stringValue == "\u{FFFD}\u{AC}\u{FFFD}")
+    }
+
     @Test func writerRoundTripsAndSortsKeys() throws {
         let value = JSONValue.object(["b": .string("x\"\n\u{01}"), "a": .number("0.35"), "c": .array([.bool(true), .null])])
         let text = JSONWriter.string(value)

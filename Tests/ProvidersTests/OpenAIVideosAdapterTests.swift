@@ -42,18 +42,12 @@ import Testing
     }
 
     @Test func createResponseFromTheSeed() throws {
-        let body =
-            #"{"id": "video_abc123", "object": "video", "model": "sora-2", "status": "queued", "progress": 0, "created_at": 1764347090922, "seconds": "8"}"#
-        #expect(try OpenAIVideosResponses.submission(recorded(200, body)).providerJobID == "video_abc123")
+        #expect(try OpenAIVideosResponses.submission(recorded(200, OpenAIVideosFixtures.create)).providerJobID == "video_abc123")
     }
 
     @Test func completedWithMillisecondTimestampsAndBilledSeconds() throws {
-        let body = """
-            {"id":"video_abc123","object":"video","model":"sora-2","status":"completed","progress":100,
-             "created_at":1764347090922,"completed_at":1764347190922,"expires_at":1764350690922,
-             "seconds":"12","size":"1280x720","remixed_from_video_id":null,"error":null}
-            """
-        let status = try OpenAIVideosResponses.status(recorded(200, body), providerJobID: "video_abc123", contentURL: contentURL)
+        let status = try OpenAIVideosResponses.status(
+            recorded(200, OpenAIVideosFixtures.completedMilliseconds), providerJobID: "video_abc123", contentURL: contentURL)
         #expect(status.state == .completed)
         #expect(status.billedSeconds == 12)
         #expect(status.expiresAtUnixMilliseconds == 1_764_350_690_922)
@@ -62,26 +56,22 @@ import Testing
     }
 
     @Test func secondTimestampsAreScaled() throws {
-        let body =
-            #"{"id":"v","object":"video","model":"sora-2","status":"completed","progress":100,"created_at":1764347090,"expires_at":1764350690,"seconds":"8"}"#
-        let status = try OpenAIVideosResponses.status(recorded(200, body), providerJobID: "v", contentURL: contentURL)
+        let status = try OpenAIVideosResponses.status(recorded(200, OpenAIVideosFixtures.completedSeconds), providerJobID: "v", contentURL: contentURL)
         #expect(status.expiresAtUnixMilliseconds == 1_764_350_690_000)
     }
 
     @Test func gatewayExtrasAreRead() throws {
-        let body = #"{"id":"v","status":"completed","progress":100,"seconds":"8","video_url":"https://cdn/v.mp4","usage":{"cost":0.0850001}}"#
-        let status = try OpenAIVideosResponses.status(recorded(200, body), providerJobID: "v", contentURL: contentURL)
+        let status = try OpenAIVideosResponses.status(recorded(200, OpenAIVideosFixtures.gatewayExtras), providerJobID: "v", contentURL: contentURL)
         #expect(status.resultURLs == ["https://cdn/v.mp4"])
         #expect(status.reportedCost == Money(micros: 85_000, currency: .usd))
     }
 
     @Test func inProgressAndFailed() throws {
         let running = try OpenAIVideosResponses.status(
-            recorded(200, #"{"id":"v","status":"in_progress","progress":42,"seconds":"8"}"#), providerJobID: "v", contentURL: contentURL)
+            recorded(200, OpenAIVideosFixtures.inProgress), providerJobID: "v", contentURL: contentURL)
         #expect(running.state == .running && running.progressPercent == 42 && running.billedSeconds == nil && running.resultURLs.isEmpty)
         let failed = try OpenAIVideosResponses.status(
-            recorded(200, #"{"id":"v","status":"failed","progress":0,"error":{"code":"moderation_blocked","message":"blocked"}}"#),
-            providerJobID: "v", contentURL: contentURL)
+            recorded(200, OpenAIVideosFixtures.failed), providerJobID: "v", contentURL: contentURL)
         #expect(failed.state == .failed && failed.failureReason == "blocked")
     }
 

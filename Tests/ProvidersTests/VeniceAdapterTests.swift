@@ -40,9 +40,7 @@ import Testing
     }
 
     @Test func queueResponseWithDownloadURLAndBalanceHeader() throws {
-        let response = recorded(
-            200, #"{"model":"grok-imagine-text-to-video-private","queue_id":"q-1","download_url":"https://dl.venice.ai/x"}"#,
-            headers: [HTTPHeader("X-Balance-Remaining", "4.230000")])
+        let response = recorded(200, VeniceFixtures.queue, headers: [VeniceFixtures.balanceRemaining])
         let submission = try VeniceResponses.submission(response, paymentSource: .walletBalance(.usd))
         #expect(submission.providerJobID == "q-1")
         #expect(submission.downloadURL == "https://dl.venice.ai/x")
@@ -50,16 +48,14 @@ import Testing
     }
 
     @Test func processingJSONGivesETA() throws {
-        let status = try VeniceResponses.status(
-            recorded(200, #"{"status":"PROCESSING","average_execution_time":145000,"execution_duration":53200}"#), job: job)
+        let status = try VeniceResponses.status(recorded(200, VeniceFixtures.processing), job: job)
         #expect(status.state == .running)
         #expect(status.etaMilliseconds == 91_800)
         #expect(status.progressPercent == 36)
     }
 
     @Test func mp4BytesMeanCompleted() throws {
-        let response = HTTPResponse(status: 200, headers: [HTTPHeader("Content-Type", "video/mp4")], body: [UInt8](repeating: 7, count: 90_000))
-        let status = try VeniceResponses.status(response, job: job)
+        let status = try VeniceResponses.status(mp4(bytes: 90_000), job: job)
         #expect(status.state == .completed)
         #expect(status.inlineResult == .bytes(90_000))
         #expect(status.resultURLs.isEmpty)
@@ -68,7 +64,7 @@ import Testing
     @Test func jsonCompletedPointsAtTheDownloadURL() throws {
         var privateJob = job
         privateJob.downloadURL = "https://dl.venice.ai/x"
-        let status = try VeniceResponses.status(recorded(200, #"{"status":"COMPLETED"}"#), job: privateJob)
+        let status = try VeniceResponses.status(recorded(200, VeniceFixtures.completed), job: privateJob)
         #expect(status.state == .completed && status.resultURLs == ["https://dl.venice.ai/x"])
     }
 
@@ -82,18 +78,16 @@ import Testing
 
     @Test func errorBodies() {
         #expect(
-            providerError { try VeniceResponses.status(recorded(404, #"{"error":"Media not found","code":"MEDIA_NOT_FOUND"}"#), job: job) }
+            providerError { try VeniceResponses.status(recorded(404, VeniceFixtures.notFound), job: job) }
                 == .notFound(message: "Media not found"))
-        let nested =
-            #"{"error":{"message":"Blocked. Credits have been refunded.","type":"provider_content_policy","recommended_model":"wan-2-7-text-to-video","credits_refunded":true}}"#
         #expect(
-            providerError { try VeniceResponses.status(recorded(422, nested), job: job) }
+            providerError { try VeniceResponses.status(recorded(422, VeniceFixtures.contentPolicyNested), job: job) }
                 == .contentPolicy(refunded: true, message: "Blocked. Credits have been refunded."))
         #expect(
-            providerError { try VeniceResponses.status(recorded(422, #"{"error":"Blocked","credits_refunded":false}"#), job: job) }
+            providerError { try VeniceResponses.status(recorded(422, VeniceFixtures.contentPolicyFlat), job: job) }
                 == .contentPolicy(refunded: false, message: "Blocked"))
         #expect(
-            providerError { try VeniceResponses.status(recorded(503, #"{"error":"Model at capacity"}"#), job: job) }
+            providerError { try VeniceResponses.status(recorded(503, VeniceFixtures.atCapacity), job: job) }
                 == .unavailable(status: 503, message: "Model at capacity"))
         #expect(
             providerError { try VeniceResponses.status(recorded(200, #"{"status":"FAILED"}"#), job: job) }
@@ -105,19 +99,12 @@ import Testing
             paymentDetails(
                 providerError {
                     try VeniceResponses.submission(
-                        recorded(402, #"{"error":"Insufficient USD balance","code":"INSUFFICIENT_BALANCE"}"#), paymentSource: .accountBalance(.usd))
+                        recorded(402, VeniceFixtures.insufficientBalance), paymentSource: .accountBalance(.usd))
                 }))
         #expect(details.code == "INSUFFICIENT_BALANCE" && details.x402Version == nil && details.requirements.isEmpty)
     }
 
-    static let discoveryBody = """
-        {"x402Version":2,"error":"Payment required",
-         "resource":{"url":"https://api.venice.ai/api/v1/video/queue","description":"Venice API","mimeType":"application/json"},
-         "accepts":[{"scheme":"exact","network":"solana","asset":"EPjFWdd5AufqSSqeM2qN1xzybapC8G4wEGGkZwyTDt1v",
-                     "amount":"10000000","payTo":"8qUL","maxTimeoutSeconds":300,"extra":{"name":"USD Coin","version":"2","feePayer":"BFK9"}}],
-         "extensions":{"sign-in-with-x":{}},
-         "authOptions":{"apiKey":{},"x402Wallet":{"header":"SIGN-IN-WITH-X","legacyHeader":"X-Sign-In-With-X","topUp":"POST /api/v1/x402/top-up","docs":"d"}}}
-        """
+    static let discoveryBody = VeniceFixtures.discovery
 
     @Test func x402Version2DiscoveryBody() throws {
         let details = try #require(
@@ -139,15 +126,11 @@ import Testing
     }
 
     @Test func walletShortOfCredit() throws {
-        let body = """
-            {"error":"Payment required","code":"PAYMENT_REQUIRED","reason":"insufficient_balance","message":"Insufficient x402 balance",
-             "currentBalanceUsd":0.01,"minimumBalanceUsd":0.1,"suggestedTopUpUsd":10,"minimumTopUpUsd":5,"supportedTokens":["USDC"],
-             "supportedChains":["base","solana"],
-             "topUpInstructions":{"step1":"a","receiverWallet":"w","tokenAddress":"t","tokenDecimals":6,"network":"eip155:8453","minimumAmountUsd":5},
-             "siwxChallenge":{"info":{"domain":"api.venice.ai","statement":"Sign in to Venice AI"},"supportedChains":[{"chainId":"solana:5eykt4UsFv8P8NJdTREpY1vzqKqZKvdp","type":"ed25519"}]}}
-            """
         let details = try #require(
-            paymentDetails(providerError { try VeniceResponses.submission(recorded(402, body), paymentSource: .accountBalance(.usd)) }))
+            paymentDetails(
+                providerError {
+                    try VeniceResponses.submission(recorded(402, VeniceFixtures.walletShortOfCredit), paymentSource: .accountBalance(.usd))
+                }))
         #expect(details.code == "PAYMENT_REQUIRED")
         #expect(details.message == "Insufficient x402 balance")
         #expect(details.currentBalance == usd("0.01"))
@@ -155,11 +138,9 @@ import Testing
     }
 
     @Test func quoteAndBalances() throws {
-        #expect(try VeniceResponses.quote(recorded(200, #"{"quote": 0.085}"#)) == usd("0.085"))
-        #expect(try VeniceResponses.quote(recorded(200, #"{"quote": 1e-5}"#)) == usd("0.00001"))
-        let apiKey = #"{"canConsume":true,"consumptionCurrency":"USD","balances":{"diem":12.5,"usd":42.109876},"diemEpochAllocation":0}"#
-        #expect(try VeniceResponses.apiKeyBalance(recorded(200, apiKey)).available == [usd("42.109876")])
-        let wallet = #"{"success":true,"data":{"walletAddress":"w","balanceUsd":4.23,"canConsume":true,"minimumTopUpUsd":5,"suggestedTopUpUsd":10}}"#
-        #expect(try VeniceResponses.walletBalance(recorded(200, wallet)).available == [usd("4.23")])
+        #expect(try VeniceResponses.quote(recorded(200, VeniceFixtures.quote)) == usd("0.085"))
+        #expect(try VeniceResponses.quote(recorded(200, VeniceFixtures.quoteExponent)) == usd("0.00001"))
+        #expect(try VeniceResponses.apiKeyBalance(recorded(200, VeniceFixtures.apiKeyBalance)).available == [usd("42.109876")])
+        #expect(try VeniceResponses.walletBalance(recorded(200, VeniceFixtures.walletBalance)).available == [usd("4.23")])
     }
 }

@@ -1,6 +1,7 @@
 /// The code and message of a provider error body, whichever of the common shapes it uses:
 /// `{error:{code,message}}` (AIMO, AIGate), `{error:{message,type}}` (NanoGPT), `{error:"…",
-/// code}` (Venice), `{error:<int>, message}` (NanoGPT openapi), `{message}`.
+/// code}` (Venice), `{error:<int>, message}` (NanoGPT openapi), `{message}`. Every field is
+/// shortened like a message: a code is provider text too, and ends up in logs and job rows.
 struct ErrorFields: Equatable {
     var code: String?
     var type: String?
@@ -15,8 +16,8 @@ struct ErrorFields: Equatable {
     init(_ body: JSONValue?) {
         guard let body else { return }
         let nested = body["error"]
-        code = nested?["code"]?.decimalText ?? body["code"]?.stringValue
-        type = nested?["type"]?.stringValue ?? body["type"]?.stringValue
+        code = ResponseBody.shortened(nested?["code"]?.decimalText ?? body["code"]?.stringValue)
+        type = ResponseBody.shortened(nested?["type"]?.stringValue ?? body["type"]?.stringValue)
         message = ResponseBody.shortened(
             nested?["message"]?.stringValue ?? body["message"]?.stringValue ?? nested?.stringValue ?? body["details"]?.stringValue
         )

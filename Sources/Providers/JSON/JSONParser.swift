@@ -136,25 +136,27 @@ public struct JSONParser {
         return index - start
     }
 
+    /// A string's UTF-8 is gathered as bytes and decoded once, so a string of many escapes costs
+    /// linear time (appending to a `String` per escape copied it each time: quadratic). Invalid
+    /// UTF-8 becomes U+FFFD; an escape's bytes start with ASCII or a lead byte, so they never
+    /// complete a broken sequence before them.
     private mutating func string() throws(Failure) -> String {
         index += 1
-        var scalars = String.UnicodeScalarView()
+        var utf8: [UInt8] = []
         var runStart = index
-        func flushRun(_ end: Int) {
-            scalars.append(contentsOf: String(decoding: bytes[runStart..<end], as: UTF8.self).unicodeScalars)
-        }
         while index < bytes.count {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
-                flushRun(index)
+                utf8.append(contentsOf: bytes[runStart..<index])
                 index += 1
-                return String(scalars)
+                return String(decoding: utf8, as: UTF8.self)
             }
             if byte < 0x20 { throw failure("control character in string") }
             if byte == UInt8(ascii: "\\") {
-                flushRun(index)
+                utf8.append(contentsOf: bytes[runStart..<index])
                 index += 1
-                scalars.append(try escape())
+                let scalar = try escape()
+                UTF8.encode(scalar) { utf8.append($0) }
                 runStart = index
                 continue
             }

@@ -7,7 +7,8 @@ public enum AIGateResponses {
     /// `{created, model, duration, videos:[{url, mime_type}]}`. The response has no job id; the
     /// task id inside the file URL (`/v1/videos/task_…/content`) is used, else the URL itself.
     /// `duration` is taken as the billed seconds; `usage.cost_usd`, seen on AIGate chat
-    /// responses, is read when present.
+    /// responses, is read when present. Both are held to `ResponseBounds`; an error about them
+    /// names the task, since AIGate has rendered (and charged for) it by then.
     public static func generation(_ response: HTTPResponse) throws(ProviderError) -> ProviderStatus {
         guard HTTPStatusClassifier.isSuccess(response) else { throw error(for: response) }
         let body = try ResponseBody.json(response, expecting: "AIGate video generation")
@@ -15,13 +16,17 @@ public enum AIGateResponses {
         guard let first = urls.first else {
             throw .malformedResponse(reason: "AIGate video generation: no videos[].url")
         }
+        let jobID = taskID(inContentURL: first) ?? first
+        let named = "(task \(ResponseBody.shortened(jobID) ?? jobID))"
+        let billedSeconds = try BoundedField.integer(
+            body["duration"], field: "AIGate video generation duration \(named)", in: 0...ResponseBounds.billedSecondsMax)
         return ProviderStatus(
-            providerJobID: taskID(inContentURL: first) ?? first,
+            providerJobID: jobID,
             state: .completed,
             progressPercent: 100,
             resultURLs: Array(urls.prefix(ResultURLs.urlsMax)),
-            billedSeconds: body["duration"]?.int64Value.map { Int(clamping: $0) },
-            reportedCost: body["usage"]?["cost_usd"]?.money(.usd),
+            billedSeconds: billedSeconds.map { Int($0) },
+            reportedCost: try BoundedField.cost(body["usage"]?["cost_usd"], .usd, field: "AIGate video generation usage.cost_usd \(named)"),
             paymentSource: .accountBalance(.usd)
         )
     }
@@ -39,8 +44,13 @@ public enum AIGateResponses {
     public static func balance(_ response: HTTPResponse) throws(ProviderError) -> BalanceSnapshot {
         guard HTTPStatusClassifier.isSuccess(response) else { throw error(for: response) }
         let body = try ResponseBody.json(response, expecting: "AIGate balance")
-        guard let balance = body["balance"]?.money(.usd) else { throw .malformedResponse(reason: "AIGate balance: no balance") }
-        return BalanceSnapshot(available: [balance], spentToDate: body["token"]?["used"]?.money(.usd))
+        guard let balance = try BoundedField.balance(body["balance"], .usd, field: "AIGate balance balance") else {
+            throw .malformedResponse(reason: "AIGate balance: no balance")
+        }
+        // `token.used` is differenced into a call's cost: a counter, never negative.
+        let spent = try BoundedField.money(
+            body["token"]?["used"], .usd, field: "AIGate balance token.used", micros: ResponseBounds.spentMicrosRange)
+        return BalanceSnapshot(available: [balance], spentToDate: spent)
     }
 
     /// AIGate's 429 `insufficient_quota` means no balance, not "slow down". A

@@ -24,7 +24,7 @@ public struct NanoGPTAdapter: ProviderAdapter {
     public func status(of job: ProviderJobHandle) async throws(ProviderError) -> ProviderStatus {
         let endpoint = self.endpoint
         return try await transport.exchange(try configured().status(providerJobID: job.providerJobID)) { response throws(ProviderError) in
-            try NanoGPTResponses.status(response, providerJobID: job.providerJobID, endpoint: endpoint)
+            try NanoGPTResponses.status(response, providerJobID: job.providerJobID, endpoint: endpoint, paymentSource: job.paymentSource)
         }
     }
 

@@ -4,6 +4,7 @@ import Money
 /// Parses the OpenAI `Video` object. Timestamps may be seconds or milliseconds (new-api sends
 /// `created_at: 1764347090922`); `seconds` is the duration the gateway made and bills; the plain
 /// OpenAI shape has no cost, but gateways add `cost`, `usage.cost` or `outputs.cost` (USD).
+/// Figures are held to `ResponseBounds`.
 public enum OpenAIVideosResponses {
     public static func submission(_ response: HTTPResponse) throws(ProviderError) -> ProviderSubmission {
         guard HTTPStatusClassifier.isSuccess(response) else { throw HTTPStatusClassifier.error(for: response) }
@@ -25,13 +26,21 @@ public enum OpenAIVideosResponses {
         }
         var urls = ResultURLs.find(in: body)
         if state == .completed && urls.isEmpty { urls = [contentURL] }
-        let cost = body["cost"]?.money(.usd) ?? body["usage"]?["cost"]?.money(.usd) ?? body["outputs"]?["cost"]?.money(.usd)
+        var cost: Money?
+        for (field, value) in [("cost", body["cost"]), ("usage.cost", body["usage"]?["cost"]), ("outputs.cost", body["outputs"]?["cost"])]
+        where cost == nil {
+            cost = try BoundedField.cost(value, .usd, field: "/v1/videos retrieve \(field)")
+        }
+        let progress = try BoundedField.integer(body["progress"], field: "/v1/videos retrieve progress", in: ResponseBounds.progressPercentRange)
+        let billedSeconds: Int64? =
+            state == .completed
+            ? try BoundedField.integer(body["seconds"], field: "/v1/videos retrieve seconds", in: 0...ResponseBounds.billedSecondsMax) : nil
         return ProviderStatus(
             providerJobID: body["id"]?.stringValue ?? providerJobID,
             state: state,
-            progressPercent: body["progress"]?.int64Value.map { Int(clamping: $0) },
+            progressPercent: progress.map { Int($0) },
             resultURLs: state == .completed ? urls : [],
-            billedSeconds: state == .completed ? body["seconds"]?.int64Value.map { Int(clamping: $0) } : nil,
+            billedSeconds: billedSeconds.map { Int($0) },
             reportedCost: cost,
             paymentSource: .accountBalance(.usd),
             failureReason: ResponseBody.shortened(body["error"]?["message"]?.stringValue ?? body["error"]?.stringValue),

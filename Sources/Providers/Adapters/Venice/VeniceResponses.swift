@@ -3,7 +3,9 @@ import Money
 
 /// Venice response parsing: queue with its one-time `download_url` and `X-Balance-Remaining`,
 /// retrieve as JSON while processing or `video/mp4` bytes when done, quote, balances, and the
-/// 402 / 404 / 422 / 503 bodies.
+/// 402 / 404 / 422 / 503 bodies. Figures are held to `ResponseBounds`; an out-of-bounds
+/// `X-Balance-Remaining` is left out rather than cost an answer (the queue's `download_url` is
+/// given only once).
 public enum VeniceResponses {
     public static func submission(_ response: HTTPResponse, paymentSource: PaymentSource) throws(ProviderError) -> ProviderSubmission {
         guard HTTPStatusClassifier.isSuccess(response) else { throw error(for: response) }
@@ -19,9 +21,12 @@ public enum VeniceResponses {
         )
     }
 
-    /// `X-Balance-Remaining: "4.230000"` (USD), sent under x402 auth only.
+    /// `X-Balance-Remaining: "4.230000"` (USD), sent under x402 auth only; nil when absent,
+    /// unreadable or out of bounds.
     static func balanceRemaining(_ response: HTTPResponse) -> Money? {
-        response.header("x-balance-remaining").flatMap { JSONValue.string($0).money(.usd) }
+        response.header("x-balance-remaining").flatMap {
+            try? BoundedField.balance(.string($0), .usd, field: "X-Balance-Remaining")
+        }
     }
 
     public static func status(_ response: HTTPResponse, job: ProviderJobHandle) throws(ProviderError) -> ProviderStatus {
@@ -34,13 +39,16 @@ public enum VeniceResponses {
         let body = try ResponseBody.json(response, expecting: "Venice retrieve")
         switch body["status"]?.stringValue {
         case "PROCESSING":
-            let average = body["average_execution_time"]?.int64Value
-            let elapsed = body["execution_duration"]?.int64Value
+            let average = try BoundedField.integer(
+                body["average_execution_time"], field: "Venice retrieve average_execution_time", in: 0...ResponseBounds.etaMillisecondsMax)
+            let elapsed = try BoundedField.integer(
+                body["execution_duration"], field: "Venice retrieve execution_duration", in: 0...ResponseBounds.elapsedMillisecondsMax)
             var progress: Int?
             var eta: Int64?
+            // Both bounded, so neither the difference nor `elapsed * 100` can overflow.
             if let average, let elapsed, average > 0 {
                 eta = max(0, average - elapsed)
-                progress = Int(min(99, max(0, elapsed * 100 / average)))
+                progress = Int(min(99, elapsed * 100 / average))
             }
             return ProviderStatus(
                 providerJobID: job.providerJobID, state: .running, progressPercent: progress, etaMilliseconds: eta, balance: remaining)
@@ -62,7 +70,9 @@ public enum VeniceResponses {
     public static func quote(_ response: HTTPResponse) throws(ProviderError) -> Money {
         guard HTTPStatusClassifier.isSuccess(response) else { throw error(for: response) }
         let body = try ResponseBody.json(response, expecting: "Venice quote")
-        guard let quote = body["quote"]?.money(.usd) else { throw .malformedResponse(reason: "Venice quote: no quote") }
+        guard let quote = try BoundedField.cost(body["quote"], .usd, field: "Venice quote") else {
+            throw .malformedResponse(reason: "Venice quote: no quote")
+        }
         return quote
     }
 
@@ -71,7 +81,7 @@ public enum VeniceResponses {
     public static func apiKeyBalance(_ response: HTTPResponse) throws(ProviderError) -> BalanceSnapshot {
         guard HTTPStatusClassifier.isSuccess(response) else { throw error(for: response) }
         let body = try ResponseBody.json(response, expecting: "Venice balance")
-        guard let usd = body["balances"]?["usd"]?.money(.usd) else {
+        guard let usd = try BoundedField.balance(body["balances"]?["usd"], .usd, field: "Venice balance balances.usd") else {
             throw .malformedResponse(reason: "Venice balance: no balances.usd")
         }
         return BalanceSnapshot(available: [usd])
@@ -81,7 +91,7 @@ public enum VeniceResponses {
     public static func walletBalance(_ response: HTTPResponse) throws(ProviderError) -> BalanceSnapshot {
         guard HTTPStatusClassifier.isSuccess(response) else { throw error(for: response) }
         let body = try ResponseBody.json(response, expecting: "Venice wallet balance")
-        guard let usd = body["data"]?["balanceUsd"]?.money(.usd) else {
+        guard let usd = try BoundedField.balance(body["data"]?["balanceUsd"], .usd, field: "Venice wallet balance data.balanceUsd") else {
             throw .malformedResponse(reason: "Venice wallet balance: no data.balanceUsd")
         }
         return BalanceSnapshot(available: [usd])
