@@ -29,7 +29,9 @@ extension Poller {
         guard let adapter = adapters[provider], let providerJobID = job.providerJobID else {
             return try await stall(job, reason: .noProviderJobID, message: "no provider job id to ask about")
         }
-        let handle = ProviderJobHandle(providerJobID: providerJobID, model: job.providerModel, downloadURL: job.providerDownloadURL)
+        let handle = ProviderJobHandle(
+            providerJobID: providerJobID, model: job.providerModel, downloadURL: job.providerDownloadURL,
+            paymentSource: job.paymentSource.flatMap(PaymentSource.init(storedText:)))
         let started = ContinuousClock.now
         let status: ProviderStatus
         do {

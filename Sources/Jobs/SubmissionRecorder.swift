@@ -90,8 +90,9 @@ struct SubmissionRecorder: Sendable {
         switch ProviderBilling.of(provider) {
         case .reportedPrecharge:
             guard let precharge = submission.precharge else { return }
+            // The amount's own currency: NanoGPT reports it in the paying balance's (XNO or USD).
             try ProviderChargeStatements.record(
-                session, jobID: job.id, provider: job.provider, kind: "precharge", currency: paymentCurrency,
+                session, jobID: job.id, provider: job.provider, kind: "precharge", currency: precharge.currency.rawValue,
                 amountMicros: precharge.micros, source: "provider_reported")
         case .silentReserve:
             try ProviderChargeStatements.record(

@@ -1,4 +1,5 @@
 import HTTPClient
+import Money
 import Providers
 
 /// What a failed provider submit means for the job: the provider certainly does not have it
@@ -58,6 +59,20 @@ extension PaymentSource {
         case .accountBalance(let currency): return currency.rawValue
         case .walletBalance(let currency): return "wallet:" + currency.rawValue
         case .other(let text): return "other:" + String(text.prefix(64))
+        }
+    }
+
+    /// Reads `jobs.payment_source` back: what a status call needs to know which currency the
+    /// provider's figures are in (NanoGPT's status omits it).
+    init?(storedText text: String) {
+        if text.hasPrefix("wallet:") {
+            guard let currency = Currency(code: String(text.dropFirst("wallet:".count))) else { return nil }
+            self = .walletBalance(currency)
+        } else if text.hasPrefix("other:") {
+            self = .other(String(text.dropFirst("other:".count)))
+        } else {
+            guard let currency = Currency(code: text) else { return nil }
+            self = .accountBalance(currency)
         }
     }
 

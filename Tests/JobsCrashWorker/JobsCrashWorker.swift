@@ -7,7 +7,8 @@
 // Configured by environment variables: CRASH_DATABASE, CRASH_PRICING_DIR, CRASH_BASE_URLS
 // ("venice=http://…,nanogpt=…"), CRASH_JOBS, CRASH_USER, CRASH_PROVIDERS (comma-separated; the
 // job mix cycles through them, default all five), CRASH_SCENARIO (extra `sim:` pairs for every
-// job's prompt), CRASH_INSTANCE (the instance id, default a fresh one).
+// job's prompt), CRASH_INSTANCE (the instance id, default a fresh one), CRASH_SUBMITS_PER_SECOND
+// (pace of new submits, default unpaced).
 import Dispatch
 import Foundation
 import HTTPClient
@@ -21,9 +22,9 @@ import Synchronization
 struct JobsCrashWorker {
     static func main() async {
         do {
-            print(try await run() ? "DRAINED" : "DONE")
+            say(try await run() ? "DRAINED" : "DONE")
         } catch {
-            print("FAILED: \(error)")
+            say("FAILED: \(error)")
             exit(1)
         }
     }
@@ -32,7 +33,7 @@ struct JobsCrashWorker {
     static let configuration = JobsConfiguration(
         leaseMilliseconds: 1_500, submitLeaseMilliseconds: 2_000, synchronousLeaseMilliseconds: 60_000,
         pollIntervalMillisecondsMin: 50, pollIntervalMillisecondsMax: 300, errorBackoffMillisecondsBase: 50,
-        stalledPollIntervalMilliseconds: 300, idleTickMilliseconds: 20, shutdownGraceMilliseconds: 2_000,
+        stallAfterMilliseconds: 2_000, stalledPollIntervalMilliseconds: 300, idleTickMilliseconds: 20, shutdownGraceMilliseconds: 2_000,
         synchronousDrainMilliseconds: 60_000, heartbeatIntervalMilliseconds: 100, heartbeatDeadAfterMilliseconds: 1_000)
 
     /// Returns true when it stopped on SIGTERM.
@@ -62,13 +63,16 @@ struct JobsCrashWorker {
         let stop = StopSignal()
         let terminated = Self.onSIGTERM { stop.stop() }
         let polling = Task { await poller.run(until: stop) }
+        let lanes = 12
+        // Paced new work (replays are not paced), so a run of stops keeps finding work in flight.
+        let pauseMilliseconds = environment["CRASH_SUBMITS_PER_SECOND"].flatMap(Int.init).map { lanes * 1_000 / max(1, $0) }
         try await withThrowingTaskGroup(of: Void.self) { group in
-            let lanes = 12
             for lane in 0..<lanes {
                 group.addTask {
                     for index in stride(from: lane, to: count, by: lanes) where !stop.isStopped {
                         do {
-                            _ = try await service.submit(request(index, user: user, providers: providers, scenario: scenario))
+                            let outcome = try await service.submit(request(index, user: user, providers: providers, scenario: scenario))
+                            if !outcome.replayed, let pause = pauseMilliseconds { try await Task.sleep(for: .milliseconds(pause)) }
                         } catch JobError.providerRejected {
                             // A refused submit is an ended job: nothing to do.
                         }
@@ -77,7 +81,7 @@ struct JobsCrashWorker {
             }
             try await group.waitForAll()
         }
-        if !stop.isStopped { print("SUBMITTED \(count)") }
+        if !stop.isStopped { say("SUBMITTED \(count)") }
         while !stop.isStopped {
             let inFlight: Int = try await pool.withSession { session in
                 try session.query("SELECT count(*) FROM jobs WHERE status IN ('submitting', 'queued', 'running')")[0].decode(0)
@@ -91,6 +95,12 @@ struct JobsCrashWorker {
         await client.shutdown()
         await pool.close()
         return Self.sawSIGTERM.withLock { $0 }
+    }
+
+    /// Prints and flushes at once: a SIGKILL must not eat what was already said.
+    static func say(_ line: String) {
+        print(line)
+        fflush(nil)
     }
 
     static let providers = ["aimo", "openai-videos", "venice", "nanogpt", "aigate"]
@@ -113,7 +123,7 @@ struct JobsCrashWorker {
     /// job of each provider fails at the provider (refunded), so settlement sees both outcomes.
     static func request(_ index: Int, user: String, providers: [String], scenario: String) -> JobRequest {
         let outcome = (index / providers.count) % 5 == 4 ? " outcome=failed refund=true" : ""
-        let prompt = "crash \(index) sim: complete_after_ms=\(200 + (index * 37) % 1_300)\(outcome) \(scenario)"
+        let prompt = "crash \(index) sim: complete_after_ms=\(300 + (index * 37) % 3_000)\(outcome) \(scenario)"
         let specs: [String: JobSpec] = [
             "aimo": JobSpec(family: "veo-3.1-fast", duration: 8, resolution: "720p", prompt: prompt),
             "openai-videos": JobSpec(family: "veo-3.1-fast", duration: 8, resolution: "720p", prompt: prompt),
