@@ -94,6 +94,32 @@ import Testing
         await server.stop()
     }
 
+    /// A read token can forge any cursor: extreme and out-of-range instants are a 400, and the
+    /// service keeps answering (an overflow used to trap and take the whole process down).
+    @Test func hostileCursorsAre400sAndNeverTrap() async throws {
+        let server = try await APITestServer.start()
+        func forge(_ plain: String) -> String {
+            Data(plain.utf8).base64EncodedString()
+                .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+        }
+        let id = UUID().uuidString.lowercased()
+        let hostile: [Int64] = [.max, .min, .min + 1, .max - 1, -62_167_219_200_000_000 /* year 0 */,
+                                -9_000_000_000_000_000_000 /* year -283,000 */, -1, 253_402_300_800_000_000 /* year 10000 */]
+        for micros in hostile {
+            let response = try await server.request(.get, "/v1/jobs?cursor=\(forge("j1:\(micros):\(id)"))", token: .read)
+            #expect(response.status == 400, "\(micros): \(response.body)")
+            #expect(errorCode(response.json) == "invalid_cursor", "\(micros)")
+        }
+        for plain in ["j1:99999999999999999999:\(id)", "j1:-0:\(id)", "j1:+5:\(id)", "j1:5:not-a-uuid", "j2:5:\(id)", "j1:5"] {
+            let response = try await server.request(.get, "/v1/jobs?cursor=\(forge(plain))", token: .read)
+            #expect(response.status == 400, "\(plain): \(response.body)")
+        }
+        // A cursor in range still pages.
+        let fine = try await server.request(.get, "/v1/jobs?cursor=\(forge("j1:1700000000000000:\(id)"))", token: .read)
+        #expect(fine.status == 200, "\(fine.body)")
+        await server.stop()
+    }
+
     private func jobs(_ server: APITestServer, _ path: String) async throws -> [[String: Any]] {
         let response = try await server.request(.get, path, token: .read)
         #expect(response.status == 200, "\(path): \(response.body)")

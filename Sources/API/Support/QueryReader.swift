@@ -116,10 +116,3 @@ enum ISO8601Instant {
         return PostgresTimestamp(microsecondsSinceEpoch: seconds * 1_000_000 + micros)
     }
 }
-
-extension Int64 {
-    fileprivate func floorDividedBy(_ divisor: Int64) -> Int64 {
-        let quotient = self / divisor
-        return (self % divisor != 0 && (self < 0) != (divisor < 0)) ? quotient - 1 : quotient
-    }
-}
