@@ -84,4 +84,7 @@ public struct JobTransfer: Sendable, Codable, Equatable {
     /// The idempotency key of the ledger operation (`job:<id>:capture`).
     public var operationKey: String
     public var createdAt: Date
+    /// The API token whose request made the transfer (submit: the hold; cancel: the release);
+    /// nil for the service's own settlement.
+    public var createdBy: String? = nil
 }

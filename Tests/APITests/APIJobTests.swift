@@ -40,8 +40,9 @@ import Testing
             let first = try await server.request(.post, "/v1/jobs", body: Self.submitBody, headers: key)
             #expect(first.status == 201, "\(first.body)")
             let again = try await server.request(.post, "/v1/jobs", body: Self.submitBody, headers: key)
-            #expect(again.status == 200)
-            #expect(again.json["id"] as? String == first.json["id"] as? String)
+            // A replay answers exactly what the first request answered.
+            #expect(again.status == 201)
+            #expect(again.body == first.body)
             #expect(again.json["quoted"] as? String == first.json["quoted"] as? String)
             let other = try await server.request(.post, "/v1/jobs", body: Self.submitBody.replacingOccurrences(of: "8s", with: "6s"),
                                                  headers: key)
@@ -68,7 +69,8 @@ import Testing
             #expect(errorCode(cancel.json) == "not_cancellable")
             #expect(try await ledgerInvariantViolations(server.pool).isEmpty)
 
-            let reconciliation = try await server.request(.post, "/v1/reconciliations", body: "{}")
+            let reconciliation = try await server.request(.post, "/v1/reconciliations", body: "{}",
+                                                          headers: [HTTPHeader("Idempotency-Key", "recon-1")])
             #expect(reconciliation.status == 201, "\(reconciliation.body)")
             let reconciliationID = try #require(reconciliation.json["id"] as? String)
             let stored = try await server.request(.get, "/v1/reconciliations/\(reconciliationID)", token: .read)
@@ -82,9 +84,10 @@ import Testing
             _ = try await server.request(.put, "/v1/users/frank", body: "{}")
             let cases: [(String, [HTTPHeader], Int, String)] = [
                 (Self.submitBody.replacingOccurrences(of: "erin", with: "frank"), [HTTPHeader("Idempotency-Key", "a")], 402, "insufficient_funds"),
-                (Self.submitBody.replacingOccurrences(of: "erin", with: "nobody"), [HTTPHeader("Idempotency-Key", "b")], 404, "unknown_user"),
+                (Self.submitBody.replacingOccurrences(of: "erin", with: "nobody"), [HTTPHeader("Idempotency-Key", "b")], 404, "not_found"),
                 (Self.submitBody.replacingOccurrences(of: "veo-3.1-fast", with: "no-such"), [HTTPHeader("Idempotency-Key", "c")], 422, "invalid_family"),
-                (Self.submitBody.replacingOccurrences(of: "\"venice\"", with: "\"acme\""), [HTTPHeader("Idempotency-Key", "d")], 422, "invalid_provider"),
+                (Self.submitBody.replacingOccurrences(of: "\"venice\"", with: "\"acme\""), [HTTPHeader("Idempotency-Key", "d")], 400, "invalid_provider"),
+                (Self.submitBody.replacingOccurrences(of: "\"erin\"", with: "\"has space\""), [HTTPHeader("Idempotency-Key", "f")], 400, "invalid_user_id"),
                 (Self.submitBody, [], 400, "missing_idempotency_key"),
                 ("{\"user_id\": 5}", [HTTPHeader("Idempotency-Key", "e")], 400, "invalid_field"),
             ]

@@ -5,7 +5,8 @@ import Testing
 
 /// The embedded cluster admits only the user who made it: private folders and socket, a
 /// password on every connection, and servers that inherit none of this process's environment.
-@Suite struct EmbeddedClusterSecurityTests {
+/// Serialized, and few clusters: each `initdb` costs seconds of CPU the rest of the suite needs.
+@Suite(.serialized) struct EmbeddedClusterSecurityTests {
     static func mode(_ path: String) -> mode_t? {
         var info = stat()
         guard lstat(path, &info) == 0 else { return nil }
@@ -18,7 +19,7 @@ import Testing
         return info.st_uid
     }
 
-    @Test func foldersSocketAndPasswordFileArePrivate() async throws {
+    @Test func privateFoldersAPasswordOnEveryConnectionAndNoInheritedEnvironment() async throws {
         let cluster = try await TestDatabase.makePrivateCluster()
         #expect(Self.mode(cluster.directory) == 0o700)
         #expect(Self.mode(cluster.directory + "/socket") == 0o700)
@@ -29,11 +30,8 @@ import Testing
         let rules = hba.split(separator: "\n").filter { !$0.hasPrefix("#") && !$0.trimmingCharacters(in: .whitespaces).isEmpty }
         #expect(rules == ["local all all scram-sha-256"])
         #expect(!cluster.connectionString.contains(try Self.password(cluster)), "the password never appears in a connection string")
-        try await TestDatabase.runBlocking { try cluster.stop(mode: "immediate") }
-    }
 
-    @Test func everyConnectionNeedsThePassword() async throws {
-        let cluster = try await TestDatabase.makePrivateCluster()
+        // Every connection needs the password.
         let good = PostgresPool(.init(connectionString: cluster.connectionString, connectionsMax: 1, connectTimeoutSeconds: 2))
         #expect(try await good.withSession { try $0.query("SELECT 1")[0].decode(0, as: Int64.self) } == 1)
         await good.close()
@@ -62,11 +60,8 @@ import Testing
             }
             await refused.close()
         }
-        try await TestDatabase.runBlocking { try cluster.stop(mode: "immediate") }
-    }
 
-    @Test func theServerInheritsNoneOfThisProcesssEnvironment() async throws {
-        let cluster = try await TestDatabase.makePrivateCluster()
+        // The server inherits none of this process's environment.
         let pid = try #require(cluster.postmasterPID)
         let raw = try #require(FileManager.default.contents(atPath: "/proc/\(pid)/environ"))
         let names = Set(raw.split(separator: 0).compactMap { entry in

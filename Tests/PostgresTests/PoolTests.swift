@@ -29,7 +29,8 @@ import Testing
         let (taken, signal) = AsyncStream<Void>.makeStream()
         async let slow: Void = pool.withSession { session in
             signal.yield()
-            try session.execute("SELECT pg_sleep(1)")
+            // Long enough that a loaded machine's late 200 ms timer still fires before it ends.
+            try session.execute("SELECT pg_sleep(3)")
         }
         var iterator = taken.makeAsyncIterator()
         await iterator.next()

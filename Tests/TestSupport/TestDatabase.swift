@@ -19,7 +19,8 @@ public enum TestDatabase {
     /// A pool on a fresh, fully migrated database.
     public static func makePool(connectionsMax: Int = 8) async throws -> PostgresPool {
         let connectionString = try await host.freshDatabase()
-        return PostgresPool(.init(connectionString: connectionString, connectionsMax: connectionsMax))
+        // A generous connect timeout: the whole suite shares two cores with a starting cluster.
+        return PostgresPool(.init(connectionString: connectionString, connectionsMax: connectionsMax, connectTimeoutSeconds: 20))
     }
 
     /// A new cluster of its own (for tests that stop and start the server), in a fresh folder.
@@ -102,7 +103,8 @@ actor ClusterHost {
         let cluster = try await templateCluster()
         databasesMade += 1
         let name = "test_\(databasesMade)"
-        let admin = PostgresPool(.init(connectionString: cluster.connectionString(database: "postgres"), connectionsMax: 1))
+        let admin = PostgresPool(.init(connectionString: cluster.connectionString(database: "postgres"), connectionsMax: 1,
+                                       connectTimeoutSeconds: 20))
         try await admin.withSession { session in
             try session.execute("CREATE DATABASE \(name) TEMPLATE videoledger")
         }

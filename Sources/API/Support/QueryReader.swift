@@ -20,10 +20,18 @@ struct QueryReader {
         APIError.badRequest("invalid_\(name)", "\(name) \(message)")
     }
 
-    /// The raw value, nil when absent; an empty value counts as absent.
+    /// A rule between parameters that a schema cannot state (`from` before `to`): well-formed
+    /// values that do not fit together are a 422, never a 400.
+    static func unacceptable(_ name: String, _ message: String) -> APIError {
+        APIError.unprocessable("invalid_\(name)", "\(name) \(message)")
+    }
+
+    /// The raw value, nil when absent. A parameter given empty (`?user_id=`) is a 400, like any
+    /// other value the document does not allow.
     func string(_ name: String) throws -> String? {
-        guard let value = parameters[Substring(name)], !value.isEmpty else { return nil }
-        guard value.count <= Self.valueCharactersMax else {
+        guard let value = parameters[Substring(name)] else { return nil }
+        guard !value.isEmpty else { throw Self.invalid(name, "must not be empty") }
+        guard value.unicodeScalars.count <= Self.valueCharactersMax else {
             throw Self.invalid(name, "must be at most \(Self.valueCharactersMax) characters")
         }
         return String(value)
@@ -64,22 +72,19 @@ struct QueryReader {
         return number
     }
 
-    /// A UTC calendar date `YYYY-MM-DD`.
+    /// A UTC calendar date `YYYY-MM-DD` (years 1970-9999): 400 when not of that form, 422 for
+    /// a day that does not exist (2026-02-30).
     func day(_ name: String) throws -> CalendarDay? {
         guard let value = try string(name) else { return nil }
-        guard let day = CalendarDay(iso: value) else { throw Self.invalid(name, "must be a date YYYY-MM-DD") }
-        return day
+        return try InputRules.day(value, field: name)
     }
 
-    /// An instant: RFC 3339 / ISO 8601 with a zone (`2026-03-01T12:00:00Z`, fractional seconds
-    /// allowed), or a date `YYYY-MM-DD` meaning its UTC midnight.
+    /// An instant: ISO 8601 with a zone (`2026-03-01T12:00:00Z`, up to six fractional digits),
+    /// or a date `YYYY-MM-DD` meaning its UTC midnight: 400 when not of those forms, 422 for a
+    /// day that does not exist.
     func instant(_ name: String) throws -> PostgresTimestamp? {
         guard let value = try string(name) else { return nil }
-        if let day = CalendarDay(iso: value) { return day.midnight }
-        guard let instant = ISO8601Instant.parse(value) else {
-            throw Self.invalid(name, "must be an ISO 8601 time with a zone (2026-03-01T12:00:00Z) or a date YYYY-MM-DD")
-        }
-        return instant
+        return try InputRules.instant(value, field: name)
     }
 }
 
