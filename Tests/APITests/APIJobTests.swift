@@ -61,9 +61,16 @@ import Testing
                 detail = try await server.request(.get, "/v1/jobs/\(id)", token: .read)
             }
             #expect(detail.json["status"] as? String == "completed")
-            let kinds = (detail.json["transfers"] as? [[String: Any]] ?? []).compactMap { $0["kind"] as? String }
+            let transfers = detail.json["transfers"] as? [[String: Any]] ?? []
+            let kinds = transfers.compactMap { $0["kind"] as? String }
             #expect(kinds.first == "hold")
             #expect(kinds.contains("capture"))
+            // Who made each write: the submit's token on the job and its hold; the poller's
+            // settlement is the service's own.
+            #expect(detail.json["created_by"] as? String == "test-admin")
+            #expect(detail.json["cancelled_by"] is NSNull)
+            #expect(transfers.first?["created_by"] as? String == "test-admin")
+            #expect(transfers.first { $0["kind"] as? String == "capture" }?["created_by"] is NSNull)
             let cancel = try await server.request(.post, "/v1/jobs/\(id)/cancel")
             #expect(cancel.status == 409)
             #expect(errorCode(cancel.json) == "not_cancellable")
@@ -76,6 +83,30 @@ import Testing
             let stored = try await server.request(.get, "/v1/reconciliations/\(reconciliationID)", token: .read)
             #expect(stored.status == 200)
             #expect(stored.json["id"] as? String == reconciliationID)
+        }
+    }
+
+    @Test func aCancelRecordsItsTokenOnTheJobAndTheRelease() async throws {
+        try await Self.withSimulator { server, _ in
+            _ = try await server.request(.put, "/v1/users/erin", body: "{}")
+            _ = try await server.request(.post, "/v1/users/erin/credits", body: "{\"amount\": \"10\"}",
+                                         headers: [HTTPHeader("Idempotency-Key", "fund")])
+            let job = try await server.request(.post, "/v1/jobs", body: Self.submitBody, headers: [HTTPHeader("Idempotency-Key", "to-cancel")])
+            #expect(job.status == 201, "\(job.body)")
+            let id = try #require(job.json["id"] as? String)
+            let cancelled = try await server.request(.post, "/v1/jobs/\(id)/cancel")
+            #expect(cancelled.status == 200, "\(cancelled.body)")
+            #expect(cancelled.json["status"] as? String == "cancelled")
+            #expect(cancelled.json["cancelled_by"] as? String == "test-admin")
+            #expect(cancelled.json["created_by"] as? String == "test-admin")
+            let detail = try await server.request(.get, "/v1/jobs/\(id)", token: .read)
+            let release = (detail.json["transfers"] as? [[String: Any]] ?? []).first { $0["kind"] as? String == "release" }
+            #expect(release?["created_by"] as? String == "test-admin")
+            // Cancelling again answers the job as it is.
+            let again = try await server.request(.post, "/v1/jobs/\(id)/cancel")
+            #expect(again.status == 200)
+            #expect(again.body == cancelled.body)
+            #expect(try await ledgerInvariantViolations(server.pool).isEmpty)
         }
     }
 

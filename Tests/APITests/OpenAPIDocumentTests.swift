@@ -1,4 +1,4 @@
-import API
+@testable import API
 import Foundation
 import Hummingbird
 import Logging
@@ -56,6 +56,25 @@ import Yams
                 #expect(open || responses["401"] != nil, "\(method) \(path) lacks 401")
             }
         }
+    }
+
+    /// The patterns the code checks requests with are the document's, character for character.
+    @Test func theCodeChecksTheDocumentsPatterns() throws {
+        let schemas = try #require((OpenAPISpec.shared.root["components"] as? [String: Any])?["schemas"] as? [String: Any])
+        func pattern(_ name: String) -> String? { (schemas[name] as? [String: Any])?["pattern"] as? String }
+        #expect(pattern("PositiveAmount") == InputRules.positiveAmountPattern)
+        #expect(pattern("NonNegativeAmount") == InputRules.nonNegativeAmountPattern)
+        #expect(pattern("UserID") == InputRules.userIDPattern)
+        #expect(pattern("Date") == InputRules.datePattern)
+        #expect(pattern("InstantInput") == InputRules.instantPattern)
+        #expect(pattern("DurationText") == InputRules.durationTextPattern)
+        #expect(pattern("ResolutionText") == InputRules.resolutionPattern)
+        #expect(pattern("TokenName") == TokenStore.namePattern)
+        #expect((schemas["AspectRatio"] as? [String: Any])?["enum"] as? [String] == InputRules.aspectRatios)
+        #expect((schemas["Mode"] as? [String: Any])?["enum"] as? [String] == InputRules.modes)
+        #expect((schemas["ProviderID"] as? [String: Any])?["enum"] as? [String] == InputRules.providers)
+        let key = ((OpenAPISpec.shared.root["components"] as? [String: Any])?["parameters"] as? [String: Any])?["IdempotencyKey"] as? [String: Any]
+        #expect((key?["schema"] as? [String: Any])?["pattern"] as? String == IdempotencyKey.pattern)
     }
 
     @Test func theServiceServesTheDocument() async throws {

@@ -90,7 +90,7 @@ struct JobRoutes: Sendable {
 
     /// A job id: a UUID in its canonical 8-4-4-4-12 hex form, either case.
     static func jobID(_ context: APIRequestContext) throws -> UUID {
-        try uuid(try context.parameters.require("id"), what: "job")
+        try uuid(try InputRules.pathParameter("id", context), what: "job")
     }
 
     static func uuid(_ text: String, what: String) throws -> UUID {
@@ -135,7 +135,7 @@ struct ReconciliationRoutes: Sendable {
             }
         }
         router.get("/v1/reconciliations/:id") { _, context in
-            let id = try JobRoutes.uuid(try context.parameters.require("id"), what: "reconciliation")
+            let id = try JobRoutes.uuid(try InputRules.pathParameter("id", context), what: "reconciliation")
             guard let report = try await reconciler.report(id: id) else {
                 throw APIError.notFound("reconciliation \(id.uuidString.lowercased()) not found")
             }

@@ -78,7 +78,7 @@ struct TokenRoutes: Sendable {
             try JSONResponse.make(ListView(tokens: try await store.list().map(TokenView.init)))
         }
         router.delete("/v1/tokens/:name") { _, context in
-            let name = try context.parameters.require("name")
+            let name = try InputRules.pathParameter("name", context)
             guard TokenStore.TokenError.isName(name) else {
                 throw APIError.badRequest("invalid_name", "token name must be 1-64 of A-Z a-z 0-9 _ . : -")
             }

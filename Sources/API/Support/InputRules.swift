@@ -33,7 +33,18 @@ enum InputRules {
 
     /// The path's `{id}` as a user id.
     static func userID(_ context: APIRequestContext) throws -> String {
-        try userID(try context.parameters.require("id"))
+        try userID(try pathParameter("id", context))
+    }
+
+    /// A path parameter, percent-decoded (the router hands them over as sent: `a%3Ab`); a
+    /// broken escape is a 400.
+    static func pathParameter(_ name: String, _ context: APIRequestContext) throws -> String {
+        let raw = try context.parameters.require(name)
+        guard raw.contains("%") else { return raw }
+        guard let decoded = raw.removingPercentEncoding else {
+            throw APIError.badRequest("invalid_\(name)", "\(name) has a broken percent escape")
+        }
+        return decoded
     }
 
     /// Micro-units of an amount field, or a 400 naming the field.
@@ -50,7 +61,7 @@ enum InputRules {
     static let datePattern = "^(19[7-9][0-9]|[2-9][0-9]{3})-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
     /// A date, or an ISO 8601 time with a zone (the document's `InstantInput`).
     static let instantPattern =
-        "^(19[7-9][0-9]|[2-9][0-9]{3})-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])([Tt ]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]{1,6})?([Zz]|[+-]([01][0-9]|2[0-3]):[0-5][0-9]))?$"
+        "^(19[7-9][0-9]|[2-9][0-9]{3})-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])([Tt]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]{1,6})?([Zz]|[+-]([01][0-9]|2[0-3]):[0-5][0-9]))?$"
 
     static func day(_ text: String, field: String) throws -> CalendarDay {
         guard matches(text, datePattern) else { throw QueryReader.invalid(field, "must be a date YYYY-MM-DD (1970-9999)") }

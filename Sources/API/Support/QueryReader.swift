@@ -98,7 +98,7 @@ extension CalendarDay {
 /// ISO 8601 instants with a zone, to the microsecond, without going through `Date`'s Double.
 enum ISO8601Instant {
     static func parse(_ text: String) -> PostgresTimestamp? {
-        let pattern = "^([0-9]{4}-[0-9]{2}-[0-9]{2})[Tt ]([0-9]{2}):([0-9]{2}):([0-9]{2})(\\.[0-9]{1,6})?(Z|z|[+-][0-9]{2}:[0-9]{2})$"
+        let pattern = "^([0-9]{4}-[0-9]{2}-[0-9]{2})[Tt]([0-9]{2}):([0-9]{2}):([0-9]{2})(\\.[0-9]{1,6})?(Z|z|[+-][0-9]{2}:[0-9]{2})$"
         guard let match = try? NSRegularExpression(pattern: pattern).firstMatch(in: text, range: NSRange(text.startIndex..., in: text))
         else { return nil }
         func group(_ index: Int) -> String? {
