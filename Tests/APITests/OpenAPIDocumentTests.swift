@@ -102,3 +102,19 @@ import Yams
                                 contentType: nil).isEmpty)
     }
 }
+
+/// The byte-by-byte checks on hot routes agree with the document's patterns they stand for.
+@Suite struct InputRuleTests {
+    @Test(arguments: ["a", "A", "0", "alice", "a:b", "x@y.z", "a_b-c.d", String(repeating: "u", count: 128), "",
+                      "-a", "_a", ".a", "a b", "a/b", "é", "a\u{0}", String(repeating: "u", count: 129), "a%3Ab", "ab\n"])
+    func userIDsMatchThePattern(text: String) {
+        #expect(!InputRules.matches("ab\n", InputRules.userIDPattern), "a final newline is not a match")
+        #expect(InputRules.isUserID(text) == InputRules.matches(text, InputRules.userIDPattern), "\(text.debugDescription)")
+    }
+
+    @Test(arguments: ["2026-03-01", "1970-01-01", "9999-12-31", "2026-02-30", "2026-13-01", "2026-00-10", "2026-01-00", "2026-01-32",
+                      "1969-12-31", "0000-01-01", "26-03-01", "2026-3-01", "2026/03/01", "2026-03-01T", "２０２６-03-01", "20260-3-01"])
+    func datesMatchThePattern(text: String) {
+        #expect(InputRules.isDateText(text) == InputRules.matches(text, InputRules.datePattern), "\(text)")
+    }
+}

@@ -34,7 +34,7 @@ public struct TokenStore: Sendable {
         }
 
         static func isName(_ text: String) -> Bool {
-            text.range(of: TokenStore.namePattern, options: .regularExpression) != nil
+            InputRules.matches(text, TokenStore.namePattern)
         }
     }
 

@@ -41,8 +41,11 @@ final class HealthCheck: Sendable {
         enum CodingKeys: String, CodingKey { case status, database, databaseLatencyMicroseconds }
     }
 
-    static let cacheMilliseconds = 1_000
+    static let cacheMillisecondsDefault = 1_000
     static let probeTimeoutMilliseconds = 2_000
+
+    /// How long one probe's answer is reused.
+    let cacheMilliseconds: Int
 
     private struct State {
         var last: (health: Health, at: ContinuousClock.Instant)?
@@ -54,7 +57,8 @@ final class HealthCheck: Sendable {
     let connection: PostgresConnection
     private let state = Mutex(State())
 
-    init(connectionString: String) {
+    init(connectionString: String, cacheMilliseconds: Int = HealthCheck.cacheMillisecondsDefault) {
+        self.cacheMilliseconds = cacheMilliseconds
         connection = PostgresConnection(connectionString: connectionString, label: "videoledger.healthz", connectTimeoutSeconds: 2)
     }
 
@@ -64,7 +68,7 @@ final class HealthCheck: Sendable {
     func current() async -> Health {
         let now = ContinuousClock.now
         let task = state.withLock { state -> Task<Health, Never>? in
-            if let last = state.last, now - last.at < .milliseconds(Self.cacheMilliseconds) { return nil }
+            if let last = state.last, now - last.at < .milliseconds(cacheMilliseconds) { return nil }
             if let probe = state.probe { return probe }
             state.probesStarted += 1
             let probe = Task { [self] in

@@ -40,7 +40,7 @@ struct QueryReader {
     /// A value that must match `pattern` (anchored), described for the error message.
     func string(_ name: String, matching pattern: String, described description: String) throws -> String? {
         guard let value = try string(name) else { return nil }
-        guard value.range(of: "^(?:\(pattern))$", options: .regularExpression) != nil else {
+        guard InputRules.matches(value, "^(?:\(pattern))$") else {
             throw Self.invalid(name, "must be \(description)")
         }
         return value
