@@ -16,6 +16,8 @@ public enum VideoLedgerApplication {
         /// Browser origins (`https://dash.example.com`) allowed to call the API cross-origin;
         /// `*` allows any. Empty: no CORS headers at all (the default).
         public var corsAllowedOrigins: [String]
+        /// `/healthz` answers unavailable when its probe (connecting included) takes longer.
+        public var healthProbeTimeoutMilliseconds = 5_000
 
         /// - Parameter metricsOpen: nil (the default) opens `/metrics` only while the listener
         ///   is a loopback address, since it shows business figures (customer funds, amounts
@@ -86,7 +88,9 @@ public enum VideoLedgerApplication {
         var openPaths: Set<String> = ["/healthz"]
         if configuration.metricsOpen { openPaths.insert("/metrics") }
         router.add(middleware: AuthMiddleware(authenticator: dependencies.authenticator, openPaths: openPaths))
-        HealthRoutes(check: HealthCheck(connectionString: dependencies.pool.configuration.connectionString)).register(on: router)
+        HealthRoutes(check: HealthCheck(
+            connectionString: dependencies.pool.configuration.connectionString,
+            probeTimeoutMilliseconds: configuration.healthProbeTimeoutMilliseconds)).register(on: router)
         QuoteRoutes(catalog: dependencies.catalog, cheapestAnswers: CheapestAnswerCache()).register(on: router)
         let idempotent = IdempotentRequests(pool: dependencies.pool)
         UserRoutes(ledger: Ledger(pool: dependencies.pool), idempotent: idempotent).register(on: router)

@@ -31,7 +31,9 @@ struct APITestServer: Sendable {
         let adminToken = try await tokens.create(name: "test-admin", scope: .admin)
         let readToken = try await tokens.create(name: "test-read", scope: .read)
         let (ports, continuation) = AsyncStream<Int>.makeStream()
-        let configuration = VideoLedgerApplication.Configuration(host: host, port: 0, metricsOpen: metricsOpen, corsAllowedOrigins: corsOrigins)
+        var configuration = VideoLedgerApplication.Configuration(host: host, port: 0, metricsOpen: metricsOpen, corsAllowedOrigins: corsOrigins)
+        // The whole suite shares two cores: a first connection can take seconds.
+        configuration.healthProbeTimeoutMilliseconds = 20_000
         let router = VideoLedgerApplication.router(
             configuration: configuration,
             dependencies: .init(

@@ -10,7 +10,7 @@ import Synchronization
 /// - it never takes a connection from the pool that real requests use: one dedicated
 ///   connection probes the database, at most once per `cacheMilliseconds` however many callers
 ///   ask (they share one probe in flight and then its cached result), and a probe that takes
-///   longer than `probeTimeoutMilliseconds` counts as unavailable.
+///   longer than `probeTimeoutMilliseconds` (5 s) counts as unavailable.
 struct HealthRoutes: Sendable {
     let check: HealthCheck
 
@@ -42,10 +42,12 @@ final class HealthCheck: Sendable {
     }
 
     static let cacheMillisecondsDefault = 1_000
-    static let probeTimeoutMilliseconds = 2_000
+    static let probeTimeoutMillisecondsDefault = 5_000
 
     /// How long one probe's answer is reused.
     let cacheMilliseconds: Int
+    /// A probe slower than this (connecting included) answers unavailable.
+    let probeTimeoutMilliseconds: Int
 
     private struct State {
         var last: (health: Health, at: ContinuousClock.Instant)?
@@ -57,9 +59,15 @@ final class HealthCheck: Sendable {
     let connection: PostgresConnection
     private let state = Mutex(State())
 
-    init(connectionString: String, cacheMilliseconds: Int = HealthCheck.cacheMillisecondsDefault) {
+    init(
+        connectionString: String, cacheMilliseconds: Int = HealthCheck.cacheMillisecondsDefault,
+        probeTimeoutMilliseconds: Int = HealthCheck.probeTimeoutMillisecondsDefault
+    ) {
         self.cacheMilliseconds = cacheMilliseconds
-        connection = PostgresConnection(connectionString: connectionString, label: "videoledger.healthz", connectTimeoutSeconds: 2)
+        self.probeTimeoutMilliseconds = probeTimeoutMilliseconds
+        connection = PostgresConnection(
+            connectionString: connectionString, label: "videoledger.healthz",
+            connectTimeoutSeconds: max(1, min(300, (probeTimeoutMilliseconds + 999) / 1_000)))
     }
 
     /// Probes started so far (tests check the cache and the single flight with it).
@@ -91,6 +99,7 @@ final class HealthCheck: Sendable {
     /// times out too, so the answer stays bounded.
     private func probe() async -> Health {
         let connection = self.connection
+        let probeTimeoutMilliseconds = self.probeTimeoutMilliseconds
         return await withCheckedContinuation { (continuation: CheckedContinuation<Health, Never>) in
             let answered = Mutex(false)
             let answer: @Sendable (Health) -> Void = { health in
@@ -112,7 +121,7 @@ final class HealthCheck: Sendable {
                 }
             }
             Task {
-                try? await Task.sleep(for: .milliseconds(Self.probeTimeoutMilliseconds))
+                try? await Task.sleep(for: .milliseconds(probeTimeoutMilliseconds))
                 answer(.unavailable)
             }
         }
