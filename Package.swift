@@ -59,6 +59,7 @@ let package = Package(
         // Money in PostgreSQL.
         .target(name: "Ledger", dependencies: [
             "Money", "Postgres",
+            .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "Jobs", dependencies: [
@@ -78,6 +79,10 @@ let package = Package(
             .product(name: "Metrics", package: "swift-metrics"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ], resources: [
+            // The OpenAPI document, compiled into the binary (`PackageResources.openapi_yaml`):
+            // nothing to locate at run time, so a copied binary never serves a stale file.
+            .embedInCode("openapi.yaml"),
         ]),
 
         .executableTarget(name: "VideoLedgerCLI", dependencies: [

@@ -10,6 +10,9 @@ videoledger_missing_packages() {
     ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
     command -v psql >/dev/null 2>&1 || missing+=(postgresql-client)
     ls /usr/lib/postgresql/*/bin/pgbench >/dev/null 2>&1 || missing+=(postgresql-contrib)
+    # The contract test (scripts/contract-test.sh): curl, and Python with venv and pip.
+    command -v curl >/dev/null 2>&1 || missing+=(curl)
+    python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || missing+=(python3-venv)
     echo "${missing[@]}"
 }
 

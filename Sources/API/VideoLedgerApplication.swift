@@ -11,13 +11,32 @@ public enum VideoLedgerApplication {
     public struct Configuration: Sendable {
         public var host: String
         public var port: Int
-        /// When false, `/metrics` needs a token like every other route.
+        /// When false, `/metrics` needs a read token like every other route but `/healthz`.
         public var metricsOpen: Bool
+        /// Browser origins (`https://dash.example.com`) allowed to call the API cross-origin;
+        /// `*` allows any. Empty: no CORS headers at all (the default).
+        public var corsAllowedOrigins: [String]
+        /// `/healthz` answers unavailable when its probe (connecting included) takes longer.
+        public var healthProbeTimeoutMilliseconds = 5_000
 
-        public init(host: String = "127.0.0.1", port: Int = 8080, metricsOpen: Bool = true) {
+        /// - Parameter metricsOpen: nil (the default) opens `/metrics` only while the listener
+        ///   is a loopback address, since it shows business figures (customer funds, amounts
+        ///   owed to providers); true or false decides explicitly.
+        public init(host: String = "127.0.0.1", port: Int = 8080, metricsOpen: Bool? = nil, corsAllowedOrigins: [String] = []) {
             self.host = host
             self.port = port
-            self.metricsOpen = metricsOpen
+            self.metricsOpen = metricsOpen ?? Self.isLoopback(host: host)
+            self.corsAllowedOrigins = corsAllowedOrigins
+        }
+
+        /// `localhost`, `::1` and 127.0.0.0/8; everything else (0.0.0.0 and :: included) may
+        /// be reached from other machines.
+        public static func isLoopback(host: String) -> Bool {
+            let bare = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
+            if bare.lowercased() == "localhost" || bare == "::1" || bare == "0:0:0:0:0:0:0:1" { return true }
+            let octets = bare.split(separator: ".", omittingEmptySubsequences: false)
+            guard octets.count == 4, octets.allSatisfy({ $0.count <= 3 && UInt8($0) != nil }) else { return false }
+            return octets[0] == "127"
         }
     }
 
@@ -61,21 +80,30 @@ public enum VideoLedgerApplication {
         let router = Router(context: APIRequestContext.self)
         // Outermost, so it sees every request's final status, refusals included.
         router.add(middleware: HTTPMetricsMiddleware(factory: dependencies.metrics.factory))
-        router.add(middleware: ErrorMiddleware())
+        if !configuration.corsAllowedOrigins.isEmpty {
+            router.add(middleware: CORSMiddleware(allowedOrigins: configuration.corsAllowedOrigins))
+        }
+        let routeMethods = RouteMethods()
+        router.add(middleware: ErrorMiddleware(routes: routeMethods))
         var openPaths: Set<String> = ["/healthz"]
         if configuration.metricsOpen { openPaths.insert("/metrics") }
         router.add(middleware: AuthMiddleware(authenticator: dependencies.authenticator, openPaths: openPaths))
-        HealthRoutes(pool: dependencies.pool).register(on: router)
+        HealthRoutes(check: HealthCheck(
+            connectionString: dependencies.pool.configuration.connectionString,
+            probeTimeoutMilliseconds: configuration.healthProbeTimeoutMilliseconds)).register(on: router)
         QuoteRoutes(catalog: dependencies.catalog, cheapestAnswers: CheapestAnswerCache()).register(on: router)
-        UserRoutes(ledger: Ledger(pool: dependencies.pool)).register(on: router)
+        let idempotent = IdempotentRequests(pool: dependencies.pool)
+        UserRoutes(ledger: Ledger(pool: dependencies.pool), idempotent: idempotent).register(on: router)
         SpendRoutes(pool: dependencies.pool).register(on: router)
         JobListRoutes(pool: dependencies.pool).register(on: router)
-        JobRoutes(jobs: dependencies.jobs, pool: dependencies.pool).register(on: router)
-        ReconciliationRoutes(reconciler: dependencies.reconciler).register(on: router)
+        JobRoutes(jobs: dependencies.jobs, pool: dependencies.pool, idempotent: idempotent).register(on: router)
+        ReconciliationRoutes(reconciler: dependencies.reconciler, idempotent: idempotent).register(on: router)
+        TokenRoutes(store: dependencies.authenticator.store, authenticator: dependencies.authenticator).register(on: router)
         ProviderRoutes(pool: dependencies.pool).register(on: router)
         MetricsRoutes(registry: dependencies.metrics.registry,
                       gauges: DatabaseGauges(pool: dependencies.pool, factory: dependencies.metrics.factory)).register(on: router)
         OpenAPIRoutes().register(on: router)
+        routeMethods.load(router.routes.map { (method: $0.method.rawValue, path: $0.path.description) })
         return router
     }
 

@@ -76,7 +76,10 @@ public enum JobError: Error, Sendable, Equatable, CustomStringConvertible {
         }
     }
 
-    /// Maps what the database layer threw; JobErrors pass through.
+    /// Maps what the database layer threw; JobErrors pass through. Ledger refusals a job
+    /// request can meet become their job cases; any other ledger or database error passes
+    /// through unchanged, so the REST layer can tell a constraint violation (4xx) from an
+    /// unreachable database (503) from a bug (500).
     static func wrap(_ error: any Error) -> any Error {
         switch error {
         case let error as JobError: return error
@@ -85,10 +88,13 @@ public enum JobError: Error, Sendable, Equatable, CustomStringConvertible {
             case .insufficientFunds(let message): return JobError.insufficientFunds(message)
             case .unknownUser(let message): return JobError.unknownUser(message)
             case .idempotencyConflict(let message): return JobError.idempotencyConflict(message)
-            default: return JobError.database(error.description)
+            case .database(let underlying): return underlying
+            default: return error
             }
         case let error as PostgresError:
-            return wrap(LedgerError(error))
+            let ledger = LedgerError(error)
+            if case .database = ledger { return error }
+            return wrap(ledger)
         default:
             return error
         }

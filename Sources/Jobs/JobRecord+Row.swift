@@ -119,7 +119,7 @@ enum JobStore {
         guard let holdID else { return [] }
         let rows = try session.query(
             """
-            SELECT t.id, t.kind, t.amount_micros, t.currency, t.operation_key, t.created_at,
+            SELECT t.id, t.kind, t.amount_micros, t.currency, t.operation_key, t.created_at, t.created_by,
                    f.owner || ':' || f.kind AS from_account, d.owner || ':' || d.kind AS to_account
             FROM transfers t
             JOIN accounts f ON f.id = t.from_account_id
@@ -130,7 +130,8 @@ enum JobStore {
             JobTransfer(
                 id: try row.decode("id"), kind: try row.decode("kind"), amountMicros: try row.decode("amount_micros"),
                 currency: try row.decode("currency"), from: try row.decode("from_account"), to: try row.decode("to_account"),
-                operationKey: try row.decode("operation_key"), createdAt: try row.decode("created_at"))
+                operationKey: try row.decode("operation_key"), createdAt: try row.decode("created_at"),
+                createdBy: try row.decodeIfPresent("created_by"))
         }
     }
 

@@ -95,6 +95,9 @@ public struct JobTransfer: Sendable, Codable, Equatable {
     /// The idempotency key of the ledger operation (`job:<id>:capture`).
     public var operationKey: String
     public var createdAt: Date
+    /// The API token whose request made the transfer (submit: the hold; cancel: the release);
+    /// nil for the service's own settlement.
+    public var createdBy: String? = nil
 }
 
 /// A resolution that did not come from the provider's own answer: balance evidence, an

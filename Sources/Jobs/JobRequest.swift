@@ -51,24 +51,28 @@ public struct JobRequest: Sendable, Hashable {
     /// `"cheapest"` or a provider id (`venice`). A record must name its provider.
     public var provider: String
     public var providerJobID: String?
+    /// Who asks (an API token's name): recorded as the job's `created_by` and on its hold's
+    /// transfer. Not part of the request's identity: a replay by another token is the same job.
+    public var actor: String?
 
     public static let cheapest = "cheapest"
 
     public init(userID: String, idempotencyKey: String? = nil, spec: JobSpec, provider: String = JobRequest.cheapest,
-                providerJobID: String? = nil) {
+                providerJobID: String? = nil, actor: String? = nil) {
         self.userID = userID
         self.idempotencyKey = idempotencyKey
         self.spec = spec
         self.provider = provider
         self.providerJobID = providerJobID
+        self.actor = actor
     }
 
     public var isRecord: Bool { providerJobID != nil }
 
     /// The request as canonical text: what the idempotency fingerprint (SHA-256, computed in SQL)
     /// is taken over. Every field, in a fixed order, each length-prefixed so no two requests
-    /// share a text; the key itself is left out.
-    var canonicalText: String {
+    /// share a text; the key and the actor are left out.
+    public var canonicalText: String {
         let duration: String
         switch spec.duration {
         case .seconds(let seconds): duration = "s\(seconds)"

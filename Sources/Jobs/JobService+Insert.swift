@@ -36,7 +36,10 @@ extension JobService {
             leaseOwner, configuration.submitLeaseMilliseconds, liveQuoteMicros,
         ]
         let userID = request.userID
+        let actor = request.actor
         return try await pool.transaction { session -> Insertion in
+            // The job's created_by and its hold's transfer record who asked (migration 0011).
+            try LedgerStatements.setActor(session, actor)
             guard try session.query("SELECT 1 FROM users WHERE id = $1", [userID]).first != nil else {
                 throw JobError.unknownUser(userID)
             }

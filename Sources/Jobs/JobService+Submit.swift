@@ -108,9 +108,12 @@ extension JobService {
             throw JobError.invalidField(field: "idempotency_key", problem: "\(key.count) characters", accepted: "1 to 200 characters")
         }
         if let id = request.providerJobID {
-            guard (1...200).contains(id.count), !id.contains(where: { $0.isNewline || $0 == "\0" }) else {
+            // It becomes a path segment of provider URLs that carry our key: no `/`, `?`, `%`,
+            // spaces or controls, and not a dot segment.
+            guard Self.isProviderJobID(id) else {
                 throw JobError.invalidField(
-                    field: "provider_job_id", problem: "empty, too long or with control characters", accepted: "1 to 200 printable characters")
+                    field: "provider_job_id", problem: "not a provider job id",
+                    accepted: "1 to 200 of A-Z a-z 0-9 . _ : -, other than . and ..")
             }
             guard request.provider.lowercased() != JobRequest.cheapest else {
                 throw JobError.invalidField(
@@ -127,6 +130,16 @@ extension JobService {
         }
         if GenerationMode.parse(request.spec.mode ?? "t2v") == .i2v, (request.spec.imageURL ?? "").isEmpty {
             throw JobError.invalidField(field: "image_url", problem: "missing for image-to-video", accepted: "an https or data URL")
+        }
+    }
+
+    /// `[A-Za-z0-9._:-]{1,200}`, other than `.` and `..`.
+    public static func isProviderJobID(_ id: String) -> Bool {
+        let bytes = Array(id.utf8)
+        guard (1...200).contains(bytes.count), id != ".", id != ".." else { return false }
+        return bytes.allSatisfy { byte in
+            (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte)
+                || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "_") || byte == UInt8(ascii: ":") || byte == UInt8(ascii: "-")
         }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Ledger
 import Logging
 import Postgres
 import Pricing
@@ -67,15 +68,18 @@ public final class JobService: Sendable {
     /// change. Cancelling a cancelled job returns it unchanged. None of the five provider APIs
     /// offers a cancel call, so the provider may still finish the job; its charge then shows in
     /// reconciliation (provider charges against balances), never on the user.
-    public func cancel(id: UUID) async throws -> JobRecord {
+    /// `actor` (an API token's name) is recorded as the job's `cancelled_by` and on the release.
+    public func cancel(id: UUID, actor: String? = nil) async throws -> JobRecord {
         do {
             let job = try await pool.transaction { session -> JobRecord in
+                try LedgerStatements.setActor(session, actor)
                 guard let job = try JobStore.load(session, id: id, forUpdate: true, withTransfers: false) else {
                     throw JobError.jobNotFound(id)
                 }
                 if job.status == .cancelled { return job }
                 guard !job.status.isTerminal else { throw JobError.notCancellable(jobID: id, status: job.status) }
                 _ = try self.settlement.end(session, job: job, as: .cancelled, code: "cancelled", reason: "cancelled by request", refunded: false)
+                try session.execute("UPDATE jobs SET cancelled_by = $2 WHERE id = $1", [id, actor])
                 guard let ended = try JobStore.load(session, id: id) else { throw JobError.jobNotFound(id) }
                 return ended
             }

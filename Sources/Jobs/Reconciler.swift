@@ -40,7 +40,8 @@ public final class Reconciler: Sendable {
     /// Runs every check over [from, to] and stores the findings. A period that ends now first
     /// takes a fresh balance snapshot from each provider (best effort: a provider that does not
     /// answer is simply compared on the snapshots it gave before).
-    public func run(from: Date, to: Date, trigger: String = "cli") async throws -> ReconciliationReport {
+    /// `actor` (an API token's name) is recorded as the run's `created_by`.
+    public func run(from: Date, to: Date, trigger: String = "cli", actor: String? = nil) async throws -> ReconciliationReport {
         precondition(from <= to, "a period ends after it starts")
         let startedAt = Date()
         var to = to
@@ -55,8 +56,9 @@ public final class Reconciler: Sendable {
         findings += try await liveQuoteFindings(from: from, to: to)
         findings += try await invariantFindings()
         let report = ReconciliationReport(
-            id: UUID(), periodFrom: from, periodTo: to, startedAt: startedAt, finishedAt: Date(), trigger: trigger, findings: findings)
-        try await store(report)
+            id: UUID(), periodFrom: from, periodTo: to, startedAt: startedAt, finishedAt: Date(), trigger: trigger, findings: findings,
+            createdBy: actor)
+        try await store(report, actor: actor)
         logger.info("reconciliation finished", metadata: ["id": "\(report.id)", "findings": "\(findings.count)"])
         return report
     }
@@ -65,7 +67,7 @@ public final class Reconciler: Sendable {
     public func report(id: UUID) async throws -> ReconciliationReport? {
         try await pool.withSession { session in
             guard let run = try session.query(
-                "SELECT period_from, period_to, started_at, finished_at, trigger FROM reconciliations WHERE id = $1", [id]
+                "SELECT period_from, period_to, started_at, finished_at, trigger, created_by FROM reconciliations WHERE id = $1", [id]
             ).first else { return nil }
             let findings = try session.query(
                 """
@@ -80,7 +82,8 @@ public final class Reconciler: Sendable {
             }
             return ReconciliationReport(
                 id: id, periodFrom: try run.decode(0), periodTo: try run.decode(1), startedAt: try run.decode(2),
-                finishedAt: try run.decodeIfPresent(3), trigger: try run.decode(4), findings: findings)
+                finishedAt: try run.decodeIfPresent(3), trigger: try run.decode(4), findings: findings,
+                createdBy: try run.decodeIfPresent(5))
         }
     }
 
@@ -98,14 +101,15 @@ public final class Reconciler: Sendable {
         }
     }
 
-    private func store(_ report: ReconciliationReport) async throws {
+    private func store(_ report: ReconciliationReport, actor: String?) async throws {
         try await pool.transaction { session in
             try session.execute(
                 """
-                INSERT INTO reconciliations (id, period_from, period_to, started_at, finished_at, findings_count, trigger)
-                VALUES ($1, $2, $3, $4, $5, $6, $7)
+                INSERT INTO reconciliations (id, period_from, period_to, started_at, finished_at, findings_count, trigger, created_by)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
                 """,
-                [report.id, report.periodFrom, report.periodTo, report.startedAt, report.finishedAt, report.findings.count, report.trigger])
+                [report.id, report.periodFrom, report.periodTo, report.startedAt, report.finishedAt, report.findings.count, report.trigger,
+                 actor])
             for finding in report.findings {
                 try session.execute(
                     """

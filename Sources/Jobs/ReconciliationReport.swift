@@ -10,6 +10,8 @@ public struct ReconciliationReport: Sendable, Codable, Equatable {
     public var finishedAt: Date?
     public var trigger: String
     public var findings: [ReconciliationFinding]
+    /// The API token that asked for the run; nil for the schedule and the CLI.
+    public var createdBy: String? = nil
 }
 
 /// One thing reconciliation found. Amounts are micro-units of `currency`.

@@ -16,10 +16,12 @@ public struct Ledger: Sendable {
     }
 
     /// Creates a user; returns false when the user already exists with the same credit limit.
+    /// `actor` (a token name) is recorded as the user's `created_by`.
     @discardableResult
-    public func createUser(_ userID: String, creditLimitMicros: Int64 = 0) async throws -> Bool {
+    public func createUser(_ userID: String, creditLimitMicros: Int64 = 0, actor: String? = nil) async throws -> Bool {
         guard creditLimitMicros >= 0 else { throw LedgerError.invalidAmount("credit limit must not be negative") }
         return try await pool.transaction { session in
+            try LedgerStatements.setActor(session, actor)
             let inserted = try session.execute(
                 "INSERT INTO users (id, credit_limit_micros) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING",
                 [userID, creditLimitMicros])
@@ -33,9 +35,16 @@ public struct Ledger: Sendable {
     }
 
     /// Credits a user's available balance from outside (`world`). Returns the transfer id.
+    /// `actor` (a token name) is recorded on the operation and its transfer.
     @discardableResult
-    public func topUp(key: String, userID: String, amount: Money) async throws -> Int64 {
-        try await run { try LedgerStatements.topUp($0, key: key, userID: userID, amount: amount) }
+    public func topUp(key: String, userID: String, amount: Money, actor: String? = nil) async throws -> Int64 {
+        try await run { session in
+            guard actor != nil else { return try LedgerStatements.topUp(session, key: key, userID: userID, amount: amount) }
+            return try session.transaction(attemptsMax: 1) { session in
+                try LedgerStatements.setActor(session, actor)
+                return try LedgerStatements.topUp(session, key: key, userID: userID, amount: amount)
+            }
+        }
     }
 
     /// Moves `amount` from available to held; refused when available plus credit cannot cover it.

@@ -6,6 +6,15 @@ import Postgres
 /// the same transaction as their own rows (job settlement). `Ledger` wraps each in its own
 /// transaction. Both call the same SQL functions, the one place balances change.
 public enum LedgerStatements {
+    /// Makes the rows the ledger writes for the rest of this transaction record `actor` (the
+    /// token name behind a REST write; migration 0011's `created_by` columns default to it).
+    /// Must run inside a transaction: the setting is transaction-local and ends with it. Nil
+    /// leaves the rows unattributed (the service's own writes).
+    public static func setActor(_ session: PostgresSession, _ actor: String?) throws {
+        guard let actor else { return }
+        try run { _ = try session.query("SELECT set_config('videoledger.actor', $1, true)", [actor]) }
+    }
+
     public static func topUp(_ session: PostgresSession, key: String, userID: String, amount: Money) throws -> Int64 {
         try run {
             try session.query("SELECT ledger_top_up($1, $2, $3, $4)", [key, userID, amount.currency.rawValue, amount.micros])[0]

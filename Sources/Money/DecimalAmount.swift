@@ -8,7 +8,8 @@ public enum DecimalAmount {
 
     /// How to treat digits finer than a micro-unit.
     public enum Precision: Sendable {
-        /// At most six decimals, no exponent: the form VideoLedger's own API accepts.
+        /// `-?[0-9]+(\.[0-9]{1,6})?`: at most six decimals, no `+` sign, no exponent (not even
+        /// `e0`). The form VideoLedger's own API and price books accept.
         case exact
         /// Any JSON number (exponent allowed); rounded half-up to micro-units once.
         case roundHalfUp
@@ -17,8 +18,9 @@ public enum DecimalAmount {
     /// Parses decimal text into micro-units.
     public static func micros(from text: String, precision: Precision = .exact) throws(MoneyError) -> Int64 {
         let parsed = try parse(text)
-        if precision == .exact && (parsed.exponent != 0 || parsed.fraction.count > fractionDigits) {
-            throw parsed.exponent != 0 ? .notADecimal(text) : .tooManyFractionDigits(text)
+        if precision == .exact {
+            guard !parsed.explicitPlus, !parsed.hasExponent else { throw .notADecimal(text) }
+            guard parsed.fraction.count <= fractionDigits else { throw .tooManyFractionDigits(text) }
         }
         // value = digits × 10^(exponent − fraction.count); micros = value × 10^6.
         let scale = parsed.exponent - parsed.fraction.count + fractionDigits
@@ -50,6 +52,8 @@ public enum DecimalAmount {
 
     private struct Parsed {
         var negative: Bool
+        var explicitPlus: Bool
+        var hasExponent: Bool
         var integer: Substring
         var fraction: Substring
         var exponent: Int
@@ -58,8 +62,10 @@ public enum DecimalAmount {
     private static func parse(_ text: String) throws(MoneyError) -> Parsed {
         var rest = Substring(text)
         var negative = false
+        var explicitPlus = false
         if let sign = rest.first, sign == "-" || sign == "+" {
             negative = sign == "-"
+            explicitPlus = sign == "+"
             rest = rest.dropFirst()
         }
         let integer = rest.prefix { $0.isASCII && $0.isNumber }
@@ -73,6 +79,7 @@ public enum DecimalAmount {
         }
         guard !integer.isEmpty else { throw .notADecimal(text) }
         var exponent = 0
+        let hasExponent = rest.first == "e" || rest.first == "E"
         if let marker = rest.first, marker == "e" || marker == "E" {
             rest = rest.dropFirst()
             var exponentText = rest
@@ -83,7 +90,9 @@ public enum DecimalAmount {
             rest = ""
         }
         guard rest.isEmpty else { throw .notADecimal(text) }
-        return Parsed(negative: negative, integer: integer, fraction: fraction, exponent: exponent)
+        return Parsed(
+            negative: negative, explicitPlus: explicitPlus, hasExponent: hasExponent, integer: integer, fraction: fraction,
+            exponent: exponent)
     }
 
     private static func pow10(_ exponent: Int) -> Int128 {

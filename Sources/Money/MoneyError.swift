@@ -13,13 +13,20 @@ public enum MoneyError: Error, Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .notADecimal(let text):
-            return "'\(text)' is not a decimal amount (expected digits with an optional '.' and up to 6 decimals)"
+            return "'\(Self.echo(text))' is not a decimal amount (expected digits with an optional '.' and up to 6 decimals)"
         case .tooManyFractionDigits(let text):
-            return "'\(text)' has more than 6 decimals; amounts are kept in micro-units"
+            return "'\(Self.echo(text))' has more than 6 decimals; amounts are kept in micro-units"
         case .overflow:
             return "amount is out of range for micro-units (Int64)"
         case .currencyMismatch(let left, let right):
             return "cannot combine \(left.rawValue) with \(right.rawValue)"
         }
+    }
+
+    /// Input quoted back in a message: at most 32 characters, control characters as `?`, so an
+    /// error never echoes a request body back at length.
+    public static func echo(_ text: String) -> String {
+        let shown = text.unicodeScalars.prefix(32).map { $0.properties.generalCategory == .control ? "?" : Character($0) }
+        return String(shown) + (text.unicodeScalars.count > 32 ? "…" : "")
     }
 }

@@ -1,13 +1,24 @@
 import Foundation
 
 /// A private PostgreSQL cluster in a folder of its own, for the embedded default (no
-/// `DATABASE_URL`) and for tests. It listens on a unix socket inside its folder only, never on
-/// a network address. PostgreSQL refuses to run as root, so when this process is root the
-/// server runs as the `postgres` system user (via `runuser`).
+/// `DATABASE_URL`), tests and benchmarks. It listens on a unix socket inside its folder only,
+/// never on a network address. PostgreSQL refuses to run as root, so when this process is root
+/// the server runs as the `postgres` system user (via `runuser`).
+///
+/// Nobody else on the machine gets in: the folder and the socket folder are 0700 and the socket
+/// itself 0700 (`unix_socket_permissions`), and every connection, over that socket too, needs
+/// the superuser's password (SCRAM). The password is generated at `initdb` and kept in `pgpass`
+/// (mode 0600, owned by the user of this process, libpq's password file format), which the
+/// connection string names with `passfile=`: the password itself never appears in a connection
+/// string, a process list or a log. `pg_hba.conf` is rewritten on every start, so a cluster
+/// made by an older version with `trust` is converted (its password set in single-user mode).
+/// `initdb`, `pg_ctl`, the server and `psql` start with a minimal environment: the provider
+/// keys and wallet secrets in this process's environment never reach them.
 public struct EmbeddedCluster: Sendable {
     public enum ClusterError: Error, CustomStringConvertible {
         case toolMissing(String)
         case commandFailed(command: String, status: Int32, output: String)
+        case insecure(String)
 
         public var description: String {
             switch self {
@@ -15,11 +26,13 @@ public struct EmbeddedCluster: Sendable {
                 return "PostgreSQL server tool '\(tool)' not found; install the 'postgresql' package or set VIDEOLEDGER_PG_BIN"
             case .commandFailed(let command, let status, let output):
                 return "'\(command)' failed with status \(status): \(output)"
+            case .insecure(let message):
+                return message
             }
         }
     }
 
-    /// The cluster's folder: `data/` (the cluster), `socket/` and `server.log`.
+    /// The cluster's folder: `data/` (the cluster), `socket/`, `server.log` and `pgpass`.
     public let directory: String
     /// The port number, which names the socket file (`.s.PGSQL.<port>`); nothing listens on TCP.
     public let port: Int
@@ -35,29 +48,56 @@ public struct EmbeddedCluster: Sendable {
     var dataDirectory: String { directory + "/data" }
     var socketDirectory: String { directory + "/socket" }
     var logFile: String { directory + "/server.log" }
+    /// libpq's password file for this cluster (`*:*:*:postgres:<password>`), mode 0600.
+    public var passwordFile: String { directory + "/pgpass" }
+    /// The socket file the server listens on.
+    public var socketFile: String { socketDirectory + "/.s.PGSQL.\(port)" }
 
     /// libpq connection string for the cluster's database.
     public var connectionString: String { connectionString(database: databaseName) }
 
     public func connectionString(database: String) -> String {
-        "host=\(socketDirectory) port=\(port) user=postgres dbname=\(database)"
+        [("host", socketDirectory), ("port", String(port)), ("user", "postgres"), ("dbname", database), ("passfile", passwordFile)]
+            .map { "\($0.0)=\(Self.quoted($0.1))" }.joined(separator: " ")
     }
+
+    /// A conninfo value in single quotes, with `\` and `'` escaped (libpq's rule).
+    static func quoted(_ value: String) -> String {
+        "'" + value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "\\'") + "'"
+    }
+
+    /// The only `pg_hba.conf` the cluster ever has: unix socket, SCRAM password, nothing else.
+    static let hostBasedAuthentication = """
+        # Written by VideoLedger on every start of the embedded cluster: unix socket only, and
+        # every connection needs the password (kept in ../pgpass). Edits here are overwritten.
+        local all all scram-sha-256
+
+        """
 
     /// Creates the cluster if needed, starts it if it is not running, creates the database if
     /// missing. Blocks while the server starts: call it from a thread of its own, not a task.
     public func start() throws {
         let tools = try Self.serverTools()
-        try FileManager.default.createDirectory(atPath: socketDirectory, withIntermediateDirectories: true)
         let runAsPostgres = geteuid() == 0
-        if runAsPostgres { try Self.run("/bin/chown", ["-R", "postgres:postgres", directory]) }
-        if !FileManager.default.fileExists(atPath: dataDirectory + "/PG_VERSION") {
-            try runServerTool(tools + "/initdb", [
-                "--pgdata=\(dataDirectory)", "--username=postgres", "--auth=trust",
-                "--encoding=UTF8", "--locale=C", "--no-instructions",
-            ], asPostgres: runAsPostgres)
+        try prepareFolders(runAsPostgres: runAsPostgres)
+        let initialized = FileManager.default.fileExists(atPath: dataDirectory + "/PG_VERSION")
+        if !initialized {
+            let password = Self.generatePassword()
+            try initialize(tools: tools, password: password, runAsPostgres: runAsPostgres)
+            try writePasswordFile(password)
+        } else if !FileManager.default.fileExists(atPath: passwordFile) {
+            // A cluster from before passwords (trust): give the superuser a password first.
+            let password = Self.generatePassword()
+            if isRunning(tools: tools, asPostgres: runAsPostgres) {
+                try runServerTool(tools + "/pg_ctl", ["stop", "--pgdata=\(dataDirectory)", "--wait", "--mode=fast"], asPostgres: runAsPostgres)
+            }
+            try setPasswordInSingleUserMode(tools: tools, password: password, runAsPostgres: runAsPostgres)
+            try writePasswordFile(password)
         }
+        try writeHostBasedAuthentication()
         if !isRunning(tools: tools, asPostgres: runAsPostgres) {
             let options = "-c listen_addresses='' -c unix_socket_directories='\(socketDirectory)' -c port=\(port)"
+                + " -c unix_socket_permissions=0700 -c password_encryption=scram-sha-256"
                 + " -c fsync=on -c max_connections=200 -c shared_buffers=256MB"
             do {
                 // The server outlives pg_ctl and would hold a captured output pipe open forever,
@@ -69,6 +109,9 @@ public struct EmbeddedCluster: Sendable {
                 let log = (try? String(contentsOfFile: logFile, encoding: .utf8)) ?? ""
                 throw ClusterError.commandFailed(command: command, status: status, output: String(log.suffix(2_000)))
             }
+        } else {
+            // A server already running (started earlier with these files) rereads pg_hba.conf.
+            try? runServerTool(tools + "/pg_ctl", ["reload", "--pgdata=\(dataDirectory)"], asPostgres: runAsPostgres)
         }
         try createDatabaseIfMissing(tools: tools)
     }
@@ -83,11 +126,104 @@ public struct EmbeddedCluster: Sendable {
     /// Immediate shutdown by signal (SIGQUIT to the postmaster), with no child process: safe
     /// from an `atexit` handler, where launching and reaping processes can hang.
     public func stopImmediatelyBySignal() {
-        guard let pidFile = try? String(contentsOfFile: dataDirectory + "/postmaster.pid", encoding: .utf8),
-              let firstLine = pidFile.split(separator: "\n").first, let pid = pid_t(firstLine), pid > 0
-        else { return }
+        guard let pid = postmasterPID, pid > 0 else { return }
         kill(pid, SIGQUIT)
     }
+
+    /// The running server's process id, from `postmaster.pid`.
+    public var postmasterPID: pid_t? {
+        guard let pidFile = try? String(contentsOfFile: dataDirectory + "/postmaster.pid", encoding: .utf8),
+              let firstLine = pidFile.split(separator: "\n").first
+        else { return nil }
+        return pid_t(firstLine)
+    }
+
+    // MARK: - Files and folders
+
+    /// The folder and the socket folder exist, are 0700, and belong to the server's user; the
+    /// password file (when present) stays with this process's user.
+    private func prepareFolders(runAsPostgres: Bool) throws {
+        for folder in [directory, socketDirectory] {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            guard chmod(folder, 0o700) == 0 else {
+                throw ClusterError.insecure("cannot make \(folder) private (chmod 0700): \(String(cString: strerror(errno)))")
+            }
+        }
+        if runAsPostgres {
+            // Not -R: the password file stays root's (0600), which the server never reads.
+            var targets = [directory, socketDirectory]
+            if FileManager.default.fileExists(atPath: logFile) { targets.append(logFile) }
+            if FileManager.default.fileExists(atPath: dataDirectory) { targets.append(dataDirectory) }
+            try Self.run("/bin/chown", ["postgres:postgres"] + targets)
+        }
+    }
+
+    private func initialize(tools: String, password: String, runAsPostgres: Bool) throws {
+        // initdb reads the password from a file; this one lives only for the call, readable by
+        // the server's user alone.
+        let passwordInput = directory + "/initdb-password"
+        try Self.writePrivateFile(passwordInput, contents: password + "\n")
+        defer { unlink(passwordInput) }
+        if runAsPostgres { try Self.run("/bin/chown", ["postgres:postgres", passwordInput]) }
+        try runServerTool(tools + "/initdb", [
+            "--pgdata=\(dataDirectory)", "--username=postgres", "--auth-local=scram-sha-256", "--auth-host=scram-sha-256",
+            "--pwfile=\(passwordInput)", "--encoding=UTF8", "--locale=C", "--no-instructions",
+        ], asPostgres: runAsPostgres)
+    }
+
+    private func setPasswordInSingleUserMode(tools: String, password: String, runAsPostgres: Bool) throws {
+        let statement = "ALTER ROLE postgres PASSWORD '\(password)';\n"
+        let output = try runServerTool(
+            tools + "/postgres", ["--single", "-D", dataDirectory, "-c", "password_encryption=scram-sha-256", "postgres"],
+            asPostgres: runAsPostgres, input: Array(statement.utf8), redacting: password)
+        if output.contains("ERROR") {
+            throw ClusterError.commandFailed(command: "postgres --single (set password)", status: 1, output: output)
+        }
+    }
+
+    private func writePasswordFile(_ password: String) throws {
+        try Self.writePrivateFile(passwordFile, contents: "*:*:*:postgres:\(password)\n")
+    }
+
+    private func writeHostBasedAuthentication() throws {
+        // In place (not a rename), so the file keeps its owner when root writes the server's file.
+        let path = dataDirectory + "/pg_hba.conf"
+        let descriptor = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC | O_NOFOLLOW)
+        guard descriptor >= 0 else { throw ClusterError.insecure("cannot write \(path): \(String(cString: strerror(errno)))") }
+        defer { close(descriptor) }
+        let bytes = Array(Self.hostBasedAuthentication.utf8)
+        guard write(descriptor, bytes, bytes.count) == bytes.count else {
+            throw ClusterError.insecure("cannot write \(path): \(String(cString: strerror(errno)))")
+        }
+    }
+
+    /// Creates (or replaces) a file of this process's user with mode 0600, never following a
+    /// link: the new contents go to a fresh file created exclusively, then renamed over.
+    static func writePrivateFile(_ path: String, contents: String) throws {
+        let temporary = path + ".\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp"
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { throw ClusterError.insecure("cannot create \(temporary): \(String(cString: strerror(errno)))") }
+        let bytes = Array(contents.utf8)
+        let written = write(descriptor, bytes, bytes.count)
+        let synced = fsync(descriptor) == 0
+        close(descriptor)
+        guard written == bytes.count, synced, rename(temporary, path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            unlink(temporary)
+            throw ClusterError.insecure("cannot write \(path): \(reason)")
+        }
+    }
+
+    /// 32 random bytes as hex: nothing that needs quoting in SQL or in a pgpass line.
+    static func generatePassword() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return (0..<32).map { _ in
+            let byte = UInt8.random(in: 0...255, using: &generator)
+            return (byte < 16 ? "0" : "") + String(byte, radix: 16)
+        }.joined()
+    }
+
+    // MARK: - Running the tools
 
     private func isRunning(tools: String, asPostgres: Bool) -> Bool {
         (try? runServerTool(tools + "/pg_ctl", ["status", "--pgdata=\(dataDirectory)"], asPostgres: asPostgres)) != nil
@@ -96,18 +232,22 @@ public struct EmbeddedCluster: Sendable {
     private func createDatabaseIfMissing(tools: String) throws {
         let psql = FileManager.default.isExecutableFile(atPath: tools + "/psql") ? tools + "/psql" : "/usr/bin/psql"
         let connection = connectionString(database: "postgres")
-        let exists = try Self.run(psql, [connection, "-tAc", "SELECT 1 FROM pg_database WHERE datname = '\(databaseName)'"])
+        let exists = try Self.run(psql, ["-X", connection, "-tAc", "SELECT 1 FROM pg_database WHERE datname = '\(databaseName)'"])
         if exists.trimmingCharacters(in: .whitespacesAndNewlines) != "1" {
-            try Self.run(psql, [connection, "-qc", "CREATE DATABASE \"\(databaseName)\""])
+            try Self.run(psql, ["-X", connection, "-qc", "CREATE DATABASE \"\(databaseName)\""])
         }
     }
 
     @discardableResult
-    private func runServerTool(_ tool: String, _ arguments: [String], asPostgres: Bool, captureOutput: Bool = true) throws -> String {
+    private func runServerTool(
+        _ tool: String, _ arguments: [String], asPostgres: Bool, captureOutput: Bool = true, input: [UInt8]? = nil,
+        redacting secret: String? = nil
+    ) throws -> String {
         if asPostgres {
-            return try Self.run("/usr/sbin/runuser", ["-u", "postgres", "--", tool] + arguments, captureOutput: captureOutput)
+            return try Self.run("/usr/sbin/runuser", ["-u", "postgres", "--", tool] + arguments, captureOutput: captureOutput,
+                                input: input, redacting: secret)
         }
-        return try Self.run(tool, arguments, captureOutput: captureOutput)
+        return try Self.run(tool, arguments, captureOutput: captureOutput, input: input, redacting: secret)
     }
 
     /// The folder holding initdb and pg_ctl: `$VIDEOLEDGER_PG_BIN`, else the newest
@@ -123,14 +263,23 @@ public struct EmbeddedCluster: Sendable {
         throw ClusterError.toolMissing("initdb")
     }
 
+    /// Runs a tool with the minimal environment (no `PG*` either: the cluster's own settings
+    /// come from its arguments alone). Output quoted in errors has `secret` redacted.
     @discardableResult
-    static func run(_ executable: String, _ arguments: [String], captureOutput: Bool = true) throws -> String {
+    static func run(
+        _ executable: String, _ arguments: [String], captureOutput: Bool = true, input: [UInt8]? = nil, redacting secret: String? = nil
+    ) throws -> String {
+        func redact(_ text: String) -> String {
+            guard let secret, !secret.isEmpty else { return text }
+            return text.replacingOccurrences(of: secret, with: "<redacted>")
+        }
         do {
-            return try ChildProcess.run(executable, arguments, captureOutput: captureOutput)
+            return redact(try ChildProcess.run(
+                executable, arguments, captureOutput: captureOutput, environment: ChildProcess.minimalEnvironment(), input: input))
         } catch let failure as ChildProcess.Failure {
             throw ClusterError.commandFailed(
-                command: ([executable] + arguments).joined(separator: " "), status: failure.status,
-                output: failure.output.trimmingCharacters(in: .whitespacesAndNewlines))
+                command: redact(([executable] + arguments).joined(separator: " ")), status: failure.status,
+                output: redact(failure.output.trimmingCharacters(in: .whitespacesAndNewlines)))
         }
     }
 }

@@ -111,7 +111,9 @@ extension PostgresTimestamp: PostgresDecodable {
             throw cell.mismatch("timestamptz")
         }
         let sincePostgresEpoch = try cell.integer(Int64.self)
-        return PostgresTimestamp(microsecondsSinceEpoch: sincePostgresEpoch + postgresEpochOffsetMicroseconds)
+        // 'infinity' is Int64.max and '-infinity' Int64.min: saturate rather than overflow.
+        let (micros, overflow) = sincePostgresEpoch.addingReportingOverflow(postgresEpochOffsetMicroseconds)
+        return PostgresTimestamp(microsecondsSinceEpoch: overflow ? .max : micros)
     }
 }
 

@@ -66,7 +66,7 @@ public struct CalendarDay: Sendable, Hashable, Comparable, CustomStringConvertib
         let text = try decoder.singleValueContainer().decode(String.self)
         guard let day = CalendarDay(iso: text) else {
             throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath,
-                                                    debugDescription: "'\(text)' is not a YYYY-MM-DD date"))
+                                                    debugDescription: "'\(QuoteInputError.echo(text))' is not a YYYY-MM-DD date"))
         }
         self = day
     }

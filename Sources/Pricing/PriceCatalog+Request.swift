@@ -32,7 +32,7 @@ extension PriceCatalog {
         guard let text, text.lowercased() != "auto" else { return implied }
         guard let ratio = AspectRatio(rawValue: text) else { throw .unknownAspectRatio(text) }
         if let implied, implied != ratio {
-            throw .contradictory(field: "aspect_ratio", detail: "\(ratio) contradicts the size \(size) (\(implied))")
+            throw .contradictory(field: "aspect_ratio", detail: "\(ratio) contradicts the size \(QuoteInputError.echo(size)) (\(implied))")
         }
         return ratio
     }
@@ -61,7 +61,7 @@ extension PriceCatalog {
         let familiesOfModel = Set(matching.map { models[$0].family })
         if let family {
             guard familiesOfModel.contains(family.id) else {
-                throw .contradictory(field: "model", detail: "model '\(slug)' is in family "
+                throw .contradictory(field: "model", detail: "model '\(QuoteInputError.echo(slug))' is in family "
                     + "\(familiesOfModel.sorted().joined(separator: ", ")), not '\(family.id)'")
             }
             return (family.id, matching.filter { models[$0].family == family.id })

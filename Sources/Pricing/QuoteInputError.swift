@@ -60,23 +60,29 @@ public enum QuoteInputError: Error, Sendable, Hashable, CustomStringConvertible 
         let problem: String
         switch self {
         case .missingFamilyOrModel: problem = "give a family or a model"
-        case .unknownFamily(let family, _): problem = "unknown family '\(family)'"
-        case .unknownModel(let model, let provider?): problem = "\(provider.rawValue) has no model '\(model)'"
-        case .unknownModel(let model, nil): problem = "no provider has a model '\(model)'"
-        case .unknownProvider(let provider): problem = "unknown provider '\(provider)'"
-        case .ambiguousModel(let model, _): problem = "model '\(model)' comes in several qualities; give one"
-        case .unknownQuality(let quality, let model, _): problem = "model '\(model)' has no quality '\(quality)'"
-        case .durationNotANumber(let text): problem = "'\(text)' is not a whole number of seconds"
+        case .unknownFamily(let family, _): problem = "unknown family '\(Self.echo(family))'"
+        case .unknownModel(let model, let provider?): problem = "\(provider.rawValue) has no model '\(Self.echo(model))'"
+        case .unknownModel(let model, nil): problem = "no provider has a model '\(Self.echo(model))'"
+        case .unknownProvider(let provider): problem = "unknown provider '\(Self.echo(provider))'"
+        case .ambiguousModel(let model, _): problem = "model '\(Self.echo(model))' comes in several qualities; give one"
+        case .unknownQuality(let quality, let model, _): problem = "model '\(Self.echo(model))' has no quality '\(Self.echo(quality))'"
+        case .durationNotANumber(let text): problem = "'\(Self.echo(text))' is not a whole number of seconds"
         case .durationNotPositive(let seconds): problem = "\(seconds) s is not a positive duration"
         case .durationTooLong(let seconds): problem = "\(seconds) s is over the \(PricingLimits.durationSecondsMax) s limit"
         case .missingResolution: problem = "a resolution is required"
-        case .unknownResolution(let text): problem = "unknown resolution '\(text)'"
-        case .unknownAspectRatio(let text): problem = "unknown aspect ratio '\(text)'"
-        case .unknownMode(let text): problem = "unknown mode '\(text)'"
+        case .unknownResolution(let text): problem = "unknown resolution '\(Self.echo(text))'"
+        case .unknownAspectRatio(let text): problem = "unknown aspect ratio '\(Self.echo(text))'"
+        case .unknownMode(let text): problem = "unknown mode '\(Self.echo(text))'"
         case .variantsOutOfRange(let count): problem = "\(count) variants is out of range"
-        case .badDate(let text): problem = "'\(text)' is not a valid date"
+        case .badDate(let text): problem = "'\(Self.echo(text))' is not a valid date"
         case .contradictory(_, let detail): problem = detail
         }
         return "\(field): \(problem); accepted: \(accepted)"
+    }
+
+    /// Caller input quoted in a message: at most 32 characters, control characters as `?`.
+    static func echo(_ text: String) -> String {
+        let shown = text.unicodeScalars.prefix(32).map { $0.properties.generalCategory == .control ? "?" : Character($0) }
+        return String(shown) + (text.unicodeScalars.count > 32 ? "…" : "")
     }
 }

@@ -12,7 +12,11 @@ import Darwin
 ///
 /// Bytes go to a hidden temporary file next to the final one; `publish()` renames it into place,
 /// so a reader (or a failed run) never sees half a report and a re-run replaces the old file in
-/// one step. Not thread-safe: one report run writes its files on one thread.
+/// one step. Reports hold per-user spend, so the temporary file is created mode 0600 (the
+/// umask can only narrow it) with `O_CREAT|O_EXCL|O_NOFOLLOW`: it is always a new file of this
+/// process, never a link or a file someone placed there; the rename then replaces whatever
+/// has the final name (a link included) without following it. Not thread-safe: one report
+/// run writes its files on one thread.
 final class OutputFile {
     let finalPath: String
     let temporaryPath: String
@@ -26,11 +30,11 @@ final class OutputFile {
     private(set) var bytesWritten = 0
     private var digest: String?
 
-    /// Creates the temporary file (mode 0644) in the final file's folder.
-    init(directory: String, name: String) throws(ReportError) {
+    /// Creates the temporary file (mode 0600, exclusively) in the final file's folder.
+    init(directory: String, name: String, temporaryPath: String? = nil) throws(ReportError) {
         finalPath = directory + "/" + name
-        temporaryPath = directory + "/." + name + ".\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp"
-        descriptor = open(temporaryPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        self.temporaryPath = temporaryPath ?? directory + "/." + name + ".\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp"
+        descriptor = open(self.temporaryPath, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
         buffer = .allocate(byteCount: ReportLimits.fileBufferBytes, alignment: 16)
         buffered = .allocate(capacity: 1)
         buffered.initialize(to: 0)

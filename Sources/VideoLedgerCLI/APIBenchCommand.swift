@@ -162,12 +162,15 @@ struct APIBenchCommand: AsyncParsableCommand {
     }
 }
 
-/// Runs a blocking child process off Swift's cooperative pool (the in-process server needs it).
+/// Runs a blocking child process off Swift's cooperative pool (the in-process server needs it),
+/// with the minimal environment (libpq's `PG*` settings kept) plus `environment`.
 func runOffPool(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) async throws -> String {
-    try await withCheckedThrowingContinuation { continuation in
+    let childEnvironment = ChildProcess.minimalEnvironment(libpq: true).merging(environment) { _, given in given }
+    return try await withCheckedThrowingContinuation { continuation in
         DispatchQueue.global().async {
-            for (name, value) in environment { setenv(name, value, 1) }
-            continuation.resume(with: Result { try ChildProcess.run(executable, arguments, captureOutput: true) })
+            continuation.resume(with: Result {
+                try ChildProcess.run(executable, arguments, captureOutput: true, environment: childEnvironment)
+            })
         }
     }
 }

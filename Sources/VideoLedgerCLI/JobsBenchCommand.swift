@@ -218,6 +218,7 @@ struct BenchSimulator {
         process.arguments = [
             "simulate-providers", "--base-port", "0", "--jobs-max", "50000", "--defaults", "complete_after_ms=\(completeAfterMilliseconds)",
         ]
+        process.environment = ChildProcess.minimalEnvironment()
         let pipe = Pipe()
         process.standardOutput = pipe
         try process.run()

@@ -157,7 +157,7 @@ struct PgBench {
         defer { try? FileManager.default.removeItem(atPath: path) }
         let output = try ChildProcess.run(executable, [
             "-n", "-c", String(clients), "-j", String(min(2, clients)), "-T", String(seconds), "-D", "users=\(users)", "-f", path, connectionString,
-        ], captureOutput: true)
+        ], captureOutput: true, environment: ChildProcess.minimalEnvironment(libpq: true))
         guard let line = output.split(separator: "\n").first(where: { $0.hasPrefix("tps = ") }),
               let value = Double(line.dropFirst(6).prefix { $0 != " " })
         else { throw ValidationError("could not read pgbench's tps from: \(output)") }

@@ -132,6 +132,7 @@ struct ReportBenchCommand: AsyncParsableCommand {
                     let process = Process()
                     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
                     process.arguments = [psql, "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-o", "/dev/null", "-f", script, "-d", connection]
+                    process.environment = ChildProcess.minimalEnvironment(libpq: true)
                     let output = Pipe()
                     process.standardOutput = output
                     let errors = Pipe()

@@ -50,7 +50,7 @@ struct ServeCommand: AsyncParsableCommand {
         let applied = try await Migrator(pool: pool, directory: database.resolvedMigrationsDirectory).migrate()
         logger.info("database ready", metadata: ["migrations_applied": "\(applied.count)", "price_book": "\(catalog.version.short)"])
         let tokens = TokenStore(pool: pool)
-        try await DemoToken.ensure(tokens: tokens, logger: logger)
+        try await DemoToken.ensure(pool: pool, logger: logger)
 
         let (simulator, providers) = try await Self.providers(
             environment, simulatorAsked: simulatorFlag || JobsEnvironment.simulatorRequested(environment),
@@ -72,10 +72,27 @@ struct ServeCommand: AsyncParsableCommand {
         let poller = Poller(pool: pool, catalog: catalog, adapters: providers.adapters, logger: logger, instanceID: instanceID)
         let reconciler = Reconciler(pool: pool, catalog: catalog, adapters: providers.adapters, logger: logger)
 
+        let metricsOpen: Bool?
+        switch environment["VIDEOLEDGER_METRICS_OPEN"] ?? "" {
+        case "": metricsOpen = nil  // open only on a loopback listener
+        case "true": metricsOpen = true
+        case "false": metricsOpen = false
+        default: throw ValidationError("VIDEOLEDGER_METRICS_OPEN must be true or false (unset: open only on a loopback address)")
+        }
+        let corsOrigins = (environment["VIDEOLEDGER_CORS_ORIGINS"] ?? "").split(separator: ",")
+            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        for origin in corsOrigins where origin != "*" {
+            guard let url = URL(string: origin), let scheme = url.scheme, ["http", "https"].contains(scheme), url.host != nil,
+                  url.path.isEmpty, url.query == nil, !origin.hasSuffix("/")
+            else { throw ValidationError("VIDEOLEDGER_CORS_ORIGINS: '\(origin.prefix(64))' is not an origin like https://dash.example.com") }
+        }
         let configuration = VideoLedgerApplication.Configuration(
             host: host ?? environment["VIDEOLEDGER_HOST"] ?? "127.0.0.1",
             port: port ?? environment["VIDEOLEDGER_PORT"].flatMap(Int.init) ?? 8080,
-            metricsOpen: environment["VIDEOLEDGER_METRICS_OPEN"] != "false")
+            metricsOpen: metricsOpen, corsAllowedOrigins: corsOrigins)
+        if !configuration.metricsOpen {
+            logger.info("/metrics needs a read token", metadata: ["reason": "\(metricsOpen == false ? "VIDEOLEDGER_METRICS_OPEN=false" : "the listener is not a loopback address")"])
+        }
         // One registry for the process: the API's own metrics and everything recorded through
         // the global swift-metrics API (jobs, poller, providers) appear together at /metrics.
         // `serve` runs once per process, so this is the only bootstrap.
@@ -123,24 +140,23 @@ struct ServeCommand: AsyncParsableCommand {
     }
 }
 
-/// A first admin token for a new installation, so the README's examples work out of the box.
-/// Its value goes to a private file (`.videoledger/admin-token`, mode 0600), never to the log.
+/// A first admin token for a new installation (see `AdminTokenBootstrap`), so the README's
+/// examples work out of the box. Its value goes to a private file
+/// (`.videoledger/secrets/admin-token`: mode 0600 in a 0700 folder), never to the log.
 enum DemoToken {
     static var path: String {
         ProcessInfo.processInfo.environment["VIDEOLEDGER_TOKEN_FILE"]
-            ?? FileManager.default.currentDirectoryPath + "/.videoledger/admin-token"
+            ?? FileManager.default.currentDirectoryPath + "/.videoledger/secrets/admin-token"
     }
 
-    static func ensure(tokens: TokenStore, logger: Logger) async throws {
-        guard try await tokens.list().isEmpty else { return }
-        let token = try await tokens.create(name: "admin", scope: .admin)
-        let directory = (path as NSString).deletingLastPathComponent
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        guard FileManager.default.createFile(atPath: path, contents: Data(token.utf8), attributes: [.posixPermissions: 0o600]) else {
-            try await tokens.revoke(name: "admin")
-            throw ValidationError("cannot write the admin token file \(path); set VIDEOLEDGER_TOKEN_FILE to a writable path")
+    static func ensure(pool: PostgresPool, logger: Logger) async throws {
+        do {
+            if case .created(let name) = try await AdminTokenBootstrap.ensure(pool: pool, file: path) {
+                logger.notice("created the first admin API token; its value is in the token file", metadata: ["name": "\(name)", "file": "\(path)"])
+            }
+        } catch let failure as SecretFile.Failure {
+            throw ValidationError("cannot write the admin token file (\(failure)); set VIDEOLEDGER_TOKEN_FILE to a path in a folder of your own")
         }
-        logger.notice("created the first admin API token; its value is in the token file", metadata: ["file": "\(path)"])
     }
 }
 

@@ -40,8 +40,9 @@ import Testing
             let first = try await server.request(.post, "/v1/jobs", body: Self.submitBody, headers: key)
             #expect(first.status == 201, "\(first.body)")
             let again = try await server.request(.post, "/v1/jobs", body: Self.submitBody, headers: key)
-            #expect(again.status == 200)
-            #expect(again.json["id"] as? String == first.json["id"] as? String)
+            // A replay answers exactly what the first request answered.
+            #expect(again.status == 201)
+            #expect(again.body == first.body)
             #expect(again.json["quoted"] as? String == first.json["quoted"] as? String)
             let other = try await server.request(.post, "/v1/jobs", body: Self.submitBody.replacingOccurrences(of: "8s", with: "6s"),
                                                  headers: key)
@@ -62,15 +63,23 @@ import Testing
                 detail = try await server.request(.get, "/v1/jobs/\(id)", token: .read)
             }
             #expect(detail.json["status"] as? String == "completed")
-            let kinds = (detail.json["transfers"] as? [[String: Any]] ?? []).compactMap { $0["kind"] as? String }
+            let transfers = detail.json["transfers"] as? [[String: Any]] ?? []
+            let kinds = transfers.compactMap { $0["kind"] as? String }
             #expect(kinds.first == "hold")
             #expect(kinds.contains("capture"))
+            // Who made each write: the submit's token on the job and its hold; the poller's
+            // settlement is the service's own.
+            #expect(detail.json["created_by"] as? String == "test-admin")
+            #expect(detail.json["cancelled_by"] is NSNull)
+            #expect(transfers.first?["created_by"] as? String == "test-admin")
+            #expect(transfers.first { $0["kind"] as? String == "capture" }?["created_by"] is NSNull)
             let cancel = try await server.request(.post, "/v1/jobs/\(id)/cancel")
             #expect(cancel.status == 409)
             #expect(errorCode(cancel.json) == "not_cancellable")
             #expect(try await ledgerInvariantViolations(server.pool).isEmpty)
 
-            let reconciliation = try await server.request(.post, "/v1/reconciliations", body: "{}")
+            let reconciliation = try await server.request(.post, "/v1/reconciliations", body: "{}",
+                                                          headers: [HTTPHeader("Idempotency-Key", "recon-1")])
             #expect(reconciliation.status == 201, "\(reconciliation.body)")
             let reconciliationID = try #require(reconciliation.json["id"] as? String)
             let stored = try await server.request(.get, "/v1/reconciliations/\(reconciliationID)", token: .read)
@@ -79,14 +88,39 @@ import Testing
         }
     }
 
+    @Test func aCancelRecordsItsTokenOnTheJobAndTheRelease() async throws {
+        try await Self.withSimulator { server, _ in
+            _ = try await server.request(.put, "/v1/users/erin", body: "{}")
+            _ = try await server.request(.post, "/v1/users/erin/credits", body: "{\"amount\": \"10\"}",
+                                         headers: [HTTPHeader("Idempotency-Key", "fund")])
+            let job = try await server.request(.post, "/v1/jobs", body: Self.submitBody, headers: [HTTPHeader("Idempotency-Key", "to-cancel")])
+            #expect(job.status == 201, "\(job.body)")
+            let id = try #require(job.json["id"] as? String)
+            let cancelled = try await server.request(.post, "/v1/jobs/\(id)/cancel")
+            #expect(cancelled.status == 200, "\(cancelled.body)")
+            #expect(cancelled.json["status"] as? String == "cancelled")
+            #expect(cancelled.json["cancelled_by"] as? String == "test-admin")
+            #expect(cancelled.json["created_by"] as? String == "test-admin")
+            let detail = try await server.request(.get, "/v1/jobs/\(id)", token: .read)
+            let release = (detail.json["transfers"] as? [[String: Any]] ?? []).first { $0["kind"] as? String == "release" }
+            #expect(release?["created_by"] as? String == "test-admin")
+            // Cancelling again answers the job as it is.
+            let again = try await server.request(.post, "/v1/jobs/\(id)/cancel")
+            #expect(again.status == 200)
+            #expect(again.body == cancelled.body)
+            #expect(try await ledgerInvariantViolations(server.pool).isEmpty)
+        }
+    }
+
     @Test func refusesBadJobRequestsBeforeAnyProviderCall() async throws {
         try await Self.withSimulator { server, _ in
             _ = try await server.request(.put, "/v1/users/frank", body: "{}")
             let cases: [(String, [HTTPHeader], Int, String)] = [
                 (Self.submitBody.replacingOccurrences(of: "erin", with: "frank"), [HTTPHeader("Idempotency-Key", "a")], 402, "insufficient_funds"),
-                (Self.submitBody.replacingOccurrences(of: "erin", with: "nobody"), [HTTPHeader("Idempotency-Key", "b")], 404, "unknown_user"),
+                (Self.submitBody.replacingOccurrences(of: "erin", with: "nobody"), [HTTPHeader("Idempotency-Key", "b")], 404, "not_found"),
                 (Self.submitBody.replacingOccurrences(of: "veo-3.1-fast", with: "no-such"), [HTTPHeader("Idempotency-Key", "c")], 422, "invalid_family"),
-                (Self.submitBody.replacingOccurrences(of: "\"venice\"", with: "\"acme\""), [HTTPHeader("Idempotency-Key", "d")], 422, "invalid_provider"),
+                (Self.submitBody.replacingOccurrences(of: "\"venice\"", with: "\"acme\""), [HTTPHeader("Idempotency-Key", "d")], 400, "invalid_provider"),
+                (Self.submitBody.replacingOccurrences(of: "\"erin\"", with: "\"has space\""), [HTTPHeader("Idempotency-Key", "f")], 400, "invalid_user_id"),
                 (Self.submitBody, [], 400, "missing_idempotency_key"),
                 ("{\"user_id\": 5}", [HTTPHeader("Idempotency-Key", "e")], 400, "invalid_field"),
             ]

@@ -21,22 +21,29 @@ struct APITestServer: Sendable {
 
     /// - Parameter adapters: provider adapters for job routes (none: submits are not offered).
     static func start(
-        metricsOpen: Bool = true, adapters: [Providers.ProviderID: any ProviderAdapter] = [:]
+        metricsOpen: Bool? = nil, host: String = "127.0.0.1", corsOrigins: [String] = [], poolConnections: Int = 8,
+        adapters: [Providers.ProviderID: any ProviderAdapter] = [:], logger: Logger = Logger(label: "api-test"),
+        extraRoutes: @Sendable (Router<APIRequestContext>) -> Void = { _ in }
     ) async throws -> APITestServer {
-        let pool = try await TestDatabase.makePool()
+        let pool = try await TestDatabase.makePool(connectionsMax: poolConnections)
         let catalog = try PriceCatalog.load(directory: TestDatabase.repositoryRoot + "/pricing")
         let tokens = TokenStore(pool: pool)
         let adminToken = try await tokens.create(name: "test-admin", scope: .admin)
         let readToken = try await tokens.create(name: "test-read", scope: .read)
         let (ports, continuation) = AsyncStream<Int>.makeStream()
-        let application = VideoLedgerApplication.build(
-            configuration: .init(host: "127.0.0.1", port: 0, metricsOpen: metricsOpen),
+        var configuration = VideoLedgerApplication.Configuration(host: host, port: 0, metricsOpen: metricsOpen, corsAllowedOrigins: corsOrigins)
+        // The whole suite shares two cores: a first connection can take seconds.
+        configuration.healthProbeTimeoutMilliseconds = 20_000
+        let router = VideoLedgerApplication.router(
+            configuration: configuration,
             dependencies: .init(
                 pool: pool, catalog: catalog, authenticator: TokenAuthenticator(store: tokens, cacheMilliseconds: 0),
                 jobs: JobService(pool: pool, catalog: catalog, adapters: adapters),
-                reconciler: Reconciler(pool: pool, catalog: catalog, adapters: adapters)),
-            logger: Logger(label: "api-test"),
-            onServerRunning: { port in continuation.yield(port) })
+                reconciler: Reconciler(pool: pool, catalog: catalog, adapters: adapters)))
+        extraRoutes(router)
+        let application = Application(
+            router: router, configuration: .init(address: .hostname(host, port: 0), serverName: "videoledger"),
+            onServerRunning: { channel in continuation.yield(channel.localAddress?.port ?? 0) }, logger: logger)
         let task = Task { try await application.run() }
         var iterator = ports.makeAsyncIterator()
         guard let port = await iterator.next() else { throw CancellationError() }

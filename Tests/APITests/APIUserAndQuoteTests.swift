@@ -25,11 +25,18 @@ import Testing
         _ = try await server.request(.put, "/v1/users/dave", body: "{}")
         let key = [HTTPHeader("Idempotency-Key", "k")]
         let cases: [(String, String, [HTTPHeader], Int, String)] = [
-            ("/v1/users/dave/credits", "{\"amount\": \"-1\"}", key, 422, "invalid_amount"),
+            ("/v1/users/dave/credits", "{\"amount\": \"-1\"}", key, 400, "invalid_amount"),
+            ("/v1/users/dave/credits", "{\"amount\": \"0\"}", key, 400, "invalid_amount"),
+            ("/v1/users/dave/credits", "{\"amount\": \"1e0\"}", key, 400, "invalid_amount"),
+            ("/v1/users/dave/credits", "{\"amount\": \"+5\"}", key, 400, "invalid_amount"),
+            ("/v1/users/dave/credits", "{\"amount\": \"05\"}", key, 400, "invalid_amount"),
+            ("/v1/users/dave/credits", "{\"amount\": \"1\"}", [HTTPHeader("Idempotency-Key", String(repeating: "k", count: 201))], 400,
+             "invalid_idempotency_key"),
             ("/v1/users/dave/credits", "{\"amount\": 5}", key, 400, "invalid_field"),
             ("/v1/users/dave/credits", "{\"amount\": \"1e3\"}", key, 400, "invalid_amount"),
             ("/v1/users/dave/credits", "{\"amount\": \"99999999999999999\"}", key, 400, "invalid_amount"),
-            ("/v1/users/dave/credits", "{\"amount\": \"1\", \"currency\": \"EUR\"}", key, 422, "invalid_currency"),
+            ("/v1/users/dave/credits", "{\"amount\": \"1\", \"currency\": \"EUR\"}", key, 400, "invalid_currency"),
+            ("/v1/users/dave/credits", "{\"amount\": \"1\", \"currency\": \"usd\"}", key, 400, "invalid_currency"),
             ("/v1/users/dave/credits", "{\"amount\": \"1\"}", [], 400, "missing_idempotency_key"),
             ("/v1/users/dave/credits", "{}", key, 400, "missing_field"),
             ("/v1/users/dave/credits", "not json", key, 400, "malformed_json"),

@@ -51,7 +51,7 @@ import Testing
         #expect(priced.body == first.body)
         for _ in 0..<2 {
             let refused = try await server.request(.get, "/v1/quotes/cheapest?family=veo-3.1-fast&duration=-1", token: .read)
-            #expect(refused.status == 422, "\(refused.body)")
+            #expect(refused.status == 400, "\(refused.body)")
             #expect(errorCode(refused.json) == "invalid_duration")
         }
         let unauthenticated = try await server.request(.get, path, token: .none)

@@ -1,3 +1,4 @@
+import API
 import Foundation
 import Testing
 
@@ -32,10 +33,30 @@ import Testing
         await server.stop()
     }
 
-    @Test func metricsAreOpenUnlessConfiguredOtherwise() async throws {
+    /// /metrics shows business figures: open by default only while the listener is loopback.
+    @Test func metricsAreOpenOnlyOnLoopbackUnlessConfiguredOtherwise() async throws {
+        #expect(VideoLedgerApplication.Configuration(host: "127.0.0.1").metricsOpen)
+        #expect(VideoLedgerApplication.Configuration(host: "localhost").metricsOpen)
+        #expect(VideoLedgerApplication.Configuration(host: "::1").metricsOpen)
+        #expect(VideoLedgerApplication.Configuration(host: "127.3.2.1").metricsOpen)
+        #expect(!VideoLedgerApplication.Configuration(host: "0.0.0.0").metricsOpen)
+        #expect(!VideoLedgerApplication.Configuration(host: "::").metricsOpen)
+        #expect(!VideoLedgerApplication.Configuration(host: "10.0.0.7").metricsOpen)
+        #expect(!VideoLedgerApplication.Configuration(host: "127.0.0.1.example.com").metricsOpen)
+        #expect(VideoLedgerApplication.Configuration(host: "0.0.0.0", metricsOpen: true).metricsOpen)
+
         let open = try await APITestServer.start()
         #expect(try await open.request(.get, "/metrics", token: .none).status == 200)
         await open.stop()
+        // Listening on every address: a token is needed, though this request comes over loopback.
+        let exposed = try await APITestServer.start(host: "0.0.0.0")
+        let refusedExposed = try await exposed.request(.get, "/metrics", token: .none)
+        #expect(refusedExposed.status == 401)
+        #expect(try await exposed.request(.get, "/metrics", token: .read).status == 200)
+        await exposed.stop()
+        let opened = try await APITestServer.start(metricsOpen: true, host: "0.0.0.0")
+        #expect(try await opened.request(.get, "/metrics", token: .none).status == 200)
+        await opened.stop()
         let closed = try await APITestServer.start(metricsOpen: false)
         let refused = try await closed.request(.get, "/metrics", token: .none)
         #expect(refused.status == 401)

@@ -80,9 +80,9 @@ import Testing
         let cases: [(String, String)] = [
             ("status=bogus", "invalid_status"), ("status=queued,,running", "invalid_status"),
             ("limit=0", "invalid_limit"), ("limit=501", "invalid_limit"), ("limit=ten", "invalid_limit"),
-            ("from=yesterday", "invalid_from"), ("from=2026-02-30", "invalid_from"),
-            ("from=2026-03-02&to=2026-03-01", "invalid_to"), ("to=2026-03-01T25:00:00Z", "invalid_to"),
-            ("cursor=not-a-cursor", "invalid_cursor"), ("cursor=\(String(repeating: "A", count: 300))", "invalid_cursor"),
+            ("from=yesterday", "invalid_from"), ("to=2026-03-01T25:00:00Z", "invalid_to"), ("from=", "invalid_from"),
+            ("cursor=not%20a%20cursor", "invalid_cursor"), ("cursor=\(String(repeating: "A", count: 300))", "invalid_cursor"),
+            ("provider=acme", "invalid_provider"),
             ("provider=Not_A_Provider", "invalid_provider"), ("user_id=has%20space", "invalid_user_id"),
             ("family=%2F%2F", "invalid_family"),
         ]
@@ -91,6 +91,41 @@ import Testing
             #expect(response.status == 400, "\(query): \(response.body)")
             #expect(errorCode(response.json) == code, "\(query): \(response.body)")
         }
+        // Each of the right form, unacceptable as given: 422.
+        for (query, code) in [("from=2026-02-30", "invalid_from"), ("from=2026-03-02&to=2026-03-01", "invalid_to"),
+                              ("cursor=not-a-cursor", "invalid_cursor")] {
+            let response = try await server.request(.get, "/v1/jobs?" + query, token: .read)
+            #expect(response.status == 422, "\(query): \(response.body)")
+            #expect(errorCode(response.json) == code, "\(query): \(response.body)")
+        }
+        await server.stop()
+    }
+
+    /// A read token can forge any cursor: extreme and out-of-range instants are refused before
+    /// any SQL (422: well-formed text, not a cursor this API wrote), and the service keeps
+    /// answering (an overflow used to trap and take the whole process down).
+    @Test func hostileCursorsAreRefusedAndNeverTrap() async throws {
+        let server = try await APITestServer.start()
+        func forge(_ plain: String) -> String {
+            Data(plain.utf8).base64EncodedString()
+                .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+        }
+        let id = UUID().uuidString.lowercased()
+        let hostile: [Int64] = [.max, .min, .min + 1, .max - 1, -62_167_219_200_000_000 /* year 0 */,
+                                -9_000_000_000_000_000_000 /* year -283,000 */, -1, 253_402_300_800_000_000 /* year 10000 */]
+        for micros in hostile {
+            let response = try await server.request(.get, "/v1/jobs?cursor=\(forge("j1:\(micros):\(id)"))", token: .read)
+            #expect(response.status == 422, "\(micros): \(response.body)")
+            #expect(errorCode(response.json) == "invalid_cursor", "\(micros)")
+        }
+        for plain in ["j1:99999999999999999999:\(id)", "j1:-0:\(id)", "j1:+5:\(id)", "j1:5:not-a-uuid", "j2:5:\(id)", "j1:5"] {
+            let response = try await server.request(.get, "/v1/jobs?cursor=\(forge(plain))", token: .read)
+            #expect(response.status == 422, "\(plain): \(response.body)")
+            #expect(errorCode(response.json) == "invalid_cursor")
+        }
+        // A cursor in range still pages.
+        let fine = try await server.request(.get, "/v1/jobs?cursor=\(forge("j1:1700000000000000:\(id)"))", token: .read)
+        #expect(fine.status == 200, "\(fine.body)")
         await server.stop()
     }
 

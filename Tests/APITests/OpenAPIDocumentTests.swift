@@ -1,4 +1,4 @@
-import API
+@testable import API
 import Foundation
 import Hummingbird
 import Logging
@@ -58,6 +58,25 @@ import Yams
         }
     }
 
+    /// The patterns the code checks requests with are the document's, character for character.
+    @Test func theCodeChecksTheDocumentsPatterns() throws {
+        let schemas = try #require((OpenAPISpec.shared.root["components"] as? [String: Any])?["schemas"] as? [String: Any])
+        func pattern(_ name: String) -> String? { (schemas[name] as? [String: Any])?["pattern"] as? String }
+        #expect(pattern("PositiveAmount") == InputRules.positiveAmountPattern)
+        #expect(pattern("NonNegativeAmount") == InputRules.nonNegativeAmountPattern)
+        #expect(pattern("UserID") == InputRules.userIDPattern)
+        #expect(pattern("Date") == InputRules.datePattern)
+        #expect(pattern("InstantInput") == InputRules.instantPattern)
+        #expect(pattern("DurationText") == InputRules.durationTextPattern)
+        #expect(pattern("ResolutionText") == InputRules.resolutionPattern)
+        #expect(pattern("TokenName") == TokenStore.namePattern)
+        #expect((schemas["AspectRatio"] as? [String: Any])?["enum"] as? [String] == InputRules.aspectRatios)
+        #expect((schemas["Mode"] as? [String: Any])?["enum"] as? [String] == InputRules.modes)
+        #expect((schemas["ProviderID"] as? [String: Any])?["enum"] as? [String] == InputRules.providers)
+        let key = ((OpenAPISpec.shared.root["components"] as? [String: Any])?["parameters"] as? [String: Any])?["IdempotencyKey"] as? [String: Any]
+        #expect((key?["schema"] as? [String: Any])?["pattern"] as? String == IdempotencyKey.pattern)
+    }
+
     @Test func theServiceServesTheDocument() async throws {
         let server = try await APITestServer.start()
         let served = try await server.request(.get, "/openapi.yaml", token: .read)
@@ -81,5 +100,21 @@ import Yams
         #expect(!spec.violations(method: "GET", path: "/v1/jobs", status: 200, body: Data(#"{"jobs":[],"limit":5}"#.utf8), contentType: nil).isEmpty)
         #expect(spec.violations(method: "GET", path: "/v1/jobs", status: 200, body: Data(#"{"jobs":[],"limit":5,"next_cursor":null}"#.utf8),
                                 contentType: nil).isEmpty)
+    }
+}
+
+/// The byte-by-byte checks on hot routes agree with the document's patterns they stand for.
+@Suite struct InputRuleTests {
+    @Test(arguments: ["a", "A", "0", "alice", "a:b", "x@y.z", "a_b-c.d", String(repeating: "u", count: 128), "",
+                      "-a", "_a", ".a", "a b", "a/b", "é", "a\u{0}", String(repeating: "u", count: 129), "a%3Ab", "ab\n"])
+    func userIDsMatchThePattern(text: String) {
+        #expect(!InputRules.matches("ab\n", InputRules.userIDPattern), "a final newline is not a match")
+        #expect(InputRules.isUserID(text) == InputRules.matches(text, InputRules.userIDPattern), "\(text.debugDescription)")
+    }
+
+    @Test(arguments: ["2026-03-01", "1970-01-01", "9999-12-31", "2026-02-30", "2026-13-01", "2026-00-10", "2026-01-00", "2026-01-32",
+                      "1969-12-31", "0000-01-01", "26-03-01", "2026-3-01", "2026/03/01", "2026-03-01T", "２０２６-03-01", "20260-3-01"])
+    func datesMatchThePattern(text: String) {
+        #expect(InputRules.isDateText(text) == InputRules.matches(text, InputRules.datePattern), "\(text)")
     }
 }

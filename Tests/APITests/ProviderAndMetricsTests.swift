@@ -46,7 +46,7 @@ import Testing
 
         // Venice's USD balance fell 0.8 with no charge recorded: a reconciliation finds the drift
         // and the overview shows it, from that run, beside an empty list for clean providers.
-        let run = try await server.request(.post, "/v1/reconciliations", body: "{}")
+        let run = try await server.request(.post, "/v1/reconciliations", body: "{}", headers: [.init("Idempotency-Key", "drift-run")])
         #expect(run.status == 201, "\(run.body)")
         let runID = try #require(run.json["id"] as? String)
         let after = try await server.request(.get, "/v1/providers?window_hours=1", token: .read)

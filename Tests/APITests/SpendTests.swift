@@ -111,8 +111,13 @@ import Testing
         let server = try await APITestServer.start()
         _ = try await server.request(.put, "/v1/users/lee", body: "{}")
         let cases: [(String, Int, String)] = [
-            ("/v1/users/lee/spend?from=2026-03-05&to=2026-03-01", 400, "invalid_from"),
-            ("/v1/users/lee/spend?from=2025-01-01&to=2026-01-02", 400, "invalid_to"),
+            // Each well-formed on its own, unacceptable together: 422.
+            ("/v1/users/lee/spend?from=2026-03-05&to=2026-03-01", 422, "invalid_from"),
+            ("/v1/users/lee/spend?from=2025-01-01&to=2026-01-02", 422, "invalid_to"),
+            ("/v1/users/lee/spend?from=2026-02-30", 422, "invalid_from"),
+            ("/v1/users/lee/spend?from=", 400, "invalid_from"),
+            ("/v1/users/lee/spend?from=1969-12-31", 400, "invalid_from"),
+            ("/v1/users/has%20space/spend", 400, "invalid_user_id"),
             ("/v1/users/lee/spend?from=2026-13-01", 400, "invalid_from"),
             ("/v1/users/lee/spend?to=03/01/2026", 400, "invalid_to"),
             ("/v1/users/lee/spend?group_by=week", 400, "invalid_group_by"),

@@ -4,15 +4,23 @@ import Testing
 @Suite struct DecimalAmountTests {
     @Test(arguments: [
         ("0.8", Int64(800_000)), ("0.800000", 800_000), ("12", 12_000_000), ("-1.5", -1_500_000),
-        ("0.000001", 1), ("+3.25", 3_250_000), ("0", 0), ("9223372036854.775807", Int64.max),
+        ("0.000001", 1), ("0", 0), ("9223372036854.775807", Int64.max),
     ])
     func parsesExactDecimals(text: String, micros: Int64) throws {
         #expect(try DecimalAmount.micros(from: text) == micros)
     }
 
-    @Test(arguments: ["", ".", "1.", ".5", "1e5", "1,5", "abc", "1.2.3", " 1", "--1", "0x10"])
+    @Test(arguments: ["", ".", "1.", ".5", "1e5", "1e0", "1E0", "1.5e0", "+5", "+3.25", "1,5", "abc", "1.2.3", " 1", "--1", "0x10"])
     func rejectsMalformedText(text: String) {
         #expect(throws: MoneyError.self) { try DecimalAmount.micros(from: text) }
+    }
+
+    @Test func errorMessagesEchoAtMost32Characters() {
+        let long = String(repeating: "9", count: 10_000) + "x"
+        let message = MoneyError.notADecimal(long).description
+        #expect(message.count < 120)
+        #expect(message.contains(String(repeating: "9", count: 32) + "…"))
+        #expect(MoneyError.notADecimal("1\u{07}2").description.contains("'1?2'"))
     }
 
     @Test func refusesSubMicroDigitsInExactMode() {

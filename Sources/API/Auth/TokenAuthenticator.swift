@@ -6,30 +6,46 @@ import Synchronization
 /// Checks bearer tokens against the stored hashes.
 ///
 /// The active tokens are cached in memory for `cacheMilliseconds`, so authentication costs no
-/// database round trip on the hot path; a revocation takes effect within that time. Digests are
-/// compared in constant time over every active token, so timing reveals nothing about which
-/// bytes matched.
+/// database round trip on the hot path. Digests are compared in constant time over every active
+/// token, so timing reveals nothing about which bytes matched.
+///
+/// Revocation is bounded: a cached set older than `cacheMilliseconds` is reloaded in the
+/// background while requests keep using it, but one older than `staleMillisecondsMax` is never
+/// used: authentication then waits for a reload, and refuses (the database error, a 503) when
+/// the reload fails. A revoked token therefore stops working within `staleMillisecondsMax`,
+/// whatever the database does.
 public final class TokenAuthenticator: Sendable {
     public static let defaultCacheMilliseconds = 2_000
+    public static let defaultStaleMillisecondsMax = 5_000
+
+    typealias Tokens = [(digest: [UInt8], principal: Principal)]
 
     struct CachedTokens {
-        var tokens: [(digest: [UInt8], principal: Principal)] = []
+        var tokens: Tokens = []
         var loadedAt: ContinuousClock.Instant?
-        /// A background reload is running: others keep using the tokens they have meanwhile.
-        var reloading = false
+        /// The reload in flight, shared by everyone who needs it (one query, not a burst).
+        var reload: Task<Tokens, any Error>?
     }
 
     let store: TokenStore
     let cacheMilliseconds: Int
+    let staleMillisecondsMax: Int
     private let cache = Mutex(CachedTokens())
 
-    public init(store: TokenStore, cacheMilliseconds: Int = TokenAuthenticator.defaultCacheMilliseconds) {
+    public init(
+        store: TokenStore, cacheMilliseconds: Int = TokenAuthenticator.defaultCacheMilliseconds,
+        staleMillisecondsMax: Int = TokenAuthenticator.defaultStaleMillisecondsMax
+    ) {
         precondition(cacheMilliseconds >= 0 && cacheMilliseconds <= 60_000, "token cache must be 0-60 s")
+        precondition(staleMillisecondsMax >= cacheMilliseconds && staleMillisecondsMax <= 60_000, "staleness bound must be cache-60 s")
         self.store = store
         self.cacheMilliseconds = cacheMilliseconds
+        self.staleMillisecondsMax = staleMillisecondsMax
     }
 
     /// The principal for an `Authorization` header value, or nil when it is not a valid token.
+    /// Throws the database's error when the cached tokens are too old to trust and cannot be
+    /// reloaded.
     public func authenticate(authorization: String?) async throws -> Principal? {
         guard let token = authorization.flatMap(Self.bearerToken) else { return nil }
         let presented = Array(SHA256.hash(data: Array(token)))
@@ -46,41 +62,54 @@ public final class TokenAuthenticator: Sendable {
         cache.withLock { $0.loadedAt = nil }
     }
 
-    /// The active tokens. Fresh ones come from the cache; once they are stale, one caller
-    /// reloads them in the background while every request keeps using the stale set, so an
-    /// expiring cache never sends a burst of requests to the database at once (under load that
-    /// burst queued behind the pool and stretched the tail latency of every route). A revocation
-    /// therefore takes effect within `cacheMilliseconds` plus one reload. With a cache time of 0
-    /// (tests) every call reloads synchronously.
-    private func activeTokens() async throws -> [(digest: [UInt8], principal: Principal)] {
+    /// The active tokens: fresh ones from the cache; stale ones (within the bound) from the
+    /// cache while one background reload runs, so an expiring cache never sends a burst of
+    /// requests to the database (under load that burst queued behind the pool and stretched
+    /// every route's tail); beyond the bound, or never loaded, only after a reload. With a
+    /// cache time of 0 (tests) every call reloads.
+    private func activeTokens() async throws -> Tokens {
         let now = ContinuousClock.now
-        enum Plan { case use([(digest: [UInt8], principal: Principal)]), useAndReload([(digest: [UInt8], principal: Principal)]), load }
+        enum Plan { case use(Tokens), wait(Task<Tokens, any Error>) }
         let plan = cache.withLock { cached -> Plan in
-            guard let loadedAt = cached.loadedAt, cacheMilliseconds > 0 else { return .load }
-            if now - loadedAt < .milliseconds(cacheMilliseconds) || cached.reloading { return .use(cached.tokens) }
-            cached.reloading = true
-            return .useAndReload(cached.tokens)
-        }
-        switch plan {
-        case .use(let tokens):
-            return tokens
-        case .useAndReload(let tokens):
-            Task { [self] in
-                let loaded = try? await self.load()
-                self.cache.withLock { cached in
-                    if let loaded { cached = CachedTokens(tokens: loaded, loadedAt: ContinuousClock.now) }
-                    cached.reloading = false
+            if cacheMilliseconds == 0 { return .wait(Task { try await self.load() }) }
+            if let loadedAt = cached.loadedAt {
+                let age = now - loadedAt
+                if age < .milliseconds(cacheMilliseconds) { return .use(cached.tokens) }
+                if age < .milliseconds(staleMillisecondsMax) {
+                    if cached.reload == nil { cached.reload = makeReload() }
+                    return .use(cached.tokens)
                 }
             }
-            return tokens
-        case .load:
-            let loaded = try await load()
-            cache.withLock { $0 = CachedTokens(tokens: loaded, loadedAt: now) }
-            return loaded
+            let reload = cached.reload ?? makeReload()
+            cached.reload = reload
+            return .wait(reload)
+        }
+        switch plan {
+        case .use(let tokens): return tokens
+        case .wait(let reload): return try await reload.value
         }
     }
 
-    private func load() async throws -> [(digest: [UInt8], principal: Principal)] {
+    /// A reload that publishes what it loaded and clears itself; a failed one leaves the old
+    /// set and its age, so the staleness bound keeps counting.
+    private func makeReload() -> Task<Tokens, any Error> {
+        Task { [self] in
+            do {
+                let loaded = try await self.load()
+                self.cache.withLock { cached in
+                    cached.tokens = loaded
+                    cached.loadedAt = ContinuousClock.now
+                    cached.reload = nil
+                }
+                return loaded
+            } catch {
+                self.cache.withLock { $0.reload = nil }
+                throw error
+            }
+        }
+    }
+
+    private func load() async throws -> Tokens {
         try await store.list().filter { !$0.revoked }.map { token in
             (digest: Self.bytes(hex: token.sha256), principal: Principal(tokenName: token.name, scope: token.scope))
         }

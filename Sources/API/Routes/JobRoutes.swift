@@ -9,6 +9,11 @@ import Pricing
 struct JobRoutes: Sendable {
     let jobs: JobService
     let pool: PostgresPool
+    let idempotent: IdempotentRequests
+
+    /// The document's limits (counted in Unicode scalars, as JSON Schema counts).
+    static let promptScalarsMax = 20_000
+    static let imageURLScalarsMax = 8_192
 
     /// The job request body: the quote spec plus who pays, where it runs and the prompt.
     struct SubmitBody: Decodable {
@@ -32,14 +37,36 @@ struct JobRoutes: Sendable {
         router.post("/v1/jobs") { request, context in
             let key = try IdempotencyKey.require(request)
             let body = try await JSONBody.decode(SubmitBody.self, from: request, context: context)
+            let userID = try InputRules.userID(body.userId)
+            if let providerJobID = body.providerJobId, !JobService.isProviderJobID(providerJobID) {
+                throw APIError.badRequest("invalid_provider_job_id", "provider_job_id must be 1-200 of A-Z a-z 0-9 . _ : -, other than . and ..")
+            }
+            try InputRules.checkSpec(
+                family: body.family, model: body.model, provider: body.provider, quality: body.quality, duration: body.duration?.text,
+                resolution: body.resolution, aspectRatio: body.aspectRatio, mode: body.mode, pricedOn: nil,
+                providers: [JobRequest.cheapest] + InputRules.providers)
+            if let prompt = body.prompt, prompt.unicodeScalars.count > Self.promptScalarsMax {
+                throw APIError.badRequest("invalid_prompt", "prompt must be at most \(Self.promptScalarsMax) characters")
+            }
+            if let imageURL = body.imageUrl, imageURL.unicodeScalars.count > Self.imageURLScalarsMax {
+                throw APIError.badRequest("invalid_image_url", "image_url must be at most \(Self.imageURLScalarsMax) characters")
+            }
             let spec = JobSpec(
                 family: body.family, model: body.model, quality: body.quality, duration: body.duration?.input ?? .auto,
                 resolution: body.resolution, aspectRatio: body.aspectRatio, audio: body.audio ?? false, variants: body.n ?? 1,
                 mode: body.mode, prompt: body.prompt ?? "", imageURL: body.imageUrl)
-            let outcome = try await jobs.submit(JobRequest(
-                userID: body.userId, idempotencyKey: key, spec: spec, provider: body.provider ?? JobRequest.cheapest,
-                providerJobID: body.providerJobId))
-            return try JSONResponse.make(try await view(outcome.job.id), status: outcome.replayed ? .ok : .created)
+            let jobRequest = JobRequest(
+                userID: userID, idempotencyKey: key, spec: spec, provider: body.provider ?? JobRequest.cheapest,
+                providerJobID: body.providerJobId, actor: context.principal?.tokenName)
+            // A provider's refusal is kept too: the job exists (failed, hold released), and a
+            // replay must answer the same 502, not submit again.
+            return try await idempotent.run(
+                .jobs, scope: userID, key: key, canonicalRequest: jobRequest.canonicalText, actor: jobRequest.actor,
+                keepsError: { $0.status == .badGateway }
+            ) {
+                let outcome = try await jobs.submit(jobRequest)
+                return (.created, try JSONResponse.body(try await view(outcome.job.id)))
+            }
         }
         router.get("/v1/jobs/:id") { _, context in
             let id = try Self.jobID(context)
@@ -47,7 +74,7 @@ struct JobRoutes: Sendable {
             return try JSONResponse.make(JobDetailView(job: try await view(id), record: record))
         }
         router.post("/v1/jobs/:id/cancel") { _, context in
-            let job = try await jobs.cancel(id: try Self.jobID(context))
+            let job = try await jobs.cancel(id: try Self.jobID(context), actor: context.principal?.tokenName)
             return try JSONResponse.make(try await view(job.id))
         }
     }
@@ -61,19 +88,26 @@ struct JobRoutes: Sendable {
         return try JobView(row: row)
     }
 
+    /// A job id: a UUID in its canonical 8-4-4-4-12 hex form, either case.
     static func jobID(_ context: APIRequestContext) throws -> UUID {
-        let text = try context.parameters.require("id")
-        guard let id = UUID(uuidString: text) else { throw APIError.badRequest("invalid_job_id", "job id must be a UUID") }
+        try uuid(try InputRules.pathParameter("id", context), what: "job")
+    }
+
+    static func uuid(_ text: String, what: String) throws -> UUID {
+        guard text.utf8.count == 36, let id = UUID(uuidString: text) else {
+            throw APIError.badRequest("invalid_\(what)_id", "\(what) id must be a UUID")
+        }
         return id
     }
 }
 
-/// `POST /v1/reconciliations` runs a reconciliation for a period; `GET /v1/reconciliations/{id}`
-/// reads one back.
+/// `POST /v1/reconciliations` runs a reconciliation for a period (Idempotency-Key: a retry
+/// answers the first run, it does not run again); `GET /v1/reconciliations/{id}` reads one back.
 struct ReconciliationRoutes: Sendable {
     let reconciler: Reconciler
+    let idempotent: IdempotentRequests
     /// The longest period one request may reconcile.
-    static let periodDaysMax = 92
+    static let periodDaysMax: Int64 = 92
 
     struct RunBody: Decodable {
         var from: String?
@@ -82,32 +116,36 @@ struct ReconciliationRoutes: Sendable {
 
     func register(on router: Router<APIRequestContext>) {
         router.post("/v1/reconciliations") { request, context in
+            let key = try IdempotencyKey.require(request)
             let body = try await JSONBody.decode(RunBody.self, from: request, context: context)
-            let to = try body.to.map { try Self.date($0, field: "to") } ?? Date()
-            let from = try body.from.map { try Self.date($0, field: "from") } ?? to.addingTimeInterval(-86_400)
+            let now = PostgresTimestamp(Date())
+            let to = try body.to.map { try Self.instant($0, field: "to") } ?? now
+            let from = try body.from.map { try Self.instant($0, field: "from") }
+                ?? PostgresTimestamp(microsecondsSinceEpoch: to.microsecondsSinceEpoch - 86_400_000_000)
             guard from < to else { throw APIError.unprocessable("invalid_period", "from must be before to") }
-            guard to.timeIntervalSince(from) <= Double(Self.periodDaysMax) * 86_400 else {
+            guard to.microsecondsSinceEpoch - from.microsecondsSinceEpoch <= Self.periodDaysMax * 86_400_000_000 else {
                 throw APIError.unprocessable("invalid_period", "a reconciliation covers at most \(Self.periodDaysMax) days")
             }
-            let report = try await reconciler.run(from: from, to: to, trigger: "api")
-            return try JSONResponse.make(ReconciliationView(report), status: .created)
+            let actor = context.principal?.tokenName
+            return try await idempotent.run(
+                .reconciliations, scope: "", key: key, canonicalRequest: "v1|\(body.from ?? "-")|\(body.to ?? "-")", actor: actor
+            ) {
+                let report = try await reconciler.run(from: from.date, to: to.date, trigger: "api", actor: actor)
+                return (.created, try JSONResponse.body(ReconciliationView(report)))
+            }
         }
         router.get("/v1/reconciliations/:id") { _, context in
-            let text = try context.parameters.require("id")
-            guard let id = UUID(uuidString: text) else {
-                throw APIError.badRequest("invalid_reconciliation_id", "reconciliation id must be a UUID")
-            }
+            let id = try JobRoutes.uuid(try InputRules.pathParameter("id", context), what: "reconciliation")
             guard let report = try await reconciler.report(id: id) else {
-                throw APIError.notFound("reconciliation \(text) not found")
+                throw APIError.notFound("reconciliation \(id.uuidString.lowercased()) not found")
             }
             return try JSONResponse.make(ReconciliationView(report))
         }
     }
 
-    /// `2026-11-21` (midnight UTC) or a full ISO-8601 timestamp.
-    static func date(_ text: String, field: String) throws -> Date {
-        if let day = CalendarDay(iso: text) { return Date(timeIntervalSince1970: Double(day.daysSinceEpoch) * 86_400) }
-        if let date = try? Date(text, strategy: .iso8601) { return date }
-        throw APIError.badRequest("invalid_\(field)", "\(field) must be YYYY-MM-DD or an ISO-8601 timestamp")
+    /// `2026-11-21` (midnight UTC) or an ISO 8601 time with a zone; years 1970-9999, so every
+    /// instant accepted is one PostgreSQL stores and `Date` holds exactly enough.
+    static func instant(_ text: String, field: String) throws -> PostgresTimestamp {
+        try InputRules.instant(text, field: field)
     }
 }

@@ -14,6 +14,22 @@ struct JobDetailView: Encodable {
         let from: String
         let to: String
         let createdAt: String
+        /// The API token whose request made the transfer; null for the service's own settlement.
+        let createdBy: String?
+
+        func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(id, forKey: .id)
+            try c.encode(kind, forKey: .kind)
+            try c.encode(amount, forKey: .amount)
+            try c.encode(currency, forKey: .currency)
+            try c.encode(from, forKey: .from)
+            try c.encode(to, forKey: .to)
+            try c.encode(createdAt, forKey: .createdAt)
+            try c.encode(createdBy, forKey: .createdBy)
+        }
+
+        enum CodingKeys: String, CodingKey { case id, kind, amount, currency, from, to, createdAt, createdBy }
     }
 
     let job: JobView
@@ -23,7 +39,7 @@ struct JobDetailView: Encodable {
         self.job = job
         self.transfers = record.transfers.map {
             TransferView(id: $0.id, kind: $0.kind, amount: DecimalAmount.string(fromMicros: $0.amountMicros), currency: $0.currency,
-                         from: $0.from, to: $0.to, createdAt: PostgresTimestamp($0.createdAt).postgresText)
+                         from: $0.from, to: $0.to, createdAt: PostgresTimestamp($0.createdAt).postgresText, createdBy: $0.createdBy)
         }
     }
 
@@ -57,7 +73,24 @@ struct ReconciliationView: Encodable {
     let startedAt: String
     let finishedAt: String?
     let trigger: String
+    /// The API token that asked for the run; null for the schedule and the CLI.
+    let createdBy: String?
     let findings: [Finding]
+
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(id, forKey: .id)
+        try c.encode(status, forKey: .status)
+        try c.encode(from, forKey: .from)
+        try c.encode(to, forKey: .to)
+        try c.encode(startedAt, forKey: .startedAt)
+        try c.encode(finishedAt, forKey: .finishedAt)
+        try c.encode(trigger, forKey: .trigger)
+        try c.encode(createdBy, forKey: .createdBy)
+        try c.encode(findings, forKey: .findings)
+    }
+
+    enum CodingKeys: String, CodingKey { case id, status, from, to, startedAt, finishedAt, trigger, createdBy, findings }
 
     init(_ report: ReconciliationReport) {
         func money(_ micros: Int64?) -> String? { micros.map(DecimalAmount.string(fromMicros:)) }
@@ -68,6 +101,7 @@ struct ReconciliationView: Encodable {
         startedAt = PostgresTimestamp(report.startedAt).postgresText
         finishedAt = report.finishedAt.map { PostgresTimestamp($0).postgresText }
         trigger = report.trigger
+        createdBy = report.createdBy
         findings = report.findings.map {
             Finding(kind: $0.kind, severity: $0.severity, provider: $0.provider, jobId: $0.jobID?.uuidString.lowercased(),
                     currency: $0.currency, expected: money($0.expectedMicros), observed: money($0.observedMicros),

@@ -6,6 +6,7 @@ import Money
 /// (Idempotency-Key), `GET /v1/users/{id}/balance`.
 struct UserRoutes: Sendable {
     let ledger: Ledger
+    let idempotent: IdempotentRequests
 
     struct CreateBody: Decodable { var creditLimit: String? }
     struct CreditBody: Decodable {
@@ -23,41 +24,49 @@ struct UserRoutes: Sendable {
 
     func register(on router: Router<APIRequestContext>) {
         router.put("/v1/users/:id") { request, context in
-            let userID = try context.parameters.require("id")
+            let userID = try InputRules.userID(context)
             let body = try await JSONBody.decode(CreateBody.self, from: request, context: context)
-            let limit = try DecimalAmount.micros(from: body.creditLimit ?? "0")
-            let created = try await ledger.createUser(userID, creditLimitMicros: limit)
+            let limit = try InputRules.amount(body.creditLimit ?? "0", field: "credit_limit", positive: false)
+            let created = try await ledger.createUser(userID, creditLimitMicros: limit, actor: context.principal?.tokenName)
             return try await balance(userID: userID, currency: .usd, status: created ? .created : .ok)
         }
         router.post("/v1/users/:id/credits") { request, context in
-            let userID = try context.parameters.require("id")
+            let userID = try InputRules.userID(context)
             let key = try IdempotencyKey.require(request)
             let body = try await JSONBody.decode(CreditBody.self, from: request, context: context)
             let currency = try Self.currency(body.currency)
-            let micros = try DecimalAmount.micros(from: body.amount)
-            // The key is scoped to the user, so two users' callers cannot collide.
-            try await ledger.topUp(key: "credit:\(userID):\(key)", userID: userID, amount: Money(micros: micros, currency: currency))
-            return try await balance(userID: userID, currency: currency, status: .created)
+            let micros = try InputRules.amount(body.amount, field: "amount", positive: true)
+            let actor = context.principal?.tokenName
+            return try await idempotent.run(
+                .credits, scope: userID, key: key, canonicalRequest: "v1|\(currency.rawValue)|\(micros)", actor: actor
+            ) {
+                try await ledger.topUp(
+                    key: LedgerKeys.topUp(userID: userID, key: key), userID: userID, amount: Money(micros: micros, currency: currency),
+                    actor: actor)
+                return (.created, try JSONResponse.body(try await view(userID: userID, currency: currency)))
+            }
         }
         router.get("/v1/users/:id/balance") { request, context in
-            let userID = try context.parameters.require("id")
-            let currency = try Self.currency(request.uri.queryParameters[Substring("currency")].map(String.init))
+            let userID = try InputRules.userID(context)
+            let currency = try Self.currency(try QueryReader(request).string("currency"))
             return try await balance(userID: userID, currency: currency, status: .ok)
         }
     }
 
-    private func balance(userID: String, currency: Currency, status: HTTPResponse.Status) async throws -> Response {
+    private func view(userID: String, currency: Currency) async throws -> BalanceView {
         let balance = try await ledger.balance(userID: userID, currency: currency)
-        return try JSONResponse.make(
-            BalanceView(userId: userID, currency: currency.rawValue, available: balance.available.decimalString,
-                        held: balance.held.decimalString, creditLimit: DecimalAmount.string(fromMicros: balance.creditLimitMicros)),
-            status: status)
+        return BalanceView(userId: userID, currency: currency.rawValue, available: balance.available.decimalString,
+                           held: balance.held.decimalString, creditLimit: DecimalAmount.string(fromMicros: balance.creditLimitMicros))
+    }
+
+    private func balance(userID: String, currency: Currency, status: HTTPResponse.Status) async throws -> Response {
+        try JSONResponse.make(try await view(userID: userID, currency: currency), status: status)
     }
 
     static func currency(_ code: String?) throws -> Currency {
         guard let code else { return .usd }
-        guard let currency = Currency(code: code) else {
-            throw APIError.unprocessable("invalid_currency", "currency must be one of USD, XNO, USDC")
+        guard Currency.allCases.map(\.rawValue).contains(code), let currency = Currency(code: code) else {
+            throw APIError.badRequest("invalid_currency", "currency must be one of USD, XNO, USDC")
         }
         return currency
     }
@@ -66,13 +75,16 @@ struct UserRoutes: Sendable {
 /// The `Idempotency-Key` header that makes a write safe to retry.
 enum IdempotencyKey {
     static let lengthMax = 200
+    /// 1-200 visible ASCII characters (0x21-0x7E): no spaces, no control characters.
+    static let pattern = "^[!-~]{1,200}$"
 
     static func require(_ request: Request) throws -> String {
-        guard let key = request.headers[.init("Idempotency-Key")!], !key.isEmpty else {
+        let values = request.headers[values: .init("Idempotency-Key")!]
+        guard let key = values.first, !key.isEmpty else {
             throw APIError.badRequest("missing_idempotency_key", "an Idempotency-Key header is required for this request")
         }
-        guard key.count <= lengthMax, key.allSatisfy({ $0.isASCII && !$0.isWhitespace }) else {
-            throw APIError.badRequest("invalid_idempotency_key", "Idempotency-Key must be 1-\(lengthMax) visible ASCII characters")
+        guard values.count == 1, key.utf8.count <= lengthMax, key.utf8.allSatisfy({ (0x21...0x7E).contains($0) }) else {
+            throw APIError.badRequest("invalid_idempotency_key", "Idempotency-Key must be one header of 1-\(lengthMax) visible ASCII characters")
         }
         return key
     }

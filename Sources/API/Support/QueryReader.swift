@@ -20,10 +20,18 @@ struct QueryReader {
         APIError.badRequest("invalid_\(name)", "\(name) \(message)")
     }
 
-    /// The raw value, nil when absent; an empty value counts as absent.
+    /// A rule between parameters that a schema cannot state (`from` before `to`): well-formed
+    /// values that do not fit together are a 422, never a 400.
+    static func unacceptable(_ name: String, _ message: String) -> APIError {
+        APIError.unprocessable("invalid_\(name)", "\(name) \(message)")
+    }
+
+    /// The raw value, nil when absent. A parameter given empty (`?user_id=`) is a 400, like any
+    /// other value the document does not allow.
     func string(_ name: String) throws -> String? {
-        guard let value = parameters[Substring(name)], !value.isEmpty else { return nil }
-        guard value.count <= Self.valueCharactersMax else {
+        guard let value = parameters[Substring(name)] else { return nil }
+        guard !value.isEmpty else { throw Self.invalid(name, "must not be empty") }
+        guard value.unicodeScalars.count <= Self.valueCharactersMax else {
             throw Self.invalid(name, "must be at most \(Self.valueCharactersMax) characters")
         }
         return String(value)
@@ -32,7 +40,7 @@ struct QueryReader {
     /// A value that must match `pattern` (anchored), described for the error message.
     func string(_ name: String, matching pattern: String, described description: String) throws -> String? {
         guard let value = try string(name) else { return nil }
-        guard value.range(of: "^(?:\(pattern))$", options: .regularExpression) != nil else {
+        guard InputRules.matches(value, "^(?:\(pattern))$") else {
             throw Self.invalid(name, "must be \(description)")
         }
         return value
@@ -64,22 +72,19 @@ struct QueryReader {
         return number
     }
 
-    /// A UTC calendar date `YYYY-MM-DD`.
+    /// A UTC calendar date `YYYY-MM-DD` (years 1970-9999): 400 when not of that form, 422 for
+    /// a day that does not exist (2026-02-30).
     func day(_ name: String) throws -> CalendarDay? {
         guard let value = try string(name) else { return nil }
-        guard let day = CalendarDay(iso: value) else { throw Self.invalid(name, "must be a date YYYY-MM-DD") }
-        return day
+        return try InputRules.day(value, field: name)
     }
 
-    /// An instant: RFC 3339 / ISO 8601 with a zone (`2026-03-01T12:00:00Z`, fractional seconds
-    /// allowed), or a date `YYYY-MM-DD` meaning its UTC midnight.
+    /// An instant: ISO 8601 with a zone (`2026-03-01T12:00:00Z`, up to six fractional digits),
+    /// or a date `YYYY-MM-DD` meaning its UTC midnight: 400 when not of those forms, 422 for a
+    /// day that does not exist.
     func instant(_ name: String) throws -> PostgresTimestamp? {
         guard let value = try string(name) else { return nil }
-        if let day = CalendarDay(iso: value) { return day.midnight }
-        guard let instant = ISO8601Instant.parse(value) else {
-            throw Self.invalid(name, "must be an ISO 8601 time with a zone (2026-03-01T12:00:00Z) or a date YYYY-MM-DD")
-        }
-        return instant
+        return try InputRules.instant(value, field: name)
     }
 }
 
@@ -93,7 +98,7 @@ extension CalendarDay {
 /// ISO 8601 instants with a zone, to the microsecond, without going through `Date`'s Double.
 enum ISO8601Instant {
     static func parse(_ text: String) -> PostgresTimestamp? {
-        let pattern = "^([0-9]{4}-[0-9]{2}-[0-9]{2})[Tt ]([0-9]{2}):([0-9]{2}):([0-9]{2})(\\.[0-9]{1,6})?(Z|z|[+-][0-9]{2}:[0-9]{2})$"
+        let pattern = "^([0-9]{4}-[0-9]{2}-[0-9]{2})[Tt]([0-9]{2}):([0-9]{2}):([0-9]{2})(\\.[0-9]{1,6})?(Z|z|[+-][0-9]{2}:[0-9]{2})$"
         guard let match = try? NSRegularExpression(pattern: pattern).firstMatch(in: text, range: NSRange(text.startIndex..., in: text))
         else { return nil }
         func group(_ index: Int) -> String? {
@@ -114,12 +119,5 @@ enum ISO8601Instant {
         }
         let seconds = Int64(day.daysSinceEpoch) * 86_400 + hour * 3_600 + minute * 60 + second - offsetSeconds
         return PostgresTimestamp(microsecondsSinceEpoch: seconds * 1_000_000 + micros)
-    }
-}
-
-extension Int64 {
-    fileprivate func floorDividedBy(_ divisor: Int64) -> Int64 {
-        let quotient = self / divisor
-        return (self % divisor != 0 && (self < 0) != (divisor < 0)) ? quotient - 1 : quotient
     }
 }

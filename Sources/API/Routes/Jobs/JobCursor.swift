@@ -32,10 +32,15 @@ struct JobCursor: Sendable, Equatable {
         base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
         guard let data = Data(base64Encoded: base64), let plain = String(data: data, encoding: .utf8) else { return nil }
         let parts = plain.split(separator: ":", omittingEmptySubsequences: false)
-        guard parts.count == 3, parts[0] == "j1", let micros = Int64(parts[1]), let id = UUID(uuidString: String(parts[2])) else {
-            return nil
-        }
-        self.createdAt = PostgresTimestamp(microsecondsSinceEpoch: micros)
+        // Only the canonical text this type writes: `+5` or `-0` are not cursors it returned.
+        guard parts.count == 3, parts[0] == "j1", parts[1].count <= 20, let micros = Int64(parts[1]), String(micros) == parts[1],
+              let id = UUID(uuidString: String(parts[2]))
+        else { return nil }
+        // A forged cursor may carry any Int64: only instants a job can have been created at
+        // (1970 ..< 10000) reach SQL; the rest are refused like any other bad cursor.
+        let createdAt = PostgresTimestamp(microsecondsSinceEpoch: micros)
+        guard createdAt.isInAPIRange else { return nil }
+        self.createdAt = createdAt
         self.id = id
     }
 }

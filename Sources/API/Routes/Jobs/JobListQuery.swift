@@ -29,14 +29,16 @@ struct JobListQuery: Sendable {
     init(query: QueryReader) throws {
         userID = try query.string("user_id", matching: Self.identifierPattern, described: "a user id (1-128 of A-Z a-z 0-9 _ . @ : -)")
         statuses = try query.choices("status", from: Self.statuses)
-        provider = try query.string("provider", matching: Self.providerPattern, described: "a provider id such as aimo or openai-videos")
+        provider = try query.choice("provider", from: InputRules.providers)
         family = try query.string("family", matching: Self.familyPattern, described: "a model family such as veo-3.1-fast")
         from = try query.instant("from")
         to = try query.instant("to")
-        if let from, let to, to <= from { throw QueryReader.invalid("to", "must be after from") }
-        if let text = try query.string("cursor") {
+        if let from, let to, to <= from { throw QueryReader.unacceptable("to", "must be after from") }
+        if let text = try query.string("cursor", matching: "[A-Za-z0-9_-]{1,128}", described: "a cursor this API returned") {
+            // Well-formed but not a cursor this API wrote (or forged with an instant no job can
+            // have): refused before any SQL, as a 422.
             guard let cursor = JobCursor(encoded: text) else {
-                throw QueryReader.invalid("cursor", "is not a cursor this API returned (pass next_cursor back unchanged)")
+                throw QueryReader.unacceptable("cursor", "is not a cursor this API returned (pass next_cursor back unchanged)")
             }
             self.cursor = cursor
         }

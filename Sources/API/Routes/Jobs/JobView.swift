@@ -37,13 +37,17 @@ struct JobView: Encodable, Sendable {
     let runningAt: String?
     let finishedAt: String?
     let updatedAt: String
+    /// The API token that submitted or recorded the job; null when written otherwise.
+    let createdBy: String?
+    /// The API token that cancelled the job; null unless cancelled over the API.
+    let cancelledBy: String?
 
     /// Column list matching `init(row:)`; the statements that read jobs select exactly this.
     static let columns = """
         id, user_id, origin, provider, provider_model, family, provider_job_id, status, failure_reason, mode,
         duration_seconds, resolution, aspect_ratio, audio, variants, currency, quoted_micros, actual_micros,
         quote_error_micros, billed_seconds, hold_id, price_book_version, result_urls, created_at, submitted_at,
-        queued_at, running_at, finished_at, updated_at, live_quote_micros
+        queued_at, running_at, finished_at, updated_at, live_quote_micros, created_by, cancelled_by
         """
 
     init(row: PostgresRow) throws {
@@ -77,6 +81,8 @@ struct JobView: Encodable, Sendable {
         finishedAt = try row.decodeIfPresent(27, as: PostgresTimestamp.self)?.postgresText
         updatedAt = try row.decode(28, as: PostgresTimestamp.self).postgresText
         liveQuote = try row.decodeIfPresent(29, as: Int64.self).map(DecimalAmount.string(fromMicros:))
+        createdBy = try row.decodeIfPresent(30)
+        cancelledBy = try row.decodeIfPresent(31)
     }
 
     /// The string elements of the `result_urls` jsonb array (anything else in it is skipped).
@@ -118,11 +124,13 @@ struct JobView: Encodable, Sendable {
         try c.encode(runningAt, forKey: .runningAt)
         try c.encode(finishedAt, forKey: .finishedAt)
         try c.encode(updatedAt, forKey: .updatedAt)
+        try c.encode(createdBy, forKey: .createdBy)
+        try c.encode(cancelledBy, forKey: .cancelledBy)
     }
 
     enum CodingKeys: String, CodingKey {
         case id, userId, origin, provider, model, family, providerJobId, status, failureReason, mode, durationSeconds
         case resolution, aspectRatio, audio, n, currency, quoted, actual, quoteError, liveQuote, billedSeconds, holdId
-        case priceBookVersion, resultUrls, createdAt, submittedAt, queuedAt, runningAt, finishedAt, updatedAt
+        case priceBookVersion, resultUrls, createdAt, submittedAt, queuedAt, runningAt, finishedAt, updatedAt, createdBy, cancelledBy
     }
 }

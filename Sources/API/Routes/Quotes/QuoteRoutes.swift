@@ -10,6 +10,7 @@ struct QuoteRoutes: Sendable {
     func register(on router: Router<APIRequestContext>) {
         router.post("/v1/quotes") { request, context in
             let body = try await JSONBody.decode(QuoteBody.self, from: request, context: context)
+            try body.checkForms()
             let result = catalog.quote(try catalog.request(for: body.input))
             return try JSONResponse.make(result)
         }
@@ -52,6 +53,13 @@ struct QuoteBody: Decodable, Sendable {
     var mode: String?
     var pricedOn: String?
 
+    /// The fields' forms as the OpenAPI document states them (400 otherwise).
+    func checkForms() throws {
+        try InputRules.checkSpec(
+            family: family, model: model, provider: provider, quality: quality, duration: duration?.text, resolution: resolution,
+            aspectRatio: aspectRatio, mode: mode, pricedOn: pricedOn)
+    }
+
     var input: QuoteInput {
         QuoteInput(family: family, model: model, provider: provider, quality: quality,
                    duration: duration?.input ?? .auto, resolution: resolution, aspectRatio: aspectRatio,
@@ -61,9 +69,13 @@ struct QuoteBody: Decodable, Sendable {
     /// The same spec from query parameters (`GET /v1/quotes/cheapest`).
     static func input(query: Parameters) throws -> QuoteInput {
         func string(_ name: String) -> String? { query[Substring(name)].map(String.init) }
+        try InputRules.checkSpec(
+            family: string("family"), model: string("model"), provider: string("provider"), quality: string("quality"),
+            duration: string("duration"), resolution: string("resolution"), aspectRatio: string("aspect_ratio"), mode: string("mode"),
+            pricedOn: string("priced_on"))
         var audio = false
         if let text = string("audio") {
-            switch text.lowercased() {
+            switch text {
             case "true", "1", "yes": audio = true
             case "false", "0", "no": audio = false
             default: throw APIError.badRequest("invalid_audio", "audio must be true or false")
@@ -84,6 +96,12 @@ struct QuoteBody: Decodable, Sendable {
 /// A duration given as a JSON string ("8s", "auto") or integer (8).
 struct FlexibleDuration: Decodable, Sendable {
     let input: DurationInput
+
+    /// The text form, for checking against the document's pattern; nil for a JSON integer.
+    var text: String? {
+        if case .text(let text) = input { return text }
+        return nil
+    }
 
     init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()

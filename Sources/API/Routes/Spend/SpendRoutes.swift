@@ -35,7 +35,7 @@ struct SpendRoutes: Sendable {
 
     func register(on router: Router<APIRequestContext>) {
         router.get("/v1/users/:id/spend") { request, context in
-            let userID = try context.parameters.require("id")
+            let userID = try InputRules.userID(context)
             let query = try SpendQuery(userID: userID, query: QueryReader(request))
             return JSONResponse.make(body: SpendReportJSON.body(try await report(query)))
         }
