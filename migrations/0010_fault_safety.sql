@@ -58,3 +58,6 @@ ALTER TABLE reconciliation_findings ADD CONSTRAINT reconciliation_findings_kind_
 -- provider's maximum), implausible_cost (the provider reported a cost we will not charge
 -- without a look), no_provider_job_id. Cleared when the provider answers again.
 ALTER TABLE jobs ADD COLUMN stall_reason text;
+
+-- Shortfalls are few; /metrics and reconciliation read them without scanning every hold.
+CREATE INDEX holds_with_shortfall ON holds (currency) WHERE shortfall_micros > 0;

@@ -60,6 +60,7 @@ public struct JobRecord: Sendable, Codable, Equatable {
     public var queuedAt: Date?
     public var runningAt: Date?
     public var unknownAt: Date?
+    /// When the job last stalled: cleared when its provider answers again, kept once it ends.
     public var stalledAt: Date?
     /// Why the job is held as `stalled`: `provider_silent`, `max_age`, `implausible_cost`, ...
     public var stallReason: String?

@@ -69,7 +69,7 @@ struct Settlement: Sendable {
                    quote_error_micros = $4 - quoted_micros, provider_cost_micros = $5, provider_cost_currency = $6,
                    result_urls = coalesce($7::jsonb, result_urls), running_at = coalesce(running_at, now()),
                    finished_at = now(), updated_at = now(), next_poll_at = NULL, lease_owner = NULL, lease_expires_at = NULL,
-                   last_error = NULL, stalled_at = NULL, stall_reason = NULL
+                   last_error = NULL, stall_reason = NULL
             WHERE id = $1 AND status NOT IN \(JobStatus.terminalSQL)
             """,
             [job.id, billed, computed, actual, providerCost?.micros, providerCost?.currency.rawValue, urls])
@@ -110,8 +110,7 @@ struct Settlement: Sendable {
         let updated = try session.execute(
             """
             UPDATE jobs SET status = $2, failure_code = $3, failure_reason = $4, refunded = $5, finished_at = now(),
-                   updated_at = now(), next_poll_at = NULL, lease_owner = NULL, lease_expires_at = NULL, stalled_at = NULL,
-                   stall_reason = NULL
+                   updated_at = now(), next_poll_at = NULL, lease_owner = NULL, lease_expires_at = NULL, stall_reason = NULL
             WHERE id = $1 AND status NOT IN \(JobStatus.terminalSQL)
             """, [job.id, final.rawValue, code, reason.map { String($0.prefix(500)) }, refunded])
         precondition(updated == 1, "job \(job.id) was locked and not terminal, yet not updated")

@@ -138,7 +138,7 @@ import Testing
         try "<html>{{title}} {{nope}}</html>".write(toFile: template, atomically: true, encoding: .utf8)
         #expect(throws: ReportError.self) { try ReportDefinitions.load(directory: definitions, kind: .nightly) }
         try "<html><body>{{summary}}</body></html>".write(toFile: template, atomically: true, encoding: .utf8)
-        #expect(try ReportDefinitions.load(directory: definitions, kind: .nightly).sections.count == 8)
+        #expect(try ReportDefinitions.load(directory: definitions, kind: .nightly).sections.count == Support.nightlySectionCount)
 
         try "-- chart: top many user_id\nSELECT 1".write(toFile: definitions + "/nightly/99_broken.sql", atomically: true, encoding: .utf8)
         #expect(throws: ReportError.self) { try ReportDefinitions.load(directory: definitions, kind: .nightly) }
@@ -168,8 +168,8 @@ import Testing
                                  formats: [.json]),
             progress: progress)
         let events = progress.events.withLock { $0 }
-        #expect(events.first == "started 8")
-        #expect(events.filter { $0.hasPrefix("finished section") }.count == 8)
+        #expect(events.first == "started \(Support.nightlySectionCount)")
+        #expect(events.filter { $0.hasPrefix("finished section") }.count == Support.nightlySectionCount)
         #expect(events.last == "finished")
     }
 

@@ -17,7 +17,7 @@ import Testing
         let out = Support.temporaryDirectory("rerun")
         let runner = Support.runner(month.pool)
         let first = try await runner.nightly(NightlyReportRequest(date: day, outputDirectory: out))
-        #expect(first.files.count == 8 + 3)  // a CSV per section, totals CSV, JSON, HTML
+        #expect(first.files.count == Support.nightlySectionCount + 3)  // a CSV per section, totals CSV, JSON, HTML
         var snapshot: [String: [UInt8]] = [:]
         for file in first.files { snapshot[file.name] = try Support.bytes(file.path) }
 
@@ -69,16 +69,16 @@ import Testing
         let day = CalendarDate(year: 2025, month: 6, day: 1)!
         let out = Support.temporaryDirectory("empty")
         let outcome = try await Support.runner(pool).nightly(NightlyReportRequest(date: day, outputDirectory: out))
-        #expect(outcome.sections.count == 8)
+        #expect(outcome.sections.count == Support.nightlySectionCount)
         #expect(outcome.sections.allSatisfy { $0.rowCount == 0 && $0.totals.isEmpty })
         let records = try Support.csv(out + "/nightly-\(day)-user_spend.csv")
         #expect(records == [["user_id", "currency", "provider", "family", "day_spend", "day_jobs", "mtd_spend", "mtd_jobs"]])
         let document = try Support.json(out + "/nightly-\(day).json")
         let sections = try #require(document["sections"] as? [[String: Any]])
-        #expect(sections.count == 8)
+        #expect(sections.count == Support.nightlySectionCount)
         #expect(sections.allSatisfy { ($0["rows"] as? [Any])?.isEmpty == true && $0["row_count"] as? Int == 0 })
         let totals = try Support.csvRows(out + "/nightly-\(day)-totals.csv")
-        #expect(totals.count == 8 && totals.allSatisfy { $0["column"] == "rows" && $0["total"] == "0" })
+        #expect(totals.count == Support.nightlySectionCount && totals.allSatisfy { $0["column"] == "rows" && $0["total"] == "0" })
         let elements = try Support.parseXML(out + "/nightly-\(day).html")
         #expect(elements.contains("svg"))
         #expect(!elements.contains("rect"))

@@ -12,6 +12,11 @@ import FoundationXML
 enum ReportTestSupport {
     static let reportsDirectory = TestDatabase.repositoryRoot + "/reports"
 
+    /// How many sections the shipped nightly definitions have: tests read it, never hard-code it.
+    static var nightlySectionCount: Int {
+        (try? ReportDefinitions.load(directory: reportsDirectory, kind: .nightly).sections.count) ?? -1
+    }
+
     static func temporaryDirectory(_ purpose: String = "out") -> String {
         let path = "/tmp/videoledger-reports-test-\(getpid())-\(purpose)-\(UInt32.random(in: 0...UInt32.max))"
         try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
