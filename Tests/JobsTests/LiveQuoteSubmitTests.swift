@@ -14,9 +14,13 @@ import Testing
     static let catalogMicros: Int64 = 550_000
     static let simulatorQuoteMicros: Int64 = 500_000
 
-    static func service(_ harness: JobsHarness, sources: [any LiveQuoteSource]? = nil) -> JobService {
-        let liveQuotes = sources.map { LiveQuotes(sources: $0, logger: harness.logger) }
-            ?? LiveQuotes(adapters: harness.adapters, logger: harness.logger)
+    /// Live quotes from the simulator's Venice, with a deadline a loaded machine cannot miss (the
+    /// service's 5 s is about production latency, not about what these tests check).
+    static func service(_ harness: JobsHarness, sources: [any LiveQuoteSource]? = nil) throws -> JobService {
+        let venice = VeniceAdapter(
+            endpoint: try ProviderEndpoint(baseURL: try #require(harness.simulator.baseURLs[.venice])), auth: .apiKey(Secret("simulator")),
+            client: harness.client, logger: harness.logger, quoteTimeoutMilliseconds: 60_000)
+        let liveQuotes = LiveQuotes(sources: sources ?? [VeniceLiveQuoteSource(adapter: venice)], logger: harness.logger)
         return JobService(
             pool: harness.pool, catalog: harness.catalog, adapters: harness.adapters, configuration: harness.configuration,
             logger: harness.logger, liveQuotes: liveQuotes)
@@ -29,7 +33,7 @@ import Testing
     /// The live price is kept; the hold and the charge stay on the catalog quote.
     @Test func aVeniceSubmitKeepsTheLivePriceBesideTheCatalogQuote() async throws {
         try await JobsHarness.with { harness in
-            let service = Self.service(harness)
+            let service = try Self.service(harness)
             let job = try await Self.submit(service, harness, Specs.venice(), provider: "venice")
             #expect(job.status == .queued)
             #expect(job.quotedMicros == Self.catalogMicros)
@@ -49,7 +53,7 @@ import Testing
         try await JobsHarness.with { harness in
             let plain = try await harness.submit(Specs.venice(), provider: "venice")
             #expect(plain.job.liveQuoteMicros == nil)
-            let service = Self.service(harness)
+            let service = try Self.service(harness)
             let nanogpt = try await Self.submit(service, harness, Specs.nanoGPT(), provider: "nanogpt")
             #expect(nanogpt.status == .queued)
             #expect(nanogpt.liveQuoteMicros == nil)
@@ -63,7 +67,7 @@ import Testing
         try await JobsHarness.with { harness in
             let venice = try #require(harness.adapters[.venice] as? VeniceAdapter)
             let counting = CountingSource(VeniceLiveQuoteSource(adapter: venice))
-            let service = Self.service(harness, sources: [counting])
+            let service = try Self.service(harness, sources: [counting])
             let first = try await Self.submit(service, harness, Specs.venice(), provider: "venice")
             // The provider's price moves, but the cached answer is still within its TTL.
             try await harness.control(.venice, "rate_per_second=0.2")
@@ -88,7 +92,7 @@ import Testing
             let unreachable = VeniceAdapter(
                 endpoint: try ProviderEndpoint(baseURL: "http://127.0.0.1:9/api/v1"), auth: .apiKey(Secret("simulator")),
                 client: harness.client, logger: harness.logger)
-            let service = Self.service(harness, sources: [VeniceLiveQuoteSource(adapter: unreachable)])
+            let service = try Self.service(harness, sources: [VeniceLiveQuoteSource(adapter: unreachable)])
             let job = try await Self.submit(service, harness, Specs.venice(), provider: "venice")
             #expect(job.status == .queued)
             #expect(job.liveQuoteMicros == nil)
@@ -100,7 +104,7 @@ import Testing
     /// Reconciliation reports the models whose live prices differ from the book, summed.
     @Test func reconciliationReportsLiveQuoteDrift() async throws {
         try await JobsHarness.with { harness in
-            let service = Self.service(harness)
+            let service = try Self.service(harness)
             let started = Date().addingTimeInterval(-1)
             for _ in 0..<3 { _ = try await Self.submit(service, harness, Specs.venice(), provider: "venice") }
             let report = try await harness.reconciler().run(from: started, to: Date())

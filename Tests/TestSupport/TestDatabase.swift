@@ -19,11 +19,16 @@ public enum TestDatabase {
     /// Tests connect with a long timeout: a loaded machine (the suite twice at once beside a
     /// build) can take many seconds to start a backend, and no test is about connect latency.
     public static let connectTimeoutSeconds = 60
+    /// The same for waiting on a pooled connection: tests that are about the acquire timeout
+    /// build their own pool with a short one.
+    public static let acquireTimeoutMilliseconds = 120_000
 
     /// A pool on a fresh, fully migrated database.
     public static func makePool(connectionsMax: Int = 8) async throws -> PostgresPool {
         let connectionString = try await host.freshDatabase()
-        return PostgresPool(.init(connectionString: connectionString, connectionsMax: connectionsMax, connectTimeoutSeconds: connectTimeoutSeconds))
+        return PostgresPool(.init(
+            connectionString: connectionString, connectionsMax: connectionsMax, acquireTimeoutMilliseconds: acquireTimeoutMilliseconds,
+            connectTimeoutSeconds: connectTimeoutSeconds))
     }
 
     /// A new cluster of its own (for tests that stop and start the server), in a fresh folder.

@@ -15,8 +15,11 @@ public struct VeniceAdapter: ProviderAdapter {
     let clock: WallClock
     let transport: ProviderTransport
 
-    public init(endpoint: ProviderEndpoint, auth: VeniceAuth?, client: any HTTPExecuting, clock: WallClock = .system, logger: Logger) {
-        self.requests = VeniceRequests(endpoint: endpoint)
+    public init(
+        endpoint: ProviderEndpoint, auth: VeniceAuth?, client: any HTTPExecuting, clock: WallClock = .system, logger: Logger,
+        quoteTimeoutMilliseconds: Int = VeniceRequests.defaultQuoteTimeoutMilliseconds
+    ) {
+        self.requests = VeniceRequests(endpoint: endpoint, quoteTimeoutMilliseconds: quoteTimeoutMilliseconds)
         self.auth = auth
         self.clock = clock
         let apiKey: Secret? = if case .apiKey(let key) = auth { key } else { nil }

@@ -10,9 +10,14 @@ public struct VeniceRequests: Sendable {
 
     /// A live quote holds up the submit that asked for it, and the submit goes on without it:
     /// a quote slower than this is not worth waiting for.
-    public static let quoteTimeoutMilliseconds = 5_000
+    public static let defaultQuoteTimeoutMilliseconds = 5_000
+    public let quoteTimeoutMilliseconds: Int
 
-    public init(endpoint: ProviderEndpoint) { self.endpoint = endpoint }
+    public init(endpoint: ProviderEndpoint, quoteTimeoutMilliseconds: Int = VeniceRequests.defaultQuoteTimeoutMilliseconds) {
+        precondition(quoteTimeoutMilliseconds >= 1, "quoteTimeoutMilliseconds must be positive")
+        self.endpoint = endpoint
+        self.quoteTimeoutMilliseconds = quoteTimeoutMilliseconds
+    }
 
     /// Fields shared by quote and queue. Durations are strings with an `s`: `"5s"`.
     private func pricingFields(_ spec: ProviderJobSpec) -> [String: JSONValue?] {
@@ -28,7 +33,7 @@ public struct VeniceRequests: Sendable {
     public func quote(_ spec: ProviderJobSpec, auth: HTTPHeader) -> HTTPRequest {
         RequestBody.json(
             .post, endpoint.url("/video/quote"), RequestBody.object(pricingFields(spec)), headers: [auth],
-            timeoutMilliseconds: Self.quoteTimeoutMilliseconds)
+            timeoutMilliseconds: quoteTimeoutMilliseconds)
     }
 
     public func queue(_ spec: ProviderJobSpec, auth: HTTPHeader) -> HTTPRequest {
