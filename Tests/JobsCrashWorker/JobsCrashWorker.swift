@@ -38,6 +38,9 @@ struct JobsCrashWorker {
 
     /// Returns true when it stopped on SIGTERM.
     static func run() async throws -> Bool {
+        // First of all, so a SIGTERM during start-up drains too (nothing is in flight yet then).
+        let stop = StopSignal()
+        let terminated = Self.onSIGTERM { stop.stop() }
         let environment = ProcessInfo.processInfo.environment
         guard let database = environment["CRASH_DATABASE"], let pricing = environment["CRASH_PRICING_DIR"],
             let urlList = environment["CRASH_BASE_URLS"], let count = environment["CRASH_JOBS"].flatMap(Int.init),
@@ -60,8 +63,6 @@ struct JobsCrashWorker {
         let service = JobService(
             pool: pool, catalog: catalog, adapters: adapters, configuration: configuration, logger: logger, instanceID: instanceID)
         let poller = Poller(pool: pool, catalog: catalog, adapters: adapters, configuration: configuration, logger: logger, instanceID: instanceID)
-        let stop = StopSignal()
-        let terminated = Self.onSIGTERM { stop.stop() }
         let polling = Task { await poller.run(until: stop) }
         let lanes = 12
         // Paced new work (replays are not paced), so a run of stops keeps finding work in flight.

@@ -49,7 +49,9 @@ import TestSupport
                 } else {
                     // SIGTERM drains: polls and AIGate renders in flight finish, then exit 0.
                     let status = try await ChildProcessHandle.terminate(pid, timeoutMilliseconds: 120_000)
-                    #expect(status == 0, "a drained worker exits 0")
+                    // A worker signalled before its very first line ran dies of the signal itself:
+                    // it had started nothing, so that is as safe as a drain.
+                    #expect(status == 0 || status == SIGTERM, "a drained worker exits 0 (status \(status))")
                 }
             }
             let drained = ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").components(separatedBy: "DRAINED").count - 1
