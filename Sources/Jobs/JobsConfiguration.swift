@@ -60,6 +60,10 @@ public struct JobsConfiguration: Sendable, Equatable {
     /// newest balance reading is this long after the job's call went out, and only for providers
     /// that charge at submit or during a synchronous call (AIGate renders for up to 15 minutes).
     public var noChargeEvidenceAfterMilliseconds: Int
+    /// Balance evidence is used only across quiet readings: no other job of the provider may be
+    /// in flight within this margin of either reading, since a provider's money event and our
+    /// record of it never happen at the same instant and could fall on two sides of a reading.
+    public var evidenceQuietMarginMilliseconds: Int
     /// Prompts longer than this are refused (Venice accepts up to 20,000 characters).
     public var promptCharactersMax: Int
 
@@ -89,6 +93,7 @@ public struct JobsConfiguration: Sendable, Equatable {
         balanceToleranceMicros: Int64 = 10,
         evidenceToleranceBasisPoints: Int64 = 200,
         noChargeEvidenceAfterMilliseconds: Int = 1_200_000,
+        evidenceQuietMarginMilliseconds: Int = 30_000,
         promptCharactersMax: Int = 20_000
     ) {
         self.leaseMilliseconds = leaseMilliseconds
@@ -113,6 +118,7 @@ public struct JobsConfiguration: Sendable, Equatable {
         self.balanceToleranceMicros = balanceToleranceMicros
         self.evidenceToleranceBasisPoints = evidenceToleranceBasisPoints
         self.noChargeEvidenceAfterMilliseconds = noChargeEvidenceAfterMilliseconds
+        self.evidenceQuietMarginMilliseconds = evidenceQuietMarginMilliseconds
         self.promptCharactersMax = promptCharactersMax
     }
 
@@ -141,6 +147,7 @@ public struct JobsConfiguration: Sendable, Equatable {
         precondition(balanceToleranceMicros >= 0, "balance tolerance must not be negative")
         precondition((0...10_000).contains(evidenceToleranceBasisPoints), "evidence tolerance is 0 to 10,000 basis points")
         precondition(noChargeEvidenceAfterMilliseconds >= 0, "noChargeEvidenceAfterMilliseconds must not be negative")
+        precondition(evidenceQuietMarginMilliseconds >= 0, "evidenceQuietMarginMilliseconds must not be negative")
         precondition(promptCharactersMax >= 1, "promptCharactersMax must be positive")
     }
 }

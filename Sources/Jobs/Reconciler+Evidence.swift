@@ -22,7 +22,9 @@ extension Reconciler {
     /// Exactly one hypothesis within `evidenceToleranceBasisPoints` of the unexplained movement,
     /// and the two clearly apart, settles every held job of the provider that way, recording the
     /// evidence. Anything else with unexplained money is reported as `evidence_ambiguous` and the
-    /// money stays held.
+    /// money stays held. Readings taken while other jobs of the provider were in flight are not
+    /// used at all (see `isQuiet`): a busy provider's held jobs wait for a quiet moment, an
+    /// operator, or the long bound.
     func evidenceFindings() async throws -> [ReconciliationFinding] {
         var byProvider: [String: [HeldJob]] = [:]
         for job in try await heldJobs() { byProvider[job.provider, default: []].append(job) }
@@ -31,11 +33,36 @@ extension Reconciler {
             guard let adapterID = Providers.ProviderID(rawValue: provider), let window = try await balanceWindow(provider, jobs: jobs)
             else { continue }
             let candidates = jobs.filter { $0.sentAt < window.s1At && ($0.prechargeCurrency ?? window.currency) == window.currency }
-            guard !candidates.isEmpty else { continue }
+            guard !candidates.isEmpty, try await isQuiet(provider, around: [window.s0At, window.s1At], except: candidates.map(\.id))
+            else { continue }
             let verdict = judge(candidates, window: window, billing: ProviderBilling.of(adapterID), synchronous: adapterID.isSynchronous)
             findings += try await apply(verdict, candidates, provider: provider, window: window)
         }
         return findings
+    }
+
+    /// True when no job of the provider other than `except` was in flight within
+    /// `evidenceQuietMarginMilliseconds` of any of `instants`. Only then does the movement between
+    /// two readings belong to the held jobs alone: a money event of another job near a reading
+    /// (the provider's side and our record of it are seconds apart under load) could otherwise
+    /// fall on one side of the reading and its record on the other, and with prices equal to
+    /// quotes that error is exactly one quote: the kind of coincidence that would settle a job
+    /// the provider refunded.
+    private func isQuiet(_ provider: String, around instants: [Date], except: [UUID]) async throws -> Bool {
+        let margin = configuration.evidenceQuietMarginMilliseconds
+        return try await pool.withSession { session in
+            for instant in instants {
+                let busy: Int64 = try session.query(
+                    """
+                    SELECT count(*) FROM jobs
+                    WHERE provider = $1 AND id <> ALL($2::uuid[])
+                      AND coalesce(dispatched_at, submitted_at, created_at) <= $3::timestamptz + $4::float8 * interval '1 millisecond'
+                      AND (finished_at IS NULL OR finished_at >= $3::timestamptz - $4::float8 * interval '1 millisecond')
+                    """, [provider, except, instant, margin])[0].decode(0)
+                if busy > 0 { return false }
+            }
+            return true
+        }
     }
 
     /// What the evidence says about a provider's held jobs.

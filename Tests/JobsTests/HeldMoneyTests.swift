@@ -22,19 +22,20 @@ import TestSupport
             let poller = harness.poller(clock: clock.jobClock)
             let outcome = try await harness.submit(Specs.gateway(), provider: "openai-videos")
             try await harness.control(.openAIVideos, "rate_5xx=1")
-            let start = clock.now
+            var start: Date?  // the first failed poll: the provider's silence as we saw it
             var stalledAfterMilliseconds: Int?
             var pollsBeforeStall = 0
             var pollsWhileStalled = 0
-            while clock.now.timeIntervalSince(start) < 6 * 3_600 {
+            while clock.now.timeIntervalSince(start ?? clock.now) < 6 * 3_600 {
                 let due = try #require(try await harness.service.job(id: outcome.job.id)?.nextPollAt)
                 clock.set(due)
+                if start == nil { start = clock.now }
                 let round = await poller.pollOnce()
                 #expect(round.leased == 1)
                 let job = try #require(try await harness.service.job(id: outcome.job.id))
                 #expect(!job.status.isTerminal, "a silent provider must never end the job: \(job.status)")
                 if job.status == .stalled {
-                    if stalledAfterMilliseconds == nil { stalledAfterMilliseconds = Int(clock.now.timeIntervalSince(start) * 1_000) }
+                    if stalledAfterMilliseconds == nil, let start { stalledAfterMilliseconds = Int(clock.now.timeIntervalSince(start) * 1_000) }
                     pollsWhileStalled += 1
                 } else {
                     pollsBeforeStall += 1
@@ -132,9 +133,8 @@ import TestSupport
     }
 
     /// A lost submit the provider never took (its balance never moved) is released, on evidence,
-    /// once the balance has had time to show a charge; a stalled prepaid job whose precharge
-    /// came back is released as refunded.
-    @Test func noChargeAndRefundEvidenceRelease() async throws {
+    /// once the balance has had time to show a charge.
+    @Test func noChargeEvidenceReleasesALostSubmitTheProviderNeverTook() async throws {
         var configuration = JobsHarness.fastConfiguration()
         configuration.noChargeEvidenceAfterMilliseconds = 0
         configuration.stallAfterMilliseconds = 1
@@ -147,9 +147,18 @@ import TestSupport
             #expect(report.findings.contains { $0.kind == "evidence_settled" && $0.jobID == refusedAt5xx.id })
             let released = try #require(try await harness.service.job(id: refusedAt5xx.id))
             #expect(released.status == .failed && released.failureCode == "evidence_not_charged" && !released.refunded)
+            try await harness.expectInvariants()
+        }
+    }
 
-            // A Venice job reserved, then cancelled and refunded by the provider: its status
-            // calls answer 404, so it stalls; the refund on the balance releases it.
+    /// A Venice job reserved, then cancelled and refunded by the provider: its status calls
+    /// answer 404, so it stalls; the refund seen on the balance releases it as refunded.
+    @Test func aRefundSeenOnTheBalanceReleasesAStalledPrepaidJob() async throws {
+        var configuration = JobsHarness.fastConfiguration()
+        configuration.stallAfterMilliseconds = 1
+        try await JobsHarness.with(configuration: configuration) { harness in
+            let reconciler = harness.reconciler()
+            _ = try await reconciler.run(from: Date().addingTimeInterval(-60), to: Date())
             let refunded = try await harness.submit(
                 Specs.venice("precharge=0.55 outcome=cancelled refund=true complete_after_ms=50"), provider: "venice").job
             try await Task.sleep(for: .milliseconds(100))
@@ -164,6 +173,22 @@ import TestSupport
             let ended = try #require(try await harness.service.job(id: refunded.id))
             #expect(ended.status == .failed && ended.refunded && ended.transfers.map(\.kind) == ["hold", "release"])
             try await harness.expectInvariants()
+        }
+    }
+
+    /// Readings taken while another job of the provider is in flight are not evidence: its money
+    /// event and our record of it could straddle a reading. The held job waits for a quiet moment.
+    @Test func evidenceWaitsWhileOtherJobsOfTheProviderAreInFlight() async throws {
+        try await JobsHarness.with(requestTimeoutMillisecondsMax: 400) { harness in
+            let reconciler = harness.reconciler()
+            _ = try await reconciler.run(from: Date().addingTimeInterval(-60), to: Date())
+            try await harness.control(.venice, "timeout_delay_ms=1000")
+            let lost = try await harness.submit(Specs.venice("fault=timeout precharge=0.55"), provider: "venice").job
+            _ = try await harness.submit(Specs.venice("complete_after_ms=600000 another"), provider: "venice")
+            let report = try await reconciler.run(from: Date().addingTimeInterval(-60), to: Date())
+            #expect(!report.findings.contains { $0.kind == "evidence_settled" }, "\(report.findings)")
+            #expect(try await harness.service.job(id: lost.id)?.status == .unknown)
+            #expect(report.findings.contains { $0.kind == "unknown_job" && $0.jobID == lost.id })
         }
     }
 
