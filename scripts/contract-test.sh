@@ -41,11 +41,11 @@ cleanup() {
 trap cleanup EXIT INT TERM
 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
-# A clean environment: no provider credentials, so serve starts the simulator.
+# A clean environment (no provider credentials) and the built-in simulator.
 env -i PATH="$PATH" HOME="${HOME:-/root}" LANG=C.UTF-8 \
     VIDEOLEDGER_EMBEDDED_DIR="$work/postgres" VIDEOLEDGER_TOKEN_FILE="$work/secrets/admin-token" \
     VIDEOLEDGER_LOG_LEVEL=warning \
-    "$binary" serve --host 127.0.0.1 --port "$port" --pricing-dir pricing --migrations-dir migrations \
+    "$binary" serve --simulator --host 127.0.0.1 --port "$port" --pricing-dir pricing --migrations-dir migrations \
     >"$work/serve.log" 2>&1 &
 serve_pid=$!
 

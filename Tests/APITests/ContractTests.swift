@@ -109,13 +109,24 @@ import Testing
         await server.stop()
     }
 
+    /// JSON strings may hold U+0000, PostgreSQL text may not: a 422, never a 400 or a 500.
+    @Test func aNulCharacterIsA422() async throws {
+        let server = try await APITestServer.start()
+        _ = try await server.request(.put, "/v1/users/nul", body: "{}")
+        let body = #"{"user_id": "nul", "provider": "venice", "family": "veo-3.1-fast", "resolution": "1080p", "provider_job_id": "x1", "model": "a\u0000b"}"#
+        let response = try await server.request(.post, "/v1/jobs", body: body, headers: [HTTPHeader("Idempotency-Key", "nul-1")])
+        #expect(response.status == 422, "\(response.body)")
+        await server.stop()
+    }
+
     @Test func databaseErrorsMapToTheirStatus() {
         func status(_ state: String) -> Int { ErrorMapping.postgres(.server(ServerError(sqlState: state, message: "x"))).status.code }
         #expect(status("23505") == 409)
         #expect(status("23514") == 422)
         #expect(status("23503") == 422)
-        #expect(status("22003") == 400)
-        #expect(status("22008") == 400)
+        #expect(status("22003") == 422)
+        #expect(status("22008") == 422)
+        #expect(status("22021") == 422)
         #expect(status("57P01") == 503)
         #expect(status("XX000") == 500)
         #expect(ErrorMapping.postgres(.connectionFailed("host=/secret")).status == .serviceUnavailable)

@@ -129,6 +129,21 @@ import Testing
         await server.stop()
     }
 
+    /// A stalled job (migration 0010) is listed, filtered and counted like every other status,
+    /// and fits the document.
+    @Test func stalledJobsAreListedFilteredAndCounted() async throws {
+        let server = try await APITestServer.start()
+        _ = try await server.request(.put, "/v1/users/sal", body: "{}")
+        try await JobFixture(userID: "sal", status: "stalled").insert(server.pool)
+        try await JobFixture(userID: "sal", status: "queued").insert(server.pool)
+        let stalled = try await jobs(server, "/v1/jobs?status=stalled")
+        #expect(stalled.count == 1 && stalled.first?["status"] as? String == "stalled")
+        let overview = try await server.request(.get, "/v1/providers", token: .read)
+        let venice = (overview.json["providers"] as? [[String: Any]])?.first { $0["provider"] as? String == "venice" }
+        #expect((venice?["jobs_by_status"] as? [String: Int])?["stalled"] == 1)
+        await server.stop()
+    }
+
     private func jobs(_ server: APITestServer, _ path: String) async throws -> [[String: Any]] {
         let response = try await server.request(.get, path, token: .read)
         #expect(response.status == 200, "\(path): \(response.body)")

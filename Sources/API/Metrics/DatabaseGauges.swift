@@ -15,7 +15,7 @@ final class DatabaseGauges: Sendable {
     static let refreshMillisecondsMin = 5_000
     static let accountKinds = ["available", "held", "payable", "world"]
     static let currencies = ["USD", "XNO", "USDC"]
-    static let activeStatuses = ["submitting", "queued", "running", "unknown"]
+    static let activeStatuses = ["submitting", "queued", "running", "unknown", "stalled"]
     /// Statuses counted as a provider error in `videoledger_provider_errors_last_hour`.
     static let errorStatuses: Set<String> = ["failed", "expired", "unknown"]
 

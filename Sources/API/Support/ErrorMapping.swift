@@ -73,7 +73,9 @@ enum ErrorMapping {
             case _ where state.hasPrefix("23"):
                 return APIError.unprocessable("constraint_violation", "the request breaks a rule the stored data must keep")
             case _ where state.hasPrefix("22"):
-                return APIError.badRequest("invalid_value", "a value in the request is out of range or malformed")
+                // The request got past the document's checks, so this is a value the database
+                // cannot store (a NUL character, a number past its range): a 422, not a 400.
+                return APIError.unprocessable("invalid_value", "a value in the request cannot be stored (out of range, or a NUL character)")
             case _ where state.hasPrefix("08") || state.hasPrefix("53") || state.hasPrefix("57P"):
                 return databaseUnavailable
             default:

@@ -10,7 +10,7 @@ import Postgres
 struct JobListQuery: Sendable {
     static let pageSizeDefault = 50
     static let pageSizeMax = 500
-    static let statuses = ["submitting", "queued", "running", "completed", "failed", "cancelled", "expired", "unknown"]
+    static let statuses = ["submitting", "queued", "running", "completed", "failed", "cancelled", "expired", "unknown", "stalled"]
     static let identifierPattern = "[A-Za-z0-9][A-Za-z0-9_.@:-]{0,127}"
     static let providerPattern = "[a-z0-9-]{1,64}"
     static let familyPattern = "[A-Za-z0-9][A-Za-z0-9_.:+-]{0,127}"
