@@ -4,7 +4,8 @@ import Pricing
 import Synchronization
 
 /// Gauges read from PostgreSQL when `/metrics` is scraped: ledger balances by account kind,
-/// open holds, active jobs by status, and each provider's jobs and errors over the last hour.
+/// open holds, active jobs by status (the held states `unknown` and `stalled` among them),
+/// recorded shortfalls, and each provider's jobs and errors over the last hour.
 ///
 /// Each statement is bounded (grouped sums over `accounts`, a partial index for open holds and
 /// active jobs, one hour of `jobs_by_time`), and the readings are reused for
@@ -24,11 +25,14 @@ final class DatabaseGauges: Sendable {
         var openHolds: [String: (count: Int64, micros: Int64)] = [:]
         var activeJobs: [String: Int64] = [:]
         var recentJobs: [String: Int64] = [:]
+        var shortfalls: [String: (count: Int64, micros: Int64)] = [:]
     }
 
     static let balancesSQL = "SELECT kind, currency, sum(balance_micros)::bigint FROM accounts GROUP BY 1, 2"
     static let openHoldsSQL = "SELECT currency, count(*), coalesce(sum(amount_micros), 0)::bigint FROM holds WHERE state = 'open' GROUP BY 1"
     static let activeJobsSQL = "SELECT status, count(*) FROM jobs WHERE status = ANY($1::text[]) GROUP BY 1"
+    /// Over the partial index of holds with a shortfall: few rows, however large the ledger.
+    static let shortfallsSQL = "SELECT currency, count(*), sum(shortfall_micros)::bigint FROM holds WHERE shortfall_micros > 0 GROUP BY 1"
     static let recentJobsSQL = "SELECT provider, status, count(*) FROM jobs WHERE created_at >= now() - interval '1 hour' GROUP BY 1, 2"
 
     let pool: PostgresPool
@@ -77,6 +81,10 @@ final class DatabaseGauges: Sendable {
                 let provider: String = try row.decode(0), status: String = try row.decode(1)
                 reading.recentJobs[provider + "|" + status] = try row.decode(2, as: Int64.self)
             }
+            for row in try session.query(Self.shortfallsSQL) {
+                let currency: String = try row.decode(0)
+                reading.shortfalls[currency] = (try row.decode(1, as: Int64.self), try row.decode(2, as: Int64.self))
+            }
             return reading
         }
     }
@@ -94,6 +102,9 @@ final class DatabaseGauges: Sendable {
             let open = reading.openHolds[currency] ?? (0, 0)
             gauge("videoledger_holds_open", [("currency", currency)]).record(Double(open.count))
             gauge("videoledger_holds_open_micros", [("currency", currency)]).record(Double(open.micros))
+            let shortfall = reading.shortfalls[currency] ?? (0, 0)
+            gauge("videoledger_shortfalls", [("currency", currency)]).record(Double(shortfall.count))
+            gauge("videoledger_shortfall_micros", [("currency", currency)]).record(Double(shortfall.micros))
         }
         for status in Self.activeStatuses {
             gauge("videoledger_jobs_active", [("status", status)]).record(Double(reading.activeJobs[status] ?? 0))

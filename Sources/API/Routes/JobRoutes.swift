@@ -5,7 +5,8 @@ import Postgres
 import Pricing
 
 /// `POST /v1/jobs` (submit or record; Idempotency-Key), `GET /v1/jobs/{id}` with its ledger
-/// transfers, `POST /v1/jobs/{id}/cancel`.
+/// transfers, `POST /v1/jobs/{id}/cancel`, `POST /v1/jobs/{id}/resolve` (an operator's decision
+/// on a held job, recorded with the token's name and the reason).
 struct JobRoutes: Sendable {
     let jobs: JobService
     let pool: PostgresPool
@@ -31,6 +32,13 @@ struct JobRoutes: Sendable {
         var mode: String?
         var prompt: String?
         var imageUrl: String?
+    }
+
+    /// `POST /v1/jobs/{id}/resolve`: `completed` with the `cost` to capture, or `failed`.
+    struct ResolveBody: Decodable {
+        var outcome: String
+        var cost: String?
+        var reason: String
     }
 
     func register(on router: Router<APIRequestContext>) {
@@ -72,6 +80,22 @@ struct JobRoutes: Sendable {
             let id = try Self.jobID(context)
             guard let record = try await jobs.job(id: id) else { throw APIError.notFound("job \(id.uuidString.lowercased()) not found") }
             return try JSONResponse.make(JobDetailView(job: try await view(id), record: record))
+        }
+        router.post("/v1/jobs/:id/resolve") { request, context in
+            let id = try Self.jobID(context)
+            let body = try await JSONBody.decode(ResolveBody.self, from: request, context: context)
+            let outcome: ManualOutcome
+            switch (body.outcome, body.cost) {
+            case ("completed", let cost?): outcome = .completed(costMicros: try InputRules.amount(cost, field: "cost", positive: false))
+            case ("failed", nil): outcome = .failed
+            case ("completed", nil), ("failed", _):
+                throw APIError.badRequest("invalid_cost", "cost is required with outcome completed, and only with it")
+            default:
+                throw APIError.badRequest("invalid_outcome", "outcome must be completed or failed")
+            }
+            let by = "api:" + (context.principal?.tokenName ?? "unknown")
+            let job = try await jobs.resolve(id: id, outcome: outcome, by: by, reason: body.reason)
+            return try JSONResponse.make(JobDetailView(job: try await view(job.id), record: job))
         }
         router.post("/v1/jobs/:id/cancel") { _, context in
             let job = try await jobs.cancel(id: try Self.jobID(context), actor: context.principal?.tokenName)

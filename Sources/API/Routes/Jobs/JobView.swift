@@ -41,13 +41,20 @@ struct JobView: Encodable, Sendable {
     let createdBy: String?
     /// The API token that cancelled the job; null unless cancelled over the API.
     let cancelledBy: String?
+    /// Why a stalled job is held (`provider_silent`, `max_age`, `implausible_cost`, ...).
+    let stallReason: String?
+    /// When the job last stalled; kept once it ends, for the record.
+    let stalledAt: String?
+    /// What available plus credit could not cover at capture: owed by the user, flagged.
+    let shortfall: String?
 
     /// Column list matching `init(row:)`; the statements that read jobs select exactly this.
     static let columns = """
         id, user_id, origin, provider, provider_model, family, provider_job_id, status, failure_reason, mode,
         duration_seconds, resolution, aspect_ratio, audio, variants, currency, quoted_micros, actual_micros,
         quote_error_micros, billed_seconds, hold_id, price_book_version, result_urls, created_at, submitted_at,
-        queued_at, running_at, finished_at, updated_at, live_quote_micros, created_by, cancelled_by
+        queued_at, running_at, finished_at, updated_at, live_quote_micros, created_by, cancelled_by, stall_reason, stalled_at,
+        (SELECT h.shortfall_micros FROM holds h WHERE h.id = jobs.hold_id AND h.state = 'captured') AS shortfall_micros
         """
 
     init(row: PostgresRow) throws {
@@ -83,6 +90,9 @@ struct JobView: Encodable, Sendable {
         liveQuote = try row.decodeIfPresent(29, as: Int64.self).map(DecimalAmount.string(fromMicros:))
         createdBy = try row.decodeIfPresent(30)
         cancelledBy = try row.decodeIfPresent(31)
+        stallReason = try row.decodeIfPresent(32)
+        stalledAt = try row.decodeIfPresent(33, as: PostgresTimestamp.self)?.postgresText
+        shortfall = try row.decodeIfPresent(34, as: Int64.self).map(DecimalAmount.string(fromMicros:))
     }
 
     /// The string elements of the `result_urls` jsonb array (anything else in it is skipped).
@@ -126,11 +136,15 @@ struct JobView: Encodable, Sendable {
         try c.encode(updatedAt, forKey: .updatedAt)
         try c.encode(createdBy, forKey: .createdBy)
         try c.encode(cancelledBy, forKey: .cancelledBy)
+        try c.encode(stallReason, forKey: .stallReason)
+        try c.encode(stalledAt, forKey: .stalledAt)
+        try c.encode(shortfall, forKey: .shortfall)
     }
 
     enum CodingKeys: String, CodingKey {
         case id, userId, origin, provider, model, family, providerJobId, status, failureReason, mode, durationSeconds
         case resolution, aspectRatio, audio, n, currency, quoted, actual, quoteError, liveQuote, billedSeconds, holdId
         case priceBookVersion, resultUrls, createdAt, submittedAt, queuedAt, runningAt, finishedAt, updatedAt, createdBy, cancelledBy
+        case stallReason, stalledAt, shortfall
     }
 }
