@@ -28,12 +28,19 @@ public struct PriceCatalogLoadError: Error, Sendable, CustomStringConvertible {
     public var description: String { problems.map(\.description).joined(separator: "\n") }
 }
 
-/// Collects problems while a book is read, so one run reports them all.
+/// Collects problems while a book is read, so one run reports them all, and warnings: what a
+/// valid book says that a reader should see (conflicting sources, announced retirements,
+/// prices that cannot be requested).
 final class ProblemLog {
     private(set) var problems: [PriceBookProblem] = []
+    private(set) var warnings: [PriceBookProblem] = []
 
     func add(_ file: String, _ line: Int, _ message: String) {
         problems.append(PriceBookProblem(file: file, line: line, message: message))
+    }
+
+    func warn(_ file: String, _ line: Int, _ message: String) {
+        warnings.append(PriceBookProblem(file: file, line: line, message: message))
     }
 
     var isEmpty: Bool { problems.isEmpty }
