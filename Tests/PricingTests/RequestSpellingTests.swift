@@ -3,7 +3,8 @@ import Testing
 
 /// One submit request per model family and provider, from a quote to the bytes the adapter
 /// sends: each provider's own field names and enum spellings (Venice `768P`, AIGate `4K`,
-/// durations as `"8s"`, `"8"` or `8`, the gateway's `size`).
+/// durations as `"8s"`, `"8"` or `8` and NanoGPT's `"7s"` for Veo 2 and `seconds` for Sora,
+/// the gateway's `size`).
 struct RequestSpellingTests {
     struct Fixture: CustomTestStringConvertible, Sendable {
         let family: String
@@ -40,7 +41,7 @@ struct RequestSpellingTests {
         Fixture(family: "veo-3.1-lite", provider: .aimo, resolution: "1080p", aspectRatio: "16:9", audio: true,
                 body: #"{"aspect_ratio":"16:9","duration":"8s","generate_audio":true,"model":"veo-3.1-lite","prompt":"a lighthouse at dusk","resolution":"1080p"}"#),
         Fixture(family: "veo-2", provider: .nanogpt, resolution: "720p", aspectRatio: "9:16", duration: 7,
-                body: #"{"aspect_ratio":"9:16","duration":"7","generateAudio":false,"mode":"text-to-video","model":"veo2-video","prompt":"a lighthouse at dusk","resolution":"720p"}"#),
+                body: #"{"aspect_ratio":"9:16","duration":"7s","generateAudio":false,"mode":"text-to-video","model":"veo2-video","prompt":"a lighthouse at dusk","resolution":"720p"}"#),
         // Kling.
         Fixture(family: "kling-v3-pro", provider: .aigate, resolution: "720p", aspectRatio: "1:1", audio: true, variants: 2, duration: 10,
                 body: #"{"aspect_ratio":"1:1","audio":true,"duration":10,"model":"klingai/kling-v3.0-t2v","n":2,"prompt":"a lighthouse at dusk","quality":"pro","resolution":"720p"}"#),
@@ -80,7 +81,7 @@ struct RequestSpellingTests {
         Fixture(family: "sora-2", provider: .openaiVideos, resolution: "720p", aspectRatio: "9:16", duration: 12, day: "2026-09-01",
                 body: "model=sora-2&prompt=a lighthouse at dusk&seconds=12&duration=12&size=720x1280"),
         Fixture(family: "sora-2", provider: .nanogpt, resolution: "720p", aspectRatio: "16:9", duration: 8, day: "2026-09-01",
-                body: #"{"aspect_ratio":"16:9","duration":"8","generateAudio":false,"mode":"text-to-video","model":"sora-2","prompt":"a lighthouse at dusk","resolution":"720p"}"#),
+                body: #"{"aspect_ratio":"16:9","duration":"8","generateAudio":false,"mode":"text-to-video","model":"sora-2","prompt":"a lighthouse at dusk","resolution":"720p","seconds":"8"}"#),
         Fixture(family: "sora-2-pro", provider: .openaiVideos, resolution: "1024p", aspectRatio: "9:16", duration: 20, day: "2026-09-01",
                 body: "model=sora-2-pro&prompt=a lighthouse at dusk&seconds=20&duration=20&size=1024x1792"),
     ]
