@@ -14,6 +14,10 @@ public struct PriceBookProblem: Sendable, Hashable, CustomStringConvertible {
 
     /// `venice.yaml:42: price must be greater than zero, got "-0.1"`.
     public var description: String { "\(file):\(line): \(message)" }
+
+    /// The same as a warning, as `pricing check` prints one:
+    /// `venice.yaml:237: warning: model 'kling-2.6-pro-text-to-video' … uncertain price …`.
+    public var warningDescription: String { "\(file):\(line): warning: \(message)" }
 }
 
 /// Loading the price books failed; every problem found is listed, not just the first.

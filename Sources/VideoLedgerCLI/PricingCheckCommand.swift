@@ -34,7 +34,7 @@ struct PricingCheckCommand: AsyncParsableCommand {
         }
         print("\(catalog.warnings.count) warning(s)")
         for warning in catalog.warnings {
-            print("\(warning.file):\(warning.line): warning: \(warning.message)")
+            print(warning.warningDescription)
         }
     }
 }

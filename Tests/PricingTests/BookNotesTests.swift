@@ -326,7 +326,7 @@ struct BookNotesTests {
             #expect(warnings.contains { $0.file == file && $0.line == lineNumber && $0.message.contains(text) },
                     "no warning '\(text)' at \(file):\(lineNumber) in \(warnings)")
         }
-        #expect(warnings.first?.description.hasPrefix("aimo.yaml:\(line(of: "retiring:", in: NoteBooks.aimo)): ") == true)
+        #expect(warnings.first?.warningDescription.hasPrefix("aimo.yaml:\(line(of: "retiring:", in: NoteBooks.aimo)): warning: model 'noted-model' is announced") == true)
     }
 
     @Test func theSeedBooksWarnOfEveryConflictRetirementAndUnrequestablePrice() throws {
