@@ -25,7 +25,7 @@ import TestSupport
             // Each provider charges what the price book says for the worker's job, so balance
             // evidence can tell a charged job from one that was not.
             let bookRates: [SimulatedProvider: String] = [
-                .aimo: "0.10", .openAIVideos: "0.08", .venice: "0.11", .nanoGPT: "0.35", .aigate: "0.084",
+                .aimo: "0.10", .openAIVideos: "0.10", .venice: "0.11", .nanoGPT: "0.50", .aigate: "0.084",
             ]
             for provider in SimulatedProvider.allCases {
                 try await harness.control(
