@@ -107,7 +107,8 @@ struct ServeCommand: AsyncParsableCommand {
             configuration: configuration, dependencies: dependencies, logger: logger,
             services: [
                 PollerService(poller: poller),
-                ReconcilerService(reconciler: reconciler, intervalMilliseconds: reconcileEveryMinutes * 60_000, logger: logger),
+                ReconcilerService(
+                    reconciler: reconciler, intervalMilliseconds: reconcileEveryMinutes * 60_000, instanceID: instanceID, logger: logger),
             ],
             onServerRunning: { port in
                 // The port actually bound (`--port 0` picks a free one): scripts and tests read it here.
