@@ -1,3 +1,4 @@
+import Basics
 import Foundation
 
 /// Status-poll throughput of `CurlHTTPClient` beside the curl command-line tool fetching the same
@@ -162,7 +163,6 @@ public enum HTTPClientBenchmark {
     }
 
     private static func seconds(_ duration: Duration) -> Double {
-        let (seconds, attoseconds) = duration.components
-        return Double(seconds) + Double(attoseconds) / 1e18
+        duration.secondsValue
     }
 }

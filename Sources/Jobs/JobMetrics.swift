@@ -1,3 +1,4 @@
+import Basics
 import Metrics
 import Providers
 
@@ -24,8 +25,7 @@ enum JobMetrics {
 
     /// A provider call's latency: `videoledger_provider_call_seconds{provider,operation}`.
     static func providerCall(provider: String, operation: String, since start: ContinuousClock.Instant) {
-        let elapsed = ContinuousClock.now - start
-        let nanoseconds = elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000
+        let nanoseconds = (ContinuousClock.now - start).wholeNanoseconds
         Timer(label: "videoledger_provider_call_seconds", dimensions: [("provider", provider), ("operation", operation)])
             .recordNanoseconds(nanoseconds)
     }

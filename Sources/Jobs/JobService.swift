@@ -1,8 +1,10 @@
+import Basics
 import Foundation
 import Ledger
 import Logging
 import Postgres
 import Pricing
+import ProviderRegistry
 import Providers
 
 /// Submits, records, reads and cancels jobs. The REST layer's entry point.
@@ -16,7 +18,7 @@ public final class JobService: Sendable {
     public let pool: PostgresPool
     public let catalog: PriceCatalog
     public let configuration: JobsConfiguration
-    let adapters: [Providers.ProviderID: any ProviderAdapter]
+    let adapters: [ProviderID: any ProviderAdapter]
     let logger: Logger
     /// Names this process in `jobs.lease_owner` while it submits.
     let instanceID: String
@@ -31,7 +33,7 @@ public final class JobService: Sendable {
     ///   - today: the pricing day of new jobs (injected for tests).
     ///   - liveQuotes: provider quote endpoints to record each submit's live price from (off when nil).
     public init(
-        pool: PostgresPool, catalog: PriceCatalog, adapters: [Providers.ProviderID: any ProviderAdapter],
+        pool: PostgresPool, catalog: PriceCatalog, adapters: [ProviderID: any ProviderAdapter],
         configuration: JobsConfiguration = JobsConfiguration(), logger: Logger = Logger(label: "videoledger.jobs"),
         instanceID: String = JobService.makeInstanceID(), today: @escaping @Sendable () -> CalendarDay = { CalendarDay.today() },
         liveQuotes: LiveQuotes? = nil

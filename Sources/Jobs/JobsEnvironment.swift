@@ -1,5 +1,6 @@
 import HTTPClient
 import Logging
+import ProviderRegistry
 import Providers
 
 /// Builds the provider adapters the service runs with, from the environment.
@@ -15,13 +16,13 @@ import Providers
 /// adapter then points at the simulator's base URLs with placeholder keys and a throwaway wallet,
 /// which the simulator accepts and nothing real would.
 public struct JobsEnvironment: Sendable {
-    public let adapters: [Providers.ProviderID: any ProviderAdapter]
+    public let adapters: [ProviderID: any ProviderAdapter]
     /// The HTTP client the adapters share; shut it down when done.
     public let client: CurlHTTPClient
     /// True when the adapters point at the simulator.
     public let usesSimulator: Bool
     /// Providers with no credentials, in simulator mode none.
-    public let disabled: [Providers.ProviderID]
+    public let disabled: [ProviderID]
 
     public enum SetupError: Error, Sendable, CustomStringConvertible {
         case invalidBaseURL(String)
@@ -76,7 +77,7 @@ public struct JobsEnvironment: Sendable {
         } catch {
             throw .credentials(error.description)
         }
-        let configured = configuredProviders(credentials)
+        let configured = credentials.configured
         let endpoints: ProviderEndpoints
         do {
             endpoints = try ProviderEndpoints.fromEnvironment(environment, for: configured)
@@ -84,16 +85,16 @@ public struct JobsEnvironment: Sendable {
             throw .invalidBaseURL(error.description)
         }
         let adapters = ProviderAdapters.make(endpoints: endpoints, credentials: credentials, client: client, logger: logger)
-        let disabled = Providers.ProviderID.allCases.filter { !configured.contains($0) }
+        let disabled = ProviderID.allCases.filter { !configured.contains($0) }
         return JobsEnvironment(adapters: adapters, client: client, usesSimulator: false, disabled: disabled)
     }
 
     /// Adapters for the simulator at these base URLs, over `client`.
     public static func simulatorAdapters(
         _ baseURLs: [String: String], client: any HTTPExecuting, logger: Logger
-    ) throws(SetupError) -> [Providers.ProviderID: any ProviderAdapter] {
-        var endpoints: [Providers.ProviderID: ProviderEndpoint] = [:]
-        for provider in Providers.ProviderID.allCases {
+    ) throws(SetupError) -> [ProviderID: any ProviderAdapter] {
+        var endpoints: [ProviderID: ProviderEndpoint] = [:]
+        for provider in ProviderID.allCases {
             guard let url = baseURLs[provider.rawValue] else { continue }
             do {
                 endpoints[provider] = try ProviderEndpoint(baseURL: url)
@@ -104,22 +105,15 @@ public struct JobsEnvironment: Sendable {
         let placeholder = Secret("simulator")
         // A fixed, public seed: the simulator checks the signature's shape, not a registry.
         let wallet = try? SolanaKeypair(secretKeyBytes: Array(repeating: 7, count: 32))
-        let credentials = ProviderCredentials(
-            aimoWallet: wallet.map(WalletCredential.solana), openAIVideosAPIKey: placeholder, veniceAPIKey: placeholder,
-            nanoGPTAPIKey: placeholder, aigateAPIKey: placeholder)
+        var credentials = ProviderCredentials()
+        for provider in ProviderID.allCases {
+            switch provider.descriptor.credentialVariables.first?.kind {
+            case .solanaSecretKey?: credentials.byProvider[provider] = wallet.map { .wallet(.solana($0)) }
+            case .apiKey?, .preSignedWalletHeader?, nil: credentials.byProvider[provider] = .apiKey(placeholder)
+            }
+        }
         return ProviderAdapters.make(
             endpoints: ProviderEndpoints(endpoints: endpoints), credentials: credentials, client: client, logger: logger)
-    }
-
-    /// Providers whose credentials are present.
-    public static func configuredProviders(_ credentials: ProviderCredentials) -> Set<Providers.ProviderID> {
-        var configured = Set<Providers.ProviderID>()
-        if credentials.aimoWallet != nil { configured.insert(.aimo) }
-        if credentials.openAIVideosAPIKey != nil { configured.insert(.openAIVideos) }
-        if credentials.veniceAPIKey != nil || credentials.veniceWallet != nil { configured.insert(.venice) }
-        if credentials.nanoGPTAPIKey != nil { configured.insert(.nanoGPT) }
-        if credentials.aigateAPIKey != nil { configured.insert(.aigate) }
-        return configured
     }
 }
 
@@ -128,8 +122,8 @@ extension JobsEnvironment {
     /// `videoledger simulate-providers` prints, so a simulator's exports configure simulator mode.
     public static func baseURLOverrides(_ environment: [String: String]) -> [String: String] {
         var urls: [String: String] = [:]
-        for provider in Providers.ProviderID.allCases {
-            if let url = environment[provider.environmentPrefix + "BASE_URL"], !url.isEmpty { urls[provider.rawValue] = url }
+        for provider in ProviderID.allCases {
+            if let url = environment[provider.baseURLVariable], !url.isEmpty { urls[provider.rawValue] = url }
         }
         return urls
     }

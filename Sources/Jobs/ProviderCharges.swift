@@ -1,26 +1,8 @@
 import Foundation
 import Money
 import Postgres
+import ProviderRegistry
 import Providers
-
-/// How each provider takes our money (reference §7), which decides what `provider_charges` rows
-/// a job's events write.
-enum ProviderBilling {
-    /// Takes a reported precharge at submit, adjusts to the final cost after (NanoGPT).
-    case reportedPrecharge
-    /// Reserves the price at submit without saying how much (Venice, AIMO): we record our quote.
-    case silentReserve
-    /// Charges when the job completes (OpenAI-style gateway, AIGate).
-    case atCompletion
-
-    static func of(_ provider: Providers.ProviderID) -> ProviderBilling {
-        switch provider {
-        case .nanoGPT: return .reportedPrecharge
-        case .venice, .aimo: return .silentReserve
-        case .openAIVideos, .aigate: return .atCompletion
-        }
-    }
-}
 
 /// Writes what we believe providers charged and what balances they reported. Called inside the
 /// transaction that changes the job, so the provider-side record and the job state agree.

@@ -1,6 +1,8 @@
+import Basics
 import Foundation
 import Money
 import Postgres
+import ProviderRegistry
 import Providers
 
 extension Reconciler {
@@ -30,12 +32,12 @@ extension Reconciler {
         for job in try await heldJobs() { byProvider[job.provider, default: []].append(job) }
         var findings: [ReconciliationFinding] = []
         for (provider, jobs) in byProvider.sorted(by: { $0.key < $1.key }) {
-            guard let adapterID = Providers.ProviderID(rawValue: provider), let window = try await balanceWindow(provider, jobs: jobs)
+            guard let providerID = ProviderID(rawValue: provider), let window = try await balanceWindow(provider, jobs: jobs)
             else { continue }
             let candidates = jobs.filter { $0.sentAt < window.s1At && ($0.prechargeCurrency ?? window.currency) == window.currency }
             guard !candidates.isEmpty, try await isQuiet(provider, around: [window.s0At, window.s1At], except: candidates.map(\.id))
             else { continue }
-            let verdict = judge(candidates, window: window, billing: ProviderBilling.of(adapterID), synchronous: adapterID.isSynchronous)
+            let verdict = judge(candidates, window: window, billing: providerID.descriptor.billing, synchronous: providerID.descriptor.isSynchronous)
             findings += try await apply(verdict, candidates, provider: provider, window: window)
         }
         return findings

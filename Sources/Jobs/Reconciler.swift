@@ -3,6 +3,7 @@ import Ledger
 import Logging
 import Postgres
 import Pricing
+import ProviderRegistry
 import Providers
 
 /// `videoledger reconcile` and its schedule in `serve`: compares, per provider and period, each
@@ -15,7 +16,7 @@ import Providers
 public final class Reconciler: Sendable {
     public let pool: PostgresPool
     public let configuration: JobsConfiguration
-    let adapters: [Providers.ProviderID: any ProviderAdapter]
+    let adapters: [ProviderID: any ProviderAdapter]
     let settlement: Settlement
     let clock: JobClock
     let logger: Logger
@@ -24,7 +25,7 @@ public final class Reconciler: Sendable {
     public static let findingsPerCheckMax = 1_000
 
     public init(
-        pool: PostgresPool, catalog: PriceCatalog, adapters: [Providers.ProviderID: any ProviderAdapter],
+        pool: PostgresPool, catalog: PriceCatalog, adapters: [ProviderID: any ProviderAdapter],
         configuration: JobsConfiguration = JobsConfiguration(), logger: Logger = Logger(label: "videoledger.reconciler"),
         clock: JobClock = .system
     ) {

@@ -1,9 +1,11 @@
+import Basics
 import Foundation
 import Ledger
 import Logging
 import Money
 import Postgres
 import Pricing
+import ProviderRegistry
 import Providers
 
 /// Ends jobs: captures the actual cost of a completed job, releases the hold of a failed,
@@ -125,7 +127,7 @@ struct Settlement: Sendable {
     /// The price-book rule of the job's model, on the job's pricing day, applied to the billed
     /// seconds. A model that left the books since is priced pro rata from the quote (half-up).
     func computedCost(_ job: JobRecord, billedSeconds: Int) -> Int64 {
-        if let provider = Pricing.ProviderID(rawValue: job.provider),
+        if let provider = ProviderID(rawValue: job.provider),
             let resolution = job.resolution.flatMap({ Resolution.parse($0)?.resolution }),
             let day = job.pricedOn.flatMap(CalendarDay.init(iso:)),
             let offer = try? catalog.price(
@@ -151,11 +153,11 @@ struct Settlement: Sendable {
     private func recordCompletionCharge(
         _ session: PostgresSession, job: JobRecord, providerFinal: Money?, computed: Int64, source: String
     ) throws {
-        guard let adapterID = Providers.ProviderID(rawValue: job.provider) else { return }
+        guard let providerID = ProviderID(rawValue: job.provider) else { return }
         let sourceCurrency = job.paymentSource.flatMap(Self.currency(ofStoredSource:))
         let bookCurrency = sourceCurrency.flatMap { Self.usdPegged.contains($0) ? $0 : nil } ?? job.currency
         let final = providerFinal.map { (micros: $0.micros, currency: $0.currency.rawValue) } ?? (micros: computed, currency: bookCurrency)
-        switch ProviderBilling.of(adapterID) {
+        switch providerID.descriptor.billing {
         case .reportedPrecharge, .silentReserve:
             if let precharge = try ProviderChargeStatements.precharge(session, jobID: job.id) {
                 guard precharge.currency == final.currency || (providerFinal == nil && Self.usdPegged.contains(precharge.currency)) else {

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import Money
 import Postgres
+import ProviderRegistry
 import Providers
 
 /// Writes what a provider answered to a submit: its job id, precharge, payment source and
@@ -19,7 +20,7 @@ struct SubmissionRecorder: Sendable {
 
     /// Records an accepted submission; a synchronous provider's final status settles the job in
     /// the same transaction. Returns the job as it stands after.
-    func accepted(jobID: UUID, provider: Providers.ProviderID, submission: ProviderSubmission) async throws -> JobRecord {
+    func accepted(jobID: UUID, provider: ProviderID, submission: ProviderSubmission) async throws -> JobRecord {
         var attempt = 1
         while true {
             do {
@@ -41,7 +42,7 @@ struct SubmissionRecorder: Sendable {
     }
 
     private func writeAccepted(
-        _ session: PostgresSession, jobID: UUID, provider: Providers.ProviderID, _ submission: ProviderSubmission
+        _ session: PostgresSession, jobID: UUID, provider: ProviderID, _ submission: ProviderSubmission
     ) throws -> JobRecord {
         guard let job = try JobStore.load(session, id: jobID, forUpdate: true, withTransfers: false) else {
             preconditionFailure("job \(jobID) vanished between its insert and its submission")
@@ -84,10 +85,10 @@ struct SubmissionRecorder: Sendable {
     /// NanoGPT reports its precharge; Venice and AIMO reserve without saying, so our quote stands
     /// in for it. Recorded in the currency the provider took it in.
     private func recordPrecharge(
-        _ session: PostgresSession, job: JobRecord, provider: Providers.ProviderID, submission: ProviderSubmission,
+        _ session: PostgresSession, job: JobRecord, provider: ProviderID, submission: ProviderSubmission,
         paymentCurrency: String
     ) throws {
-        switch ProviderBilling.of(provider) {
+        switch provider.descriptor.billing {
         case .reportedPrecharge:
             guard let precharge = submission.precharge else { return }
             // The amount's own currency: NanoGPT reports it in the paying balance's (XNO or USD).

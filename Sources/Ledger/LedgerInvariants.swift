@@ -1,6 +1,6 @@
 import Postgres
 
-/// Checks DESIGN.md's ledger invariants over the whole database.
+/// Checks the ledger invariants of docs/ledger.md over the ledger's tables.
 ///
 /// Each check is one query that returns the rows violating it (at most `samplesMax`), so a
 /// clean database returns nothing and a corrupted one says exactly where.

@@ -1,3 +1,5 @@
+import Basics
+
 /// Measures the quote engine over the whole catalog on one thread: how many cheapest-provider
 /// lookups a second, and the median latency of one. Printed figures, never a timed test.
 public enum QuoteBenchmark {
@@ -121,8 +123,7 @@ public enum QuoteBenchmark {
     }
 
     private static func nanoseconds(_ duration: Duration) -> Int64 {
-        let parts = duration.components
-        return parts.seconds * 1_000_000_000 + parts.attoseconds / 1_000_000_000
+        duration.wholeNanoseconds
     }
 
     private static func perSecond(_ count: Int, _ nanoseconds: Int64) -> Int {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Basics
 import Dispatch
 import Foundation
 import HTTPClient
@@ -8,6 +9,7 @@ import Logging
 import Money
 import Postgres
 import Pricing
+import ProviderRegistry
 import Providers
 
 /// `videoledger bench jobs`: jobs carried end to end per second (submit → simulated completion →
@@ -64,7 +66,7 @@ struct JobsBenchCommand: AsyncParsableCommand {
     }
 
     /// Submits `jobs` through `JobService` while one poller runs; stops when all have ended.
-    func throughput(pool: PostgresPool, catalog: PriceCatalog, adapters: [Providers.ProviderID: any ProviderAdapter], logger: Logger)
+    func throughput(pool: PostgresPool, catalog: PriceCatalog, adapters: [ProviderID: any ProviderAdapter], logger: Logger)
         async throws -> (perSecond: Double, seconds: Double, cpuSeconds: Double)
     {
         let configuration = JobsConfiguration(
@@ -89,7 +91,7 @@ struct JobsBenchCommand: AsyncParsableCommand {
     }
 
     /// `inFlight` jobs that take 10 minutes; then the poller alone for the window.
-    func pollerCPU(pool: PostgresPool, catalog: PriceCatalog, adapters: [Providers.ProviderID: any ProviderAdapter], logger: Logger)
+    func pollerCPU(pool: PostgresPool, catalog: PriceCatalog, adapters: [ProviderID: any ProviderAdapter], logger: Logger)
         async throws -> (millisecondsPer1000PerMinute: Double, polls: Int, millisecondsPerPoll: Double)
     {
         let service = JobService(pool: pool, catalog: catalog, adapters: adapters, logger: logger)
@@ -163,7 +165,7 @@ struct JobsBenchCommand: AsyncParsableCommand {
     }
 
     /// `jobs` status requests to the simulator for one existing job, same concurrency.
-    func requestBaseline(client: CurlHTTPClient, adapters: [Providers.ProviderID: any ProviderAdapter]) async throws -> Double {
+    func requestBaseline(client: CurlHTTPClient, adapters: [ProviderID: any ProviderAdapter]) async throws -> Double {
         guard let adapter = adapters[.nanoGPT] else { return .nan }
         let submission = try await adapter.submit(.init(model: "veo2-video", prompt: "baseline", durationSeconds: 5))
         let handle = ProviderJobHandle(providerJobID: submission.providerJobID, model: "veo2-video")
@@ -185,7 +187,7 @@ struct JobsBenchCommand: AsyncParsableCommand {
     }
 
     static func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+        duration.secondsValue
     }
 
     /// User plus system CPU time of this process (getrusage).

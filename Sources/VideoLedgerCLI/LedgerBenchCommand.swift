@@ -1,4 +1,5 @@
 import ArgumentParser
+import Basics
 import Dispatch
 import Foundation
 import Ledger
@@ -100,7 +101,7 @@ struct LedgerBenchCommand: AsyncParsableCommand {
             return try await group.reduce(0, +)
         }
         let elapsed = clock.now - start
-        return Double(completed) / (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+        return Double(completed) / elapsed.secondsValue
     }
 
     private func report(_ name: String, swift: Double, pgbench: Double, unit: String) {

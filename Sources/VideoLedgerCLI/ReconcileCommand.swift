@@ -1,4 +1,5 @@
 import ArgumentParser
+import Basics
 import Foundation
 import Jobs
 import Ledger
@@ -14,7 +15,7 @@ struct ReconcileCommand: AsyncParsableCommand {
         abstract: "Reconcile provider balances, costs, holds and unknown jobs; or check the ledger invariants (--invariants).")
 
     @OptionGroup var database: DatabaseOptions
-    @Flag(help: "Check DESIGN.md's ledger invariants 1-5 only; exit 1 on any violation.")
+    @Flag(help: "Check the ledger invariants 1-5 (docs/ledger.md) only; exit 1 on any violation.")
     var invariants = false
     @Option(help: "Period start, ISO 8601 (default: 24 hours before --to).") var from: String?
     @Option(help: "Period end, ISO 8601 (default: now).") var to: String?

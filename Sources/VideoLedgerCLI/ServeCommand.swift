@@ -126,7 +126,7 @@ struct ServeCommand: AsyncParsableCommand {
         _ environment: [String: String], simulatorAsked: Bool, embedded: Bool, logger: Logger
     ) async throws -> (RunningSimulator?, JobsEnvironment) {
         let credentials = try ProviderCredentials.fromEnvironment(environment)
-        let noCredentials = JobsEnvironment.configuredProviders(credentials).isEmpty
+        let noCredentials = credentials.configured.isEmpty
         guard simulatorAsked || (embedded && noCredentials) else {
             return (nil, try JobsEnvironment.make(environment: environment, logger: logger))
         }

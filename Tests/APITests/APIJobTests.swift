@@ -3,13 +3,14 @@ import HTTPClient
 import Jobs
 import Logging
 import Pricing
+import ProviderRegistry
 import ProviderSimulator
 import TestSupport
 import Testing
 
 /// The job routes over loopback HTTP, with the provider simulator behind the adapters.
 @Suite struct APIJobTests {
-    static func withSimulator(_ body: (APITestServer, [Providers.ProviderID: any Providers.ProviderAdapter]) async throws -> Void) async throws {
+    static func withSimulator(_ body: (APITestServer, [ProviderID: any Providers.ProviderAdapter]) async throws -> Void) async throws {
         var configuration = SimulatorConfiguration.ephemeralPorts()
         configuration.defaults = "complete_after_ms=200"
         let simulator = try await ProviderSimulator.start(configuration)

@@ -1,4 +1,5 @@
 import API
+import Basics
 import Foundation
 import HTTPClient
 import Postgres
@@ -27,7 +28,7 @@ import Testing
         let port = try Self.freePort()
         let log = "/tmp/videoledger-serve-test-\(getpid()).log"
         try? FileManager.default.removeItem(atPath: log)
-        let pid = try ChildProcessHandle.spawn(
+        let pid = try ChildProcess.start(
             binary, arguments: ["serve", "--host", "127.0.0.1", "--port", String(port)], environment: environment, log: log)
         let client = try CurlHTTPClient()
         let base = "http://127.0.0.1:\(port)"
@@ -51,7 +52,7 @@ import Testing
         }
         try await Task.sleep(for: .seconds(2))  // several poller ticks
         #expect(try await Self.inFlight(pool) == before, "a disabled provider's jobs are left exactly as they are")
-        let status = try await ChildProcessHandle.terminate(pid, timeoutMilliseconds: 60_000)
+        let status = try await ChildProcess.terminate(pid, timeoutMilliseconds: 60_000)
         #expect(status == 0)
         let output = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
         #expect(output.contains("disabled=aimo,openai-videos,venice,nanogpt,aigate"), "\(output.suffix(2_000))")
@@ -94,7 +95,7 @@ import Testing
                 return getsockname(socket, pointer, &length)
             }
         }
-        guard bound == 0 else { throw ChildProcessHandle.SpawnFailed(code: errno) }
+        guard bound == 0 else { throw ChildProcess.SpawnFailed(code: errno) }
         return Int(UInt16(bigEndian: address.sin_port))
     }
 }

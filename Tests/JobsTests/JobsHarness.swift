@@ -6,6 +6,7 @@ import Logging
 import Money
 import Postgres
 import Pricing
+import ProviderRegistry
 import ProviderSimulator
 import Synchronization
 import Providers
@@ -19,7 +20,7 @@ struct JobsHarness {
     let simulator: RunningSimulator
     let client: CurlHTTPClient
     let catalog: PriceCatalog
-    let adapters: [Providers.ProviderID: any ProviderAdapter]
+    let adapters: [ProviderID: any ProviderAdapter]
     let configuration: JobsConfiguration
     let service: JobService
     let user = "alice"
@@ -114,14 +115,14 @@ struct JobsHarness {
     }
 
     /// `POST /_sim/scenario` on one provider.
-    func control(_ provider: SimulatedProvider, _ pairs: String) async throws {
+    func control(_ provider: ProviderID, _ pairs: String) async throws {
         let url = try #require(simulator.controlURL(provider)) + "/scenario"
         let response = try await client.execute(HTTPRequest(method: .post, url: url, body: Array(pairs.utf8)))
         #expect(response.status == 200)
     }
 
     /// The simulator's job count and balances for one provider.
-    func simulatorState(_ provider: SimulatedProvider) async throws -> (jobs: Int, balances: [String: String]) {
+    func simulatorState(_ provider: ProviderID) async throws -> (jobs: Int, balances: [String: String]) {
         let url = try #require(simulator.controlURL(provider)) + "/state"
         let response = try await client.execute(HTTPRequest(method: .get, url: url))
         let object = try #require(try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any])

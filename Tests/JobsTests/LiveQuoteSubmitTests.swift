@@ -2,6 +2,7 @@ import Foundation
 import Jobs
 import Logging
 import Pricing
+import ProviderRegistry
 import ProviderSimulator
 import Providers
 import Synchronization
@@ -128,7 +129,7 @@ import Testing
 final class CountingSource: LiveQuoteSource {
     let inner: any LiveQuoteSource
     private let count = Mutex(0)
-    var provider: Pricing.ProviderID { inner.provider }
+    var provider: ProviderID { inner.provider }
     var calls: Int { count.withLock { $0 } }
 
     init(_ inner: any LiveQuoteSource) { self.inner = inner }

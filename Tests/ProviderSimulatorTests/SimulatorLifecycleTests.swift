@@ -1,3 +1,4 @@
+import ProviderRegistry
 import Testing
 
 @testable import ProviderSimulator
@@ -23,6 +24,17 @@ import Testing
     @Test func defaultPortsFollowTheBasePort() {
         var configuration = SimulatorConfiguration()
         configuration.basePort = 20_000
-        #expect(SimulatedProvider.allCases.map(configuration.port(for:)) == [20_000, 20_001, 20_002, 20_003, 20_004])
+        #expect(ProviderID.allCases.map(configuration.port(for:)) == [20_000, 20_001, 20_002, 20_003, 20_004])
+    }
+}
+
+extension SimulatorLifecycleTests {
+    /// A provider added to the registry needs a starting balance in `SimulatorConfiguration`,
+    /// or its simulated submits would all be refused.
+    @Test func everyProviderStartsWithABalance() {
+        let configuration = SimulatorConfiguration()
+        for provider in ProviderID.allCases {
+            #expect(!(configuration.balancesMicros[provider] ?? [:]).isEmpty, "\(provider) has no starting balance")
+        }
     }
 }

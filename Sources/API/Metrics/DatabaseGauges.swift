@@ -1,6 +1,7 @@
 import Metrics
 import Postgres
 import Pricing
+import ProviderRegistry
 import Synchronization
 
 /// Gauges read from PostgreSQL when `/metrics` is scraped: ledger balances by account kind,

@@ -1,5 +1,6 @@
 import Postgres
 import Pricing
+import ProviderRegistry
 
 /// The SQL behind `GET /v1/providers`: four statements, each bounded. Job figures cover the
 /// jobs created in the last `windowHours` (index `jobs_by_provider_time`), so their cost grows

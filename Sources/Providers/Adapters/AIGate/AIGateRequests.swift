@@ -1,6 +1,7 @@
+import Basics
 import HTTPClient
 
-/// AIGate request shapes (seed 004; reference §5). Generation is one synchronous call that holds
+/// AIGate request shapes (docs/providers.md, AIGate). Generation is one synchronous call that holds
 /// the connection while the video renders, hence its long deadline.
 public struct AIGateRequests: Sendable {
     public let endpoint: ProviderEndpoint

@@ -1,6 +1,7 @@
+import Basics
 import HTTPClient
 
-/// NanoGPT request shapes (seed 003; reference §4). The key goes in `x-api-key`, and only to the
+/// NanoGPT request shapes (docs/providers.md, NanoGPT). The key goes in `x-api-key`, and only to the
 /// configured origin: every URL here is built from it.
 public struct NanoGPTRequests: Sendable {
     public let endpoint: ProviderEndpoint

@@ -1,6 +1,7 @@
+import Basics
 import HTTPClient
 
-/// Venice request shapes (seed 002; reference §3). Pure: the auth header is passed in.
+/// Venice request shapes (docs/providers.md, Venice). Pure: the auth header is passed in.
 public struct VeniceRequests: Sendable {
     public let endpoint: ProviderEndpoint
 

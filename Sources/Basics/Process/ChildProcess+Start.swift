@@ -4,15 +4,21 @@ import Foundation
     import Glibc
 #endif
 
-/// Starts, kills and reaps a child process with posix_spawn and waitpid, off the cooperative pool.
-public enum ChildProcessHandle {
+/// Children that keep running (a `serve` under test, a crash worker, a benchmark's server):
+/// started with `posix_spawn`, their output appended to a log file, stopped and reaped by pid.
+/// Waiting polls `waitpid(WNOHANG)` with sleeps, so it never holds a cooperative thread.
+extension ChildProcess {
     public struct SpawnFailed: Error {
         public let code: Int32
 
         public init(code: Int32) { self.code = code }
     }
 
-    public static func spawn(_ path: String, arguments: [String] = [], environment: [String: String], log: String) throws -> pid_t {
+    /// Starts `path` with exactly `environment`; stdin reads /dev/null, stdout and stderr append
+    /// to `log`. Returns the child's pid.
+    public static func start(
+        _ path: String, arguments: [String] = [], environment: [String: String], log: String
+    ) throws -> pid_t {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -43,7 +49,8 @@ public enum ChildProcessHandle {
         return try await wait(pid, timeoutMilliseconds: timeoutMilliseconds)
     }
 
-    /// Waits for the child; kills it at the deadline. Returns the raw wait status (0 = exit 0).
+    /// Waits for the child; kills it at the deadline. Returns the raw wait status (0 = exit 0),
+    /// -1 when the deadline passed.
     public static func wait(_ pid: pid_t, timeoutMilliseconds: Int) async throws -> Int32 {
         let deadline = ContinuousClock.now + .milliseconds(timeoutMilliseconds)
         while true {
