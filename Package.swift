@@ -74,12 +74,18 @@ let package = Package(
             .product(name: "Metrics", package: "swift-metrics"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
+        // Reconciliation: the auditor. Reads what it audits, writes jobs only through Jobs.
+        .target(name: "Reconciliation", dependencies: [
+            "Money", "Basics", "ProviderRegistry", "Postgres", "Ledger", "Pricing", "Providers", "Jobs",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ]),
         .target(name: "Reports", dependencies: [
             "Money", "Basics", "Postgres",
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .target(name: "API", dependencies: [
-            "Money", "Basics", "ProviderRegistry", "Postgres", "Ledger", "Pricing", "Jobs", "Reports",
+            "Money", "Basics", "ProviderRegistry", "Postgres", "Ledger", "Pricing", "Jobs", "Reconciliation", "Reports",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Prometheus", package: "swift-prometheus"),
             .product(name: "Metrics", package: "swift-metrics"),
@@ -93,7 +99,7 @@ let package = Package(
 
         .executableTarget(name: "VideoLedgerCLI", dependencies: [
             "Money", "Basics", "ProviderRegistry", "Postgres", "Ledger", "Pricing", "HTTPClient", "Providers", "ProviderSimulator",
-            "Jobs", "Reports", "API",
+            "Jobs", "Reconciliation", "Reports", "API",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
@@ -113,7 +119,8 @@ let package = Package(
         ]),
         .testTarget(name: "ProviderSimulatorTests", dependencies: ["ProviderSimulator", "Money", "Basics", "ProviderRegistry"]),
         .testTarget(name: "APITests", dependencies: [
-            "API", "Money", "Basics", "ProviderRegistry", "Postgres", "Pricing", "Ledger", "HTTPClient", "TestSupport", "Jobs", "Providers", "ProviderSimulator",
+            "API", "Money", "Basics", "ProviderRegistry", "Postgres", "Pricing", "Ledger", "HTTPClient", "TestSupport", "Jobs", "Reconciliation",
+            "Providers", "ProviderSimulator",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Prometheus", package: "swift-prometheus"),
@@ -122,7 +129,7 @@ let package = Package(
         ]),
         .testTarget(name: "JobsTests", dependencies: [
             "Jobs", "Ledger", "Pricing", "Providers", "ProviderSimulator", "HTTPClient", "Money", "Basics", "Postgres",
-            "ProviderRegistry", "TestSupport",
+            "ProviderRegistry", "Reconciliation", "TestSupport",
             .product(name: "Logging", package: "swift-log"),
         ]),
         // A real process for JobsTests' crash test to SIGKILL: submits and polls a batch of jobs

@@ -5,9 +5,9 @@ import Providers
 /// The job lifecycle's metrics, through swift-metrics (the service bootstraps the factory; the
 /// lead exposes it on /metrics). Labels are fixed strings; dimensions are provider names, job
 /// states and error kinds, all from small closed sets.
-enum JobMetrics {
+package enum JobMetrics {
     /// Every job state change: `videoledger_job_transitions_total{status}`.
-    static func transition(to status: JobStatus) {
+    package static func transition(to status: JobStatus) {
         Counter(label: "videoledger_job_transitions_total", dimensions: [("status", status.rawValue)]).increment()
     }
 

@@ -62,7 +62,7 @@ extension JobService {
 
     /// The outcome with the ledger transfers loaded; a provider refusal becomes its error.
     private func finish(_ job: JobRecord) async throws -> JobOutcome {
-        let full = try await pool.withSession { session in try JobStore.load(session, id: job.id) } ?? job
+        let full = try await pool.withSession { session in try JobRows.load(session, id: job.id) } ?? job
         return try Self.outcome(full, replayed: false)
     }
 

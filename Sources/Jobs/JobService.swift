@@ -60,7 +60,7 @@ public final class JobService: Sendable {
     /// The job with its hold's ledger transfers, or nil.
     public func job(id: UUID) async throws -> JobRecord? {
         do {
-            return try await pool.withSession { session in try JobStore.load(session, id: id) }
+            return try await pool.withSession { session in try JobRows.load(session, id: id) }
         } catch {
             throw JobError.wrap(error)
         }
@@ -75,14 +75,14 @@ public final class JobService: Sendable {
         do {
             let job = try await pool.transaction { session -> JobRecord in
                 try LedgerStatements.setActor(session, actor)
-                guard let job = try JobStore.load(session, id: id, forUpdate: true, withTransfers: false) else {
+                guard let job = try JobRows.load(session, id: id, forUpdate: true, withTransfers: false) else {
                     throw JobError.jobNotFound(id)
                 }
                 if job.status == .cancelled { return job }
                 guard !job.status.isTerminal else { throw JobError.notCancellable(jobID: id, status: job.status) }
                 _ = try self.settlement.end(session, job: job, as: .cancelled, code: "cancelled", reason: "cancelled by request", refunded: false)
                 try session.execute("UPDATE jobs SET cancelled_by = $2 WHERE id = $1", [id, actor])
-                guard let ended = try JobStore.load(session, id: id) else { throw JobError.jobNotFound(id) }
+                guard let ended = try JobRows.load(session, id: id) else { throw JobError.jobNotFound(id) }
                 return ended
             }
             JobMetrics.transition(to: .cancelled)

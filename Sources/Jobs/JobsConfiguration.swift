@@ -131,7 +131,7 @@ public struct JobsConfiguration: Sendable, Equatable {
     }
 
     /// Stops on a configuration that cannot work: a programmer's mistake, caught at start.
-    func validate() {
+    package func validate() {
         precondition(leaseMilliseconds >= 100, "leaseMilliseconds must be at least 100")
         precondition(submitLeaseMilliseconds >= leaseMilliseconds, "submitLeaseMilliseconds must be at least leaseMilliseconds")
         precondition(synchronousLeaseMilliseconds >= submitLeaseMilliseconds, "synchronousLeaseMilliseconds too short")

@@ -167,9 +167,9 @@ extension Poller {
         _ id: UUID, _ step: @escaping @Sendable (PostgresSession, JobRecord) throws -> Bool
     ) async throws -> PollOutcome {
         let final = try await pool.transaction { session -> JobStatus? in
-            guard let locked = try JobStore.load(session, id: id, forUpdate: true, withTransfers: false) else { return nil }
+            guard let locked = try JobRows.load(session, id: id, forUpdate: true, withTransfers: false) else { return nil }
             guard try step(session, locked) else { return nil }
-            return try JobStore.load(session, id: id, withTransfers: false)?.status
+            return try JobRows.load(session, id: id, withTransfers: false)?.status
         }
         guard let final else { return .skipped }
         JobMetrics.transition(to: final)

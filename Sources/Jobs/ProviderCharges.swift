@@ -6,7 +6,7 @@ import Providers
 
 /// Writes what we believe providers charged and what balances they reported. Called inside the
 /// transaction that changes the job, so the provider-side record and the job state agree.
-enum ProviderChargeStatements {
+package enum ProviderChargeStatements {
     /// One row per (job, kind); a replay of the same event writes nothing.
     static func record(
         _ session: PostgresSession, jobID: UUID, provider: String, kind: String, currency: String, amountMicros: Int64,
@@ -28,7 +28,7 @@ enum ProviderChargeStatements {
     }
 
     /// Every balance in the snapshot, one row per currency and measure.
-    static func snapshot(_ session: PostgresSession, provider: String, balance: BalanceSnapshot, source: String, jobID: UUID?) throws {
+    package static func snapshot(_ session: PostgresSession, provider: String, balance: BalanceSnapshot, source: String, jobID: UUID?) throws {
         for money in balance.available {
             try insertSnapshot(session, provider, money, measure: "available", source: source, jobID: jobID)
         }

@@ -44,7 +44,7 @@ struct SubmissionRecorder: Sendable {
     private func writeAccepted(
         _ session: PostgresSession, jobID: UUID, provider: ProviderID, _ submission: ProviderSubmission
     ) throws -> JobRecord {
-        guard let job = try JobStore.load(session, id: jobID, forUpdate: true, withTransfers: false) else {
+        guard let job = try JobRows.load(session, id: jobID, forUpdate: true, withTransfers: false) else {
             preconditionFailure("job \(jobID) vanished between its insert and its submission")
         }
         let paymentCurrency = submission.paymentSource?.chargeCurrency ?? job.currency
@@ -72,12 +72,12 @@ struct SubmissionRecorder: Sendable {
         if let before = submission.balanceBefore {
             try ProviderChargeStatements.snapshot(session, provider: job.provider, balance: before, source: "before_submit", jobID: jobID)
         }
-        guard var current = try JobStore.load(session, id: jobID, forUpdate: true, withTransfers: false) else {
+        guard var current = try JobRows.load(session, id: jobID, forUpdate: true, withTransfers: false) else {
             preconditionFailure("job \(jobID) vanished inside its own transaction")
         }
         if let final = submission.finalStatus, final.state.isTerminal, !current.status.isTerminal {
             try settleFinal(session, job: current, final: final, before: submission.balanceBefore)
-            current = try JobStore.load(session, id: jobID, withTransfers: false) ?? current
+            current = try JobRows.load(session, id: jobID, withTransfers: false) ?? current
         }
         return current
     }
@@ -152,11 +152,11 @@ struct SubmissionRecorder: Sendable {
     /// The provider certainly did not take the job: end it and release the hold.
     func refused(jobID: UUID, code: String, message: String, refunded: Bool) async throws -> JobRecord {
         try await pool.transaction { session in
-            guard let job = try JobStore.load(session, id: jobID, forUpdate: true, withTransfers: false) else {
+            guard let job = try JobRows.load(session, id: jobID, forUpdate: true, withTransfers: false) else {
                 preconditionFailure("job \(jobID) vanished between its insert and its submission")
             }
             _ = try self.settlement.end(session, job: job, as: .failed, code: code, reason: message, refunded: refunded)
-            return try JobStore.load(session, id: jobID, withTransfers: false) ?? job
+            return try JobRows.load(session, id: jobID, withTransfers: false) ?? job
         }
     }
 
@@ -169,7 +169,7 @@ struct SubmissionRecorder: Sendable {
                        next_poll_at = NULL, lease_owner = NULL, lease_expires_at = NULL
                 WHERE id = $1 AND status = 'submitting'
                 """, [jobID, String(message.prefix(500))])
-            guard let job = try JobStore.load(session, id: jobID, withTransfers: false) else {
+            guard let job = try JobRows.load(session, id: jobID, withTransfers: false) else {
                 preconditionFailure("job \(jobID) vanished between its insert and its submission")
             }
             return job

@@ -41,9 +41,9 @@ struct JobsBenchCommand: AsyncParsableCommand {
         try await Migrator(pool: pool, directory: migrationsDirectory).migrate()
         let simulator = try BenchSimulator.start(completeAfterMilliseconds: completeAfterMilliseconds)
         defer { simulator.stop() }
-        let client = try CurlHTTPClient(configuration: JobsEnvironment.httpConfiguration())
+        let client = try CurlHTTPClient(configuration: ProviderAdapters.httpConfiguration())
         try await simulator.fund(client)
-        let adapters = try JobsEnvironment.simulatorAdapters(simulator.baseURLs, client: client, logger: logger)
+        let adapters = try ProviderAdapters.simulator(baseURLs: simulator.baseURLs, client: client, logger: logger)
         try await Ledger(pool: pool).createUser("bench")
         try await Ledger(pool: pool).topUp(key: "bench-funds", userID: "bench", amount: Money(micros: 1_000_000_000_000, currency: .usd))
 

@@ -4,6 +4,7 @@ import Foundation
 import Jobs
 import Ledger
 import Logging
+import Reconciliation
 
 /// `videoledger reconcile [--from --to]`: the full reconciliation (provider balances against
 /// recorded charges, provider costs against ours, holds open too long, unknown jobs, ledger
@@ -42,7 +43,7 @@ struct ReconcileCommand: AsyncParsableCommand {
     private func checkInvariants() async throws {
         let pool = try await database.makePool()
         defer { Task { await pool.close() } }
-        let findings = try await LedgerInvariants(pool: pool).run()
+        let findings = try await LedgerInvariants(pool: pool).run(adding: JobInvariants.checks)
         for finding in findings {
             let mark = finding.passed ? "ok  " : "FAIL"
             print("\(mark) invariant \(finding.check.number): \(finding.check.name)")

@@ -8,6 +8,7 @@ import Postgres
 import Pricing
 import ProviderSimulator
 import Providers
+import Reconciliation
 import ServiceLifecycle
 
 /// `videoledger serve`: migrates the database, then runs the REST API, the poller and the

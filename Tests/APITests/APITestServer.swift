@@ -8,6 +8,7 @@ import Hummingbird
 import Logging
 import Postgres
 import Pricing
+import Reconciliation
 import TestSupport
 import Testing
 

@@ -1,4 +1,5 @@
 import Foundation
+import Jobs
 import Ledger
 import Money
 import Postgres
@@ -65,7 +66,7 @@ import Testing
 
         let jon = try await server.request(.get, "/v1/users/jon/spend", token: .read)
         #expect((jon.json["totals"] as? [[String: Any]])?.first?["spent"] as? String == "2.500001")
-        #expect(try await ledgerInvariantViolations(server.pool).isEmpty)
+        #expect(try await ledgerInvariantViolations(server.pool, adding: JobInvariants.checks).isEmpty)
         await server.stop()
     }
 

@@ -16,6 +16,7 @@ import Jobs
 import Logging
 import Postgres
 import Pricing
+import Providers
 import Synchronization
 
 @main
@@ -57,8 +58,8 @@ struct JobsCrashWorker {
         logger.logLevel = .warning
         let catalog = try PriceCatalog.load(directory: pricing)
         let pool = PostgresPool(.init(connectionString: database, connectionsMax: 12))
-        let client = try CurlHTTPClient(configuration: JobsEnvironment.httpConfiguration())
-        let adapters = try JobsEnvironment.simulatorAdapters(baseURLs, client: client, logger: logger)
+        let client = try CurlHTTPClient(configuration: ProviderAdapters.httpConfiguration())
+        let adapters = try ProviderAdapters.simulator(baseURLs: baseURLs, client: client, logger: logger)
         let instanceID = environment["CRASH_INSTANCE"] ?? JobService.makeInstanceID()
         let service = JobService(
             pool: pool, catalog: catalog, adapters: adapters, configuration: configuration, logger: logger, instanceID: instanceID)

@@ -8,6 +8,7 @@ import Postgres
 import Pricing
 import ProviderRegistry
 import ProviderSimulator
+import Reconciliation
 import Synchronization
 import Providers
 import Testing
@@ -56,7 +57,7 @@ struct JobsHarness {
         let client = try CurlHTTPClient(configuration: httpConfiguration)
         let logger = Logger(label: "jobs-test")
         let urls = Dictionary(uniqueKeysWithValues: simulator.baseURLs.map { ($0.key.rawValue, $0.value) })
-        let adapters = try JobsEnvironment.simulatorAdapters(urls, client: client, logger: logger)
+        let adapters = try ProviderAdapters.simulator(baseURLs: urls, client: client, logger: logger)
         let pool = try await TestDatabase.makePool(connectionsMax: 16)
         try await Ledger(pool: pool).createUser("alice")
         try await Ledger(pool: pool).topUp(key: "fund-alice", userID: "alice", amount: Money(micros: funds, currency: .usd))
@@ -134,7 +135,7 @@ struct JobsHarness {
     }
 
     func expectInvariants(sourceLocation: SourceLocation = #_sourceLocation) async throws {
-        let violations = try await ledgerInvariantViolations(pool)
+        let violations = try await ledgerInvariantViolations(pool, adding: JobInvariants.checks)
         #expect(violations.isEmpty, "\(violations)", sourceLocation: sourceLocation)
     }
 

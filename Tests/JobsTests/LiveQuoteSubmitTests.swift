@@ -5,6 +5,7 @@ import Pricing
 import ProviderRegistry
 import ProviderSimulator
 import Providers
+import Reconciliation
 import Synchronization
 import Testing
 

@@ -6,6 +6,7 @@ import Money
 import Postgres
 import Pricing
 import ProviderSimulator
+import Reconciliation
 import ServiceLifecycle
 import Testing
 import TestSupport

@@ -1,4 +1,5 @@
 import Foundation
+import Jobs
 import Money
 import Postgres
 import Providers
@@ -25,16 +26,7 @@ extension Reconciler {
     private func markLostSubmits() async throws {
         let now = clock.now
         let dead = configuration.heartbeatDeadAfterMilliseconds
-        let marked = try await pool.withSession { session in
-            try session.execute(
-                """
-                UPDATE jobs SET status = 'unknown', unknown_at = $1, updated_at = now(), next_poll_at = NULL,
-                       last_error = coalesce(last_error, 'the submit answer was lost with the instance that waited for it'),
-                       lease_owner = NULL, lease_expires_at = NULL
-                WHERE status = 'submitting' AND dispatched_at IS NOT NULL AND lease_owner IS NOT NULL
-                  AND \(InstanceHeartbeat.leaseTakeable(now: "$1", dead: "$2"))
-                """, [now, dead])
-        }
+        let marked = try await pool.withSession { session in try JobRows.markLostSubmits(session, now: now, deadAfterMilliseconds: dead) }
         for _ in 0..<marked { JobMetrics.transition(to: .unknown) }
     }
 
@@ -69,7 +61,7 @@ extension Reconciler {
         for held in due {
             let reason = "held \(held.status) for over \(bound) ms without evidence; hold released, the provider may have charged"
             let ended = try await pool.transaction { session -> JobRecord? in
-                guard let job = try JobStore.load(session, id: held.id, forUpdate: true, withTransfers: false), job.status.isHeldForEvidence
+                guard let job = try JobRows.load(session, id: held.id, forUpdate: true, withTransfers: false), job.status.isHeldForEvidence
                 else { return nil }
                 guard try self.settlement.end(session, job: job, as: .expired, code: "held_bound", reason: reason, refunded: false) else {
                     return nil

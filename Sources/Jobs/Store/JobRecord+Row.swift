@@ -1,8 +1,10 @@
+import Basics
 import Foundation
 import Postgres
 
 extension JobRecord {
-    /// The `jobs` columns a record is read from, for `SELECT \(JobRecord.columns) FROM jobs`.
+    /// The `jobs` columns a record is read from, for `SELECT \(JobRecord.columns) FROM jobs`:
+    /// the one place a jobs row is decoded.
     static let columns = """
         id, user_id, idempotency_key, origin, provider, provider_model, quality, family, provider_job_id, mode,
         duration_seconds, resolution, aspect_ratio, audio, variants, prompt, image_url, quote_id, price_book_version, priced_on::text AS priced_on,
@@ -11,7 +13,8 @@ extension JobRecord {
         provider_balance_currency, billed_seconds, computed_micros, actual_micros, quote_error_micros, status, failure_code,
         failure_reason, refunded, result_urls, provider_download_url, created_at, dispatched_at, submitted_at, queued_at, running_at, unknown_at,
         stalled_at, stall_reason, finished_at, updated_at, next_poll_at, poll_attempts, poll_errors_consecutive, poll_errors_since, last_error,
-        (SELECT h.shortfall_micros FROM holds h WHERE h.id = jobs.hold_id AND h.state <> 'open') AS shortfall_micros
+        created_by, cancelled_by,
+        (SELECT h.shortfall_micros FROM holds h WHERE h.id = jobs.hold_id AND h.state = 'captured') AS shortfall_micros
         """
 
     /// Reads a row selected with `columns`; transfers are added by the caller.
@@ -20,8 +23,7 @@ extension JobRecord {
         guard let status = JobStatus(rawValue: statusText) else {
             throw PostgresError.decoding(column: "status", reason: "unknown job status '\(statusText)'")
         }
-        let urlsText: String = try row.decode("result_urls")
-        let urls = (try? JSONDecoder().decode([String].self, from: Data(urlsText.utf8))) ?? []
+        let urls = Self.resultURLs(jsonArray: try row.decode("result_urls"))
         id = try row.decode("id")
         userID = try row.decode("user_id")
         idempotencyKey = try row.decodeIfPresent("idempotency_key")
@@ -80,64 +82,20 @@ extension JobRecord {
         pollErrorsSince = try row.decodeIfPresent("poll_errors_since")
         lastError = try row.decodeIfPresent("last_error")
         shortfallMicros = try row.decodeIfPresent("shortfall_micros")
+        createdBy = try row.decodeIfPresent("created_by")
+        cancelledBy = try row.decodeIfPresent("cancelled_by")
         heldResolution = nil
         transfers = []
     }
-}
 
-/// Reads jobs and their transfers on a session.
-enum JobStore {
-    /// The job with its hold's transfers, or nil.
-    static func load(_ session: PostgresSession, id: UUID, forUpdate: Bool = false, withTransfers: Bool = true) throws -> JobRecord? {
-        let lock = forUpdate ? " FOR UPDATE" : ""
-        guard let row = try session.query("SELECT \(JobRecord.columns) FROM jobs WHERE id = $1\(lock)", [id]).first else {
-            return nil
-        }
-        var job = try JobRecord(row: row)
-        if withTransfers {
-            job.transfers = try transfers(session, holdID: job.holdID)
-            job.heldResolution = try heldResolution(session, jobID: id)
-        }
-        return job
+    /// The string elements of a `result_urls` jsonb array; anything else in it is skipped.
+    static func resultURLs(jsonArray text: String) -> [String] {
+        guard case .array(let elements)? = try? JSONParser.parse(text) else { return [] }
+        return elements.compactMap(\.stringValue)
     }
 
-    /// The recorded resolution of a held job, if any.
-    static func heldResolution(_ session: PostgresSession, jobID: UUID) throws -> JobResolution? {
-        guard let row = try session.query(
-            """
-            SELECT method, outcome, cost_micros, currency, resolved_by, reason, evidence::text, resolved_at
-            FROM job_resolutions WHERE job_id = $1
-            """, [jobID]
-        ).first else { return nil }
-        return JobResolution(
-            method: try row.decode(0), outcome: try row.decode(1), costMicros: try row.decodeIfPresent(2),
-            currency: try row.decodeIfPresent(3), resolvedBy: try row.decode(4), reason: try row.decode(5),
-            evidence: try row.decodeIfPresent(6), resolvedAt: try row.decode(7))
+    /// `urls` as the jsonb text `result_urls` stores.
+    static func resultURLsJSON(_ urls: [String]) -> String {
+        JSONWriter.string(.array(urls.map(JSONValue.string)))
     }
-
-    static func transfers(_ session: PostgresSession, holdID: Int64?) throws -> [JobTransfer] {
-        guard let holdID else { return [] }
-        let rows = try session.query(
-            """
-            SELECT t.id, t.kind, t.amount_micros, t.currency, t.operation_key, t.created_at, t.created_by,
-                   f.owner || ':' || f.kind AS from_account, d.owner || ':' || d.kind AS to_account
-            FROM transfers t
-            JOIN accounts f ON f.id = t.from_account_id
-            JOIN accounts d ON d.id = t.to_account_id
-            WHERE t.hold_id = $1 ORDER BY t.id
-            """, [holdID])
-        return try rows.map { row in
-            JobTransfer(
-                id: try row.decode("id"), kind: try row.decode("kind"), amountMicros: try row.decode("amount_micros"),
-                currency: try row.decode("currency"), from: try row.decode("from_account"), to: try row.decode("to_account"),
-                operationKey: try row.decode("operation_key"), createdAt: try row.decode("created_at"),
-                createdBy: try row.decodeIfPresent("created_by"))
-        }
-    }
-
-    /// Ledger idempotency keys derived from the job id: each ledger operation of a job happens
-    /// at most once, whoever runs it and however often.
-    static func holdKey(_ id: UUID) -> String { "job:\(id.uuidString.lowercased()):hold" }
-    static func captureKey(_ id: UUID) -> String { "job:\(id.uuidString.lowercased()):capture" }
-    static func releaseKey(_ id: UUID) -> String { "job:\(id.uuidString.lowercased()):release" }
 }

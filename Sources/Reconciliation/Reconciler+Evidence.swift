@@ -1,5 +1,6 @@
 import Basics
 import Foundation
+import Jobs
 import Money
 import Postgres
 import ProviderRegistry
@@ -145,7 +146,7 @@ extension Reconciler {
     /// Ends one held job as the evidence says, with its resolution record, in one transaction.
     private func settleOnEvidence(_ held: HeldJob, completed: Bool, evidence: String) async throws -> JobRecord? {
         let ended = try await pool.transaction { session -> JobRecord? in
-            guard let job = try JobStore.load(session, id: held.id, forUpdate: true, withTransfers: false), job.status.isHeldForEvidence
+            guard let job = try JobRows.load(session, id: held.id, forUpdate: true, withTransfers: false), job.status.isHeldForEvidence
             else { return nil }
             if completed {
                 let status = ProviderStatus(providerJobID: job.providerJobID ?? "", state: .completed)
@@ -156,7 +157,7 @@ extension Reconciler {
                     session, job: job, as: .failed, code: "evidence_not_charged", reason: reason, refunded: held.prechargeMicros != nil)
                 else { return nil }
             }
-            let after = try JobStore.load(session, id: job.id, withTransfers: false) ?? job
+            let after = try JobRows.load(session, id: job.id, withTransfers: false) ?? job
             try self.settlement.recordResolution(
                 session, jobID: job.id, method: "evidence", outcome: after.status,
                 cost: after.actualMicros.map { Money(micros: $0, currency: .usd) }, by: "reconciliation",

@@ -1,8 +1,9 @@
 import Basics
+import Pricing
 
 /// Measures the quote engine over the whole catalog on one thread: how many cheapest-provider
 /// lookups a second, and the median latency of one. Printed figures, never a timed test.
-public enum QuoteBenchmark {
+enum QuoteBenchmark {
     /// LiteLLM's `completion_cost` on this machine type, calls a second: the reference baseline.
     public static let liteLLMCompletionCostPerSecond = 10_000
     /// The goal for full cheapest-provider comparisons a second.

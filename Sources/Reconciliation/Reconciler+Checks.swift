@@ -1,4 +1,5 @@
 import Foundation
+import Jobs
 import Ledger
 import Postgres
 
@@ -182,7 +183,7 @@ extension Reconciler {
     }
 
     func invariantFindings() async throws -> [ReconciliationFinding] {
-        try await LedgerInvariants(pool: pool).run().flatMap { finding in
+        try await LedgerInvariants(pool: pool).run(adding: JobInvariants.checks).flatMap { finding in
             finding.violations.map { violation in
                 ReconciliationFinding(
                     kind: "invariant_violation", severity: "error",

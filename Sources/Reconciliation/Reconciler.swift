@@ -1,4 +1,5 @@
 import Foundation
+import Jobs
 import Ledger
 import Logging
 import Postgres
@@ -66,26 +67,7 @@ public final class Reconciler: Sendable {
 
     /// Reads a stored run back; nil for an unknown id.
     public func report(id: UUID) async throws -> ReconciliationReport? {
-        try await pool.withSession { session in
-            guard let run = try session.query(
-                "SELECT period_from, period_to, started_at, finished_at, trigger, created_by FROM reconciliations WHERE id = $1", [id]
-            ).first else { return nil }
-            let findings = try session.query(
-                """
-                SELECT kind, severity, provider, job_id, currency, expected_micros, observed_micros, difference_micros, detail
-                FROM reconciliation_findings WHERE reconciliation_id = $1 ORDER BY id
-                """, [id]
-            ).map { row in
-                ReconciliationFinding(
-                    kind: try row.decode(0), severity: try row.decode(1), provider: try row.decodeIfPresent(2),
-                    jobID: try row.decodeIfPresent(3), currency: try row.decodeIfPresent(4), expectedMicros: try row.decodeIfPresent(5),
-                    observedMicros: try row.decodeIfPresent(6), differenceMicros: try row.decodeIfPresent(7), detail: try row.decode(8))
-            }
-            return ReconciliationReport(
-                id: id, periodFrom: try run.decode(0), periodTo: try run.decode(1), startedAt: try run.decode(2),
-                finishedAt: try run.decodeIfPresent(3), trigger: try run.decode(4), findings: findings,
-                createdBy: try run.decodeIfPresent(5))
-        }
+        try await ReconciliationStore(pool: pool).report(id: id)
     }
 
     /// Asks every configured provider for its balance and stores what it says.

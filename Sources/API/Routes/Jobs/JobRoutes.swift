@@ -1,15 +1,13 @@
 import Foundation
 import Hummingbird
 import Jobs
-import Postgres
-import Pricing
 
 /// `POST /v1/jobs` (submit or record; Idempotency-Key), `GET /v1/jobs/{id}` with its ledger
 /// transfers, `POST /v1/jobs/{id}/cancel`, `POST /v1/jobs/{id}/resolve` (an operator's decision
 /// on a held job, recorded with the token's name and the reason).
 struct JobRoutes: Sendable {
     let jobs: JobService
-    let pool: PostgresPool
+    let store: JobStore
     let idempotent: IdempotentRequests
 
     /// The document's limits (counted in Unicode scalars, as JSON Schema counts).
@@ -73,13 +71,11 @@ struct JobRoutes: Sendable {
                 keepsError: { $0.status == .badGateway }
             ) {
                 let outcome = try await jobs.submit(jobRequest)
-                return (.created, try JSONResponse.body(try await view(outcome.job.id)))
+                return (.created, try JSONResponse.body(JobView(try await read(outcome.job.id, withTransfers: false))))
             }
         }
         router.get("/v1/jobs/:id") { _, context in
-            let id = try Self.jobID(context)
-            guard let record = try await jobs.job(id: id) else { throw APIError.notFound("job \(id.uuidString.lowercased()) not found") }
-            return try JSONResponse.make(JobDetailView(job: try await view(id), record: record))
+            return try JSONResponse.make(JobDetailView(try await read(try Self.jobID(context))))
         }
         router.post("/v1/jobs/:id/resolve") { request, context in
             let id = try Self.jobID(context)
@@ -95,21 +91,20 @@ struct JobRoutes: Sendable {
             }
             let by = "api:" + (context.principal?.tokenName ?? "unknown")
             let job = try await jobs.resolve(id: id, outcome: outcome, by: by, reason: body.reason)
-            return try JSONResponse.make(JobDetailView(job: try await view(job.id), record: job))
+            return try JSONResponse.make(JobDetailView(try await read(job.id)))
         }
         router.post("/v1/jobs/:id/cancel") { _, context in
             let job = try await jobs.cancel(id: try Self.jobID(context), actor: context.principal?.tokenName)
-            return try JSONResponse.make(try await view(job.id))
+            return try JSONResponse.make(JobView(try await read(job.id, withTransfers: false)))
         }
     }
 
-    /// The job as the list shows it, read back from its row.
-    private func view(_ id: UUID) async throws -> JobView {
-        let rows = try await pool.withSession { session in
-            try session.query("SELECT \(JobView.columns) FROM jobs WHERE id = $1", [id])
+    /// The job as stored now, read once (after a write, so the answer is what the row says).
+    private func read(_ id: UUID, withTransfers: Bool = true) async throws -> JobRecord {
+        guard let job = try await store.job(id: id, withTransfers: withTransfers) else {
+            throw APIError.notFound("job \(id.uuidString.lowercased()) not found")
         }
-        guard let row = rows.first else { throw APIError.notFound("job \(id.uuidString.lowercased()) not found") }
-        return try JobView(row: row)
+        return job
     }
 
     /// A job id: a UUID in its canonical 8-4-4-4-12 hex form, either case.
@@ -122,54 +117,5 @@ struct JobRoutes: Sendable {
             throw APIError.badRequest("invalid_\(what)_id", "\(what) id must be a UUID")
         }
         return id
-    }
-}
-
-/// `POST /v1/reconciliations` runs a reconciliation for a period (Idempotency-Key: a retry
-/// answers the first run, it does not run again); `GET /v1/reconciliations/{id}` reads one back.
-struct ReconciliationRoutes: Sendable {
-    let reconciler: Reconciler
-    let idempotent: IdempotentRequests
-    /// The longest period one request may reconcile.
-    static let periodDaysMax: Int64 = 92
-
-    struct RunBody: Decodable {
-        var from: String?
-        var to: String?
-    }
-
-    func register(on router: Router<APIRequestContext>) {
-        router.post("/v1/reconciliations") { request, context in
-            let key = try IdempotencyKey.require(request)
-            let body = try await JSONBody.decode(RunBody.self, from: request, context: context)
-            let now = PostgresTimestamp(Date())
-            let to = try body.to.map { try Self.instant($0, field: "to") } ?? now
-            let from = try body.from.map { try Self.instant($0, field: "from") }
-                ?? PostgresTimestamp(microsecondsSinceEpoch: to.microsecondsSinceEpoch - 86_400_000_000)
-            guard from < to else { throw APIError.unprocessable("invalid_period", "from must be before to") }
-            guard to.microsecondsSinceEpoch - from.microsecondsSinceEpoch <= Self.periodDaysMax * 86_400_000_000 else {
-                throw APIError.unprocessable("invalid_period", "a reconciliation covers at most \(Self.periodDaysMax) days")
-            }
-            let actor = context.principal?.tokenName
-            return try await idempotent.run(
-                .reconciliations, scope: "", key: key, canonicalRequest: "v1|\(body.from ?? "-")|\(body.to ?? "-")", actor: actor
-            ) {
-                let report = try await reconciler.run(from: from.date, to: to.date, trigger: "api", actor: actor)
-                return (.created, try JSONResponse.body(ReconciliationView(report)))
-            }
-        }
-        router.get("/v1/reconciliations/:id") { _, context in
-            let id = try JobRoutes.uuid(try InputRules.pathParameter("id", context), what: "reconciliation")
-            guard let report = try await reconciler.report(id: id) else {
-                throw APIError.notFound("reconciliation \(id.uuidString.lowercased()) not found")
-            }
-            return try JSONResponse.make(ReconciliationView(report))
-        }
-    }
-
-    /// `2026-11-21` (midnight UTC) or an ISO 8601 time with a zone; years 1970-9999, so every
-    /// instant accepted is one PostgreSQL stores and `Date` holds exactly enough.
-    static func instant(_ text: String, field: String) throws -> PostgresTimestamp {
-        try InputRules.instant(text, field: field)
     }
 }

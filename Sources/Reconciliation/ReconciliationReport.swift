@@ -1,4 +1,5 @@
 import Foundation
+import Jobs
 
 /// One reconciliation run and what it found, as stored in `reconciliations` and
 /// `reconciliation_findings`.
