@@ -112,7 +112,8 @@ let package = Package(
         .testTarget(name: "MoneyTests", dependencies: ["Money"]),
         .testTarget(name: "PostgresTests", dependencies: ["Basics", "Postgres", "TestSupport"]),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger", "Money", "Postgres", "TestSupport"]),
-        .testTarget(name: "PricingTests", dependencies: ["Pricing", "Money", "Basics", "ProviderRegistry"]),
+        // Providers: the price books are walked against the requests the adapters send.
+        .testTarget(name: "PricingTests", dependencies: ["Pricing", "Money", "Basics", "ProviderRegistry", "Providers", "HTTPClient"]),
         .testTarget(name: "HTTPClientTests", dependencies: ["HTTPClient"]),
         .testTarget(name: "ProvidersTests", dependencies: [
             "Providers", "Money", "Basics", "HTTPClient", "ProviderSimulator", "ProviderRegistry",

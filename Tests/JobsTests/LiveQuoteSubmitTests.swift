@@ -16,16 +16,22 @@ import Testing
     static let catalogMicros: Int64 = 550_000
     static let simulatorQuoteMicros: Int64 = 500_000
 
-    /// Live quotes from the simulator's Venice, with a deadline a loaded machine cannot miss (the
-    /// service's 5 s is about production latency, not about what these tests check).
+    /// Live quotes from the simulator's Venice, with a deadline a loaded machine cannot miss and
+    /// a cache that keeps answers for the whole test (the service's 5 s and 60 s are about
+    /// production latency and freshness, not about what these tests check).
     static func service(_ harness: JobsHarness, sources: [any LiveQuoteSource]? = nil) throws -> JobService {
-        let venice = VeniceAdapter(
-            endpoint: try ProviderEndpoint(baseURL: try #require(harness.simulator.baseURLs[.venice])), auth: .apiKey(Secret("simulator")),
-            client: harness.client, logger: harness.logger, quoteTimeoutMilliseconds: 60_000)
-        let liveQuotes = LiveQuotes(sources: sources ?? [VeniceLiveQuoteSource(adapter: venice)], logger: harness.logger)
+        let liveQuotes = LiveQuotes(
+            sources: try sources ?? [VeniceLiveQuoteSource(adapter: try venice(harness))],
+            configuration: .init(cacheTTLMilliseconds: 3_600_000), logger: harness.logger)
         return JobService(
             pool: harness.pool, catalog: harness.catalog, adapters: harness.adapters, configuration: harness.configuration,
             logger: harness.logger, liveQuotes: liveQuotes)
+    }
+
+    static func venice(_ harness: JobsHarness) throws -> VeniceAdapter {
+        VeniceAdapter(
+            endpoint: try ProviderEndpoint(baseURL: try #require(harness.simulator.baseURLs[.venice])), auth: .apiKey(Secret("simulator")),
+            client: harness.client, logger: harness.logger, quoteTimeoutMilliseconds: 60_000)
     }
 
     static func submit(_ service: JobService, _ harness: JobsHarness, _ spec: JobSpec, provider: String) async throws -> JobRecord {
@@ -67,8 +73,7 @@ import Testing
     /// different duration is asked afresh.
     @Test func theCacheAnswersRepeatedParameters() async throws {
         try await JobsHarness.with { harness in
-            let venice = try #require(harness.adapters[.venice] as? VeniceAdapter)
-            let counting = CountingSource(VeniceLiveQuoteSource(adapter: venice))
+            let counting = CountingSource(VeniceLiveQuoteSource(adapter: try Self.venice(harness)))
             let service = try Self.service(harness, sources: [counting])
             let first = try await Self.submit(service, harness, Specs.venice(), provider: "venice")
             // The provider's price moves, but the cached answer is still within its TTL.

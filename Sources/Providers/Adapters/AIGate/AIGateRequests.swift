@@ -1,8 +1,8 @@
 import Basics
 import HTTPClient
 
-/// AIGate request shapes (docs/providers.md, AIGate). Generation is one synchronous call that holds
-/// the connection while the video renders, hence its long deadline.
+/// AIGate request shapes (aigate.shop/docs/videos; docs/providers.md). Generation is one
+/// synchronous call that holds the connection while the video renders, hence its long deadline.
 public struct AIGateRequests: Sendable {
     public let endpoint: ProviderEndpoint
     public let apiKey: Secret
@@ -21,7 +21,7 @@ public struct AIGateRequests: Sendable {
             "model": .string(spec.model),
             "prompt": .string(spec.prompt),
             "duration": RequestBody.number(spec.durationSeconds),
-            "resolution": spec.resolution.map(JSONValue.string),
+            "resolution": spec.resolution.map { .string(Self.resolution($0)) },
             "aspect_ratio": spec.aspectRatio.map(JSONValue.string),
             "audio": spec.audio.map(JSONValue.bool),
             "n": RequestBody.number(spec.count),
@@ -32,6 +32,12 @@ public struct AIGateRequests: Sendable {
         return RequestBody.json(
             .post, endpoint.url("/v1/video/generations"), body, headers: [RequestBody.bearer(apiKey)],
             timeoutMilliseconds: timeoutMilliseconds)
+    }
+
+    /// AIGate's spelling of a resolution token: its docs write `480p`, `720p`, `1080p`, `4K` (or
+    /// `WIDTHxHEIGHT`), so 4K is in capitals.
+    public static func resolution(_ token: String) -> String {
+        token.lowercased() == "4k" ? "4K" : token
     }
 
     public func balance() -> HTTPRequest {
