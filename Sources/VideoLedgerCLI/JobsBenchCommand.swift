@@ -39,7 +39,7 @@ struct JobsBenchCommand: AsyncParsableCommand {
         defer { try? cluster.stop(mode: "immediate") }
         let pool = PostgresPool(.init(connectionString: cluster.connectionString, connectionsMax: 16))
         try await Migrator(pool: pool, directory: migrationsDirectory).migrate()
-        let simulator = try BenchSimulator.start(completeAfterMilliseconds: completeAfterMilliseconds)
+        let simulator = try await BenchSimulator.start(completeAfterMilliseconds: completeAfterMilliseconds)
         defer { simulator.stop() }
         let client = try CurlHTTPClient(configuration: ProviderAdapters.httpConfiguration())
         try await simulator.fund(client)
@@ -206,40 +206,52 @@ struct JobsBenchCommand: AsyncParsableCommand {
 }
 
 /// `videoledger simulate-providers --base-port 0` as a child process, so its CPU is not ours.
+/// Started with `ChildProcess`; its exports are read from its log as it prints them.
 struct BenchSimulator {
-    let process: Process
+    let pid: pid_t
+    let log: String
     let baseURLs: [String: String]
 
     struct StartFailed: Error, CustomStringConvertible {
         let description: String
     }
 
-    static func start(completeAfterMilliseconds: Int) throws -> BenchSimulator {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
-        process.arguments = [
-            "simulate-providers", "--base-port", "0", "--jobs-max", "50000", "--defaults", "complete_after_ms=\(completeAfterMilliseconds)",
-        ]
-        process.environment = ChildProcess.minimalEnvironment()
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        var text = ""
+    static func start(completeAfterMilliseconds: Int) async throws -> BenchSimulator {
+        let log = NSTemporaryDirectory() + "videoledger-bench-simulator-\(getpid()).log"
+        try? FileManager.default.removeItem(atPath: log)
+        let pid = try ChildProcess.start(
+            CommandLine.arguments[0],
+            arguments: [
+                "simulate-providers", "--base-port", "0", "--jobs-max", "50000", "--defaults",
+                "complete_after_ms=\(completeAfterMilliseconds)",
+            ],
+            environment: ChildProcess.minimalEnvironment(), log: log)
+        let deadline = ContinuousClock.now + .seconds(60)
+        while true {
+            let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+            let urls = baseURLs(in: text)
+            if urls.count == ProviderID.allCases.count { return BenchSimulator(pid: pid, log: log, baseURLs: urls) }
+            var status: Int32 = 0
+            if waitpid(pid, &status, WNOHANG) == pid { throw StartFailed(description: "simulator exited: \(text)") }
+            guard ContinuousClock.now < deadline else {
+                _ = try? await ChildProcess.kill(pid)
+                throw StartFailed(description: "simulator printed no base URLs in 60 s: \(text)")
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+    }
+
+    /// `export VIDEOLEDGER_<PROVIDER>_BASE_URL=…` lines, keyed by provider id.
+    static func baseURLs(in text: String) -> [String: String] {
         var urls: [String: String] = [:]
-        while urls.count < 5 {
-            let data = pipe.fileHandleForReading.availableData
-            guard !data.isEmpty else { throw StartFailed(description: "simulator exited: \(text)") }
-            text += String(decoding: data, as: UTF8.self)
-            urls = [:]
-            for line in text.split(separator: "\n") where line.contains("export VIDEOLEDGER_") {
-                let assignment = line.split(separator: " ").last.map(String.init) ?? ""
-                let parts = assignment.split(separator: "=", maxSplits: 1).map(String.init)
-                guard parts.count == 2 else { continue }
-                let name = parts[0].dropFirst("VIDEOLEDGER_".count).dropLast("_BASE_URL".count)
-                urls[name.lowercased().replacingOccurrences(of: "_", with: "-")] = parts[1]
+        for provider in ProviderID.allCases {
+            let prefix = "export " + provider.baseURLVariable + "="
+            for line in text.split(separator: "\n") {
+                let words = line.drop { $0 == " " }
+                if words.hasPrefix(prefix) { urls[provider.rawValue] = String(words.dropFirst(prefix.count)) }
             }
         }
-        return BenchSimulator(process: process, baseURLs: urls)
+        return urls
     }
 
     /// Balances large enough for every job of the run.
@@ -251,8 +263,12 @@ struct BenchSimulator {
         }
     }
 
+    /// SIGTERM; the child is reaped if it already exited, else when this process exits (a bench
+    /// ends right after), so nothing here waits on a cooperative thread.
     func stop() {
-        process.terminate()
-        process.waitUntilExit()
+        kill(pid, SIGTERM)
+        var status: Int32 = 0
+        _ = waitpid(pid, &status, WNOHANG)
+        try? FileManager.default.removeItem(atPath: log)
     }
 }

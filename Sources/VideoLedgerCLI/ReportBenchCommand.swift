@@ -125,27 +125,19 @@ struct ReportBenchCommand: AsyncParsableCommand {
         }.joined(separator: "\n")
     }
 
-    /// Runs the script; returns what psql printed (its `\\timing` lines; query output goes to /dev/null).
+    /// Runs the script; returns what psql printed (its `\\timing` lines; query output goes to
+    /// /dev/null), waiting for it on a dispatch queue, never on a cooperative thread.
     static func runPSQL(_ psql: String, script: String, connection: String) async throws -> String {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<String, any Error>) in
             DispatchQueue.global().async {
                 continuation.resume(with: Result {
-                    let process = Process()
-                    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-                    process.arguments = [psql, "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-o", "/dev/null", "-f", script, "-d", connection]
-                    process.environment = ChildProcess.minimalEnvironment(libpq: true)
-                    let output = Pipe()
-                    process.standardOutput = output
-                    let errors = Pipe()
-                    process.standardError = errors
-                    try process.run()
-                    let printed = output.fileHandleForReading.readDataToEndOfFile()
-                    let message = errors.fileHandleForReading.readDataToEndOfFile()
-                    process.waitUntilExit()
-                    guard process.terminationStatus == 0 else {
-                        throw ValidationError("psql failed (\(process.terminationStatus)): \(String(decoding: message, as: UTF8.self))")
+                    do {
+                        return try ChildProcess.run(
+                            "/usr/bin/env", [psql, "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-o", "/dev/null", "-f", script, "-d", connection],
+                            captureOutput: true, environment: ChildProcess.minimalEnvironment(libpq: true))
+                    } catch let failure as ChildProcess.Failure {
+                        throw ValidationError("psql failed (\(failure.status)): \(failure.output)")
                     }
-                    return String(decoding: printed, as: UTF8.self)
                 })
             }
         }

@@ -58,8 +58,7 @@ struct SimulateProvidersCommand: AsyncParsableCommand {
         print("  export VIDEOLEDGER_SIMULATOR=true")
         for provider in ProviderID.allCases {
             guard let baseURL = running.baseURLs[provider] else { continue }
-            let variable = "VIDEOLEDGER_" + provider.rawValue.uppercased().replacingOccurrences(of: "-", with: "_") + "_BASE_URL"
-            print("  export \(variable)=\(baseURL)")
+            print("  export \(provider.baseURLVariable)=\(baseURL)")
         }
         print("Control: POST http://\(host):<port>/_sim/scenario, GET http://\(host):<port>/_sim/state. Ctrl-C stops.")
         fflush(nil)  // all streams: scripts read the exports from a pipe

@@ -98,9 +98,13 @@ import Testing
     }
 
     @Test func templatesSubstituteKnownPlaceholdersOnly() throws {
-        #expect(try HTMLTemplate.render("<p>{{title}}|{{ subtitle }}</p>", values: ["title": "A", "subtitle": "B"]) == "<p>A|B</p>")
-        #expect(throws: ReportError.self) { try HTMLTemplate.validate("{{unknown}}", file: "t") }
-        #expect(throws: ReportError.self) { try HTMLTemplate.validate("{{title", file: "t") }
+        let page = try HTMLTemplate("<p>{{title}}|{{ subtitle }}</p>", kind: .page, file: "t")
+        #expect(page.render(["title": "A", "subtitle": "B"]) == "<p>A|B</p>")
+        #expect(throws: ReportError.self) { try HTMLTemplate("{{unknown}}", kind: .page, file: "t") }
+        #expect(throws: ReportError.self) { try HTMLTemplate("{{title", kind: .page, file: "t") }
+        // Each file has its own placeholders, and a fragment loses the final newline editors add.
+        #expect(throws: ReportError.self) { try HTMLTemplate("{{title}}", kind: .chart, file: "t") }
+        #expect(try HTMLTemplate("<b>{{caption}}</b>\n", kind: .chart, file: "t").render(["caption": "C"]) == "<b>C</b>")
     }
 
     @Test func theShippedDefinitionsLoad() throws {
