@@ -49,6 +49,15 @@ public struct CredentialVariable: Sendable, Equatable {
         case solanaSecretKey
         /// A `SIGN-IN-WITH-X` header signed elsewhere (EVM wallets), sent as is.
         case preSignedWalletHeader
+
+        /// What follows `VIDEOLEDGER_<NAME>_` in the variable's name.
+        public var variableSuffix: String {
+            switch self {
+            case .apiKey: "API_KEY"
+            case .solanaSecretKey: "SOLANA_SECRET_KEY"
+            case .preSignedWalletHeader: "EVM_SIWX_HEADER"
+            }
+        }
     }
 
     public let name: String

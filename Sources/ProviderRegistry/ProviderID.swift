@@ -38,38 +38,24 @@ extension ProviderID {
     /// the compiler checks or a test that names it.
     public var descriptor: ProviderDescriptor {
         switch self {
-        case .aimo:
-            ProviderDescriptor(
-                billing: .silentReserve, isSynchronous: false,
-                credentialVariables: [
-                    CredentialVariable("VIDEOLEDGER_AIMO_SOLANA_SECRET_KEY", .solanaSecretKey),
-                    CredentialVariable("VIDEOLEDGER_AIMO_EVM_SIWX_HEADER", .preSignedWalletHeader),
-                ],
-                defaultOrigin: "https://beta.aimo.network", basePath: "", requiresHTTPS: true)
-        case .openAIVideos:
-            ProviderDescriptor(
-                billing: .atCompletion, isSynchronous: false,
-                credentialVariables: [CredentialVariable("VIDEOLEDGER_OPENAI_VIDEOS_API_KEY", .apiKey)],
-                defaultOrigin: nil, basePath: "", requiresHTTPS: true)
-        case .venice:
-            ProviderDescriptor(
-                billing: .silentReserve, isSynchronous: false,
-                credentialVariables: [
-                    CredentialVariable("VIDEOLEDGER_VENICE_API_KEY", .apiKey),
-                    CredentialVariable("VIDEOLEDGER_VENICE_SOLANA_SECRET_KEY", .solanaSecretKey),
-                ],
-                defaultOrigin: "https://api.venice.ai", basePath: "/api/v1", requiresHTTPS: true)
-        case .nanoGPT:
-            ProviderDescriptor(
-                billing: .reportedPrecharge, isSynchronous: false,
-                credentialVariables: [CredentialVariable("VIDEOLEDGER_NANOGPT_API_KEY", .apiKey)],
-                defaultOrigin: "https://nano-gpt.com", basePath: "", requiresHTTPS: true)
-        case .aigate:
-            ProviderDescriptor(
-                billing: .atCompletion, isSynchronous: true,
-                credentialVariables: [CredentialVariable("VIDEOLEDGER_AIGATE_API_KEY", .apiKey)],
-                defaultOrigin: "https://api.aigate.shop", basePath: "", requiresHTTPS: true)
+        case .aimo: describe(.silentReserve, [.solanaSecretKey, .preSignedWalletHeader], "https://beta.aimo.network")
+        case .openAIVideos: describe(.atCompletion, [.apiKey], nil)
+        case .venice: describe(.silentReserve, [.apiKey, .solanaSecretKey], "https://api.venice.ai", basePath: "/api/v1")
+        case .nanoGPT: describe(.reportedPrecharge, [.apiKey], "https://nano-gpt.com")
+        case .aigate: describe(.atCompletion, [.apiKey], "https://api.aigate.shop", synchronous: true)
         }
+    }
+
+    /// A descriptor whose credential variables are named `VIDEOLEDGER_<NAME>_<KIND>`, in the
+    /// order given (the first one set is used), and whose base URLs must be https off loopback.
+    private func describe(
+        _ billing: ProviderBilling, _ credentials: [CredentialVariable.Kind], _ origin: String?, basePath: String = "",
+        synchronous: Bool = false
+    ) -> ProviderDescriptor {
+        ProviderDescriptor(
+            billing: billing, isSynchronous: synchronous,
+            credentialVariables: credentials.map { CredentialVariable(environmentPrefix + $0.variableSuffix, $0) },
+            defaultOrigin: origin, basePath: basePath, requiresHTTPS: true)
     }
 
     /// The price book's file name under `pricing/`.

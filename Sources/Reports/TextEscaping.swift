@@ -50,6 +50,11 @@ public enum TextEscaping {
         try file.append(byte: 0x22)
     }
 
+    /// `& < > " '` as character references; tab, LF and CR kept, other controls dropped.
+    static let htmlEscaper = ScalarEscaper(
+        replacements: ["&": "&amp;", "<": "&lt;", ">": "&gt;", "\"": "&quot;", "'": "&#39;"],
+        control: { $0 == "\t" || $0 == "\n" || $0 == "\r" ? nil : "" })
+
     /// Text for HTML and SVG content and attribute values: `& < > " '` as character references.
     /// Control characters other than tab, LF and CR are dropped: they are not allowed in XML.
     static func html(_ text: String) -> String {
@@ -58,17 +63,7 @@ public enum TextEscaping {
         }
         guard needsEscape else { return text }
         var result = ""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": result += "&amp;"
-            case "<": result += "&lt;"
-            case ">": result += "&gt;"
-            case "\"": result += "&quot;"
-            case "'": result += "&#39;"
-            case _ where scalar.value < 0x20 && scalar != "\t" && scalar != "\n" && scalar != "\r": continue
-            default: result.unicodeScalars.append(scalar)
-            }
-        }
+        htmlEscaper.append(text, to: &result)
         return result
     }
 }

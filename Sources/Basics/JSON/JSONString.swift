@@ -16,7 +16,7 @@ public enum JSONString {
     public static func append(_ text: String, to output: inout String) {
         output += "\""
         if needsEscaping(text) {
-            appendEscaped(text, to: &output)
+            escaper.append(text, to: &output)
         } else {
             output += text
         }
@@ -28,19 +28,11 @@ public enum JSONString {
         text.utf8.contains { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }
     }
 
-    private static func appendEscaped(_ text: String, to output: inout String) {
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": output += "\\\""
-            case "\\": output += "\\\\"
-            case "\n": output += "\\n"
-            case "\r": output += "\\r"
-            case "\t": output += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                output += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: output.unicodeScalars.append(scalar)
-            }
-        }
-    }
+    /// `"`, `\` and the named control characters by name, the other controls as `\u00XX`.
+    private static let escaper = ScalarEscaper(
+        replacements: ["\"": "\\\"", "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"],
+        control: { scalar in
+            let hex = String(scalar.value, radix: 16)
+            return "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+        })
 }

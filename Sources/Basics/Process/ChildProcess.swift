@@ -52,9 +52,9 @@ public enum ChildProcess {
     ) throws -> String {
         precondition((input?.count ?? 0) <= 65_536, "child input beyond a pipe's buffer")
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
+        defer { for pointer in argv { free(pointer) } }
         let envp = (environment ?? minimalEnvironment()).map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer { envp.forEach { free($0) } }
+        defer { for pointer in envp { free(pointer) } }
 
         var pid: pid_t = 0
         var pipeEnds: [Int32] = [-1, -1]
