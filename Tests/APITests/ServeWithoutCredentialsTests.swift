@@ -3,6 +3,7 @@ import Basics
 import Foundation
 import HTTPClient
 import Postgres
+import ProviderRegistry
 import TestSupport
 import Testing
 
@@ -55,7 +56,8 @@ import Testing
         let status = try await ChildProcess.terminate(pid, timeoutMilliseconds: 300_000)
         #expect(status == 0)
         let output = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
-        #expect(output.contains("disabled=aimo,openai-videos,venice,nanogpt,aigate"), "\(output.suffix(2_000))")
+        let every = ProviderID.allCases.map(\.rawValue).joined(separator: ",")
+        #expect(output.contains("disabled=\(every)"), "\(output.suffix(2_000))")
         #expect(output.contains("simulator=false") && !output.contains("built-in provider simulator"))
         #expect(try await pool.withSession { try $0.query("SELECT count(*) FROM jobs")[0].decode(0, as: Int64.self) } == 1)
         await client.shutdown()

@@ -3,6 +3,7 @@ import Jobs
 import Ledger
 import Money
 import Postgres
+import ProviderRegistry
 import TestSupport
 import Testing
 
@@ -17,7 +18,7 @@ import Testing
             _ = try await server.request(.put, "/v1/users/\(user)", body: "{}")
             _ = try await ledger.topUp(key: "fund-\(user)", userID: user, amount: Money(micros: 1_000_000_000, currency: .usd))
         }
-        let providers = ["aimo", "openai-videos", "venice", "nanogpt", "aigate"]
+        let providers = ProviderID.allCases.map(\.rawValue)
         let families: [String?] = ["veo-3.1-fast", "kling-v3-pro", nil, "wan-2.5"]
         var expectedByProvider: [String: Int64] = [:]
         var expectedByFamily: [String: Int64] = [:]

@@ -16,6 +16,7 @@ import Jobs
 import Logging
 import Postgres
 import Pricing
+import ProviderRegistry
 import Providers
 import Synchronization
 
@@ -105,7 +106,7 @@ struct JobsCrashWorker {
         fflush(nil)
     }
 
-    static let providers = ["aimo", "openai-videos", "venice", "nanogpt", "aigate"]
+    static let providers = ProviderID.allCases.map(\.rawValue)
 
     static let sawSIGTERM = Mutex(false)
 
