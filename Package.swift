@@ -2,7 +2,7 @@
 import PackageDescription
 
 /// Layers, bottom up (see README "Architecture"):
-/// C libraries → Postgres / HTTPClient (drivers) → Money, Pricing (pure) → Providers → Ledger →
+/// C libraries and Basics (codec and time) → Postgres / HTTPClient (drivers) → Money, Pricing (pure) → Providers → Ledger →
 /// Jobs → Reports → API → the `videoledger` executable.
 let package = Package(
     name: "VideoLedger",
@@ -25,32 +25,38 @@ let package = Package(
         .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
 
+        // Codec and time: JSON, UTC days, ISO 8601 instants, durations, child processes. A leaf
+        // every layer uses, so each of these is written once.
+        .target(name: "Basics"),
+        // The providers and what sets each apart: the one list every layer reads.
+        .target(name: "ProviderRegistry"),
+
         // Drivers: the only code that touches libpq and libcurl.
         .target(name: "Postgres", dependencies: [
-            "CLibPQ",
+            "CLibPQ", "Basics",
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "HTTPClient", dependencies: [
-            "CCurl",
+            "CCurl", "Basics",
             .product(name: "Logging", package: "swift-log"),
         ]),
 
         // Pure domain.
         .target(name: "Money"),
         .target(name: "Pricing", dependencies: [
-            "Money",
+            "Money", "Basics", "ProviderRegistry",
             .product(name: "Yams", package: "Yams"),
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
 
         // Provider adapters and the simulator of their APIs.
         .target(name: "Providers", dependencies: [
-            "Money", "HTTPClient",
+            "Money", "Basics", "ProviderRegistry", "HTTPClient",
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "ProviderSimulator", dependencies: [
-            "Money",
+            "Money", "Basics", "ProviderRegistry",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -63,17 +69,23 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "Jobs", dependencies: [
-            "Money", "Postgres", "Ledger", "Pricing", "Providers", "HTTPClient",
+            "Money", "Basics", "ProviderRegistry", "Postgres", "Ledger", "Pricing", "Providers", "HTTPClient",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
+        // Reconciliation: the auditor. Reads what it audits, writes jobs only through Jobs.
+        .target(name: "Reconciliation", dependencies: [
+            "Money", "Basics", "ProviderRegistry", "Postgres", "Ledger", "Pricing", "Providers", "Jobs",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ]),
         .target(name: "Reports", dependencies: [
-            "Money", "Postgres",
+            "Money", "Basics", "Postgres",
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .target(name: "API", dependencies: [
-            "Money", "Postgres", "Ledger", "Pricing", "Jobs", "Reports",
+            "Money", "Basics", "ProviderRegistry", "Postgres", "Ledger", "Pricing", "Jobs", "Reconciliation", "Reports",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Prometheus", package: "swift-prometheus"),
             .product(name: "Metrics", package: "swift-metrics"),
@@ -86,8 +98,8 @@ let package = Package(
         ]),
 
         .executableTarget(name: "VideoLedgerCLI", dependencies: [
-            "Money", "Postgres", "Ledger", "Pricing", "HTTPClient", "Providers", "ProviderSimulator",
-            "Jobs", "Reports", "API",
+            "Money", "Basics", "ProviderRegistry", "Postgres", "Ledger", "Pricing", "HTTPClient", "Providers", "ProviderSimulator",
+            "Jobs", "Reconciliation", "Reports", "API",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
@@ -96,17 +108,20 @@ let package = Package(
         ]),
 
         // Tests share one throwaway PostgreSQL cluster per test process (see TestSupport).
-        .target(name: "TestSupport", dependencies: ["Postgres", "Ledger"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["Basics", "Postgres", "Ledger"], path: "Tests/TestSupport"),
         .testTarget(name: "MoneyTests", dependencies: ["Money"]),
-        .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"]),
+        .testTarget(name: "PostgresTests", dependencies: ["Basics", "Postgres", "TestSupport"]),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger", "Money", "Postgres", "TestSupport"]),
         // Providers: the price books are walked against the requests the adapters send.
-        .testTarget(name: "PricingTests", dependencies: ["Pricing", "Money", "Providers", "HTTPClient"]),
+        .testTarget(name: "PricingTests", dependencies: ["Pricing", "Money", "Basics", "ProviderRegistry", "Providers", "HTTPClient"]),
         .testTarget(name: "HTTPClientTests", dependencies: ["HTTPClient"]),
-        .testTarget(name: "ProvidersTests", dependencies: ["Providers", "Money", "HTTPClient", "ProviderSimulator"]),
-        .testTarget(name: "ProviderSimulatorTests", dependencies: ["ProviderSimulator", "Money"]),
+        .testTarget(name: "ProvidersTests", dependencies: [
+            "Providers", "Money", "Basics", "HTTPClient", "ProviderSimulator", "ProviderRegistry",
+        ]),
+        .testTarget(name: "ProviderSimulatorTests", dependencies: ["ProviderSimulator", "Money", "Basics", "ProviderRegistry"]),
         .testTarget(name: "APITests", dependencies: [
-            "API", "Money", "Postgres", "Pricing", "Ledger", "HTTPClient", "TestSupport", "Jobs", "Providers", "ProviderSimulator",
+            "API", "Money", "Basics", "ProviderRegistry", "Postgres", "Pricing", "Ledger", "HTTPClient", "TestSupport", "Jobs", "Reconciliation",
+            "Providers", "ProviderSimulator",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Prometheus", package: "swift-prometheus"),
@@ -114,15 +129,16 @@ let package = Package(
             .product(name: "Yams", package: "Yams"),
         ]),
         .testTarget(name: "JobsTests", dependencies: [
-            "Jobs", "Ledger", "Pricing", "Providers", "ProviderSimulator", "HTTPClient", "Money", "Postgres", "TestSupport",
+            "Jobs", "Ledger", "Pricing", "Providers", "ProviderSimulator", "HTTPClient", "Money", "Basics", "Postgres",
+            "ProviderRegistry", "Reconciliation", "TestSupport",
             .product(name: "Logging", package: "swift-log"),
         ]),
         // A real process for JobsTests' crash test to SIGKILL: submits and polls a batch of jobs
         // through the same Jobs API `videoledger serve` runs (built with the tests).
         .executableTarget(name: "JobsCrashWorker", dependencies: [
-            "Jobs", "Pricing", "Providers", "Postgres", "HTTPClient",
+            "Jobs", "ProviderRegistry", "Pricing", "Providers", "Postgres", "HTTPClient",
             .product(name: "Logging", package: "swift-log"),
         ], path: "Tests/JobsCrashWorker"),
-        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Ledger", "Money", "Postgres", "TestSupport"]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Ledger", "Money", "Basics", "Postgres", "TestSupport"]),
     ]
 )

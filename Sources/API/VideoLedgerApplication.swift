@@ -4,6 +4,7 @@ import Ledger
 import Logging
 import Postgres
 import Pricing
+import Reconciliation
 import ServiceLifecycle
 
 /// Builds the REST service: routes over the shared database pool and price catalog.
@@ -95,11 +96,12 @@ public enum VideoLedgerApplication {
         let idempotent = IdempotentRequests(pool: dependencies.pool)
         UserRoutes(ledger: Ledger(pool: dependencies.pool), idempotent: idempotent).register(on: router)
         SpendRoutes(pool: dependencies.pool).register(on: router)
-        JobListRoutes(pool: dependencies.pool).register(on: router)
-        JobRoutes(jobs: dependencies.jobs, pool: dependencies.pool, idempotent: idempotent).register(on: router)
+        let jobStore = JobStore(pool: dependencies.pool)
+        JobListRoutes(store: jobStore).register(on: router)
+        JobRoutes(jobs: dependencies.jobs, store: jobStore, idempotent: idempotent).register(on: router)
         ReconciliationRoutes(reconciler: dependencies.reconciler, idempotent: idempotent).register(on: router)
         TokenRoutes(store: dependencies.authenticator.store, authenticator: dependencies.authenticator).register(on: router)
-        ProviderRoutes(pool: dependencies.pool).register(on: router)
+        ProviderRoutes(jobs: jobStore, reconciliations: ReconciliationStore(pool: dependencies.pool)).register(on: router)
         MetricsRoutes(registry: dependencies.metrics.registry,
                       gauges: DatabaseGauges(pool: dependencies.pool, factory: dependencies.metrics.factory)).register(on: router)
         OpenAPIRoutes().register(on: router)

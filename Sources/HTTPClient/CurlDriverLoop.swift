@@ -1,3 +1,4 @@
+import Basics
 import CCurl
 
 #if canImport(Glibc)
@@ -194,7 +195,6 @@ final class CurlDriverLoop {
 
     /// Whole milliseconds from `start` to `end`, rounded down; negative once `end` has passed.
     static func milliseconds(from start: ContinuousClock.Instant, to end: ContinuousClock.Instant) -> Int {
-        let (seconds, attoseconds) = (end - start).components
-        return Int(seconds) * 1_000 + Int(attoseconds / 1_000_000_000_000_000)
+        Int((end - start).wholeMilliseconds)
     }
 }

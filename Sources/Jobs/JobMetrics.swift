@@ -1,12 +1,13 @@
+import Basics
 import Metrics
 import Providers
 
 /// The job lifecycle's metrics, through swift-metrics (the service bootstraps the factory; the
 /// lead exposes it on /metrics). Labels are fixed strings; dimensions are provider names, job
 /// states and error kinds, all from small closed sets.
-enum JobMetrics {
+package enum JobMetrics {
     /// Every job state change: `videoledger_job_transitions_total{status}`.
-    static func transition(to status: JobStatus) {
+    package static func transition(to status: JobStatus) {
         Counter(label: "videoledger_job_transitions_total", dimensions: [("status", status.rawValue)]).increment()
     }
 
@@ -24,8 +25,7 @@ enum JobMetrics {
 
     /// A provider call's latency: `videoledger_provider_call_seconds{provider,operation}`.
     static func providerCall(provider: String, operation: String, since start: ContinuousClock.Instant) {
-        let elapsed = ContinuousClock.now - start
-        let nanoseconds = elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000
+        let nanoseconds = (ContinuousClock.now - start).wholeNanoseconds
         Timer(label: "videoledger_provider_call_seconds", dimensions: [("provider", provider), ("operation", operation)])
             .recordNanoseconds(nanoseconds)
     }

@@ -74,8 +74,12 @@ public struct JobRecord: Sendable, Codable, Equatable {
     public var pollErrorsSince: Date?
     public var lastError: String?
     /// What available plus the credit limit could not cover when the job was captured above its
-    /// hold: recorded and flagged, never dropped (nil before capture).
+    /// hold: recorded and flagged, never dropped (nil unless captured).
     public var shortfallMicros: Int64?
+    /// The API token that submitted or recorded the job; nil when written otherwise.
+    public var createdBy: String?
+    /// The API token that cancelled the job; nil unless cancelled over the API.
+    public var cancelledBy: String?
     /// How a held job was resolved when the provider's own answer did not settle it.
     public var heldResolution: JobResolution?
     /// The ledger transfers of the job's hold, oldest first: the hold, then capture, release,

@@ -50,11 +50,11 @@ extension JobService {
             var holdID: Int64?
             if offer.costMicros > 0 {
                 holdID = try LedgerStatements.hold(
-                    session, key: JobStore.holdKey(id), userID: userID, amount: Money(micros: offer.costMicros, currency: .usd),
+                    session, key: JobLedgerKeys.holdKey(id), userID: userID, amount: Money(micros: offer.costMicros, currency: .usd),
                     provider: offer.provider.rawValue, jobID: id)
                 try session.execute("UPDATE jobs SET hold_id = $2 WHERE id = $1", [id, holdID])
             }
-            guard let job = try JobStore.load(session, id: id, withTransfers: false) else {
+            guard let job = try JobRows.load(session, id: id, withTransfers: false) else {
                 preconditionFailure("job \(id) not readable inside the transaction that wrote it")
             }
             precondition(job.holdID == holdID && job.quotedMicros == offer.costMicros, "job \(id) read back differs from what was written")
@@ -114,7 +114,7 @@ extension JobService {
     }
 
     private static func load(_ session: PostgresSession, _ id: UUID) throws -> JobRecord {
-        guard let job = try JobStore.load(session, id: id) else { throw JobError.jobNotFound(id) }
+        guard let job = try JobRows.load(session, id: id) else { throw JobError.jobNotFound(id) }
         return job
     }
 }

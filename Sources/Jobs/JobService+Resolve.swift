@@ -34,7 +34,7 @@ extension JobService {
                 throw JobError.invalidField(field: "cost", problem: "negative", accepted: "zero or more")
             }
             let job = try await pool.transaction { session -> JobRecord in
-                guard let job = try JobStore.load(session, id: id, forUpdate: true, withTransfers: false) else {
+                guard let job = try JobRows.load(session, id: id, forUpdate: true, withTransfers: false) else {
                     throw JobError.jobNotFound(id)
                 }
                 guard !job.status.isTerminal else { throw JobError.notResolvable(jobID: id, status: job.status) }
@@ -47,12 +47,12 @@ extension JobService {
                     _ = try self.settlement.end(
                         session, job: job, as: .failed, code: "operator_failed", reason: trimmedReason, refunded: false)
                 }
-                let ended = try JobStore.load(session, id: id, withTransfers: false) ?? job
+                let ended = try JobRows.load(session, id: id, withTransfers: false) ?? job
                 try self.settlement.recordResolution(
                     session, jobID: id, method: "operator", outcome: ended.status,
                     cost: ended.actualMicros.map { Money(micros: $0, currency: .usd) }, by: operatorName, reason: trimmedReason,
                     evidence: nil)
-                guard let full = try JobStore.load(session, id: id) else { throw JobError.jobNotFound(id) }
+                guard let full = try JobRows.load(session, id: id) else { throw JobError.jobNotFound(id) }
                 return full
             }
             JobMetrics.transition(to: job.status)

@@ -3,6 +3,7 @@ import Ledger
 import Money
 import Postgres
 import Pricing
+import ProviderRegistry
 import Providers
 
 extension JobService {
@@ -25,22 +26,22 @@ extension JobService {
             if let earlier = try await earlierJob(for: request) { return try Self.outcome(earlier, replayed: true) }
             try validate(request)
             let (offer, quote) = try price(request)
-            let provider = offer.provider.adapterID
+            let provider = offer.provider
             guard let adapter = adapters[provider] else { throw JobError.providerDisabled(offer.provider.rawValue) }
-            if request.isRecord && provider.isSynchronous {
+            if request.isRecord && provider.descriptor.isSynchronous {
                 throw JobError.recordUnsupported(
                     provider: provider.rawValue, reason: "it answers the submit call itself and has no status endpoint to poll")
             }
             // Before anything is written: a quote call charges nothing and creates no job.
             let liveQuoteMicros = request.isRecord ? nil : await liveQuotes?.liveMicros(for: offer, aspectRatio: quote.aspectRatio)
             let inserted = try await insert(
-                request, offer: offer, quote: quote, liveQuoteMicros: liveQuoteMicros, synchronous: provider.isSynchronous)
+                request, offer: offer, quote: quote, liveQuoteMicros: liveQuoteMicros, synchronous: provider.descriptor.isSynchronous)
             switch inserted {
             case .existing(let job):
                 return try Self.outcome(job, replayed: true)
             case .created(let job):
                 JobMetrics.transition(to: job.status)
-                guard job.status == .submitting, !provider.isSynchronous else { return try await finish(job) }
+                guard job.status == .submitting, !provider.descriptor.isSynchronous else { return try await finish(job) }
                 // Shielded from the caller's cancellation: once the call may have gone out, its
                 // answer must be written whatever happens to the request that asked.
                 let recorder = self.recorder
@@ -61,7 +62,7 @@ extension JobService {
 
     /// The outcome with the ledger transfers loaded; a provider refusal becomes its error.
     private func finish(_ job: JobRecord) async throws -> JobOutcome {
-        let full = try await pool.withSession { session in try JobStore.load(session, id: job.id) } ?? job
+        let full = try await pool.withSession { session in try JobRows.load(session, id: job.id) } ?? job
         return try Self.outcome(full, replayed: false)
     }
 
@@ -76,7 +77,7 @@ extension JobService {
     /// caller's cancellation (a cancelled call is an unknown outcome); the write of its outcome
     /// does not.
     static func send(
-        _ job: JobRecord, adapter: any ProviderAdapter, provider: Providers.ProviderID, recorder: SubmissionRecorder
+        _ job: JobRecord, adapter: any ProviderAdapter, provider: ProviderID, recorder: SubmissionRecorder
     ) async throws -> JobRecord {
         let spec = ProviderJobSpec(
             model: job.providerModel, prompt: job.prompt ?? "", durationSeconds: job.durationSeconds, resolution: job.resolution,
@@ -118,7 +119,7 @@ extension JobService {
             guard request.provider.lowercased() != JobRequest.cheapest else {
                 throw JobError.invalidField(
                     field: "provider", problem: "a recorded job must name the provider that has it",
-                    accepted: Pricing.ProviderID.allCases.map(\.rawValue).joined(separator: ", "))
+                    accepted: ProviderID.allCases.map(\.rawValue).joined(separator: ", "))
             }
             return
         }
@@ -156,11 +157,11 @@ extension JobService {
         } catch {
             throw JobError.invalidSpec(error)
         }
-        if let provider = quoteRequest.provider, adapters[provider.adapterID] == nil {
+        if let provider = quoteRequest.provider, adapters[provider] == nil {
             throw JobError.providerDisabled(provider.rawValue)
         }
         let result = catalog.quote(quoteRequest)
-        guard let offer = result.offers.first(where: { adapters[$0.provider.adapterID] != nil }) else {
+        guard let offer = result.offers.first(where: { adapters[$0.provider] != nil }) else {
             if let disabled = result.offers.first {
                 // Someone offers it, but only providers this service has no credentials for.
                 throw JobError.providerDisabled(disabled.provider.rawValue)

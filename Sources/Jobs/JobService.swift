@@ -1,8 +1,10 @@
+import Basics
 import Foundation
 import Ledger
 import Logging
 import Postgres
 import Pricing
+import ProviderRegistry
 import Providers
 
 /// Submits, records, reads and cancels jobs. The REST layer's entry point.
@@ -16,7 +18,7 @@ public final class JobService: Sendable {
     public let pool: PostgresPool
     public let catalog: PriceCatalog
     public let configuration: JobsConfiguration
-    let adapters: [Providers.ProviderID: any ProviderAdapter]
+    let adapters: [ProviderID: any ProviderAdapter]
     let logger: Logger
     /// Names this process in `jobs.lease_owner` while it submits.
     let instanceID: String
@@ -31,7 +33,7 @@ public final class JobService: Sendable {
     ///   - today: the pricing day of new jobs (injected for tests).
     ///   - liveQuotes: provider quote endpoints to record each submit's live price from (off when nil).
     public init(
-        pool: PostgresPool, catalog: PriceCatalog, adapters: [Providers.ProviderID: any ProviderAdapter],
+        pool: PostgresPool, catalog: PriceCatalog, adapters: [ProviderID: any ProviderAdapter],
         configuration: JobsConfiguration = JobsConfiguration(), logger: Logger = Logger(label: "videoledger.jobs"),
         instanceID: String = JobService.makeInstanceID(), today: @escaping @Sendable () -> CalendarDay = { CalendarDay.today() },
         liveQuotes: LiveQuotes? = nil
@@ -58,7 +60,7 @@ public final class JobService: Sendable {
     /// The job with its hold's ledger transfers, or nil.
     public func job(id: UUID) async throws -> JobRecord? {
         do {
-            return try await pool.withSession { session in try JobStore.load(session, id: id) }
+            return try await pool.withSession { session in try JobRows.load(session, id: id) }
         } catch {
             throw JobError.wrap(error)
         }
@@ -73,14 +75,14 @@ public final class JobService: Sendable {
         do {
             let job = try await pool.transaction { session -> JobRecord in
                 try LedgerStatements.setActor(session, actor)
-                guard let job = try JobStore.load(session, id: id, forUpdate: true, withTransfers: false) else {
+                guard let job = try JobRows.load(session, id: id, forUpdate: true, withTransfers: false) else {
                     throw JobError.jobNotFound(id)
                 }
                 if job.status == .cancelled { return job }
                 guard !job.status.isTerminal else { throw JobError.notCancellable(jobID: id, status: job.status) }
                 _ = try self.settlement.end(session, job: job, as: .cancelled, code: "cancelled", reason: "cancelled by request", refunded: false)
                 try session.execute("UPDATE jobs SET cancelled_by = $2 WHERE id = $1", [id, actor])
-                guard let ended = try JobStore.load(session, id: id) else { throw JobError.jobNotFound(id) }
+                guard let ended = try JobRows.load(session, id: id) else { throw JobError.jobNotFound(id) }
                 return ended
             }
             JobMetrics.transition(to: .cancelled)

@@ -1,3 +1,4 @@
+import ProviderRegistry
 import Providers
 
 /// Every limit of the job lifecycle, explicit, each with its unit in its name. One value is
@@ -25,14 +26,14 @@ public struct JobsConfiguration: Sendable, Equatable {
     /// How often a stalled job is still asked (the provider's later word settles it).
     public var stalledPollIntervalMilliseconds: Int
     /// Provider calls in flight (leased jobs) per provider, across every instance on the database.
-    public var inFlightMaxPerProvider: [String: Int]
+    public var inFlightMaxPerProvider: [ProviderID: Int]
     /// Jobs leased per provider per lease statement.
     public var leaseBatchMax: Int
     /// How often the poller loop looks for due jobs when it found none.
     public var idleTickMilliseconds: Int
     /// A job still running this long after it was sent is `stalled` (held, flagged): the provider
     /// has not said it failed, so its money is not released on a timer.
-    public var jobAgeMaxMilliseconds: [String: Int]
+    public var jobAgeMaxMilliseconds: [ProviderID: Int]
     /// On graceful shutdown, how long polls in flight may finish before they are cancelled (a
     /// cancelled poll only leaves its lease to be taken over).
     public var shutdownGraceMilliseconds: Int
@@ -80,10 +81,10 @@ public struct JobsConfiguration: Sendable, Equatable {
         stallAfterMilliseconds: Int = 600_000,
         stallErrorsMin: Int = 3,
         stalledPollIntervalMilliseconds: Int = 900_000,
-        inFlightMaxPerProvider: [String: Int] = ["aigate": 16],
+        inFlightMaxPerProvider: [ProviderID: Int] = [.aigate: 16],
         leaseBatchMax: Int = 64,
         idleTickMilliseconds: Int = 250,
-        jobAgeMaxMilliseconds: [String: Int] = [:],
+        jobAgeMaxMilliseconds: [ProviderID: Int] = [:],
         shutdownGraceMilliseconds: Int = 10_000,
         synchronousDrainMilliseconds: Int = RequestLimits.synchronousGenerationTimeoutMilliseconds + 30_000,
         heartbeatIntervalMilliseconds: Int = 5_000,
@@ -122,12 +123,15 @@ public struct JobsConfiguration: Sendable, Equatable {
         self.promptCharactersMax = promptCharactersMax
     }
 
-    func inFlightMax(_ provider: String) -> Int { inFlightMaxPerProvider[provider] ?? Self.defaultInFlightMax }
+    func inFlightMax(_ provider: ProviderID) -> Int { inFlightMaxPerProvider[provider] ?? Self.defaultInFlightMax }
 
-    func jobAgeMax(_ provider: String) -> Int { jobAgeMaxMilliseconds[provider] ?? Self.defaultJobAgeMaxMilliseconds }
+    /// The age bound of a job of `provider` as stored (a provider no longer known gets the default).
+    func jobAgeMax(_ provider: String) -> Int {
+        ProviderID(rawValue: provider).flatMap { jobAgeMaxMilliseconds[$0] } ?? Self.defaultJobAgeMaxMilliseconds
+    }
 
     /// Stops on a configuration that cannot work: a programmer's mistake, caught at start.
-    func validate() {
+    package func validate() {
         precondition(leaseMilliseconds >= 100, "leaseMilliseconds must be at least 100")
         precondition(submitLeaseMilliseconds >= leaseMilliseconds, "submitLeaseMilliseconds must be at least leaseMilliseconds")
         precondition(synchronousLeaseMilliseconds >= submitLeaseMilliseconds, "synchronousLeaseMilliseconds too short")

@@ -1,6 +1,7 @@
 import Logging
 import Metrics
 import Pricing
+import ProviderRegistry
 import Providers
 
 /// Live quotes on the submit path, off unless configured (`serve --live-quotes`). A submit to a
@@ -23,11 +24,11 @@ public struct LiveQuotes: Sendable {
         }
     }
 
-    let comparers: [Pricing.ProviderID: LiveQuoteComparer]
+    let comparers: [ProviderID: LiveQuoteComparer]
     let logger: Logger
 
     public init(sources: [any LiveQuoteSource], configuration: Configuration = Configuration(), logger: Logger) {
-        var comparers: [Pricing.ProviderID: LiveQuoteComparer] = [:]
+        var comparers: [ProviderID: LiveQuoteComparer] = [:]
         for source in sources {
             precondition(comparers[source.provider] == nil, "one live quote source per provider")
             let cache = LiveQuoteCache(maxEntries: configuration.cacheEntriesMax, ttlMilliseconds: configuration.cacheTTLMilliseconds)
@@ -39,14 +40,14 @@ public struct LiveQuotes: Sendable {
 
     /// Every live quote endpoint among the configured adapters (Venice's is the only one the five
     /// providers document).
-    public init(adapters: [Providers.ProviderID: any ProviderAdapter], configuration: Configuration = Configuration(), logger: Logger) {
+    public init(adapters: [ProviderID: any ProviderAdapter], configuration: Configuration = Configuration(), logger: Logger) {
         var sources: [any LiveQuoteSource] = []
         if let venice = adapters[.venice] as? VeniceAdapter { sources.append(VeniceLiveQuoteSource(adapter: venice)) }
         self.init(sources: sources, configuration: configuration, logger: logger)
     }
 
     /// The providers whose offers are checked live.
-    public var providers: [Pricing.ProviderID] { comparers.keys.sorted() }
+    public var providers: [ProviderID] { comparers.keys.sorted() }
 
     /// The provider's live price for the offer, or nil when it has no quote endpoint or the
     /// quote failed. Counted as `videoledger_live_quotes_total{provider,outcome}` with outcome

@@ -1,13 +1,14 @@
 import Foundation
 import Postgres
+import ProviderRegistry
 import Providers
 
 extension Poller {
     /// One leased job: dispatch it (AIGate), mark a lost submit `unknown`, or poll it.
-    func process(_ job: JobRecord, provider: Providers.ProviderID) async -> PollOutcome {
+    func process(_ job: JobRecord, provider: ProviderID) async -> PollOutcome {
         do {
             switch job.status {
-            case .submitting where job.dispatchedAt == nil && provider.isSynchronous:
+            case .submitting where job.dispatchedAt == nil && provider.descriptor.isSynchronous:
                 return try await dispatch(job, provider: provider)
             case .submitting:
                 // Its call went out (or was about to) and the instance waiting for the answer is
@@ -25,7 +26,7 @@ extension Poller {
         }
     }
 
-    private func poll(_ job: JobRecord, provider: Providers.ProviderID) async throws -> PollOutcome {
+    private func poll(_ job: JobRecord, provider: ProviderID) async throws -> PollOutcome {
         guard let adapter = adapters[provider], let providerJobID = job.providerJobID else {
             return try await stall(job, reason: .noProviderJobID, message: "no provider job id to ask about")
         }
@@ -95,7 +96,7 @@ extension Poller {
     /// job; anything else (transport, 5xx, 401/403, 404, 410, garbage, status words we do not
     /// know) is retried with backoff and, once the provider has been silent for
     /// `stallAfterMilliseconds`, holds the job as `stalled`.
-    private func pollFailed(_ job: JobRecord, provider: Providers.ProviderID, error: ProviderError) async throws -> PollOutcome {
+    private func pollFailed(_ job: JobRecord, provider: ProviderID, error: ProviderError) async throws -> PollOutcome {
         switch error {
         case .contentPolicy(let refunded, let message):
             return try await settle(job.id) { session, locked in
@@ -166,9 +167,9 @@ extension Poller {
         _ id: UUID, _ step: @escaping @Sendable (PostgresSession, JobRecord) throws -> Bool
     ) async throws -> PollOutcome {
         let final = try await pool.transaction { session -> JobStatus? in
-            guard let locked = try JobStore.load(session, id: id, forUpdate: true, withTransfers: false) else { return nil }
+            guard let locked = try JobRows.load(session, id: id, forUpdate: true, withTransfers: false) else { return nil }
             guard try step(session, locked) else { return nil }
-            return try JobStore.load(session, id: id, withTransfers: false)?.status
+            return try JobRows.load(session, id: id, withTransfers: false)?.status
         }
         guard let final else { return .skipped }
         JobMetrics.transition(to: final)
@@ -200,7 +201,7 @@ extension Poller {
     /// the long call leaves it `unknown`, never sent twice. A balance snapshot just before the
     /// claim gives reconciliation the "before" of the balance movement that a lost answer leaves
     /// as its only evidence. Counted in `dispatchesInFlight`, which a graceful stop drains.
-    private func dispatch(_ job: JobRecord, provider: Providers.ProviderID) async throws -> PollOutcome {
+    private func dispatch(_ job: JobRecord, provider: ProviderID) async throws -> PollOutcome {
         guard let adapter = adapters[provider] else { return .skipped }
         // Read before the claim, so the reading is at or before `dispatched_at`.
         await snapshotBalance(before: job, adapter: adapter)

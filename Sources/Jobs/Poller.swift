@@ -1,7 +1,9 @@
+import Basics
 import Foundation
 import Logging
 import Postgres
 import Pricing
+import ProviderRegistry
 import Providers
 import Synchronization
 
@@ -20,8 +22,8 @@ public final class Poller: Sendable {
     public let configuration: JobsConfiguration
     /// Written into `jobs.lease_owner`.
     public let instanceID: String
-    let adapters: [Providers.ProviderID: any ProviderAdapter]
-    let providers: [Providers.ProviderID]
+    let adapters: [ProviderID: any ProviderAdapter]
+    let providers: [ProviderID]
     let settlement: Settlement
     let recorder: SubmissionRecorder
     let schedule: PollSchedule
@@ -29,15 +31,15 @@ public final class Poller: Sendable {
     let heartbeat: InstanceHeartbeat
     let logger: Logger
     /// Polls in flight per provider, in this instance.
-    let inFlight = Mutex<[Providers.ProviderID: Int]>([:])
+    let inFlight = Mutex<[ProviderID: Int]>([:])
     /// A provider that answered 429 with `Retry-After` is left alone until then.
-    let pausedUntil = Mutex<[Providers.ProviderID: ContinuousClock.Instant]>([:])
+    let pausedUntil = Mutex<[ProviderID: ContinuousClock.Instant]>([:])
     /// Synchronous provider calls (AIGate renders) in flight in this instance: a graceful stop
     /// waits for them up to `synchronousDrainMilliseconds`.
     let dispatchesInFlight = Mutex(0)
 
     public init(
-        pool: PostgresPool, catalog: PriceCatalog, adapters: [Providers.ProviderID: any ProviderAdapter],
+        pool: PostgresPool, catalog: PriceCatalog, adapters: [ProviderID: any ProviderAdapter],
         configuration: JobsConfiguration = JobsConfiguration(), logger: Logger = Logger(label: "videoledger.poller"),
         instanceID: String = JobService.makeInstanceID(), clock: JobClock = .system
     ) {
@@ -74,8 +76,7 @@ public final class Poller: Sendable {
             return outcomes
         }
         for outcome in outcomes { round.add(outcome) }
-        let elapsed = ContinuousClock.now - started
-        round.durationMilliseconds = Int(elapsed.components.seconds * 1_000 + elapsed.components.attoseconds / 1_000_000_000_000_000)
+        round.durationMilliseconds = Int((ContinuousClock.now - started).wholeMilliseconds)
         return round
     }
 
@@ -85,9 +86,9 @@ public final class Poller: Sendable {
     /// The cap is for the provider across every instance on the database: leases held by live
     /// instances are counted in the same transaction that takes new ones, under a per-provider
     /// advisory lock, so three instances with a cap of 16 never have more than 16 calls out.
-    func leaseDue(_ provider: Providers.ProviderID) async -> [JobRecord] {
+    func leaseDue(_ provider: ProviderID) async -> [JobRecord] {
         if let until = pausedUntil.withLock({ $0[provider] }), until > ContinuousClock.now { return [] }
-        let cap = configuration.inFlightMax(provider.rawValue)
+        let cap = configuration.inFlightMax(provider)
         let busyHere = inFlight.withLock { $0[provider] ?? 0 }
         let free = min(cap - busyHere, configuration.leaseBatchMax)
         guard free > 0 else { return [] }
@@ -124,7 +125,7 @@ public final class Poller: Sendable {
 
     /// Processes one leased job with the in-flight count held around it.
     func processCounted(_ job: JobRecord) async -> PollOutcome {
-        guard let provider = Providers.ProviderID(rawValue: job.provider) else { return .skipped }
+        guard let provider = ProviderID(rawValue: job.provider) else { return .skipped }
         inFlight.withLock { $0[provider, default: 0] += 1 }
         defer { inFlight.withLock { $0[provider, default: 1] -= 1 } }
         let outcome = await process(job, provider: provider)

@@ -1,8 +1,8 @@
 import ServiceLifecycle
 
 /// The poller inside `videoledger serve`: runs until graceful shutdown and then returns
-/// normally (a Service that throws `CancellationError` on SIGTERM crashes the process; see
-/// swift-server-notes §3), having released its leases.
+/// normally (a Service that throws `CancellationError` on SIGTERM crashes the process under
+/// swift-service-lifecycle), having released its leases.
 public struct PollerService: Service {
     public let poller: Poller
 

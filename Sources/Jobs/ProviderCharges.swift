@@ -1,30 +1,12 @@
 import Foundation
 import Money
 import Postgres
+import ProviderRegistry
 import Providers
-
-/// How each provider takes our money (reference §7), which decides what `provider_charges` rows
-/// a job's events write.
-enum ProviderBilling {
-    /// Takes a reported precharge at submit, adjusts to the final cost after (NanoGPT).
-    case reportedPrecharge
-    /// Reserves the price at submit without saying how much (Venice, AIMO): we record our quote.
-    case silentReserve
-    /// Charges when the job completes (OpenAI-style gateway, AIGate).
-    case atCompletion
-
-    static func of(_ provider: Providers.ProviderID) -> ProviderBilling {
-        switch provider {
-        case .nanoGPT: return .reportedPrecharge
-        case .venice, .aimo: return .silentReserve
-        case .openAIVideos, .aigate: return .atCompletion
-        }
-    }
-}
 
 /// Writes what we believe providers charged and what balances they reported. Called inside the
 /// transaction that changes the job, so the provider-side record and the job state agree.
-enum ProviderChargeStatements {
+package enum ProviderChargeStatements {
     /// One row per (job, kind); a replay of the same event writes nothing.
     static func record(
         _ session: PostgresSession, jobID: UUID, provider: String, kind: String, currency: String, amountMicros: Int64,
@@ -46,7 +28,7 @@ enum ProviderChargeStatements {
     }
 
     /// Every balance in the snapshot, one row per currency and measure.
-    static func snapshot(_ session: PostgresSession, provider: String, balance: BalanceSnapshot, source: String, jobID: UUID?) throws {
+    package static func snapshot(_ session: PostgresSession, provider: String, balance: BalanceSnapshot, source: String, jobID: UUID?) throws {
         for money in balance.available {
             try insertSnapshot(session, provider, money, measure: "available", source: source, jobID: jobID)
         }

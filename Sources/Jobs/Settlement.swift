@@ -1,9 +1,11 @@
+import Basics
 import Foundation
 import Ledger
 import Logging
 import Money
 import Postgres
 import Pricing
+import ProviderRegistry
 import Providers
 
 /// Ends jobs: captures the actual cost of a completed job, releases the hold of a failed,
@@ -11,13 +13,18 @@ import Providers
 /// caller locked (`FOR UPDATE`), so the ledger change and the job's state change commit together
 /// or not at all. Exactly once: the state change is conditional on a non-terminal status, and
 /// the ledger operations carry keys derived from the job id (`job:<id>:capture`).
-struct Settlement: Sendable {
+package struct Settlement: Sendable {
     let catalog: PriceCatalog
     let logger: Logger
 
+    package init(catalog: PriceCatalog, logger: Logger) {
+        self.catalog = catalog
+        self.logger = logger
+    }
+
     /// What the provider says the job cost when it reports no cost itself but a measurement is
     /// possible (AIGate's `token.used` before and after a call).
-    struct Measurement {
+    package struct Measurement {
         let cost: Money
         let source: String
     }
@@ -40,7 +47,7 @@ struct Settlement: Sendable {
     ///     the provider-side figure; the user is still charged by the price book.
     ///   - decided: the user's charge as an operator decided it; it replaces the price book and the
     ///     provider's figure, and is recorded as the provider-side cost too.
-    func complete(
+    package func complete(
         _ session: PostgresSession, job: JobRecord, status: ProviderStatus, measured: Measurement? = nil, decided: Measurement? = nil
     ) throws -> Bool {
         precondition(status.state == .completed, "complete() needs a completed status")
@@ -59,10 +66,10 @@ struct Settlement: Sendable {
         }
         precondition(actual >= 0, "a decided cost is never negative (checked where it is decided)")
         if let holdID = job.holdID {
-            _ = try LedgerStatements.capture(session, key: JobStore.captureKey(job.id), holdID: holdID, actualMicros: actual)
+            _ = try LedgerStatements.capture(session, key: JobLedgerKeys.captureKey(job.id), holdID: holdID, actualMicros: actual)
         }
         let providerCost = decided?.cost ?? reported ?? measured?.cost
-        let urls = status.resultURLs.isEmpty ? nil : String(decoding: try JSONEncoder().encode(status.resultURLs), as: UTF8.self)
+        let urls = status.resultURLs.isEmpty ? nil : JobRecord.resultURLsJSON(status.resultURLs)
         let updated = try session.execute(
             """
             UPDATE jobs SET status = 'completed', billed_seconds = $2, computed_micros = $3, actual_micros = $4,
@@ -99,13 +106,13 @@ struct Settlement: Sendable {
     }
 
     /// Ends a job without a charge: releases the whole hold. Returns false when it had ended.
-    func end(
+    package func end(
         _ session: PostgresSession, job: JobRecord, as final: JobStatus, code: String, reason: String?, refunded: Bool
     ) throws -> Bool {
         precondition(final.isTerminal && final != .completed, "end() is for failed, cancelled and expired jobs")
         guard !job.status.isTerminal else { return false }
         if let holdID = job.holdID {
-            _ = try LedgerStatements.release(session, key: JobStore.releaseKey(job.id), holdID: holdID)
+            _ = try LedgerStatements.release(session, key: JobLedgerKeys.releaseKey(job.id), holdID: holdID)
         }
         let updated = try session.execute(
             """
@@ -125,7 +132,7 @@ struct Settlement: Sendable {
     /// The price-book rule of the job's model, on the job's pricing day, applied to the billed
     /// seconds. A model that left the books since is priced pro rata from the quote (half-up).
     func computedCost(_ job: JobRecord, billedSeconds: Int) -> Int64 {
-        if let provider = Pricing.ProviderID(rawValue: job.provider),
+        if let provider = ProviderID(rawValue: job.provider),
             let resolution = job.resolution.flatMap({ Resolution.parse($0)?.resolution }),
             let day = job.pricedOn.flatMap(CalendarDay.init(iso:)),
             let offer = try? catalog.price(
@@ -151,11 +158,11 @@ struct Settlement: Sendable {
     private func recordCompletionCharge(
         _ session: PostgresSession, job: JobRecord, providerFinal: Money?, computed: Int64, source: String
     ) throws {
-        guard let adapterID = Providers.ProviderID(rawValue: job.provider) else { return }
+        guard let providerID = ProviderID(rawValue: job.provider) else { return }
         let sourceCurrency = job.paymentSource.flatMap(Self.currency(ofStoredSource:))
         let bookCurrency = sourceCurrency.flatMap { Self.usdPegged.contains($0) ? $0 : nil } ?? job.currency
         let final = providerFinal.map { (micros: $0.micros, currency: $0.currency.rawValue) } ?? (micros: computed, currency: bookCurrency)
-        switch ProviderBilling.of(adapterID) {
+        switch providerID.descriptor.billing {
         case .reportedPrecharge, .silentReserve:
             if let precharge = try ProviderChargeStatements.precharge(session, jobID: job.id) {
                 guard precharge.currency == final.currency || (providerFinal == nil && Self.usdPegged.contains(precharge.currency)) else {
@@ -183,7 +190,7 @@ struct Settlement: Sendable {
     /// Records how a held job was resolved when the provider's own answer did not settle it: by
     /// evidence, by an operator, or by the long bound. Written in the transaction that ends the
     /// job, so a job is never resolved without its record, nor recorded without ending.
-    func recordResolution(
+    package func recordResolution(
         _ session: PostgresSession, jobID: UUID, method: String, outcome: JobStatus, cost: Money?, by: String, reason: String,
         evidence: String?
     ) throws {

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import Money
 import Postgres
+import ProviderRegistry
 import Providers
 
 /// Writes what a provider answered to a submit: its job id, precharge, payment source and
@@ -19,7 +20,7 @@ struct SubmissionRecorder: Sendable {
 
     /// Records an accepted submission; a synchronous provider's final status settles the job in
     /// the same transaction. Returns the job as it stands after.
-    func accepted(jobID: UUID, provider: Providers.ProviderID, submission: ProviderSubmission) async throws -> JobRecord {
+    func accepted(jobID: UUID, provider: ProviderID, submission: ProviderSubmission) async throws -> JobRecord {
         var attempt = 1
         while true {
             do {
@@ -41,9 +42,9 @@ struct SubmissionRecorder: Sendable {
     }
 
     private func writeAccepted(
-        _ session: PostgresSession, jobID: UUID, provider: Providers.ProviderID, _ submission: ProviderSubmission
+        _ session: PostgresSession, jobID: UUID, provider: ProviderID, _ submission: ProviderSubmission
     ) throws -> JobRecord {
-        guard let job = try JobStore.load(session, id: jobID, forUpdate: true, withTransfers: false) else {
+        guard let job = try JobRows.load(session, id: jobID, forUpdate: true, withTransfers: false) else {
             preconditionFailure("job \(jobID) vanished between its insert and its submission")
         }
         let paymentCurrency = submission.paymentSource?.chargeCurrency ?? job.currency
@@ -71,12 +72,12 @@ struct SubmissionRecorder: Sendable {
         if let before = submission.balanceBefore {
             try ProviderChargeStatements.snapshot(session, provider: job.provider, balance: before, source: "before_submit", jobID: jobID)
         }
-        guard var current = try JobStore.load(session, id: jobID, forUpdate: true, withTransfers: false) else {
+        guard var current = try JobRows.load(session, id: jobID, forUpdate: true, withTransfers: false) else {
             preconditionFailure("job \(jobID) vanished inside its own transaction")
         }
         if let final = submission.finalStatus, final.state.isTerminal, !current.status.isTerminal {
             try settleFinal(session, job: current, final: final, before: submission.balanceBefore)
-            current = try JobStore.load(session, id: jobID, withTransfers: false) ?? current
+            current = try JobRows.load(session, id: jobID, withTransfers: false) ?? current
         }
         return current
     }
@@ -84,10 +85,10 @@ struct SubmissionRecorder: Sendable {
     /// NanoGPT reports its precharge; Venice and AIMO reserve without saying, so our quote stands
     /// in for it. Recorded in the currency the provider took it in.
     private func recordPrecharge(
-        _ session: PostgresSession, job: JobRecord, provider: Providers.ProviderID, submission: ProviderSubmission,
+        _ session: PostgresSession, job: JobRecord, provider: ProviderID, submission: ProviderSubmission,
         paymentCurrency: String
     ) throws {
-        switch ProviderBilling.of(provider) {
+        switch provider.descriptor.billing {
         case .reportedPrecharge:
             guard let precharge = submission.precharge else { return }
             // The amount's own currency: NanoGPT reports it in the paying balance's (XNO or USD).
@@ -151,11 +152,11 @@ struct SubmissionRecorder: Sendable {
     /// The provider certainly did not take the job: end it and release the hold.
     func refused(jobID: UUID, code: String, message: String, refunded: Bool) async throws -> JobRecord {
         try await pool.transaction { session in
-            guard let job = try JobStore.load(session, id: jobID, forUpdate: true, withTransfers: false) else {
+            guard let job = try JobRows.load(session, id: jobID, forUpdate: true, withTransfers: false) else {
                 preconditionFailure("job \(jobID) vanished between its insert and its submission")
             }
             _ = try self.settlement.end(session, job: job, as: .failed, code: code, reason: message, refunded: refunded)
-            return try JobStore.load(session, id: jobID, withTransfers: false) ?? job
+            return try JobRows.load(session, id: jobID, withTransfers: false) ?? job
         }
     }
 
@@ -168,7 +169,7 @@ struct SubmissionRecorder: Sendable {
                        next_poll_at = NULL, lease_owner = NULL, lease_expires_at = NULL
                 WHERE id = $1 AND status = 'submitting'
                 """, [jobID, String(message.prefix(500))])
-            guard let job = try JobStore.load(session, id: jobID, withTransfers: false) else {
+            guard let job = try JobRows.load(session, id: jobID, withTransfers: false) else {
                 preconditionFailure("job \(jobID) vanished between its insert and its submission")
             }
             return job

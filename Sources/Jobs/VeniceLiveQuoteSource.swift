@@ -1,12 +1,13 @@
 import Money
 import Pricing
+import ProviderRegistry
 import Providers
 
 /// Venice's `POST /video/quote` as a live quote source. The endpoint prices a single clip from
-/// the pricing fields only (model, duration, resolution, aspect ratio, audio; reference §3.4),
+/// the pricing fields only (model, duration, resolution, aspect ratio, audio; docs/providers.md, Venice),
 /// so `n` variants are priced as `n` clips, the way the catalog prices them.
 public struct VeniceLiveQuoteSource: LiveQuoteSource {
-    public let provider = Pricing.ProviderID.venice
+    public let provider = ProviderID.venice
     let adapter: VeniceAdapter
 
     public init(adapter: VeniceAdapter) {

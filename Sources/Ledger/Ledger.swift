@@ -6,7 +6,7 @@ import Postgres
 ///
 /// Each operation is one transaction and is idempotent by its caller-supplied key: repeating a
 /// key with the same request returns the first result; with another request it throws
-/// `LedgerError.idempotencyConflict`. The invariants (DESIGN.md, Ledger) are kept by the SQL
+/// `LedgerError.idempotencyConflict`. The invariants (docs/ledger.md) are kept by the SQL
 /// functions in `migrations/0001_ledger.sql` and checked by `LedgerInvariants`.
 public struct Ledger: Sendable {
     public let pool: PostgresPool

@@ -1,6 +1,7 @@
 import Postgres
 
-/// Checks DESIGN.md's ledger invariants over the whole database.
+/// Checks the ledger invariants of docs/ledger.md over the ledger's tables; the jobs invariant
+/// (4) belongs to Jobs (`JobInvariants`) and is passed to `run(adding:)`.
 ///
 /// Each check is one query that returns the rows violating it (at most `samplesMax`), so a
 /// clean database returns nothing and a corrupted one says exactly where.
@@ -8,7 +9,14 @@ public struct LedgerInvariants: Sendable {
     public struct Check: Sendable {
         public let number: Int
         public let name: String
+        /// Returns one text per violating row.
         public let sql: String
+
+        public init(number: Int, name: String, sql: String) {
+            self.number = number
+            self.name = name
+            self.sql = sql
+        }
     }
 
     public struct Finding: Sendable {
@@ -79,11 +87,6 @@ public struct LedgerInvariants: Sendable {
                OR (h.state <> 'open' AND coalesce(t.ends, 0) <> 1)
                OR (h.state <> 'open' AND h.captured_micros + h.released_micros <> h.amount_micros)
             """),
-        Check(number: 4, name: "a job in a terminal state has no open hold", sql: """
-            SELECT 'job ' || j.id || ' is ' || j.status || ' with open hold ' || h.id
-            FROM jobs j JOIN holds h ON h.id = j.hold_id
-            WHERE j.status IN ('completed', 'failed', 'cancelled', 'expired') AND h.state = 'open'
-            """),
         Check(number: 5, name: "every transfer belongs to one recorded idempotent operation", sql: """
             SELECT 'transfer ' || t.id || ' (' || t.kind || ') has operation ' || t.operation_key || ' of kind '
                    || coalesce(o.kind, 'none')
@@ -100,11 +103,13 @@ public struct LedgerInvariants: Sendable {
         self.pool = pool
     }
 
-    /// Runs every check in one repeatable-read snapshot, so concurrent ledger writes cannot make
-    /// a consistent database look inconsistent.
-    public func run() async throws -> [Finding] {
-        try await pool.transaction(isolation: .repeatableRead) { session in
-            try Self.checks.map { check in
+    /// Runs every check, and those of the modules that own the other tables involved
+    /// (`adding`, such as the jobs invariant), in one repeatable-read snapshot, so concurrent
+    /// writes cannot make a consistent database look inconsistent. Findings come in check order.
+    public func run(adding others: [Check] = []) async throws -> [Finding] {
+        let checks = (Self.checks + others).enumerated().sorted { ($0.element.number, $0.offset) < ($1.element.number, $1.offset) }
+        return try await pool.transaction(isolation: .repeatableRead) { session in
+            try checks.map(\.element).map { check in
                 let rows = try session.query("SELECT * FROM (\(check.sql)) violations LIMIT \(Self.samplesMax)")
                 return Finding(check: check, violations: try rows.map { try $0.decode(0) })
             }

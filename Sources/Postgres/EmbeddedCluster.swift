@@ -1,3 +1,4 @@
+import Basics
 import Foundation
 
 /// A private PostgreSQL cluster in a folder of its own, for the embedded default (no

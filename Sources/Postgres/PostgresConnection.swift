@@ -119,8 +119,7 @@ public final class PostgresConnection: @unchecked Sendable {
         let keywordStrings = keywords.map { strdup($0) }
         let valueStrings = values.map { strdup($0) }
         defer {
-            keywordStrings.forEach { free($0) }
-            valueStrings.forEach { free($0) }
+            for pointer in keywordStrings + valueStrings { free(pointer) }
         }
         var keywordPointers: [UnsafePointer<CChar>?] = keywordStrings.map { UnsafePointer($0) } + [nil]
         var valuePointers: [UnsafePointer<CChar>?] = valueStrings.map { UnsafePointer($0) } + [nil]

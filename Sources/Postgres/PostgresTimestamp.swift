@@ -1,3 +1,4 @@
+import Basics
 import Foundation
 
 /// A `timestamptz` kept exactly: microseconds since the Unix epoch, as PostgreSQL stores it.
@@ -41,48 +42,9 @@ public struct PostgresTimestamp: Sendable, Hashable, Comparable, PostgresEncodab
 
     /// `2026-11-22T02:39:50.123456Z`. Years before 1 are written with PostgreSQL's ` BC`
     /// suffix (year 0 is 1 BC), years past 9999 with as many digits as they need.
-    public var postgresText: String {
-        // Floor division without the overflow of `seconds * 1_000_000` near Int64.min.
-        var (seconds, micros) = microsecondsSinceEpoch.quotientAndRemainder(dividingBy: 1_000_000)
-        if micros < 0 {
-            seconds -= 1
-            micros += 1_000_000
-        }
-        var (days, secondOfDay) = seconds.quotientAndRemainder(dividingBy: 86_400)
-        if secondOfDay < 0 {
-            days -= 1
-            secondOfDay += 86_400
-        }
-        let (year, month, day) = Self.civil(fromDays: days)
-        let bc = year <= 0
-        let shownYear = bc ? 1 - year : year
-        let fraction = String(micros)
-        return Self.padded(shownYear, 4) + "-" + Self.padded(month, 2) + "-" + Self.padded(day, 2)
-            + "T" + Self.padded(secondOfDay / 3_600, 2) + ":" + Self.padded(secondOfDay % 3_600 / 60, 2)
-            + ":" + Self.padded(secondOfDay % 60, 2) + "." + String(repeating: "0", count: 6 - fraction.count) + fraction
-            + "Z" + (bc ? " BC" : "")
-    }
+    public var postgresText: String { ISO8601Instant.string(microsecondsSinceEpoch: microsecondsSinceEpoch) }
 
     public static func < (left: PostgresTimestamp, right: PostgresTimestamp) -> Bool {
         left.microsecondsSinceEpoch < right.microsecondsSinceEpoch
-    }
-
-    private static func padded(_ value: Int64, _ width: Int) -> String {
-        let text = String(value)
-        return text.count >= width ? text : String(repeating: "0", count: width - text.count) + text
-    }
-
-    /// Howard Hinnant's civil_from_days over Int64: days since 1970-01-01 (any Int64 that
-    /// `seconds / 86_400` yields, so at most about ±1.07e14) → proleptic Gregorian date.
-    static func civil(fromDays days: Int64) -> (year: Int64, month: Int64, day: Int64) {
-        let shifted = days + 719_468
-        let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
-        let dayOfEra = shifted - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1_460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let monthIndex = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
-        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
-        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 }

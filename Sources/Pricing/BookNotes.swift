@@ -1,3 +1,5 @@
+import Basics
+
 /// What a price book says beside a rate: that its sources disagree, that the model is announced
 /// to retire, that a priced choice cannot be asked for. Offers carry the first two so callers
 /// (and the nightly quote-accuracy section) can see them; the third changes how a request is

@@ -1,3 +1,4 @@
+import ProviderRegistry
 import Yams
 
 /// One canonical family from `families.yaml`: its name and each provider's model for it.

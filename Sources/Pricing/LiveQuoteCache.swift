@@ -1,3 +1,4 @@
+import Basics
 import Synchronization
 
 /// Live quotes kept briefly, per parameter combination: Venice says its quotes are point in time
@@ -57,8 +58,7 @@ public final class LiveQuoteCache: Sendable {
 
     /// Milliseconds on a monotonic clock since the first call in this process.
     public static func monotonicMilliseconds() -> Int64 {
-        let elapsed = processStart.duration(to: .now).components
-        return elapsed.seconds * 1000 + elapsed.attoseconds / 1_000_000_000_000_000
+        processStart.duration(to: .now).wholeMilliseconds
     }
 
     private static let processStart = ContinuousClock.now

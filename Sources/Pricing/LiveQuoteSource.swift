@@ -1,3 +1,5 @@
+import ProviderRegistry
+
 /// What a provider's live quote endpoint is asked: the parameters that set its price.
 public struct LiveQuoteQuery: Sendable, Hashable {
     public let provider: ProviderID

@@ -1,4 +1,6 @@
+import Basics
 import Money
+import ProviderRegistry
 
 /// One provider's price for a quote request: what to ask it for and what it will cost.
 public struct Offer: Sendable, Hashable {

@@ -1,3 +1,6 @@
+import Basics
+import ProviderRegistry
+
 /// Why a job could not be priced exactly.
 public enum ExactPriceError: Error, Sendable, Hashable, CustomStringConvertible {
     case unknownModel(provider: ProviderID, model: String, quality: String?)

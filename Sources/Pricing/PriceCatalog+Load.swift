@@ -1,4 +1,5 @@
 import Foundation
+import ProviderRegistry
 import Yams
 
 extension PriceCatalog {
@@ -44,9 +45,9 @@ extension PriceCatalog {
         let log = ProblemLog()
         var documents: [(name: String, root: Node)] = []
         for name in files.keys.sorted() {
-            guard name == familiesFileName || ProviderID.allCases.contains(where: { "\($0.rawValue).yaml" == name }) else {
+            guard name == familiesFileName || ProviderID.allCases.contains(where: { $0.priceBookFileName == name }) else {
                 log.add(name, 0, "unknown price book file; expected \(familiesFileName) or one of "
-                    + ProviderID.allCases.map { "\($0.rawValue).yaml" }.joined(separator: ", "))
+                    + ProviderID.allCases.map(\.priceBookFileName).joined(separator: ", "))
                 continue
             }
             if let root = compose(name: name, text: files[name]!, log: log) { documents.append((name, root)) }
@@ -60,7 +61,7 @@ extension PriceCatalog {
             let reader = YAMLFieldReader(file: document.name, log: log)
             if document.name == familiesFileName {
                 families = FamiliesParser(reader: reader).parse(document.root)
-            } else if let provider = ProviderID(rawValue: String(document.name.dropLast(".yaml".count))) {
+            } else if let provider = ProviderID.allCases.first(where: { $0.priceBookFileName == document.name }) {
                 booksByProvider[provider] = ProviderBookParser(reader: reader, provider: provider).parse(document.root)
             }
         }

@@ -1,3 +1,6 @@
+import Basics
+import ProviderRegistry
+
 /// The quote engine: prices a normalized request at every provider model of its family.
 ///
 /// The path is in memory and allocation-light: candidates were resolved when the request was

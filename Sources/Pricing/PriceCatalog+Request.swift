@@ -1,3 +1,6 @@
+import Basics
+import ProviderRegistry
+
 extension PriceCatalog {
     /// Checks and normalizes a quote request against this catalog.
     /// - Parameter today: the day to price on when the input names none.

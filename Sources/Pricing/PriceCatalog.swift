@@ -1,3 +1,5 @@
+import ProviderRegistry
+
 /// Every provider's price book and the canonical families, loaded, validated and indexed for
 /// quoting. Immutable: reloading the books makes a new catalog with its own version.
 public struct PriceCatalog: Sendable {

@@ -1,3 +1,6 @@
+import Basics
+import ProviderRegistry
+
 /// One provider model as its price book describes it: what it accepts and what it costs over time.
 public struct PricedModel: Sendable {
     public let provider: ProviderID

@@ -1,3 +1,5 @@
+import Basics
+
 /// Where a figure in a price book comes from: every rate (and every duration/variant limit)
 /// names its source and the date it was read, and says when it had to be inferred.
 public struct Provenance: Sendable, Hashable {

@@ -1,3 +1,4 @@
+import ProviderRegistry
 import Yams
 
 /// A provider model read from its book, before `families.yaml` gives it a family.

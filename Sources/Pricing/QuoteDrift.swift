@@ -1,3 +1,4 @@
+import Basics
 import Money
 
 /// A catalog price next to the provider's live price for the same job, both kept, for

@@ -1,3 +1,6 @@
+import Basics
+import ProviderRegistry
+
 /// A quote request that cannot be priced as sent. Each case names the field at fault and what it
 /// accepts, so the message can go back to the caller as is (REST 400, CLI exit 64).
 public enum QuoteInputError: Error, Sendable, Hashable, CustomStringConvertible {
@@ -81,8 +84,5 @@ public enum QuoteInputError: Error, Sendable, Hashable, CustomStringConvertible 
     }
 
     /// Caller input quoted in a message: at most 32 characters, control characters as `?`.
-    static func echo(_ text: String) -> String {
-        let shown = text.unicodeScalars.prefix(32).map { $0.properties.generalCategory == .control ? "?" : Character($0) }
-        return String(shown) + (text.unicodeScalars.count > 32 ? "…" : "")
-    }
+    static func echo(_ text: String) -> String { Echo.short(text) }
 }

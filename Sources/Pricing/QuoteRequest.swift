@@ -1,4 +1,6 @@
+import Basics
 import Foundation
+import ProviderRegistry
 
 /// A normalized quote request: every field checked and typed, the candidate provider models
 /// resolved against one catalog. Made by `PriceCatalog.request(for:)`.

@@ -1,3 +1,5 @@
+import ProviderRegistry
+
 /// Every provider's answer to one quote request: offers cheapest first, and the providers that
 /// cannot serve it with their reasons.
 public struct QuoteResult: Sendable, Hashable {

@@ -1,3 +1,6 @@
+import Basics
+import ProviderRegistry
+
 /// A provider that cannot serve a quote request, and why.
 public struct Rejection: Sendable, Hashable, CustomStringConvertible {
     public let provider: ProviderID

@@ -1,5 +1,6 @@
 import Hummingbird
 import Logging
+import ProviderRegistry
 import ServiceLifecycle
 import Synchronization
 
@@ -7,7 +8,7 @@ import Synchronization
 /// demo, and local development (`videoledger simulate-providers`). See README.md.
 public enum ProviderSimulator {
     public enum StartError: Error, Sendable, CustomStringConvertible {
-        case couldNotListen(provider: SimulatedProvider, port: Int, reason: String)
+        case couldNotListen(provider: ProviderID, port: Int, reason: String)
 
         public var description: String {
             switch self {
@@ -19,7 +20,7 @@ public enum ProviderSimulator {
     /// Starts one server per configured provider and returns once all are listening.
     public static func start(_ configuration: SimulatorConfiguration) async throws(StartError) -> RunningSimulator {
         var servers: [RunningSimulator.Server] = []
-        for provider in SimulatedProvider.allCases where configuration.providers.contains(provider) {
+        for provider in ProviderID.allCases where configuration.providers.contains(provider) {
             do {
                 servers.append(try await startServer(provider, configuration: configuration))
             } catch {
@@ -31,11 +32,11 @@ public enum ProviderSimulator {
     }
 
     private static func startServer(
-        _ provider: SimulatedProvider, configuration: SimulatorConfiguration
+        _ provider: ProviderID, configuration: SimulatorConfiguration
     ) async throws(StartError) -> RunningSimulator.Server {
         let state = SimulationState(
             provider: provider, balancesMicros: configuration.balancesMicros[provider] ?? [:],
-            jobsMax: configuration.jobsMaxPerProvider, seed: configuration.seed &+ UInt64(provider.portOffset))
+            jobsMax: configuration.jobsMaxPerProvider, seed: configuration.seed &+ UInt64(provider.order))
         _ = state.configure(ScenarioText.pairs(configuration.defaults))
         let responder = SimulatorResponder(
             provider: provider, simulation: simulation(provider, state: state), requestBodyBytesMax: configuration.requestBodyBytesMax)
@@ -67,7 +68,7 @@ public enum ProviderSimulator {
         return RunningSimulator.Server(provider: provider, port: port, group: group, task: task)
     }
 
-    private static func simulation(_ provider: SimulatedProvider, state: SimulationState) -> any ProviderSimulation {
+    private static func simulation(_ provider: ProviderID, state: SimulationState) -> any ProviderSimulation {
         switch provider {
         case .aimo: return AIMOSimulation(state: state)
         case .openAIVideos: return OpenAIVideosSimulation(state: state)

@@ -1,9 +1,10 @@
+import ProviderRegistry
 import ServiceLifecycle
 
 /// A started simulator: where each provider listens, and how to stop it.
 public final class RunningSimulator: Sendable {
     struct Server: Sendable {
-        let provider: SimulatedProvider
+        let provider: ProviderID
         let port: Int
         let group: ServiceGroup
         let task: Task<Void, Never>
@@ -30,18 +31,18 @@ public final class RunningSimulator: Sendable {
     }
 
     /// The bound port of each provider (the real one when 0 was asked for).
-    public var ports: [SimulatedProvider: Int] {
+    public var ports: [ProviderID: Int] {
         Dictionary(uniqueKeysWithValues: servers.map { ($0.provider, $0.port) })
     }
 
     /// The base URL to configure VideoLedger's adapter with, as `VIDEOLEDGER_<PROVIDER>_BASE_URL`
     /// (Venice's includes `/api/v1`, as its real one does).
-    public var baseURLs: [SimulatedProvider: String] {
-        Dictionary(uniqueKeysWithValues: servers.map { ($0.provider, "http://\(host):\($0.port)\($0.provider.basePath)") })
+    public var baseURLs: [ProviderID: String] {
+        Dictionary(uniqueKeysWithValues: servers.map { ($0.provider, "http://\(host):\($0.port)\($0.provider.descriptor.basePath)") })
     }
 
     /// Where the provider's `/_sim/` control endpoint is.
-    public func controlURL(_ provider: SimulatedProvider) -> String? {
+    public func controlURL(_ provider: ProviderID) -> String? {
         ports[provider].map { "http://\(host):\($0)/_sim" }
     }
 

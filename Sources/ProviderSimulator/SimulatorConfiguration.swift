@@ -1,3 +1,5 @@
+import ProviderRegistry
+
 /// How to run the simulator: where to listen, how much to keep, starting balances and defaults.
 public struct SimulatorConfiguration: Sendable {
     /// Loopback only by default: the simulator is for local development and tests.
@@ -5,15 +7,15 @@ public struct SimulatorConfiguration: Sendable {
     /// aimo listens on `basePort`, openai-videos on +1, venice +2, nanogpt +3, aigate +4.
     public var basePort = 18_080
     /// Per-provider ports overriding `basePort`; 0 asks the system for a free port.
-    public var ports: [SimulatedProvider: Int] = [:]
-    public var providers: Set<SimulatedProvider> = Set(SimulatedProvider.allCases)
+    public var ports: [ProviderID: Int] = [:]
+    public var providers: Set<ProviderID> = Set(ProviderID.allCases)
     /// Jobs kept per provider; the oldest finished ones make room, and a submit is refused with
     /// 503 when every kept job is still running.
     public var jobsMaxPerProvider = 10_000
     /// Larger request bodies are refused with 413.
     public var requestBodyBytesMax = 1024 * 1024
     /// Starting balances in micro-units by currency code, per provider.
-    public var balancesMicros: [SimulatedProvider: [String: Int64]] = [
+    public var balancesMicros: [ProviderID: [String: Int64]] = [
         .aimo: ["USDC": 100_000_000],
         .openAIVideos: ["USD": 100_000_000],
         .venice: ["USD": 100_000_000],
@@ -30,9 +32,9 @@ public struct SimulatorConfiguration: Sendable {
     /// Every provider on a free port: what tests use.
     public static func ephemeralPorts() -> SimulatorConfiguration {
         var configuration = SimulatorConfiguration()
-        configuration.ports = Dictionary(uniqueKeysWithValues: SimulatedProvider.allCases.map { ($0, 0) })
+        configuration.ports = Dictionary(uniqueKeysWithValues: ProviderID.allCases.map { ($0, 0) })
         return configuration
     }
 
-    func port(for provider: SimulatedProvider) -> Int { ports[provider] ?? basePort + provider.portOffset }
+    func port(for provider: ProviderID) -> Int { ports[provider] ?? basePort + provider.order }
 }

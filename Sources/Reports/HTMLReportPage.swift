@@ -1,9 +1,12 @@
 /// The HTML page, built while the rows stream and written once at the end, when the totals the
 /// summary shows are known. It holds at most `ReportLimits.htmlRowsMax` rows per section and the
 /// chart bars, so its size does not grow with the data; every row is in the CSV and JSON files.
+/// The markup is in the templates of `reports/` (`HTMLTemplate.Kind`); this fills them with
+/// escaped text, cells and the charts' SVG.
 struct HTMLReportPage {
     let title: String
     let subtitle: String
+    let templates: HTMLTemplates
     private var summaryRows: [String] = []
     private var charts: [String] = []
     private var sections: [String] = []
@@ -11,9 +14,10 @@ struct HTMLReportPage {
     private var columns: [ReportColumn] = []
     private var bodyRows: [String] = []
 
-    init(title: String, subtitle: String) {
+    init(title: String, subtitle: String, templates: HTMLTemplates) {
         self.title = title
         self.subtitle = subtitle
+        self.templates = templates
     }
 
     mutating func beginSection(columns: [ReportColumn]) {
@@ -30,41 +34,35 @@ struct HTMLReportPage {
 
     mutating func endSection(_ section: SectionDefinition, rowCount: Int, totals: SectionTotals, chart: (ChartAccumulator, [ChartSeries])?) {
         let anchor = "section-" + section.name
-        var html = "<section id=\"\(anchor)\">\n<h2>\(TextEscaping.html(section.title))</h2>\n"
+        let title = TextEscaping.html(section.title)
+        var notes = ""
         if rowCount > bodyRows.count {
-            html += "<p class=\"note\">The first \(bodyRows.count) of \(Self.grouped(rowCount)) rows; "
-                + "every row is in the CSV and JSON files.</p>\n"
+            notes = Self.note("The first \(bodyRows.count) of \(Self.grouped(rowCount)) rows; every row is in the CSV and JSON files.") + "\n"
         }
+        var table = ""
         if rowCount == 0 {
-            html += "<p class=\"note\">No rows.</p>\n"
+            notes = Self.note("No rows.") + "\n"
         } else {
-            html += "<table>\n<thead><tr>" + columns.map { "<th>" + TextEscaping.html($0.outputName) + "</th>" }.joined()
-                + "</tr></thead>\n<tbody>\n" + bodyRows.joined(separator: "\n") + "\n</tbody>\n"
-            let footer = totals.currencies.map { currency -> String in
-                let byColumn = Dictionary(totals.totals(currency: currency).map { ($0.column.sourceName, $0) }, uniquingKeysWith: { a, _ in a })
-                return "<tr>" + columns.enumerated().map { index, column -> String in
-                    if index == 0 { return "<th>Total" + (currency == SectionTotals.noCurrency ? "" : " " + TextEscaping.html(currency)) + "</th>" }
-                    guard let total = byColumn[column.sourceName] else { return "<td></td>" }
-                    return Self.cell(ReportCell.integer(total.value).text(for: column), numeric: true)
-                }.joined() + "</tr>"
-            }
-            if !footer.isEmpty { html += "<tfoot>\n" + footer.joined(separator: "\n") + "\n</tfoot>\n" }
-            html += "</table>\n"
+            table = templates[.table].render([
+                "header": columns.map { "<th>" + TextEscaping.html($0.outputName) + "</th>" }.joined(),
+                "rows": bodyRows.joined(separator: "\n"),
+                "footer": footer(totals),
+            ]) + "\n"
         }
-        sections.append(html + "</section>")
+        sections.append(templates[.section].render(["anchor": anchor, "title": title, "notes": notes, "table": table]))
 
         for currency in totals.currencies {
             let figures = totals.totals(currency: currency).map { column, value in
                 "<span class=\"figure\">" + TextEscaping.html(column.outputName) + " <b>"
                     + TextEscaping.html(ReportCell.integer(value).text(for: column) ?? "") + "</b></span>"
             }
-            summaryRows.append("<tr><td><a href=\"#\(anchor)\">\(TextEscaping.html(section.title))</a></td>"
-                + "<td class=\"num\">\(Self.grouped(rowCount))</td><td>\(TextEscaping.html(currency))</td><td>"
-                + figures.joined(separator: " ") + "</td></tr>")
+            summaryRows.append(templates[.summaryRow].render([
+                "anchor": anchor, "title": title, "rows": Self.grouped(rowCount), "currency": TextEscaping.html(currency),
+                "figures": figures.joined(separator: " "),
+            ]))
         }
         if totals.currencies.isEmpty {
-            summaryRows.append("<tr><td><a href=\"#\(anchor)\">\(TextEscaping.html(section.title))</a></td>"
-                + "<td class=\"num\">0</td><td></td><td></td></tr>")
+            summaryRows.append(templates[.summaryRow].render(["anchor": anchor, "title": title, "rows": "0"]))
         }
 
         if let (accumulator, series) = chart {
@@ -73,32 +71,44 @@ struct HTMLReportPage {
                 let caption = "\(section.title): " + (directive.top.map { "top \($0) " } ?? "")
                     + "\(directive.labelColumn) by \(accumulator.valueColumn.outputName)"
                     + (one.currency == SectionTotals.noCurrency ? "" : ", \(one.currency)")
-                var figure = "<figure class=\"chart\">\n<figcaption>\(TextEscaping.html(caption))</figcaption>\n"
-                figure += BarChartSVG.render(series: one, valueColumn: accumulator.valueColumn, title: caption,
-                                             id: "chart-\(section.name)-\(index)")
-                if one.omitted > 0 { figure += "\n<p class=\"note\">\(Self.grouped(one.omitted)) more not shown.</p>" }
-                charts.append(figure + "\n</figure>")
+                let svg = BarChartSVG.render(
+                    series: one, valueColumn: accumulator.valueColumn, title: caption, id: "chart-\(section.name)-\(index)")
+                let note = one.omitted > 0 ? "\n" + Self.note("\(Self.grouped(one.omitted)) more not shown.") : ""
+                charts.append(templates[.chart].render(["caption": TextEscaping.html(caption), "svg": svg, "note": note]))
             }
             if series.isEmpty {
-                charts.append("<figure class=\"chart\">\n<figcaption>\(TextEscaping.html(section.title))</figcaption>\n"
-                    + BarChartSVG.render(series: ChartSeries(currency: "", bars: [], omitted: 0), valueColumn: accumulator.valueColumn,
-                                         title: section.title, id: "chart-\(section.name)-0")
-                    + "\n</figure>")
+                let svg = BarChartSVG.render(
+                    series: ChartSeries(currency: "", bars: [], omitted: 0), valueColumn: accumulator.valueColumn, title: section.title,
+                    id: "chart-\(section.name)-0")
+                charts.append(templates[.chart].render(["caption": title, "svg": svg]))
             }
         }
     }
 
-    func render(template: String) throws(ReportError) -> String {
-        let summary = "<table class=\"summary\">\n<thead><tr><th>Section</th><th>Rows</th><th>Currency</th><th>Totals</th></tr></thead>\n"
-            + "<tbody>\n" + summaryRows.joined(separator: "\n") + "\n</tbody>\n</table>"
-        return try HTMLTemplate.render(template, values: [
+    /// The `<tfoot>` of a section: one line of totals per currency; empty when there are none.
+    private func footer(_ totals: SectionTotals) -> String {
+        let lines = totals.currencies.map { currency -> String in
+            let byColumn = Dictionary(totals.totals(currency: currency).map { ($0.column.sourceName, $0) }, uniquingKeysWith: { a, _ in a })
+            return "<tr>" + columns.enumerated().map { index, column -> String in
+                if index == 0 { return "<th>Total" + (currency == SectionTotals.noCurrency ? "" : " " + TextEscaping.html(currency)) + "</th>" }
+                guard let total = byColumn[column.sourceName] else { return "<td></td>" }
+                return Self.cell(ReportCell.integer(total.value).text(for: column), numeric: true)
+            }.joined() + "</tr>"
+        }
+        return lines.isEmpty ? "" : "<tfoot>\n" + lines.joined(separator: "\n") + "\n</tfoot>\n"
+    }
+
+    func render() -> String {
+        templates[.page].render([
             "title": TextEscaping.html(title),
             "subtitle": TextEscaping.html(subtitle),
-            "summary": summary,
+            "summary": summaryRows.joined(separator: "\n"),
             "charts": charts.joined(separator: "\n"),
             "sections": sections.joined(separator: "\n"),
         ])
     }
+
+    private static func note(_ text: String) -> String { "<p class=\"note\">" + TextEscaping.html(text) + "</p>" }
 
     private static func cell(_ text: String?, numeric: Bool) -> String {
         (numeric ? "<td class=\"num\">" : "<td>") + TextEscaping.html(text ?? "") + "</td>"

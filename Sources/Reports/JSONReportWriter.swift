@@ -1,3 +1,5 @@
+import Basics
+
 /// Writes the whole report as one JSON document, incrementally: the head, then each section's
 /// rows as they stream, then the section's totals. Keys come in a fixed order (the SQL's column
 /// order), one row per line, so equal data gives equal bytes and diffs stay readable.
@@ -28,21 +30,21 @@ struct JSONReportWriter {
 
     init(file: OutputFile, kind: ReportKind, title: String, parameters: [(name: String, value: String)]) throws(ReportError) {
         self.file = file
-        let parameterText = parameters.map { TextEscaping.jsonString($0.name) + ": " + TextEscaping.jsonString($0.value) }
+        let parameterText = parameters.map { JSONString.quoted($0.name) + ": " + JSONString.quoted($0.value) }
             .joined(separator: ", ")
         try file.append(
-            "{\n  \"report\": \(TextEscaping.jsonString(kind.rawValue)),\n  \"title\": \(TextEscaping.jsonString(title)),\n"
+            "{\n  \"report\": \(JSONString.quoted(kind.rawValue)),\n  \"title\": \(JSONString.quoted(title)),\n"
                 + "  \"parameters\": {\(parameterText)},\n  \"sections\": [")
     }
 
     mutating func beginSection(_ section: SectionDefinition, columns: [ReportColumn]) throws(ReportError) {
         self.columns = columns
-        keys = columns.map { TextEscaping.jsonString($0.outputName) + ": " }
+        keys = columns.map { JSONString.quoted($0.outputName) + ": " }
         rowsInSection = 0
-        let columnList = columns.map { TextEscaping.jsonString($0.outputName) }.joined(separator: ", ")
+        let columnList = columns.map { JSONString.quoted($0.outputName) }.joined(separator: ", ")
         try file.append(
-            (sectionsWritten > 0 ? "," : "") + "\n    {\n      \"name\": \(TextEscaping.jsonString(section.name)),\n"
-                + "      \"title\": \(TextEscaping.jsonString(section.title)),\n      \"columns\": [\(columnList)],\n      \"rows\": [")
+            (sectionsWritten > 0 ? "," : "") + "\n    {\n      \"name\": \(JSONString.quoted(section.name)),\n"
+                + "      \"title\": \(JSONString.quoted(section.title)),\n      \"columns\": [\(columnList)],\n      \"rows\": [")
         sectionsWritten += 1
     }
 
@@ -78,9 +80,9 @@ struct JSONReportWriter {
         let currencies = totals.currencies
         for (position, currency) in currencies.enumerated() {
             let fields = totals.totals(currency: currency).map { column, value in
-                TextEscaping.jsonString(column.outputName) + ": " + Self.value(.integer(value), column: column)
+                JSONString.quoted(column.outputName) + ": " + Self.value(.integer(value), column: column)
             }
-            text += (position > 0 ? ", " : "") + TextEscaping.jsonString(currency) + ": {" + fields.joined(separator: ", ") + "}"
+            text += (position > 0 ? ", " : "") + JSONString.quoted(currency) + ": {" + fields.joined(separator: ", ") + "}"
         }
         text += "}\n    }"
         try file.append(text)
@@ -94,7 +96,7 @@ struct JSONReportWriter {
         switch cell {
         case .null: return "null"
         case .integer(let value): return column.isMoney ? "\"" + (cell.text(for: column) ?? "") + "\"" : String(value)
-        case .text(let value): return TextEscaping.jsonString(value)
+        case .text(let value): return JSONString.quoted(value)
         case .boolean(let value): return value ? "true" : "false"
         }
     }

@@ -28,18 +28,18 @@ public struct SectionDefinition: Sendable, Equatable {
 }
 
 /// A report's definitions as read from `reports/`: its sections in order, its control totals and
-/// the HTML template. Loaded fresh on every run, so editing `reports/` never needs a rebuild.
+/// the HTML templates. Loaded fresh on every run, so editing `reports/` never needs a rebuild.
 public struct ReportDefinitions: Sendable {
     public let kind: ReportKind
     public let directory: String
     public let sections: [SectionDefinition]
     /// `control_totals.sql`: ledger sums the section totals must equal; nil when absent.
     public let controlTotalsSQL: String?
-    public let template: String
+    /// `report.html` and the fragments it is built from (`HTMLTemplate.Kind`).
+    let templates: HTMLTemplates
     /// SHA-256 over every file read, recorded with each run so output changes can be explained.
     public let checksum: String
 
-    static let templateFileName = "report.html"
     static let controlTotalsFileName = "control_totals.sql"
 
     /// Where the definitions are: `--reports-dir`, else `$VIDEOLEDGER_REPORTS_DIR`, else `./reports`.
@@ -51,8 +51,8 @@ public struct ReportDefinitions: Sendable {
         return "reports"
     }
 
-    /// Reads `<directory>/<kind>/NN_name.sql`, `<directory>/<kind>/control_totals.sql` and
-    /// `<directory>/report.html`.
+    /// Reads `<directory>/<kind>/NN_name.sql`, `<directory>/<kind>/control_totals.sql` and the
+    /// HTML templates in `<directory>`.
     public static func load(directory: String, kind: ReportKind) throws(ReportError) -> ReportDefinitions {
         let folder = directory + "/" + kind.rawValue
         var isDirectory: ObjCBool = false
@@ -86,14 +86,11 @@ public struct ReportDefinitions: Sendable {
             throw .definitionInvalid(file: section.file, reason: "another file already defines section \(section.name)")
         }
 
-        let templatePath = directory + "/" + templateFileName
-        let template = try readText(templatePath, bytesMax: ReportLimits.templateBytesMax)
-        hasher.update(data: Data((templateFileName + "\n" + template).utf8))
-        try HTMLTemplate.validate(template, file: templatePath)
+        let templates = try HTMLTemplates.load(directory: directory, hasher: &hasher)
 
         return ReportDefinitions(
             kind: kind, directory: directory, sections: sections.map(\.definition), controlTotalsSQL: controlTotalsSQL,
-            template: template, checksum: hasher.finalize().map { String(format: "%02x", $0) }.joined())
+            templates: templates, checksum: hasher.finalize().map { String(format: "%02x", $0) }.joined())
     }
 
     // MARK: - Parsing

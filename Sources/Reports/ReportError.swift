@@ -1,3 +1,4 @@
+import Basics
 import Postgres
 
 /// Why a report did not run or did not finish. Every case reads as a sentence an operator can act
@@ -5,9 +6,9 @@ import Postgres
 public enum ReportError: Error, Sendable, Equatable, CustomStringConvertible {
     // Bad input.
     case invalidDate(option: String, text: String)
-    case rangeReversed(from: CalendarDate, to: CalendarDate)
+    case rangeReversed(from: CalendarDay, to: CalendarDay)
     case rangeTooLong(days: Int, daysMax: Int)
-    case dayNotOver(CalendarDate)
+    case dayNotOver(CalendarDay)
     case unknownFormat(String)
     case noFormats
     case unknownUser(String)

@@ -1,11 +1,13 @@
+import Basics
+
 /// The nightly report for one UTC day: per-user spend by provider and family, month to date,
 /// holds outstanding, quote accuracy, savings against the cheapest quote, provider drift.
 public struct NightlyReportRequest: Sendable, Equatable {
-    public let date: CalendarDate
+    public let date: CalendarDay
     public let outputDirectory: String
     public let formats: Set<ReportFormat>
 
-    public init(date: CalendarDate, outputDirectory: String, formats: Set<ReportFormat> = Set(ReportFormat.allCases)) {
+    public init(date: CalendarDay, outputDirectory: String, formats: Set<ReportFormat> = Set(ReportFormat.allCases)) {
         self.date = date
         self.outputDirectory = outputDirectory
         self.formats = formats
@@ -13,7 +15,7 @@ public struct NightlyReportRequest: Sendable, Equatable {
 
     /// Refuses a day that has not ended in UTC: its figures could still change, and a re-run
     /// would not give the same files.
-    public func requireFinished(today: CalendarDate = .todayUTC()) throws(ReportError) {
+    public func requireFinished(today: CalendarDay = .today()) throws(ReportError) {
         guard date < today else { throw .dayNotOver(date) }
     }
 
@@ -29,16 +31,16 @@ public struct NightlyReportRequest: Sendable, Equatable {
 /// One user's spend over an inclusive range of UTC days.
 public struct SpendReportRequest: Sendable, Equatable {
     public let userID: String
-    public let from: CalendarDate
-    public let to: CalendarDate
+    public let from: CalendarDay
+    public let to: CalendarDay
     public let outputDirectory: String
     public let formats: Set<ReportFormat>
 
     /// Throws when `from` is after `to` or the range is longer than `ReportLimits.spendRangeDaysMax`.
-    public init(userID: String, from: CalendarDate, to: CalendarDate, outputDirectory: String,
+    public init(userID: String, from: CalendarDay, to: CalendarDay, outputDirectory: String,
                 formats: Set<ReportFormat> = Set(ReportFormat.allCases)) throws(ReportError) {
         guard from <= to else { throw .rangeReversed(from: from, to: to) }
-        let days = to.daysSinceEpoch - from.daysSinceEpoch + 1
+        let days = Int(to.daysSinceEpoch) - Int(from.daysSinceEpoch) + 1
         guard days <= ReportLimits.spendRangeDaysMax else { throw .rangeTooLong(days: days, daysMax: ReportLimits.spendRangeDaysMax) }
         self.userID = userID
         self.from = from
@@ -67,9 +69,9 @@ struct ReportPlan: Sendable {
     let parameters: [(name: String, value: String)]
     let outputDirectory: String
     let formats: Set<ReportFormat>
-    let reportDate: CalendarDate?
+    let reportDate: CalendarDay?
     let userID: String?
-    let range: (from: CalendarDate, to: CalendarDate)?
+    let range: (from: CalendarDay, to: CalendarDay)?
 
     var sqlParameters: [String] { parameters.map(\.value) }
 }

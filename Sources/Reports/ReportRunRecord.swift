@@ -1,3 +1,4 @@
+import Basics
 import Postgres
 
 /// Writes a run's row in `report_runs` (migration 0004): inserted as 'running' before any file
@@ -6,13 +7,13 @@ import Postgres
 enum ReportRunRecord {
     static func start(_ session: PostgresSession, plan: ReportPlan, definitions: ReportDefinitions,
                       outputDirectory: String) throws(PostgresError) -> Int64 {
-        let formats = plan.formats.sorted().map { TextEscaping.jsonString($0.rawValue) }.joined(separator: ", ")
-        let named = plan.parameters.map { TextEscaping.jsonString($0.name) + ": " + TextEscaping.jsonString($0.value) }
+        let formats = plan.formats.sorted().map { JSONString.quoted($0.rawValue) }.joined(separator: ", ")
+        let named = plan.parameters.map { JSONString.quoted($0.name) + ": " + JSONString.quoted($0.value) }
         let parameters = "{" + (named + [
             "\"formats\": [\(formats)]",
-            "\"output_directory\": " + TextEscaping.jsonString(outputDirectory),
-            "\"definitions_directory\": " + TextEscaping.jsonString(definitions.directory),
-            "\"definitions_sha256\": " + TextEscaping.jsonString(definitions.checksum),
+            "\"output_directory\": " + JSONString.quoted(outputDirectory),
+            "\"definitions_directory\": " + JSONString.quoted(definitions.directory),
+            "\"definitions_sha256\": " + JSONString.quoted(definitions.checksum),
         ]).joined(separator: ", ") + "}"
         let rows = try session.query(
             """
@@ -27,20 +28,20 @@ enum ReportRunRecord {
 
     static func succeed(_ session: PostgresSession, runID: Int64, sections: [ReportSectionResult],
                         files: [ReportFileRecord]) throws(PostgresError) {
-        let rowCounts = "{" + sections.map { TextEscaping.jsonString($0.name) + ": \($0.rowCount)" }.joined(separator: ", ") + "}"
+        let rowCounts = "{" + sections.map { JSONString.quoted($0.name) + ": \($0.rowCount)" }.joined(separator: ", ") + "}"
         let totals = "{" + sections.map { section in
             let currencies = section.totals.reduce(into: [String]()) { if !$0.contains($1.currency) { $0.append($1.currency) } }
             let byCurrency = currencies.map { currency in
                 let fields = section.totals.filter { $0.currency == currency }.map { total in
                     let column = ReportColumn(sourceName: total.column)
-                    return TextEscaping.jsonString(column.outputName) + ": " + JSONReportWriter.value(.integer(total.value), column: column)
+                    return JSONString.quoted(column.outputName) + ": " + JSONReportWriter.value(.integer(total.value), column: column)
                 }
-                return TextEscaping.jsonString(currency) + ": {" + fields.joined(separator: ", ") + "}"
+                return JSONString.quoted(currency) + ": {" + fields.joined(separator: ", ") + "}"
             }
-            return TextEscaping.jsonString(section.name) + ": {" + byCurrency.joined(separator: ", ") + "}"
+            return JSONString.quoted(section.name) + ": {" + byCurrency.joined(separator: ", ") + "}"
         }.joined(separator: ", ") + "}"
         let fileList = "[" + files.map { file in
-            "{\"name\": \(TextEscaping.jsonString(file.name)), \"bytes\": \(file.bytes), \"sha256\": \(TextEscaping.jsonString(file.sha256))}"
+            "{\"name\": \(JSONString.quoted(file.name)), \"bytes\": \(file.bytes), \"sha256\": \(JSONString.quoted(file.sha256))}"
         }.joined(separator: ", ") + "]"
         try session.execute(
             """

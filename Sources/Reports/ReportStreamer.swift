@@ -39,7 +39,7 @@ struct ReportStreamer {
             let file = try OutputFile(directory: outputDirectory, name: plan.fileStem + ".json")
             json = try JSONReportWriter(file: file, kind: plan.kind, title: plan.title, parameters: plan.parameters)
         }
-        var page = formats.contains(.html) ? HTMLReportPage(title: plan.title, subtitle: plan.subtitle) : nil
+        var page = formats.contains(.html) ? HTMLReportPage(title: plan.title, subtitle: plan.subtitle, templates: definitions.templates) : nil
         var allTotals: [SectionTotals] = []
         var results: [ReportSectionResult] = []
         progress?.started(sections: definitions.sections.map(\.name))
@@ -108,7 +108,7 @@ struct ReportStreamer {
         }
         if let page {
             let file = try OutputFile(directory: outputDirectory, name: plan.fileStem + ".html")
-            try file.append(try page.render(template: definitions.template))
+            try file.append(page.render())
             files.append(file)
         }
         for file in files { _ = try file.finish() }

@@ -1,4 +1,6 @@
-/// Escaping for the three output formats, each byte-exact and allocation-free for the common
+import Basics
+
+/// Escaping for the CSV and HTML outputs (JSON strings are `Basics.JSONString`), each byte-exact and allocation-free for the common
 /// case of text that needs none.
 public enum TextEscaping {
     /// Appends one CSV field per RFC 4180: quoted when it holds a comma, a double quote, CR or LF,
@@ -37,12 +39,10 @@ public enum TextEscaping {
         return "\"" + text.replacingAll("\"", with: "\"\"") + "\""
     }
 
-    /// Appends a JSON string literal (as `jsonString`) straight into the file's buffer.
+    /// Appends a JSON string literal (`JSONString`'s escaping) straight into the file's buffer.
     static func appendJSONString(_ text: String, to file: OutputFile) throws(ReportError) {
-        var text = text
-        let plain = text.withUTF8 { bytes in !bytes.contains { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C } }
-        guard plain else {
-            try file.append(jsonString(text))
+        guard !JSONString.needsEscaping(text) else {
+            try file.append(JSONString.quoted(text))
             return
         }
         try file.append(byte: 0x22)
@@ -50,27 +50,10 @@ public enum TextEscaping {
         try file.append(byte: 0x22)
     }
 
-    /// A JSON string literal, quotes included: `"`, `\` and control characters escaped; other
-    /// characters (non-ASCII included) kept as UTF-8.
-    public static func jsonString(_ text: String) -> String {
-        let needsEscape = text.utf8.contains { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }
-        guard needsEscape else { return "\"" + text + "\"" }
-        var result = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": result += "\\\""
-            case "\\": result += "\\\\"
-            case "\n": result += "\\n"
-            case "\r": result += "\\r"
-            case "\t": result += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                result += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: result.unicodeScalars.append(scalar)
-            }
-        }
-        return result + "\""
-    }
+    /// `& < > " '` as character references; tab, LF and CR kept, other controls dropped.
+    static let htmlEscaper = ScalarEscaper(
+        replacements: ["&": "&amp;", "<": "&lt;", ">": "&gt;", "\"": "&quot;", "'": "&#39;"],
+        control: { $0 == "\t" || $0 == "\n" || $0 == "\r" ? nil : "" })
 
     /// Text for HTML and SVG content and attribute values: `& < > " '` as character references.
     /// Control characters other than tab, LF and CR are dropped: they are not allowed in XML.
@@ -80,17 +63,7 @@ public enum TextEscaping {
         }
         guard needsEscape else { return text }
         var result = ""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": result += "&amp;"
-            case "<": result += "&lt;"
-            case ">": result += "&gt;"
-            case "\"": result += "&quot;"
-            case "'": result += "&#39;"
-            case _ where scalar.value < 0x20 && scalar != "\t" && scalar != "\n" && scalar != "\r": continue
-            default: result.unicodeScalars.append(scalar)
-            }
-        }
+        htmlEscaper.append(text, to: &result)
         return result
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Basics
 import Dispatch
 import Foundation
 import HTTPClient
@@ -8,6 +9,7 @@ import Logging
 import Money
 import Postgres
 import Pricing
+import ProviderRegistry
 import Providers
 
 /// `videoledger bench jobs`: jobs carried end to end per second (submit → simulated completion →
@@ -37,11 +39,11 @@ struct JobsBenchCommand: AsyncParsableCommand {
         defer { try? cluster.stop(mode: "immediate") }
         let pool = PostgresPool(.init(connectionString: cluster.connectionString, connectionsMax: 16))
         try await Migrator(pool: pool, directory: migrationsDirectory).migrate()
-        let simulator = try BenchSimulator.start(completeAfterMilliseconds: completeAfterMilliseconds)
+        let simulator = try await BenchSimulator.start(completeAfterMilliseconds: completeAfterMilliseconds)
         defer { simulator.stop() }
-        let client = try CurlHTTPClient(configuration: JobsEnvironment.httpConfiguration())
+        let client = try CurlHTTPClient(configuration: ProviderAdapters.httpConfiguration())
         try await simulator.fund(client)
-        let adapters = try JobsEnvironment.simulatorAdapters(simulator.baseURLs, client: client, logger: logger)
+        let adapters = try ProviderAdapters.simulator(baseURLs: simulator.baseURLs, client: client, logger: logger)
         try await Ledger(pool: pool).createUser("bench")
         try await Ledger(pool: pool).topUp(key: "bench-funds", userID: "bench", amount: Money(micros: 1_000_000_000_000, currency: .usd))
 
@@ -68,7 +70,7 @@ struct JobsBenchCommand: AsyncParsableCommand {
 
     /// Submits `jobs` through `JobService` while `instances` pollers (each its own instance id,
     /// as separate `serve` processes would be) run; stops when all have ended.
-    func throughput(instances: Int, pool: PostgresPool, catalog: PriceCatalog, adapters: [Providers.ProviderID: any ProviderAdapter], logger: Logger)
+    func throughput(instances: Int, pool: PostgresPool, catalog: PriceCatalog, adapters: [ProviderID: any ProviderAdapter], logger: Logger)
         async throws -> (perSecond: Double, seconds: Double, cpuSeconds: Double)
     {
         let configuration = JobsConfiguration(
@@ -95,7 +97,7 @@ struct JobsBenchCommand: AsyncParsableCommand {
     }
 
     /// `inFlight` jobs that take 10 minutes; then the poller alone for the window.
-    func pollerCPU(pool: PostgresPool, catalog: PriceCatalog, adapters: [Providers.ProviderID: any ProviderAdapter], logger: Logger)
+    func pollerCPU(pool: PostgresPool, catalog: PriceCatalog, adapters: [ProviderID: any ProviderAdapter], logger: Logger)
         async throws -> (millisecondsPer1000PerMinute: Double, polls: Int, millisecondsPerPoll: Double)
     {
         let service = JobService(pool: pool, catalog: catalog, adapters: adapters, logger: logger)
@@ -169,7 +171,7 @@ struct JobsBenchCommand: AsyncParsableCommand {
     }
 
     /// `jobs` status requests to the simulator for one existing job, same concurrency.
-    func requestBaseline(client: CurlHTTPClient, adapters: [Providers.ProviderID: any ProviderAdapter]) async throws -> Double {
+    func requestBaseline(client: CurlHTTPClient, adapters: [ProviderID: any ProviderAdapter]) async throws -> Double {
         guard let adapter = adapters[.nanoGPT] else { return .nan }
         let submission = try await adapter.submit(.init(model: "veo2-video", prompt: "baseline", durationSeconds: 5))
         let handle = ProviderJobHandle(providerJobID: submission.providerJobID, model: "veo2-video")
@@ -191,7 +193,7 @@ struct JobsBenchCommand: AsyncParsableCommand {
     }
 
     static func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+        duration.secondsValue
     }
 
     /// User plus system CPU time of this process (getrusage).
@@ -210,40 +212,52 @@ struct JobsBenchCommand: AsyncParsableCommand {
 }
 
 /// `videoledger simulate-providers --base-port 0` as a child process, so its CPU is not ours.
+/// Started with `ChildProcess`; its exports are read from its log as it prints them.
 struct BenchSimulator {
-    let process: Process
+    let pid: pid_t
+    let log: String
     let baseURLs: [String: String]
 
     struct StartFailed: Error, CustomStringConvertible {
         let description: String
     }
 
-    static func start(completeAfterMilliseconds: Int) throws -> BenchSimulator {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
-        process.arguments = [
-            "simulate-providers", "--base-port", "0", "--jobs-max", "50000", "--defaults", "complete_after_ms=\(completeAfterMilliseconds)",
-        ]
-        process.environment = ChildProcess.minimalEnvironment()
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        var text = ""
+    static func start(completeAfterMilliseconds: Int) async throws -> BenchSimulator {
+        let log = NSTemporaryDirectory() + "videoledger-bench-simulator-\(getpid()).log"
+        try? FileManager.default.removeItem(atPath: log)
+        let pid = try ChildProcess.start(
+            CommandLine.arguments[0],
+            arguments: [
+                "simulate-providers", "--base-port", "0", "--jobs-max", "50000", "--defaults",
+                "complete_after_ms=\(completeAfterMilliseconds)",
+            ],
+            environment: ChildProcess.minimalEnvironment(), log: log)
+        let deadline = ContinuousClock.now + .seconds(60)
+        while true {
+            let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+            let urls = baseURLs(in: text)
+            if urls.count == ProviderID.allCases.count { return BenchSimulator(pid: pid, log: log, baseURLs: urls) }
+            var status: Int32 = 0
+            if waitpid(pid, &status, WNOHANG) == pid { throw StartFailed(description: "simulator exited: \(text)") }
+            guard ContinuousClock.now < deadline else {
+                _ = try? await ChildProcess.kill(pid)
+                throw StartFailed(description: "simulator printed no base URLs in 60 s: \(text)")
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+    }
+
+    /// `export VIDEOLEDGER_<PROVIDER>_BASE_URL=…` lines, keyed by provider id.
+    static func baseURLs(in text: String) -> [String: String] {
         var urls: [String: String] = [:]
-        while urls.count < 5 {
-            let data = pipe.fileHandleForReading.availableData
-            guard !data.isEmpty else { throw StartFailed(description: "simulator exited: \(text)") }
-            text += String(decoding: data, as: UTF8.self)
-            urls = [:]
-            for line in text.split(separator: "\n") where line.contains("export VIDEOLEDGER_") {
-                let assignment = line.split(separator: " ").last.map(String.init) ?? ""
-                let parts = assignment.split(separator: "=", maxSplits: 1).map(String.init)
-                guard parts.count == 2 else { continue }
-                let name = parts[0].dropFirst("VIDEOLEDGER_".count).dropLast("_BASE_URL".count)
-                urls[name.lowercased().replacingOccurrences(of: "_", with: "-")] = parts[1]
+        for provider in ProviderID.allCases {
+            let prefix = "export " + provider.baseURLVariable + "="
+            for line in text.split(separator: "\n") {
+                let words = line.drop { $0 == " " }
+                if words.hasPrefix(prefix) { urls[provider.rawValue] = String(words.dropFirst(prefix.count)) }
             }
         }
-        return BenchSimulator(process: process, baseURLs: urls)
+        return urls
     }
 
     /// Balances large enough for every job of the run.
@@ -255,8 +269,12 @@ struct BenchSimulator {
         }
     }
 
+    /// SIGTERM; the child is reaped if it already exited, else when this process exits (a bench
+    /// ends right after), so nothing here waits on a cooperative thread.
     func stop() {
-        process.terminate()
-        process.waitUntilExit()
+        kill(pid, SIGTERM)
+        var status: Int32 = 0
+        _ = waitpid(pid, &status, WNOHANG)
+        try? FileManager.default.removeItem(atPath: log)
     }
 }

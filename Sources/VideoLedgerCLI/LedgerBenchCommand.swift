@@ -1,6 +1,8 @@
 import ArgumentParser
+import Basics
 import Dispatch
 import Foundation
+import Jobs
 import Ledger
 import Money
 import Postgres
@@ -60,7 +62,7 @@ struct LedgerBenchCommand: AsyncParsableCommand {
         let pgBatched = try pgbench.run(script: PgBench.batchScript) * 100
         report("holds with group commit (batched)", swift: swiftBatched, pgbench: pgBatched, unit: "holds/s")
 
-        let violations = try await LedgerInvariants(pool: pool).run().filter { !$0.passed }
+        let violations = try await LedgerInvariants(pool: pool).run(adding: JobInvariants.checks).filter { !$0.passed }
         print(violations.isEmpty ? "Ledger invariants hold after the run." : "INVARIANT VIOLATIONS: \(violations.map(\.check.name))")
         await pool.close()
         print("Re-run: videoledger bench ledger --clients \(clients) --seconds \(seconds)")
@@ -100,7 +102,7 @@ struct LedgerBenchCommand: AsyncParsableCommand {
             return try await group.reduce(0, +)
         }
         let elapsed = clock.now - start
-        return Double(completed) / (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+        return Double(completed) / elapsed.secondsValue
     }
 
     private func report(_ name: String, swift: Double, pgbench: Double, unit: String) {

@@ -47,7 +47,7 @@ struct PollCommand: AsyncParsableCommand {
                 return source
             }
             await poller.run(until: stop)
-            sources.forEach { $0.cancel() }
+            for source in sources { source.cancel() }
         }
         await jobs.client.shutdown()
         await pool.close()

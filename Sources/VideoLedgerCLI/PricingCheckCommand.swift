@@ -1,6 +1,8 @@
 import ArgumentParser
+import Basics
 import Foundation
 import Pricing
+import ProviderRegistry
 
 /// `videoledger pricing check`: loads and validates every price book; exits non-zero on any
 /// problem, listing each as `file:line: message`. Warnings (conflicting sources, announced

@@ -1,8 +1,10 @@
 import ArgumentParser
+import Basics
 import Foundation
 import Jobs
 import Ledger
 import Logging
+import Reconciliation
 
 /// `videoledger reconcile [--from --to]`: the full reconciliation (provider balances against
 /// recorded charges, provider costs against ours, holds open too long, unknown jobs, ledger
@@ -14,7 +16,7 @@ struct ReconcileCommand: AsyncParsableCommand {
         abstract: "Reconcile provider balances, costs, holds and unknown jobs; or check the ledger invariants (--invariants).")
 
     @OptionGroup var database: DatabaseOptions
-    @Flag(help: "Check DESIGN.md's ledger invariants 1-5 only; exit 1 on any violation.")
+    @Flag(help: "Check the ledger invariants 1-5 (docs/ledger.md) only; exit 1 on any violation.")
     var invariants = false
     @Option(help: "Period start, ISO 8601 (default: 24 hours before --to).") var from: String?
     @Option(help: "Period end, ISO 8601 (default: now).") var to: String?
@@ -41,7 +43,7 @@ struct ReconcileCommand: AsyncParsableCommand {
     private func checkInvariants() async throws {
         let pool = try await database.makePool()
         defer { Task { await pool.close() } }
-        let findings = try await LedgerInvariants(pool: pool).run()
+        let findings = try await LedgerInvariants(pool: pool).run(adding: JobInvariants.checks)
         for finding in findings {
             let mark = finding.passed ? "ok  " : "FAIL"
             print("\(mark) invariant \(finding.check.number): \(finding.check.name)")

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Basics
 import Dispatch
 import Foundation
 import Postgres
@@ -68,11 +69,11 @@ struct ReportBenchCommand: AsyncParsableCommand {
             }
             return (transfers, true)
         }
-        let generationSeconds = (clock.now - generationStart).seconds
+        let generationSeconds = (clock.now - generationStart).secondsValue
 
         let definitionsDirectory = ReportDefinitions.resolveDirectory(reportsDirectory)
         let definitions = try ReportDefinitions.load(directory: definitionsDirectory, kind: .nightly)
-        let date = CalendarDate(parsing: ReportBenchData.reportDay)!
+        let date = CalendarDay(iso: ReportBenchData.reportDay)!
         let script = Self.psqlScript(definitions, date: date)
         let scriptPath = NSTemporaryDirectory() + "videoledger-report-bench-\(getpid()).sql"
         try script.write(toFile: scriptPath, atomically: true, encoding: .utf8)
@@ -90,12 +91,12 @@ struct ReportBenchCommand: AsyncParsableCommand {
         for round in 1...rounds {
             let psqlStart = clock.now
             let psqlOutput = try await Self.runPSQL(psql, script: scriptPath, connection: connection)
-            let psqlSeconds = (clock.now - psqlStart).seconds
+            let psqlSeconds = (clock.now - psqlStart).secondsValue
             print("  psql:     " + Self.statementTimes(psqlOutput, names: definitions.sections.map(\.name) + ["control totals"]))
             let reportStart = clock.now
             let timer = SectionTimer()
             outcome = try await runner.nightly(NightlyReportRequest(date: date, outputDirectory: outputDirectory), progress: timer)
-            let reportSeconds = (clock.now - reportStart).seconds
+            let reportSeconds = (clock.now - reportStart).secondsValue
             print("  report:   " + timer.summary())
             psqlBest = min(psqlBest, psqlSeconds)
             reportBest = min(reportBest, reportSeconds)
@@ -116,7 +117,7 @@ struct ReportBenchCommand: AsyncParsableCommand {
     }
 
     /// Every section and the control totals, each prepared and executed with the report date.
-    static func psqlScript(_ definitions: ReportDefinitions, date: CalendarDate) -> String {
+    static func psqlScript(_ definitions: ReportDefinitions, date: CalendarDay) -> String {
         var statements = definitions.sections.map(\.sql)
         if let control = definitions.controlTotalsSQL { statements.append(control) }
         return "\\timing on\n" + statements.enumerated().map { index, sql in
@@ -124,27 +125,19 @@ struct ReportBenchCommand: AsyncParsableCommand {
         }.joined(separator: "\n")
     }
 
-    /// Runs the script; returns what psql printed (its `\\timing` lines; query output goes to /dev/null).
+    /// Runs the script; returns what psql printed (its `\\timing` lines; query output goes to
+    /// /dev/null), waiting for it on a dispatch queue, never on a cooperative thread.
     static func runPSQL(_ psql: String, script: String, connection: String) async throws -> String {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<String, any Error>) in
             DispatchQueue.global().async {
                 continuation.resume(with: Result {
-                    let process = Process()
-                    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-                    process.arguments = [psql, "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-o", "/dev/null", "-f", script, "-d", connection]
-                    process.environment = ChildProcess.minimalEnvironment(libpq: true)
-                    let output = Pipe()
-                    process.standardOutput = output
-                    let errors = Pipe()
-                    process.standardError = errors
-                    try process.run()
-                    let printed = output.fileHandleForReading.readDataToEndOfFile()
-                    let message = errors.fileHandleForReading.readDataToEndOfFile()
-                    process.waitUntilExit()
-                    guard process.terminationStatus == 0 else {
-                        throw ValidationError("psql failed (\(process.terminationStatus)): \(String(decoding: message, as: UTF8.self))")
+                    do {
+                        return try ChildProcess.run(
+                            "/usr/bin/env", [psql, "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-o", "/dev/null", "-f", script, "-d", connection],
+                            captureOutput: true, environment: ChildProcess.minimalEnvironment(libpq: true))
+                    } catch let failure as ChildProcess.Failure {
+                        throw ValidationError("psql failed (\(failure.status)): \(failure.output)")
                     }
-                    return String(decoding: printed, as: UTF8.self)
                 })
             }
         }
@@ -203,13 +196,13 @@ final class SectionTimer: ReportProgress {
     func sectionFinished(section index: Int, rows: Int) {
         state.withLock { state in
             let now = ContinuousClock.now
-            state.seconds.append((now - state.last).seconds)
+            state.seconds.append((now - state.last).secondsValue)
             state.last = now
         }
     }
 
     func finished() {
-        state.withLock { state in state.seconds.append((ContinuousClock.now - state.last).seconds) }
+        state.withLock { state in state.seconds.append((ContinuousClock.now - state.last).secondsValue) }
     }
 
     /// `user_summary 0.123 s, …, control totals and publishing 0.010 s`.

@@ -1,3 +1,4 @@
+import Basics
 import Foundation
 import Postgres
 
@@ -56,7 +57,7 @@ enum ReportBenchData {
             let clock = ContinuousClock()
             let start = clock.now
             try session.executeScript(sql)
-            step(name, (clock.now - start).seconds)
+            step(name, (clock.now - start).secondsValue)
         }
         try session.execute("SET maintenance_work_mem = '512MB'")
         try session.execute("SET work_mem = '256MB'")
@@ -240,12 +241,5 @@ enum ReportBenchData {
             "INSERT INTO bench_report_meta (generator, users, jobs, transfers) VALUES ($1, $2, $3, $4)",
             [generatorVersion, users, jobs, transfers])
         return transfers
-    }
-}
-
-extension Duration {
-    /// Seconds as a Double, for printing timings (never for money).
-    var seconds: Double {
-        Double(components.seconds) + Double(components.attoseconds) / 1e18
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Basics
 import Foundation
 import Money
 import Postgres
@@ -35,12 +36,12 @@ struct ReportCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await ReportCLI.run {
-                let day: CalendarDate
+                let day: CalendarDay
                 if let date {
-                    guard let parsed = CalendarDate(parsing: date) else { throw ReportError.invalidDate(option: "--date", text: date) }
+                    guard let parsed = CalendarDay(iso: date) else { throw ReportError.invalidDate(option: "--date", text: date) }
                     day = parsed
                 } else {
-                    day = CalendarDate.todayUTC().adding(days: -1)!
+                    day = CalendarDay.today().adding(days: -1)!
                 }
                 let request = NightlyReportRequest(date: day, outputDirectory: output.outputDirectory, formats: try output.formats())
                 try request.requireFinished()
@@ -65,8 +66,8 @@ struct ReportCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await ReportCLI.run {
-                guard let first = CalendarDate(parsing: from) else { throw ReportError.invalidDate(option: "--from", text: from) }
-                guard let last = CalendarDate(parsing: to) else { throw ReportError.invalidDate(option: "--to", text: to) }
+                guard let first = CalendarDay(iso: from) else { throw ReportError.invalidDate(option: "--from", text: from) }
+                guard let last = CalendarDay(iso: to) else { throw ReportError.invalidDate(option: "--to", text: to) }
                 let request = try SpendReportRequest(
                     userID: user, from: first, to: last, outputDirectory: output.outputDirectory, formats: try output.formats())
                 let runner = try await ReportCLI.runner(database: database, output: output)

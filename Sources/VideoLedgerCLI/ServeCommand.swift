@@ -8,6 +8,7 @@ import Postgres
 import Pricing
 import ProviderSimulator
 import Providers
+import Reconciliation
 import ServiceLifecycle
 
 /// `videoledger serve`: migrates the database, then runs the REST API, the poller and the
@@ -132,7 +133,7 @@ struct ServeCommand: AsyncParsableCommand {
         _ environment: [String: String], simulatorAsked: Bool, embedded: Bool, logger: Logger
     ) async throws -> (RunningSimulator?, JobsEnvironment) {
         let credentials = try ProviderCredentials.fromEnvironment(environment)
-        let noCredentials = JobsEnvironment.configuredProviders(credentials).isEmpty
+        let noCredentials = credentials.configured.isEmpty
         guard simulatorAsked || (embedded && noCredentials) else {
             return (nil, try JobsEnvironment.make(environment: environment, logger: logger))
         }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Dispatch
 import Foundation
+import ProviderRegistry
 import ProviderSimulator
 
 /// `videoledger simulate-providers`: serves the five provider APIs on loopback until Ctrl-C,
@@ -43,22 +44,21 @@ struct SimulateProvidersCommand: AsyncParsableCommand {
         configuration.seed = seed
         configuration.jobsMaxPerProvider = jobsMax
         if basePort == 0 {
-            configuration.ports = Dictionary(uniqueKeysWithValues: SimulatedProvider.allCases.map { ($0, 0) })
+            configuration.ports = Dictionary(uniqueKeysWithValues: ProviderID.allCases.map { ($0, 0) })
         }
         for override in portOverrides {
             let parts = override.split(separator: "=", maxSplits: 1).map(String.init)
-            guard parts.count == 2, let provider = SimulatedProvider(rawValue: parts[0]), let port = Int(parts[1]) else {
-                throw ValidationError("--port expects provider=port with provider one of \(SimulatedProvider.allCases.map(\.rawValue))")
+            guard parts.count == 2, let provider = ProviderID(rawValue: parts[0]), let port = Int(parts[1]) else {
+                throw ValidationError("--port expects provider=port with provider one of \(ProviderID.allCases.map(\.rawValue))")
             }
             configuration.ports[provider] = port
         }
         let running = try await ProviderSimulator.start(configuration)
         print("Provider simulator running. Point VideoLedger at it with:")
         print("  export VIDEOLEDGER_SIMULATOR=true")
-        for provider in SimulatedProvider.allCases {
+        for provider in ProviderID.allCases {
             guard let baseURL = running.baseURLs[provider] else { continue }
-            let variable = "VIDEOLEDGER_" + provider.rawValue.uppercased().replacingOccurrences(of: "-", with: "_") + "_BASE_URL"
-            print("  export \(variable)=\(baseURL)")
+            print("  export \(provider.baseURLVariable)=\(baseURL)")
         }
         print("Control: POST http://\(host):<port>/_sim/scenario, GET http://\(host):<port>/_sim/state. Ctrl-C stops.")
         fflush(nil)  // all streams: scripts read the exports from a pipe

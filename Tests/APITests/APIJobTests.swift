@@ -3,19 +3,20 @@ import HTTPClient
 import Jobs
 import Logging
 import Pricing
+import ProviderRegistry
 import ProviderSimulator
 import TestSupport
 import Testing
 
 /// The job routes over loopback HTTP, with the provider simulator behind the adapters.
 @Suite struct APIJobTests {
-    static func withSimulator(_ body: (APITestServer, [Providers.ProviderID: any Providers.ProviderAdapter]) async throws -> Void) async throws {
+    static func withSimulator(_ body: (APITestServer, [ProviderID: any Providers.ProviderAdapter]) async throws -> Void) async throws {
         var configuration = SimulatorConfiguration.ephemeralPorts()
         configuration.defaults = "complete_after_ms=200"
         let simulator = try await ProviderSimulator.start(configuration)
         let client = try CurlHTTPClient()
         let urls = Dictionary(uniqueKeysWithValues: simulator.baseURLs.map { ($0.key.rawValue, $0.value) })
-        let adapters = try JobsEnvironment.simulatorAdapters(urls, client: client, logger: Logger(label: "api-job-test"))
+        let adapters = try ProviderAdapters.simulator(baseURLs: urls, client: client, logger: Logger(label: "api-job-test"))
         let server = try await APITestServer.start(adapters: adapters)
         do {
             try await body(server, adapters)
@@ -76,7 +77,7 @@ import Testing
             let cancel = try await server.request(.post, "/v1/jobs/\(id)/cancel")
             #expect(cancel.status == 409)
             #expect(errorCode(cancel.json) == "not_cancellable")
-            #expect(try await ledgerInvariantViolations(server.pool).isEmpty)
+            #expect(try await ledgerInvariantViolations(server.pool, adding: JobInvariants.checks).isEmpty)
 
             let reconciliation = try await server.request(.post, "/v1/reconciliations", body: "{}",
                                                           headers: [HTTPHeader("Idempotency-Key", "recon-1")])
@@ -108,7 +109,7 @@ import Testing
             let again = try await server.request(.post, "/v1/jobs/\(id)/cancel")
             #expect(again.status == 200)
             #expect(again.body == cancelled.body)
-            #expect(try await ledgerInvariantViolations(server.pool).isEmpty)
+            #expect(try await ledgerInvariantViolations(server.pool, adding: JobInvariants.checks).isEmpty)
         }
     }
 
@@ -135,7 +136,7 @@ import Testing
             #expect(malformed.status == 400)
             let written = try await server.pool.withSession { try $0.query("SELECT count(*) FROM jobs")[0].decode(0, as: Int64.self) }
             #expect(written == 0)
-            #expect(try await ledgerInvariantViolations(server.pool).isEmpty)
+            #expect(try await ledgerInvariantViolations(server.pool, adding: JobInvariants.checks).isEmpty)
         }
     }
 }

@@ -2,11 +2,13 @@ import API
 import Foundation
 import HTTPClient
 import Jobs
+import ProviderRegistry
 import Providers
 import Hummingbird
 import Logging
 import Postgres
 import Pricing
+import Reconciliation
 import TestSupport
 import Testing
 
@@ -22,7 +24,7 @@ struct APITestServer: Sendable {
     /// - Parameter adapters: provider adapters for job routes (none: submits are not offered).
     static func start(
         metricsOpen: Bool? = nil, host: String = "127.0.0.1", corsOrigins: [String] = [], poolConnections: Int = 8,
-        adapters: [Providers.ProviderID: any ProviderAdapter] = [:], logger: Logger = Logger(label: "api-test"),
+        adapters: [ProviderID: any ProviderAdapter] = [:], logger: Logger = Logger(label: "api-test"),
         extraRoutes: @Sendable (Router<APIRequestContext>) -> Void = { _ in }
     ) async throws -> APITestServer {
         let pool = try await TestDatabase.makePool(connectionsMax: poolConnections)

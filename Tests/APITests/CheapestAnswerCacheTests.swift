@@ -1,4 +1,5 @@
 @testable import API
+import Basics
 import Hummingbird
 import Pricing
 import TestSupport

@@ -111,8 +111,10 @@ import Testing
                 .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
         }
         let id = UUID().uuidString.lowercased()
-        let hostile: [Int64] = [.max, .min, .min + 1, .max - 1, -62_167_219_200_000_000 /* year 0 */,
-                                -9_000_000_000_000_000_000 /* year -283,000 */, -1, 253_402_300_800_000_000 /* year 10000 */]
+        // -62_167_219_200_000_000 is year 0, -9e18 year -283,000, 253_402_300_800_000_000 year 10000.
+        let hostile: [Int64] = [
+            .max, .min, .min + 1, .max - 1, -62_167_219_200_000_000, -9_000_000_000_000_000_000, -1, 253_402_300_800_000_000,
+        ]
         for micros in hostile {
             let response = try await server.request(.get, "/v1/jobs?cursor=\(forge("j1:\(micros):\(id)"))", token: .read)
             #expect(response.status == 422, "\(micros): \(response.body)")

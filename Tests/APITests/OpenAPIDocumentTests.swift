@@ -4,6 +4,7 @@ import Hummingbird
 import Logging
 import Postgres
 import Pricing
+import ProviderRegistry
 import TestSupport
 import Testing
 import Yams
@@ -75,6 +76,26 @@ import Yams
         #expect((schemas["ProviderID"] as? [String: Any])?["enum"] as? [String] == InputRules.providers)
         let key = ((OpenAPISpec.shared.root["components"] as? [String: Any])?["parameters"] as? [String: Any])?["IdempotencyKey"] as? [String: Any]
         #expect((key?["schema"] as? [String: Any])?["pattern"] as? String == IdempotencyKey.pattern)
+    }
+
+    /// Every provider enum in the document (the `ProviderID` schema, the job request's
+    /// `cheapest`-or-provider choice, any other) lists exactly the registry's providers, in order.
+    @Test func everyProviderEnumIsTheRegistry() {
+        var enums: [[String]] = []
+        func walk(_ node: Any) {
+            if let object = node as? [String: Any] {
+                if let values = object["enum"] as? [String], values.contains(ProviderID.aimo.rawValue) { enums.append(values) }
+                object.values.forEach(walk)
+            } else if let array = node as? [Any] {
+                array.forEach(walk)
+            }
+        }
+        walk(OpenAPISpec.shared.root)
+        let registry = ProviderID.allCases.map(\.rawValue)
+        #expect(enums.count >= 2)
+        for values in enums {
+            #expect(values.filter { $0 != "cheapest" } == registry, "\(values) is not \(registry)")
+        }
     }
 
     @Test func theServiceServesTheDocument() async throws {

@@ -1,4 +1,5 @@
 import API
+import Basics
 import Foundation
 import Yams
 

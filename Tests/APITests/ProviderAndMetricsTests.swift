@@ -1,4 +1,5 @@
 import Foundation
+import ProviderRegistry
 import Testing
 
 @Suite struct ProviderAndMetricsTests {
@@ -25,7 +26,7 @@ import Testing
         let response = try await server.request(.get, "/v1/providers?window_hours=1", token: .read)
         #expect(response.status == 200, "\(response.body)")
         let providers = try #require(response.json["providers"] as? [[String: Any]])
-        #expect(providers.compactMap { $0["provider"] as? String } == ["aimo", "openai-videos", "venice", "nanogpt", "aigate"])
+        #expect(providers.compactMap { $0["provider"] as? String } == ProviderID.allCases.map(\.rawValue))
         let venice = try #require(providers.first { $0["provider"] as? String == "venice" })
         let balances = try #require(venice["balances"] as? [[String: Any]])
         #expect(balances.map { "\($0["currency"] ?? ""):\($0["amount"] ?? ""):\($0["source"] ?? "")" }

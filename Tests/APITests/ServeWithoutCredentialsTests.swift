@@ -1,7 +1,9 @@
 import API
+import Basics
 import Foundation
 import HTTPClient
 import Postgres
+import ProviderRegistry
 import TestSupport
 import Testing
 
@@ -27,7 +29,7 @@ import Testing
         let log = "/tmp/videoledger-serve-test-\(getpid()).log"
         try? FileManager.default.removeItem(atPath: log)
         // Port 0: serve binds a free port and logs it; no port can be taken in between.
-        let pid = try ChildProcessHandle.spawn(
+        let pid = try ChildProcess.start(
             binary, arguments: ["serve", "--host", "127.0.0.1", "--port", "0"], environment: environment, log: log)
         let client = try CurlHTTPClient()
         let auth = [HTTPHeader("Authorization", "Bearer \(token)")]
@@ -56,10 +58,11 @@ import Testing
         }
         try await Task.sleep(for: .seconds(2))  // several poller ticks
         #expect(try await Self.inFlight(pool) == before, "a disabled provider's jobs are left exactly as they are")
-        let status = try await ChildProcessHandle.terminate(pid, timeoutMilliseconds: 300_000)
+        let status = try await ChildProcess.terminate(pid, timeoutMilliseconds: 300_000)
         #expect(status == 0)
         let output = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
-        #expect(output.contains("disabled=aimo,openai-videos,venice,nanogpt,aigate"), "\(output.suffix(2_000))")
+        let every = ProviderID.allCases.map(\.rawValue).joined(separator: ",")
+        #expect(output.contains("disabled=\(every)"), "\(output.suffix(2_000))")
         #expect(output.contains("simulator=false") && !output.contains("built-in provider simulator"))
         #expect(try await pool.withSession { try $0.query("SELECT count(*) FROM jobs")[0].decode(0, as: Int64.self) } == 1)
         await client.shutdown()

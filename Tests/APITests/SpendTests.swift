@@ -1,7 +1,9 @@
 import Foundation
+import Jobs
 import Ledger
 import Money
 import Postgres
+import ProviderRegistry
 import TestSupport
 import Testing
 
@@ -16,7 +18,7 @@ import Testing
             _ = try await server.request(.put, "/v1/users/\(user)", body: "{}")
             _ = try await ledger.topUp(key: "fund-\(user)", userID: user, amount: Money(micros: 1_000_000_000, currency: .usd))
         }
-        let providers = ["aimo", "openai-videos", "venice", "nanogpt", "aigate"]
+        let providers = ProviderID.allCases.map(\.rawValue)
         let families: [String?] = ["veo-3.1-fast", "kling-v3-pro", nil, "wan-2.5"]
         var expectedByProvider: [String: Int64] = [:]
         var expectedByFamily: [String: Int64] = [:]
@@ -65,7 +67,7 @@ import Testing
 
         let jon = try await server.request(.get, "/v1/users/jon/spend", token: .read)
         #expect((jon.json["totals"] as? [[String: Any]])?.first?["spent"] as? String == "2.500001")
-        #expect(try await ledgerInvariantViolations(server.pool).isEmpty)
+        #expect(try await ledgerInvariantViolations(server.pool, adding: JobInvariants.checks).isEmpty)
         await server.stop()
     }
 

@@ -17,6 +17,8 @@ import Jobs
 import Logging
 import Postgres
 import Pricing
+import ProviderRegistry
+import Providers
 import Synchronization
 
 @main
@@ -58,12 +60,12 @@ struct JobsCrashWorker {
         logger.logLevel = .warning
         let catalog = try PriceCatalog.load(directory: pricing)
         let pool = PostgresPool(.init(connectionString: database, connectionsMax: 12))
-        let client = try CurlHTTPClient(configuration: JobsEnvironment.httpConfiguration())
-        let adapters = try JobsEnvironment.simulatorAdapters(baseURLs, client: client, logger: logger)
+        let client = try CurlHTTPClient(configuration: ProviderAdapters.httpConfiguration())
+        let adapters = try ProviderAdapters.simulator(baseURLs: baseURLs, client: client, logger: logger)
         let instanceID = environment["CRASH_INSTANCE"] ?? JobService.makeInstanceID()
         var configuration = Self.configuration
         if let cap = environment["CRASH_INFLIGHT_MAX"].flatMap(Int.init) {
-            configuration.inFlightMaxPerProvider = Dictionary(uniqueKeysWithValues: Self.providers.map { ($0, cap) })
+            configuration.inFlightMaxPerProvider = Dictionary(uniqueKeysWithValues: ProviderID.allCases.map { ($0, cap) })
         }
         let service = JobService(
             pool: pool, catalog: catalog, adapters: adapters, configuration: configuration, logger: logger, instanceID: instanceID)
@@ -109,7 +111,7 @@ struct JobsCrashWorker {
         fflush(nil)
     }
 
-    static let providers = ["aimo", "openai-videos", "venice", "nanogpt", "aigate"]
+    static let providers = ProviderID.allCases.map(\.rawValue)
 
     static let sawSIGTERM = Mutex(false)
 

@@ -1,8 +1,10 @@
+import Basics
 import Foundation
 import HTTPClient
 import Jobs
 import Ledger
 import Money
+import ProviderRegistry
 import Providers
 import Postgres
 import ProviderSimulator
@@ -24,10 +26,10 @@ import TestSupport
         try await JobsHarness.with(defaults: "", funds: 10_000_000_000) { harness in
             // Each provider charges what the price book says for the worker's job, so balance
             // evidence can tell a charged job from one that was not.
-            let bookRates: [SimulatedProvider: String] = [
+            let bookRates: [ProviderID: String] = [
                 .aimo: "0.10", .openAIVideos: "0.10", .venice: "0.11", .nanoGPT: "0.50", .aigate: "0.084",
             ]
-            for provider in SimulatedProvider.allCases {
+            for provider in ProviderID.allCases {
                 try await harness.control(
                     provider, "balance_usd=1000000 balance_usdc=1000000 balance_xno=1000000 rate_per_second=\(bookRates[provider] ?? "0.10")")
             }
@@ -42,13 +44,13 @@ import TestSupport
             _ = try await harness.reconciler().run(from: Date().addingTimeInterval(-60), to: Date())  // balances before
             var killedMidWork = 0
             for stop in 0..<Self.stops {
-                let pid = try ChildProcessHandle.spawn(worker, environment: environment, log: log)
+                let pid = try ChildProcess.start(worker, environment: environment, log: log)
                 try await Task.sleep(for: .milliseconds(Int.random(in: 300...2_500)))
                 if stop % 2 == 0 {
-                    killedMidWork += try await ChildProcessHandle.kill(pid) != 0 ? 1 : 0
+                    killedMidWork += try await ChildProcess.kill(pid) != 0 ? 1 : 0
                 } else {
                     // SIGTERM drains: polls and AIGate renders in flight finish, then exit 0.
-                    let status = try await ChildProcessHandle.terminate(pid, timeoutMilliseconds: 120_000)
+                    let status = try await ChildProcess.terminate(pid, timeoutMilliseconds: 120_000)
                     // A worker signalled before its very first line ran dies of the signal itself:
                     // it had started nothing, so that is as safe as a drain.
                     #expect(status == 0 || status == SIGTERM, "a drained worker exits 0 (status \(status))")
@@ -57,8 +59,8 @@ import TestSupport
             let drained = ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").components(separatedBy: "DRAINED").count - 1
             // Late stops may find the work done; most must interrupt it, or the test lost its point.
             #expect(killedMidWork + drained >= Self.stops * 3 / 4, "only \(killedMidWork + drained) of \(Self.stops) stops interrupted work")
-            let pid = try ChildProcessHandle.spawn(worker, environment: environment, log: log)
-            let status = try await ChildProcessHandle.wait(pid, timeoutMilliseconds: 300_000)
+            let pid = try ChildProcess.start(worker, environment: environment, log: log)
+            let status = try await ChildProcess.wait(pid, timeoutMilliseconds: 300_000)
             let output = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
             let stuck = try await harness.pool.withSession { session in
                 try session.query(
@@ -143,7 +145,7 @@ struct SimulatorChargeRecord {
         while true {
             var charges: [Charge] = []
             var unsettled = 0
-            for provider in SimulatedProvider.allCases {
+            for provider in ProviderID.allCases {
                 let url = try #require(harness.simulator.controlURL(provider)) + "/charges"
                 let response = try await harness.controlClient.execute(HTTPRequest(method: .get, url: url, timeoutMilliseconds: 300_000))
                 let body = try #require(try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any])

@@ -1,3 +1,4 @@
+import Basics
 import Foundation
 @testable import Jobs
 import Postgres
@@ -22,7 +23,7 @@ import TestSupport
 
     @Test func aSIGTERMDuringAnAIGateCallLetsTheCallFinishAndCaptures() async throws {
         try await Self.withWorkerOnAnAIGateCall { harness, pid, job in
-            let status = try await ChildProcessHandle.terminate(pid, timeoutMilliseconds: 120_000)
+            let status = try await ChildProcess.terminate(pid, timeoutMilliseconds: 120_000)
             #expect(status == 0, "the worker drains and exits 0")
             let settled = try #require(try await harness.service.job(id: job))
             #expect(settled.status == .completed, "\(settled.status) \(settled.lastError ?? "")")
@@ -34,7 +35,7 @@ import TestSupport
 
     @Test func aSIGKILLDuringAnAIGateCallIsTakenOverFastHeldAndSettledByEvidence() async throws {
         try await Self.withWorkerOnAnAIGateCall { harness, pid, job in
-            _ = try await ChildProcessHandle.kill(pid)
+            _ = try await ChildProcess.kill(pid)
             let killed = ContinuousClock.now
             // Another instance takes the job over as soon as the dead one's heartbeat is stale.
             let rescuer = harness.poller("rescuer", configuration: Self.workerConfiguration)
@@ -77,7 +78,7 @@ import TestSupport
             environment["CRASH_PROVIDERS"] = "aigate"
             environment["CRASH_SCENARIO"] = "complete_after_ms=\(renderMilliseconds)"
             let log = "/tmp/videoledger-aigate-worker-\(getpid()).log"
-            let pid = try ChildProcessHandle.spawn(worker, environment: environment, log: log)
+            let pid = try ChildProcess.start(worker, environment: environment, log: log)
             let deadline = ContinuousClock.now + .seconds(300)
             var dispatched: UUID?
             while dispatched == nil && ContinuousClock.now < deadline {
@@ -89,7 +90,7 @@ import TestSupport
             let job = try #require(dispatched, "the worker never dispatched its AIGate job")
             try await Task.sleep(for: .milliseconds(300))  // the call is out and rendering
             try await body(harness, pid, job)
-            _ = try await ChildProcessHandle.kill(pid)
+            _ = try await ChildProcess.kill(pid)
         }
     }
 }

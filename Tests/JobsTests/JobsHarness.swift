@@ -6,7 +6,9 @@ import Logging
 import Money
 import Postgres
 import Pricing
+import ProviderRegistry
 import ProviderSimulator
+import Reconciliation
 import Synchronization
 import Providers
 import Testing
@@ -23,7 +25,7 @@ struct JobsHarness {
     /// deadline, so a loaded machine cannot fail a control call the test does not examine.
     let controlClient: CurlHTTPClient
     let catalog: PriceCatalog
-    let adapters: [Providers.ProviderID: any ProviderAdapter]
+    let adapters: [ProviderID: any ProviderAdapter]
     let configuration: JobsConfiguration
     let service: JobService
     let user = "alice"
@@ -59,7 +61,7 @@ struct JobsHarness {
         let client = try CurlHTTPClient(configuration: httpConfiguration)
         let logger = Logger(label: "jobs-test")
         let urls = Dictionary(uniqueKeysWithValues: simulator.baseURLs.map { ($0.key.rawValue, $0.value) })
-        let adapters = try JobsEnvironment.simulatorAdapters(urls, client: client, logger: logger)
+        let adapters = try ProviderAdapters.simulator(baseURLs: urls, client: client, logger: logger)
         let pool = try await TestDatabase.makePool(connectionsMax: 16)
         try await Ledger(pool: pool).createUser("alice")
         try await Ledger(pool: pool).topUp(key: "fund-alice", userID: "alice", amount: Money(micros: funds, currency: .usd))
@@ -119,14 +121,14 @@ struct JobsHarness {
     }
 
     /// `POST /_sim/scenario` on one provider.
-    func control(_ provider: SimulatedProvider, _ pairs: String) async throws {
+    func control(_ provider: ProviderID, _ pairs: String) async throws {
         let url = try #require(simulator.controlURL(provider)) + "/scenario"
         let response = try await controlClient.execute(HTTPRequest(method: .post, url: url, body: Array(pairs.utf8), timeoutMilliseconds: 300_000))
         #expect(response.status == 200)
     }
 
     /// The simulator's job count and balances for one provider.
-    func simulatorState(_ provider: SimulatedProvider) async throws -> (jobs: Int, balances: [String: String]) {
+    func simulatorState(_ provider: ProviderID) async throws -> (jobs: Int, balances: [String: String]) {
         let url = try #require(simulator.controlURL(provider)) + "/state"
         let response = try await controlClient.execute(HTTPRequest(method: .get, url: url, timeoutMilliseconds: 300_000))
         let object = try #require(try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any])
@@ -138,7 +140,7 @@ struct JobsHarness {
     }
 
     func expectInvariants(sourceLocation: SourceLocation = #_sourceLocation) async throws {
-        let violations = try await ledgerInvariantViolations(pool)
+        let violations = try await ledgerInvariantViolations(pool, adding: JobInvariants.checks)
         #expect(violations.isEmpty, "\(violations)", sourceLocation: sourceLocation)
     }
 

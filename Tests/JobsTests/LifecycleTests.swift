@@ -154,7 +154,7 @@ import TestSupport
     /// injected: no sleep decides the age.
     @Test func jobsPastTheirProviderMaximumAgeAreHeldUntilTheProviderAnswers() async throws {
         var configuration = JobsHarness.fastConfiguration()
-        configuration.jobAgeMaxMilliseconds = ["nanogpt": 300_000]
+        configuration.jobAgeMaxMilliseconds = [.nanoGPT: 300_000]
         try await JobsHarness.with(configuration: configuration) { harness in
             let clock = ManualClock()
             let poller = harness.poller(clock: clock.jobClock)

@@ -2,8 +2,10 @@ import Foundation
 import Jobs
 import Logging
 import Pricing
+import ProviderRegistry
 import ProviderSimulator
 import Providers
+import Reconciliation
 import Synchronization
 import Testing
 
@@ -133,7 +135,7 @@ import Testing
 final class CountingSource: LiveQuoteSource {
     let inner: any LiveQuoteSource
     private let count = Mutex(0)
-    var provider: Pricing.ProviderID { inner.provider }
+    var provider: ProviderID { inner.provider }
     var calls: Int { count.withLock { $0 } }
 
     init(_ inner: any LiveQuoteSource) { self.inner = inner }

@@ -1,6 +1,9 @@
+import Basics
 import Foundation
 @testable import Jobs
 import Postgres
+import ProviderRegistry
+@testable import Reconciliation
 import ProviderSimulator
 import Testing
 import TestSupport
@@ -10,7 +13,7 @@ import TestSupport
 @Suite struct ManyInstancesTests {
     @Test func theInFlightCapHoldsAcrossInstances() async throws {
         var configuration = JobsHarness.fastConfiguration()
-        configuration.inFlightMaxPerProvider = ["venice": 3]
+        configuration.inFlightMaxPerProvider = [.venice: 3]
         configuration.leaseBatchMax = 10
         try await JobsHarness.with(defaults: "complete_after_ms=600000", configuration: configuration) { harness in
             for index in 0..<12 { _ = try await harness.submit(Specs.venice("n=\(index)"), provider: "venice") }
@@ -50,13 +53,15 @@ import TestSupport
     }
 
     /// Three worker processes carry one batch: the cap holds across them (sampled from the
-    /// leases in the database), one is SIGKILLed midway and the other two take its jobs over;
+    /// leases in the database that count against it: held by a live instance and unexpired; a
+    /// SIGKILLed worker's leases stay in the table until taken over, but nothing of it is out),
+    /// one is SIGKILLed midway and the other two take its jobs over;
     /// every job ends settled or held, and the ledger's invariants hold.
     @Test func threeProcessesShareTheCapsAndTakeOverAKilledOne() async throws {
         let worker = try #require(CrashTests.workerPath(), "JobsCrashWorker was not built next to the test binary")
         let cap = 2
         try await JobsHarness.with(defaults: "") { harness in
-            for provider in SimulatedProvider.allCases { try await harness.control(provider, "balance_usd=1000000 balance_usdc=1000000") }
+            for provider in ProviderID.allCases { try await harness.control(provider, "balance_usd=1000000 balance_usdc=1000000") }
             var environment = ProcessInfo.processInfo.environment
             environment["CRASH_DATABASE"] = harness.pool.configuration.connectionString
             environment["CRASH_PRICING_DIR"] = TestDatabase.repositoryRoot + "/pricing"
@@ -66,7 +71,7 @@ import TestSupport
             environment["CRASH_PROVIDERS"] = "venice,nanogpt,openai-videos"
             environment["CRASH_INFLIGHT_MAX"] = String(cap)
             let log = "/tmp/videoledger-instances-\(getpid()).log"
-            let pids = try (0..<3).map { _ in try ChildProcessHandle.spawn(worker, environment: environment, log: log) }
+            let pids = try (0..<3).map { _ in try ChildProcess.start(worker, environment: environment, log: log) }
             var busiest = 0
             let started = ContinuousClock.now
             var killed = false
@@ -75,13 +80,15 @@ import TestSupport
                     (try session.query(
                         """
                         SELECT coalesce(max(n), 0) FROM (SELECT count(*) AS n FROM jobs
-                        WHERE lease_owner IS NOT NULL AND status IN ('queued', 'running') GROUP BY provider) t
+                        WHERE lease_owner IS NOT NULL AND status IN ('queued', 'running')
+                          AND NOT \(InstanceHeartbeat.leaseTakeable(now: "now()", dead: "1000"))
+                        GROUP BY provider) t
                         """)[0].decode(0, as: Int64.self),
                      try session.query("SELECT count(*) FROM jobs WHERE status IN ('submitting', 'queued', 'running')")[0].decode(0, as: Int64.self))
                 }
                 busiest = max(busiest, Int(leased))
                 if !killed && ContinuousClock.now - started > .seconds(2) {
-                    _ = try await ChildProcessHandle.kill(pids[0])
+                    _ = try await ChildProcess.kill(pids[0])
                     killed = true
                 }
                 let total = try await harness.count("SELECT count(*) FROM jobs")
@@ -89,7 +96,7 @@ import TestSupport
                 try await Task.sleep(for: .milliseconds(10))
             }
             for pid in pids.dropFirst() {
-                #expect(try await ChildProcessHandle.wait(pid, timeoutMilliseconds: 300_000) == 0)
+                #expect(try await ChildProcess.wait(pid, timeoutMilliseconds: 300_000) == 0)
             }
             #expect(busiest <= cap, "at most \(cap) polls of one provider in flight across three instances, saw \(busiest)")
             #expect(busiest >= 1, "the sampling saw the work")

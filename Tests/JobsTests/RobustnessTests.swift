@@ -6,6 +6,7 @@ import Money
 import Postgres
 import Pricing
 import ProviderSimulator
+import Reconciliation
 import ServiceLifecycle
 import Testing
 import TestSupport
@@ -90,7 +91,7 @@ import TestSupport
                 while try await harness.count("SELECT count(*) FROM jobs WHERE finished_at IS NULL") > 0, ContinuousClock.now < deadline {
                     try await Task.sleep(for: .milliseconds(100))
                 }
-                stops.forEach { $0.stop() }
+                for stop in stops { stop.stop() }
                 try await group.waitForAll()
             }
             #expect(try await harness.count("SELECT count(*) FROM jobs WHERE status = 'completed'") == ids.count)

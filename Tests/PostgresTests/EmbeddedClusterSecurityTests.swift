@@ -1,3 +1,4 @@
+import Basics
 import Foundation
 import Postgres
 import TestSupport
@@ -68,11 +69,12 @@ import Testing
             String(decoding: entry, as: UTF8.self).split(separator: "=", maxSplits: 1).first.map(String.init)
         })
         // What the minimal environment passes, what runuser sets for the target user, and what
-        // pg_ctl and the postmaster set for themselves.
+        // pg_ctl and the postmaster set for themselves (PWD: the /bin/sh that pg_ctl starts the
+        // server through).
         let allowed: Set<String> = ["PATH", "LC_ALL", "LANG", "TZ", "TMPDIR", "HOME", "SHELL", "USER", "LOGNAME", "PGDATA",
                                     "PG_GRANDPARENT_PID", "LC_COLLATE", "LC_CTYPE", "LC_MESSAGES", "LC_MONETARY", "LC_NUMERIC", "LC_TIME",
                                     "PGLOCALEDIR", "PGSYSCONFDIR", "PG_OOM_ADJUST_FILE", "PG_OOM_ADJUST_VALUE",
-                                    "PWD" /* set by the /bin/sh that pg_ctl starts the server through */]
+                                    "PWD"]
         #expect(!names.isEmpty)
         #expect(names.subtracting(allowed).isEmpty, "inherited: \(names.subtracting(allowed).sorted())")
         // This process has plenty the server must not see (the test runner's own variables).

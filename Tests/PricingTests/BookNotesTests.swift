@@ -1,4 +1,6 @@
+import Basics
 import Foundation
+import ProviderRegistry
 import Testing
 @testable import Pricing
 
@@ -131,7 +133,7 @@ struct BookNotesTests {
         #expect(plain["conflict_reason"] == nil && plain["conflicting_prices"] == nil)
     }
 
-    @Test(arguments: [("veo-2", ProviderID.nanogpt, "720p"), ("kling-2.6-pro", .venice, "1080p"),
+    @Test(arguments: [("veo-2", ProviderID.nanoGPT, "720p"), ("kling-2.6-pro", .venice, "1080p"),
                       ("minimax-h3-hyper", .venice, "768p")])
     func theSeedBooksFlagTheirConflictingAndFromPrices(_ family: String, _ provider: ProviderID, _ resolution: String) throws {
         let result = try SeedBooks.catalog.quote(QuoteInput(family: family, duration: .auto, resolution: resolution))
@@ -226,7 +228,7 @@ struct BookNotesTests {
         #expect(offer.audio == false)
         #expect(offer.repricedReason?.contains("no audio field") == true)
         // Settlement prices what was rendered, too.
-        let settled = try SeedBooks.catalog.price(provider: .openaiVideos, model: "veo3.1", seconds: 8, resolution: .p720,
+        let settled = try SeedBooks.catalog.price(provider: .openAIVideos, model: "veo3.1", seconds: 8, resolution: .p720,
                                                   audio: false, variants: 1, on: CalendarDay(iso: "2026-10-01")!)
         #expect(settled.costMicros == 3_200_000)
         #expect(settled.repricedReason != nil)
@@ -239,7 +241,7 @@ struct BookNotesTests {
         let square = try SeedBooks.catalog.quote(
             QuoteInput(family: "sora-2-pro", duration: 4, resolution: "720p", aspectRatio: "1:1"), on: "2026-09-01")
         #expect(square.offers.isEmpty)
-        #expect(square.rejections.first { $0.provider == .openaiVideos }?.reason
+        #expect(square.rejections.first { $0.provider == .openAIVideos }?.reason
             == .aspectRatioNotOffered(.square, offered: AspectRatioSet([.r16x9, .r9x16])))
         let portrait = try SeedBooks.catalog.quote(QuoteInput(family: "sora-2-pro", duration: 4, resolution: "1080x1920"),
                                                    on: "2026-09-01")

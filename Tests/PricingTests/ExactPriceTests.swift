@@ -1,3 +1,4 @@
+import Basics
 import Testing
 @testable import Pricing
 
@@ -27,7 +28,7 @@ struct ExactPriceTests {
 
     @Test func seedBookProviderSeconds() throws {
         // OpenAI-style gateway reports seconds: "8"; veo3.1-fast with audio, 1080p.
-        let offer = try SeedBooks.catalog.price(provider: .openaiVideos, model: "veo3.1-fast", seconds: 8, resolution: .p1080,
+        let offer = try SeedBooks.catalog.price(provider: .openAIVideos, model: "veo3.1-fast", seconds: 8, resolution: .p1080,
                                                 audio: true, variants: 1, on: june)
         #expect(offer.costMicros == 960_000)
         let kling = try SeedBooks.catalog.price(provider: .aigate, model: "klingai/kling-v3.0-t2v", quality: "std", seconds: 7,

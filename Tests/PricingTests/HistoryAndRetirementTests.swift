@@ -1,3 +1,4 @@
+import Basics
 import Testing
 @testable import Pricing
 
@@ -43,7 +44,7 @@ struct HistoryAndRetirementTests {
         #expect(now.rejections.filter { $0.reason == .retired(on: CalendarDay(iso: "2026-09-24")!) }.count == 2)
         let old = try catalog.quote(input, on: "2026-09-23")
         #expect(old.offers.map(\.costMicros) == [800_000, 800_000])
-        let settled = try catalog.price(provider: .openaiVideos, model: "sora-2", seconds: 8, resolution: .p720,
+        let settled = try catalog.price(provider: .openAIVideos, model: "sora-2", seconds: 8, resolution: .p720,
                                         audio: false, variants: 1, on: CalendarDay(iso: "2026-09-10")!)
         #expect(settled.costMicros == 800_000)
     }

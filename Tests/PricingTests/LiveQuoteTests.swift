@@ -1,3 +1,4 @@
+import ProviderRegistry
 import Synchronization
 import Testing
 @testable import Pricing

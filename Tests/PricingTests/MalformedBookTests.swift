@@ -94,8 +94,8 @@ struct MalformedBookTests {
             .replacingOccurrences(of: "    audio: none", with: "    audio: none\n    colour: red")
         files["aimo.yaml"] = RuleBooks.aimo.replacingOccurrences(of: "effective_from: 2026-06-01", with: "effective_from: June")
         let error = #expect(throws: PriceCatalogLoadError.self) { try PriceCatalog.load(files: files) }
-        let files_ = Set(error?.problems.map(\.file) ?? [])
-        #expect(files_ == ["venice.yaml", "aimo.yaml"])
+        let problemFiles = Set(error?.problems.map(\.file) ?? [])
+        #expect(problemFiles == ["venice.yaml", "aimo.yaml"])
         #expect((error?.problems.count ?? 0) >= 3)
     }
 

@@ -1,3 +1,4 @@
+import Basics
 import Testing
 @testable import Pricing
 
@@ -83,7 +84,7 @@ struct QuoteInputTests {
     @Test func aModelAloneGivesItsFamily() throws {
         let request = try catalog.request(for: QuoteInput(model: "veo3.1-fast", duration: 8, resolution: "720p"))
         #expect(request.family == "veo-3.1-fast")
-        #expect(catalog.quote(request).offers.map(\.provider) == [.openaiVideos])
+        #expect(catalog.quote(request).offers.map(\.provider) == [.openAIVideos])
     }
 
     @Test func calendarDays() {

@@ -1,3 +1,4 @@
+import ProviderRegistry
 import Testing
 @testable import Pricing
 
@@ -8,7 +9,7 @@ struct RejectionTests {
     }
 
     @Test func unsupportedResolution() throws {
-        let reason = try rejection(QuoteInput(family: "veo-3.1-fast", duration: 8, resolution: "4k"), .openaiVideos)
+        let reason = try rejection(QuoteInput(family: "veo-3.1-fast", duration: 8, resolution: "4k"), .openAIVideos)
         #expect(reason == .resolutionNotOffered(.k4, offered: ResolutionSet([.p720, .p1080])))
         #expect(reason?.description == "resolution 4k not offered (offers 720p, 1080p)")
     }
@@ -39,7 +40,7 @@ struct RejectionTests {
     @Test func providersWithoutTheFamilyAreListed() throws {
         let result = try SeedBooks.catalog.quote(QuoteInput(family: "wan-2.5", duration: 5, resolution: "720p"))
         #expect(Set(result.rejections.filter { $0.reason == .familyNotOffered }.map(\.provider))
-            == [.aimo, .openaiVideos, .nanogpt, .aigate])
+            == [.aimo, .openAIVideos, .nanoGPT, .aigate])
     }
 
     @Test func aProviderFilterKeepsOneProvider() throws {

@@ -1,3 +1,4 @@
+import ProviderRegistry
 import Testing
 @testable import Pricing
 
@@ -25,22 +26,22 @@ struct RequestSpellingTests {
         // Veo 3.1 standard at AIMO, the gateway (both routes) and Venice.
         Fixture(family: "veo-3.1", provider: .aimo, resolution: "4k", aspectRatio: "9:16", audio: true, variants: 2,
                 body: #"{"aspect_ratio":"9:16","duration":"8s","generate_audio":true,"model":"veo-3.1","n":2,"prompt":"a lighthouse at dusk","resolution":"4k"}"#),
-        Fixture(family: "veo-3.1", provider: .openaiVideos, resolution: "1080p", aspectRatio: "9:16", duration: 6,
+        Fixture(family: "veo-3.1", provider: .openAIVideos, resolution: "1080p", aspectRatio: "9:16", duration: 6,
                 body: "model=veo3.1&prompt=a lighthouse at dusk&seconds=6&duration=6&size=1080x1920"),
-        Fixture(family: "veo-3.1", provider: .openaiVideos, resolution: "4k", aspectRatio: "16:9", variants: 2,
+        Fixture(family: "veo-3.1", provider: .openAIVideos, resolution: "4k", aspectRatio: "16:9", variants: 2,
                 body: "model=veo3.1-4k&prompt=a lighthouse at dusk&seconds=8&duration=8&size=3840x2160&n=2"),
         Fixture(family: "veo-3.1", provider: .venice, resolution: "4k", aspectRatio: "16:9",
                 body: #"{"aspect_ratio":"16:9","audio":false,"duration":"8s","model":"veo3.1-full-text-to-video","prompt":"a lighthouse at dusk","resolution":"4k"}"#),
         // Veo 3.1 Fast, Lite, Veo 2.
         Fixture(family: "veo-3.1-fast", provider: .aimo, resolution: "720p", duration: "5s",
                 body: #"{"duration":"6s","generate_audio":false,"model":"veo-3.1-fast","prompt":"a lighthouse at dusk","resolution":"720p"}"#),
-        Fixture(family: "veo-3.1-fast", provider: .openaiVideos, resolution: "720p", aspectRatio: "16:9", audio: true, duration: 4,
+        Fixture(family: "veo-3.1-fast", provider: .openAIVideos, resolution: "720p", aspectRatio: "16:9", audio: true, duration: 4,
                 body: "model=veo3.1-fast&prompt=a lighthouse at dusk&seconds=4&duration=4&size=1280x720"),
         Fixture(family: "veo-3.1-fast", provider: .venice, resolution: "1080p", aspectRatio: "9:16",
                 body: #"{"aspect_ratio":"9:16","audio":false,"duration":"8s","model":"veo3.1-fast-text-to-video","prompt":"a lighthouse at dusk","resolution":"1080p"}"#),
         Fixture(family: "veo-3.1-lite", provider: .aimo, resolution: "1080p", aspectRatio: "16:9", audio: true,
                 body: #"{"aspect_ratio":"16:9","duration":"8s","generate_audio":true,"model":"veo-3.1-lite","prompt":"a lighthouse at dusk","resolution":"1080p"}"#),
-        Fixture(family: "veo-2", provider: .nanogpt, resolution: "720p", aspectRatio: "9:16", duration: 7,
+        Fixture(family: "veo-2", provider: .nanoGPT, resolution: "720p", aspectRatio: "9:16", duration: 7,
                 body: #"{"aspect_ratio":"9:16","duration":"7s","generateAudio":false,"mode":"text-to-video","model":"veo2-video","prompt":"a lighthouse at dusk","resolution":"720p"}"#),
         // Kling.
         Fixture(family: "kling-v3-pro", provider: .aigate, resolution: "720p", aspectRatio: "1:1", audio: true, variants: 2, duration: 10,
@@ -71,18 +72,18 @@ struct RequestSpellingTests {
         Fixture(family: "minimax-h3-hyper", provider: .venice, resolution: "768p", audio: true, duration: 10,
                 body: #"{"audio":true,"duration":"10s","model":"minimax-h3-hyper-text-to-video","prompt":"a lighthouse at dusk","resolution":"768P"}"#),
         // Grok Imagine at three providers.
-        Fixture(family: "grok-imagine", provider: .openaiVideos, resolution: "480p", aspectRatio: "1:1", duration: 10,
+        Fixture(family: "grok-imagine", provider: .openAIVideos, resolution: "480p", aspectRatio: "1:1", duration: 10,
                 body: "model=grok-imagine-1.0-video&prompt=a lighthouse at dusk&seconds=10&duration=10&size=480x480"),
         Fixture(family: "grok-imagine", provider: .venice, resolution: "720p", aspectRatio: "9:16",
                 body: #"{"aspect_ratio":"9:16","audio":false,"duration":"6s","model":"grok-imagine-text-to-video-private","prompt":"a lighthouse at dusk","resolution":"720p"}"#),
-        Fixture(family: "grok-imagine", provider: .nanogpt, resolution: "480p", duration: 15,
+        Fixture(family: "grok-imagine", provider: .nanoGPT, resolution: "480p", duration: 15,
                 body: #"{"duration":"15","generateAudio":false,"mode":"text-to-video","model":"grok-imagine-video","prompt":"a lighthouse at dusk","resolution":"480p"}"#),
         // Sora, before its shutdown: Sora's sizes, including the 1792x1024 class.
-        Fixture(family: "sora-2", provider: .openaiVideos, resolution: "720p", aspectRatio: "9:16", duration: 12, day: "2026-09-01",
+        Fixture(family: "sora-2", provider: .openAIVideos, resolution: "720p", aspectRatio: "9:16", duration: 12, day: "2026-09-01",
                 body: "model=sora-2&prompt=a lighthouse at dusk&seconds=12&duration=12&size=720x1280"),
-        Fixture(family: "sora-2", provider: .nanogpt, resolution: "720p", aspectRatio: "16:9", duration: 8, day: "2026-09-01",
+        Fixture(family: "sora-2", provider: .nanoGPT, resolution: "720p", aspectRatio: "16:9", duration: 8, day: "2026-09-01",
                 body: #"{"aspect_ratio":"16:9","duration":"8","generateAudio":false,"mode":"text-to-video","model":"sora-2","prompt":"a lighthouse at dusk","resolution":"720p","seconds":"8"}"#),
-        Fixture(family: "sora-2-pro", provider: .openaiVideos, resolution: "1024p", aspectRatio: "9:16", duration: 20, day: "2026-09-01",
+        Fixture(family: "sora-2-pro", provider: .openAIVideos, resolution: "1024p", aspectRatio: "9:16", duration: 20, day: "2026-09-01",
                 body: "model=sora-2-pro&prompt=a lighthouse at dusk&seconds=20&duration=20&size=1024x1792"),
     ]
 

@@ -1,4 +1,5 @@
 @testable import Pricing
+import Basics
 import Providers
 
 /// Walks a price book entry against what its provider's adapter actually sends: every choice the

@@ -1,3 +1,4 @@
+import ProviderRegistry
 import Testing
 @testable import Pricing
 

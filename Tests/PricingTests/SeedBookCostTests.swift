@@ -1,3 +1,5 @@
+import Basics
+import ProviderRegistry
 import Testing
 @testable import Pricing
 
@@ -23,7 +25,7 @@ struct SeedBookCostTests {
         // Veo 3.1 Fast: OpenRouter per-second with / without audio; Venice silent only.
         Case(input: q("veo-3.1-fast", "8s", "1080p", audio: true, n: 2), day: "2026-10-01", provider: .aimo,
              billedSeconds: 8, micros: 1_920_000, note: "veo-3.1-fast 0.12 × 8 s × 2"),
-        Case(input: q("veo-3.1-fast", "8s", "1080p", audio: true, n: 2), day: "2026-10-01", provider: .openaiVideos,
+        Case(input: q("veo-3.1-fast", "8s", "1080p", audio: true, n: 2), day: "2026-10-01", provider: .openAIVideos,
              billedSeconds: 8, micros: 1_920_000, note: "veo3.1-fast 0.12 × 8 s × 2"),
         Case(input: q("veo-3.1-fast", 8, "1080p"), day: "2026-10-01", provider: .aimo,
              billedSeconds: 8, micros: 800_000, note: "veo-3.1-fast silent 0.10 × 8 s"),
@@ -39,14 +41,14 @@ struct SeedBookCostTests {
              billedSeconds: 8, micros: 2_640_000, note: "auto = 8 s: 0.33 × 8"),
         Case(input: q("veo-3.1-fast", "4s", "4K", audio: true), day: "2026-10-01", provider: .aimo,
              billedSeconds: 4, micros: 1_200_000, note: "4K with audio 0.30 × 4"),
-        Case(input: q("veo-3.1-fast", "6s", "720p"), day: "2026-10-01", provider: .openaiVideos,
+        Case(input: q("veo-3.1-fast", "6s", "720p"), day: "2026-10-01", provider: .openAIVideos,
              billedSeconds: 6, micros: 600_000, note: "the gateway cannot ask for silence: with audio 0.10 × 6"),
         // Veo 3.1 standard.
-        Case(input: q("veo-3.1", "8s", "1080p", audio: true), day: "2026-10-01", provider: .openaiVideos,
+        Case(input: q("veo-3.1", "8s", "1080p", audio: true), day: "2026-10-01", provider: .openAIVideos,
              billedSeconds: 8, micros: 3_200_000, note: "veo3.1 with audio 0.40 × 8"),
-        Case(input: q("veo-3.1", "8s", "720p"), day: "2026-10-01", provider: .openaiVideos,
+        Case(input: q("veo-3.1", "8s", "720p"), day: "2026-10-01", provider: .openAIVideos,
              billedSeconds: 8, micros: 3_200_000, note: "veo3.1 silent asked, renders audio: 0.40 × 8"),
-        Case(input: q("veo-3.1", "4s", "4k", n: 2), day: "2026-10-01", provider: .openaiVideos,
+        Case(input: q("veo-3.1", "4s", "4k", n: 2), day: "2026-10-01", provider: .openAIVideos,
              billedSeconds: 4, micros: 4_800_000, note: "veo3.1-4k route, with audio as rendered: 0.60 × 4 × 2"),
         Case(input: q("veo-3.1", "6s", "1280x720"), day: "2026-10-01", provider: .aimo,
              billedSeconds: 6, micros: 1_200_000, note: "veo-3.1 silent 0.20 × 6"),
@@ -59,7 +61,7 @@ struct SeedBookCostTests {
              billedSeconds: 8, micros: 640_000, note: "lite with audio 0.08 × 8"),
         Case(input: q("veo-3.1-lite", "4s", "720p"), day: "2026-10-01", provider: .aimo,
              billedSeconds: 4, micros: 120_000, note: "lite silent 0.03 × 4"),
-        Case(input: q("veo-2", "3s", "720p"), day: "2026-10-01", provider: .nanogpt,
+        Case(input: q("veo-2", "3s", "720p"), day: "2026-10-01", provider: .nanoGPT,
              billedSeconds: 5, micros: 2_500_000, note: "3 s snaps to the 5 s minimum: 0.50 (the higher source) × 5"),
         // Wan.
         Case(input: q("wan-2.5", "5s", "480p"), day: "2026-10-01", provider: .venice,
@@ -103,11 +105,11 @@ struct SeedBookCostTests {
         Case(input: q("kling-2.5-turbo-pro", "10s", "1080p", n: 4), day: "2026-10-01", provider: .aimo,
              billedSeconds: 10, micros: 2_800_000, note: "kling-v2 0.07 × 10 × 4"),
         // Grok Imagine at three providers.
-        Case(input: q("grok-imagine", "6s", "480p"), day: "2026-10-01", provider: .openaiVideos,
+        Case(input: q("grok-imagine", "6s", "480p"), day: "2026-10-01", provider: .openAIVideos,
              billedSeconds: 6, micros: 300_000, note: "grok 480p 0.05 × 6"),
         Case(input: q("grok-imagine", "6s", "480p"), day: "2026-10-01", provider: .venice,
              billedSeconds: 6, micros: 384_000, note: "grok 480p 0.064 × 6"),
-        Case(input: q("grok-imagine", "auto", "720p"), day: "2026-10-01", provider: .nanogpt,
+        Case(input: q("grok-imagine", "auto", "720p"), day: "2026-10-01", provider: .nanoGPT,
              billedSeconds: 6, micros: 420_000, note: "auto = 6 s: 0.07 × 6"),
         // Vidu, MiniMax.
         Case(input: q("vidu-q3", "16s", "360p"), day: "2026-10-01", provider: .venice,
@@ -117,13 +119,13 @@ struct SeedBookCostTests {
         Case(input: q("minimax-h3-hyper", "7s", "768P"), day: "2026-10-01", provider: .venice,
              billedSeconds: 10, micros: 305_000, note: "7 s snaps to 10 s: 0.0305 × 10"),
         // Sora, before its shutdown.
-        Case(input: q("sora-2", "8", "720x1280"), day: "2026-09-01", provider: .openaiVideos,
+        Case(input: q("sora-2", "8", "720x1280"), day: "2026-09-01", provider: .openAIVideos,
              billedSeconds: 8, micros: 800_000, note: "sora-2 0.10 × 8"),
-        Case(input: q("sora-2", "10", "720p"), day: "2026-09-23", provider: .nanogpt,
+        Case(input: q("sora-2", "10", "720p"), day: "2026-09-23", provider: .nanoGPT,
              billedSeconds: 12, micros: 1_200_000, note: "10 s snaps to 12 s on the day before shutdown"),
-        Case(input: q("sora-2-pro", "12", "1792x1024"), day: "2026-09-01", provider: .openaiVideos,
+        Case(input: q("sora-2-pro", "12", "1792x1024"), day: "2026-09-01", provider: .openAIVideos,
              billedSeconds: 12, micros: 6_000_000, note: "sora-2-pro 1024p 0.50 × 12"),
-        Case(input: q("sora-2-pro", "20", "1080p"), day: "2026-09-01", provider: .openaiVideos,
+        Case(input: q("sora-2-pro", "20", "1080p"), day: "2026-09-01", provider: .openAIVideos,
              billedSeconds: 20, micros: 10_000_000, note: "sora-2-pro 1080p 0.50 × 20"),
     ]
 
@@ -142,11 +144,11 @@ struct SeedBookCostTests {
     @Test func offersAreRankedCheapestFirstWithStableTies() throws {
         let silent = try SeedBooks.catalog.quote(Self.q("veo-3.1-fast", 8, "1080p"))
         // The gateway cannot be asked for silence, so its silent quote is its with-audio price.
-        #expect(silent.offers.map(\.provider) == [.aimo, .venice, .openaiVideos])
+        #expect(silent.offers.map(\.provider) == [.aimo, .venice, .openAIVideos])
         #expect(silent.offers.map(\.costMicros) == [800_000, 880_000, 960_000])
         #expect(SeedBooks.catalog.cheapestOffer(for: silent.request) == silent.offers.first)
         let withAudio = try SeedBooks.catalog.quote(Self.q("veo-3.1-fast", 8, "1080p", audio: true))
-        #expect(withAudio.offers.map(\.provider) == [.aimo, .openaiVideos])
+        #expect(withAudio.offers.map(\.provider) == [.aimo, .openAIVideos])
         #expect(withAudio.offers.map(\.costMicros) == [960_000, 960_000])
         #expect(SeedBooks.catalog.cheapestOffer(for: withAudio.request) == withAudio.offers.first)
     }

@@ -1,5 +1,7 @@
+import Basics
 import HTTPClient
 @testable import Pricing
+import ProviderRegistry
 import Providers
 
 /// The submit request each provider's adapter sends for a priced job, built by the adapters' own
@@ -18,16 +20,16 @@ enum WireRequests {
 
     /// Every submit request the provider's adapter can send for `spec`: the gateway's in both of
     /// its encodings (multipart, its adapter's default, and JSON).
-    static func submits(_ provider: Pricing.ProviderID, _ spec: ProviderJobSpec) -> [HTTPRequest] {
+    static func submits(_ provider: ProviderID, _ spec: ProviderJobSpec) -> [HTTPRequest] {
         let endpoint = try! ProviderEndpoint(baseURL: "https://provider.example")
         let key = Secret("sk-test")
         switch provider {
         case .aimo: return [AIMORequests(endpoint: endpoint).submit(spec)]
-        case .openaiVideos:
+        case .openAIVideos:
             return [OpenAIVideosRequests(endpoint: endpoint, apiKey: key, encoding: .multipart).submit(spec),
                     OpenAIVideosRequests(endpoint: endpoint, apiKey: key, encoding: .json).submit(spec)]
         case .venice: return [VeniceRequests(endpoint: endpoint).queue(spec, auth: HTTPHeader("Authorization", "Bearer k"))]
-        case .nanogpt: return [NanoGPTRequests(endpoint: endpoint, apiKey: key).submit(spec)]
+        case .nanoGPT: return [NanoGPTRequests(endpoint: endpoint, apiKey: key).submit(spec)]
         case .aigate: return [AIGateRequests(endpoint: endpoint, apiKey: key).generate(spec)]
         }
     }

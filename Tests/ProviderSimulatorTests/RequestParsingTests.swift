@@ -1,3 +1,4 @@
+import Basics
 import Testing
 
 @testable import ProviderSimulator
@@ -12,9 +13,9 @@ import Testing
     }
 
     @Test func jsonScalarFields() {
-        let fields = SimJSON.fields(Array(#"{"model":"m","duration":5,"audio":true,"n":1,"nested":{"a":1},"ratio":0.5}"#.utf8))
+        let fields = JSONValue.requestFields(Array(#"{"model":"m","duration":5,"audio":true,"n":1,"nested":{"a":1},"ratio":0.5}"#.utf8))
         #expect(fields == ["model": "m", "duration": "5", "audio": "true", "n": "1"])
-        #expect(SimJSON.fields(Array("[1]".utf8)) == nil)
+        #expect(JSONValue.requestFields(Array("[1]".utf8)) == nil)
     }
 
     @Test func durations() {

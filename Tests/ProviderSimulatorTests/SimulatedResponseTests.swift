@@ -1,4 +1,5 @@
 import Foundation
+import ProviderRegistry
 import Testing
 
 @testable import ProviderSimulator
@@ -9,7 +10,7 @@ import Testing
         SimRequest(method: method, path: path, query: query, headers: headers, body: Array(body.utf8), authority: "127.0.0.1:9")
     }
 
-    func state(_ provider: SimulatedProvider, _ defaults: String = "complete_after_ms=0") -> SimulationState {
+    func state(_ provider: ProviderID, _ defaults: String = "complete_after_ms=0") -> SimulationState {
         let state = SimulationState(
             provider: provider, balancesMicros: ["USD": 10_000_000, "USDC": 10_000_000, "XNO": 1_000_000], jobsMax: 10, seed: 1)
         _ = state.configure(ScenarioText.pairs(defaults))

@@ -1,11 +1,12 @@
+import ProviderRegistry
 import Testing
 
 @testable import ProviderSimulator
 
-/// Balances move as reference §7 says per provider. Jobs with `complete_after_ms=0` are due at
+/// Balances move as each provider bills (docs/providers.md, Billing). Jobs with `complete_after_ms=0` are due at
 /// once, so no test waits.
 @Suite struct SimulationStateTests {
-    func state(_ provider: SimulatedProvider, balances: [String: Int64] = ["USD": 10_000_000], jobsMax: Int = 10) -> SimulationState {
+    func state(_ provider: ProviderID, balances: [String: Int64] = ["USD": 10_000_000], jobsMax: Int = 10) -> SimulationState {
         SimulationState(provider: provider, balancesMicros: balances, jobsMax: jobsMax, seed: 1)
     }
 

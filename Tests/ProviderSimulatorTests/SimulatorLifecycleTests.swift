@@ -1,3 +1,4 @@
+import ProviderRegistry
 import Testing
 
 @testable import ProviderSimulator
@@ -6,7 +7,8 @@ import Testing
     @Test func startsOnFreePortsReportsThemAndStops() async throws {
         let running = try await ProviderSimulator.start(.ephemeralPorts())
         let ports = running.ports
-        #expect(ports.count == 5 && Set(ports.values).count == 5 && !ports.values.contains(0))
+        let count = ProviderID.allCases.count
+        #expect(ports.count == count && Set(ports.values).count == count && !ports.values.contains(0))
         #expect(running.baseURLs[.venice] == "http://127.0.0.1:\(ports[.venice] ?? 0)/api/v1")
         #expect(running.baseURLs[.nanoGPT] == "http://127.0.0.1:\(ports[.nanoGPT] ?? 0)")
         await running.stop()
@@ -23,6 +25,17 @@ import Testing
     @Test func defaultPortsFollowTheBasePort() {
         var configuration = SimulatorConfiguration()
         configuration.basePort = 20_000
-        #expect(SimulatedProvider.allCases.map(configuration.port(for:)) == [20_000, 20_001, 20_002, 20_003, 20_004])
+        #expect(ProviderID.allCases.map(configuration.port(for:)) == Array(20_000..<20_000 + ProviderID.allCases.count))
+    }
+}
+
+extension SimulatorLifecycleTests {
+    /// A provider added to the registry needs a starting balance in `SimulatorConfiguration`,
+    /// or its simulated submits would all be refused.
+    @Test func everyProviderStartsWithABalance() {
+        let configuration = SimulatorConfiguration()
+        for provider in ProviderID.allCases {
+            #expect(!(configuration.balancesMicros[provider] ?? [:]).isEmpty, "\(provider) has no starting balance")
+        }
     }
 }

@@ -5,7 +5,7 @@ import Testing
 
 @testable import Providers
 
-/// AIGate against seed 004 and reference §5: synchronous generation, balance, error table.
+/// AIGate as docs/providers.md describes it: synchronous generation, balance, error table.
 @Suite struct AIGateAdapterTests {
     static let base = endpoint("https://api.aigate.shop")
     static let generation = AIGateFixtures.generation

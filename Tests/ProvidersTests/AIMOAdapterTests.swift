@@ -6,7 +6,7 @@ import Testing
 
 @testable import Providers
 
-/// AIMO against bodies shaped as in seed 000 and reference §1.
+/// AIMO against bodies shaped as docs/providers.md describes them.
 @Suite struct AIMOAdapterTests {
     let requests = AIMORequests(endpoint: endpoint("https://beta.aimo.network"))
 

@@ -1,5 +1,6 @@
 import HTTPClient
 import Logging
+import ProviderRegistry
 import Testing
 
 @testable import Providers
@@ -23,9 +24,10 @@ import Testing
             "VIDEOLEDGER_NANOGPT_API_KEY": "nano-secret",
             "VIDEOLEDGER_AIGATE_API_KEY": "sk-aigate-secret",
         ])
-        #expect(credentials.openAIVideosAPIKey?.revealedForHeader == "sk-openai-secret")
-        #expect(credentials.veniceWallet?.address == WalletTests.rfc8032Address)
-        guard case .solana(let keypair) = credentials.aimoWallet else {
+        #expect(credentials[.openAIVideos]?.apiKey?.revealedForHeader == "sk-openai-secret")
+        #expect(credentials[.venice]?.apiKey?.revealedForHeader == "venice-secret")
+        #expect(credentials.configured == Set(ProviderID.allCases))
+        guard case .solana(let keypair) = credentials[.aimo]?.wallet else {
             Issue.record("no AIMO key")
             return
         }
@@ -39,12 +41,22 @@ import Testing
 
     @Test func evmHeaderIsUsedWhenNoSolanaKey() throws {
         let credentials = try ProviderCredentials.fromEnvironment(["VIDEOLEDGER_AIMO_EVM_SIWX_HEADER": "eyJzaWduZWQiOnRydWV9"])
-        guard case .preSignedHeader(let header) = credentials.aimoWallet else {
+        guard case .preSignedHeader(let header) = credentials[.aimo]?.wallet else {
             Issue.record("no header")
             return
         }
         #expect(header.revealedForHeader == "eyJzaWduZWQiOnRydWV9")
         #expect(!Self.everyRendering(credentials).contains("eyJzaWduZWQiOnRydWV9"))
+    }
+
+    @Test func veniceWalletIsUsedWhenNoAPIKey() throws {
+        let credentials = try ProviderCredentials.fromEnvironment(["VIDEOLEDGER_VENICE_SOLANA_SECRET_KEY": Self.seed58])
+        guard case .solana(let keypair) = credentials[.venice]?.wallet else {
+            Issue.record("no Venice wallet")
+            return
+        }
+        #expect(keypair.address == WalletTests.rfc8032Address)
+        #expect(credentials.configured == [.venice])
     }
 
     @Test func anInvalidKeyNamesTheVariableNotTheValue() {

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPClient
 import Logging
+import ProviderRegistry
 import ProviderSimulator
 import Testing
 
@@ -60,7 +61,7 @@ struct Loopback {
     }
 
     /// Sets a provider's scenario defaults, fault rates or balances through `/_sim/scenario`.
-    func control(_ provider: SimulatedProvider, _ pairs: String) async throws {
+    func control(_ provider: ProviderID, _ pairs: String) async throws {
         let url = try #require(running.controlURL(provider)) + "/scenario"
         let response = try await client.execute(HTTPRequest(method: .post, url: url, body: Array(pairs.utf8)))
         guard response.status == 200 else { throw ProviderError.unavailable(status: response.status, message: "control") }

@@ -4,7 +4,7 @@ import Testing
 
 @testable import Providers
 
-/// NanoGPT against reference §4: the 202 precharge, both status shapes, relative content URLs,
+/// NanoGPT as docs/providers.md describes it: the 202 precharge, both status shapes, relative content URLs,
 /// string balances, error types and the x402 `payment` object.
 @Suite struct NanoGPTAdapterTests {
     static let base = endpoint("https://nano-gpt.com")

@@ -4,8 +4,8 @@ import Testing
 
 @testable import Providers
 
-/// The `/v1/videos` gateway against the seed 001 body and the OpenAI `Video` object (reference
-/// §2), with new-api's millisecond timestamps.
+/// The `/v1/videos` gateway against the gateway's create answer and the OpenAI `Video` object
+/// (docs/providers.md), with new-api's millisecond timestamps.
 @Suite struct OpenAIVideosAdapterTests {
     static let base = endpoint("https://api.aiid.edu.kg")
     let contentURL = "https://api.aiid.edu.kg/v1/videos/video_abc123/content"

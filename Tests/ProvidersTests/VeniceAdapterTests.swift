@@ -6,7 +6,7 @@ import Testing
 
 @testable import Providers
 
-/// Venice against reference §3: queue with `download_url` and `X-Balance-Remaining`, retrieve
+/// Venice as docs/providers.md describes it: queue with `download_url` and `X-Balance-Remaining`, retrieve
 /// as JSON or `video/mp4`, the three 402 bodies, 404 / 422 / 503.
 @Suite struct VeniceAdapterTests {
     let requests = VeniceRequests(endpoint: endpoint("https://api.venice.ai/api/v1"))

@@ -1,3 +1,4 @@
+import Basics
 import Foundation
 import Testing
 
@@ -107,10 +108,10 @@ import Testing
     }
 
     @Test func iso8601Timestamps() {
-        #expect(ISO8601Timestamp.string(fromUnixMilliseconds: 0) == "1970-01-01T00:00:00.000Z")
-        #expect(ISO8601Timestamp.string(fromUnixMilliseconds: 1_767_225_600_000) == "2026-01-01T00:00:00.000Z")
-        #expect(ISO8601Timestamp.string(fromUnixMilliseconds: 951_782_400_123) == "2000-02-29T00:00:00.123Z")
-        #expect(ISO8601Timestamp.string(fromUnixMilliseconds: 1_764_347_090_922) == "2025-11-28T16:24:50.922Z")
+        #expect(ISO8601Instant.milliseconds(0) == "1970-01-01T00:00:00.000Z")
+        #expect(ISO8601Instant.milliseconds(1_767_225_600_000) == "2026-01-01T00:00:00.000Z")
+        #expect(ISO8601Instant.milliseconds(951_782_400_123) == "2000-02-29T00:00:00.123Z")
+        #expect(ISO8601Instant.milliseconds(1_764_347_090_922) == "2025-11-28T16:24:50.922Z")
     }
 
     static func decodeHeader(_ value: String) -> JSONValue? {

@@ -1,3 +1,4 @@
+import Basics
 import Foundation
 import Ledger
 import Money
@@ -37,7 +38,7 @@ import Testing
                 VALUES ($1, 'bound', 'expired', 'reconciliation', 'held unknown for over 7 days without evidence')
                 """, [boundJob])
         }
-        let day = CalendarDate.todayUTC()
+        let day = CalendarDay.today()
         let out = Support.temporaryDirectory("held")
         _ = try await Support.runner(pool).nightly(NightlyReportRequest(date: day, outputDirectory: out, formats: [.csv]))
         let heldRows = try Support.csvRows(out + "/nightly-\(day)-held_money.csv")

@@ -1,3 +1,4 @@
+import Basics
 import Foundation
 import Money
 import Postgres
@@ -16,7 +17,7 @@ import Testing
         let out = Support.temporaryDirectory("month")
         var spendingDays = 0
         for dayNumber in 1...31 {
-            let day = CalendarDate(year: 2025, month: 3, day: dayNumber)!
+            let day = CalendarDay(year: 2025, month: 3, day: dayNumber)!
             let outcome = try await runner.nightly(NightlyReportRequest(date: day, outputDirectory: out))
             let (starts, ends) = SeededMonth.bounds(day)
             let monthStarts = SeededMonth.bounds(day.firstOfMonth).starts
@@ -63,7 +64,7 @@ import Testing
     /// Per user, the day's and the month's spend match the seed.
     @Test func perUserSpendMatchesTheJobs() async throws {
         let month = try await SharedMonth.shared.month()
-        let day = CalendarDate(year: 2025, month: 3, day: 18)!
+        let day = CalendarDay(year: 2025, month: 3, day: 18)!
         let out = Support.temporaryDirectory("per-user")
         _ = try await Support.runner(month.pool).nightly(NightlyReportRequest(date: day, outputDirectory: out, formats: [.csv]))
         let summary = try Support.csvRows(out + "/nightly-\(day)-user_summary.csv")
@@ -83,7 +84,7 @@ import Testing
             #expect(amount.split(separator: ".").last?.count == 6, "\(amount)")
         }
         // February's jobs are not in March's month to date.
-        let firstDay = CalendarDate(year: 2025, month: 3, day: 1)!
+        let firstDay = CalendarDay(year: 2025, month: 3, day: 1)!
         _ = try await Support.runner(month.pool).nightly(NightlyReportRequest(date: firstDay, outputDirectory: out, formats: [.csv]))
         let first = try Support.csvRows(out + "/nightly-\(firstDay)-user_summary.csv")
         let firstMonthToDate = try Support.csvSum(first, "mtd_spend")
@@ -129,7 +130,7 @@ import Testing
     /// Holds made before midnight and settled after it are outstanding at the end of the day.
     @Test func holdsAcrossMidnightAreOutstanding() async throws {
         let month = try await SharedMonth.shared.month()
-        let day = CalendarDate(year: 2025, month: 3, day: 3)!  // day % 5 == 2 (0-based): jobs held at 23:50
+        let day = CalendarDay(year: 2025, month: 3, day: 3)!  // day % 5 == 2 (0-based): jobs held at 23:50
         let out = Support.temporaryDirectory("midnight")
         let outcome = try await Support.runner(month.pool).nightly(NightlyReportRequest(date: day, outputDirectory: out, formats: [.csv]))
         let held = month.heldAtEnd(of: day)

@@ -1,3 +1,4 @@
+import Basics
 import Foundation
 @testable import Reports
 import Testing
@@ -5,18 +6,18 @@ import Testing
 /// The pure pieces: dates, formats, escaping, charts, templates. No database.
 @Suite struct ReportFormattingTests {
     @Test func calendarDatesParseStrictly() {
-        #expect(CalendarDate(parsing: "2024-02-29")?.description == "2024-02-29")
+        #expect(CalendarDay(iso: "2024-02-29")?.description == "2024-02-29")
         for bad in ["2025-02-29", "2025-13-01", "2025-00-10", "2025-1-01", "25-01-01", "2025/01/01", "2025-01-01T00", "", "１９７０-01-01",
                     "1969-12-31"] {
-            #expect(CalendarDate(parsing: bad) == nil, "\(bad)")
+            #expect(CalendarDay(iso: bad) == nil, "\(bad)")
         }
-        let day = CalendarDate(parsing: "2025-03-01")!
+        let day = CalendarDay(iso: "2025-03-01")!
         #expect(day.adding(days: -1)?.description == "2025-02-28")
-        #expect(CalendarDate(parsing: "2024-12-31")!.adding(days: 1)?.description == "2025-01-01")
-        #expect(CalendarDate(parsing: "1970-01-01")!.daysSinceEpoch == 0)
+        #expect(CalendarDay(iso: "2024-12-31")!.adding(days: 1)?.description == "2025-01-01")
+        #expect(CalendarDay(iso: "1970-01-01")!.daysSinceEpoch == 0)
         #expect(day.daysSinceEpoch == 20148)
-        #expect(CalendarDate(parsing: "2025-03-31")!.firstOfMonth == day)
-        #expect(CalendarDate.todayUTC() > day)
+        #expect(CalendarDay(iso: "2025-03-31")!.firstOfMonth == day)
+        #expect(CalendarDay.today() > day)
     }
 
     @Test func formatListsParse() throws {
@@ -37,7 +38,7 @@ import Testing
 
     @Test func jsonStringsEscape() throws {
         let awkward = "q\"b\\s\n\t\u{1}é✓"
-        let literal = TextEscaping.jsonString(awkward)
+        let literal = JSONString.quoted(awkward)
         #expect(literal == "\"q\\\"b\\\\s\\n\\t\\u0001é✓\"")
         let decoded = try JSONSerialization.jsonObject(with: Data(literal.utf8), options: .fragmentsAllowed) as? String
         #expect(decoded == awkward)
@@ -97,9 +98,13 @@ import Testing
     }
 
     @Test func templatesSubstituteKnownPlaceholdersOnly() throws {
-        #expect(try HTMLTemplate.render("<p>{{title}}|{{ subtitle }}</p>", values: ["title": "A", "subtitle": "B"]) == "<p>A|B</p>")
-        #expect(throws: ReportError.self) { try HTMLTemplate.validate("{{unknown}}", file: "t") }
-        #expect(throws: ReportError.self) { try HTMLTemplate.validate("{{title", file: "t") }
+        let page = try HTMLTemplate("<p>{{title}}|{{ subtitle }}</p>", kind: .page, file: "t")
+        #expect(page.render(["title": "A", "subtitle": "B"]) == "<p>A|B</p>")
+        #expect(throws: ReportError.self) { try HTMLTemplate("{{unknown}}", kind: .page, file: "t") }
+        #expect(throws: ReportError.self) { try HTMLTemplate("{{title", kind: .page, file: "t") }
+        // Each file has its own placeholders, and a fragment loses the final newline editors add.
+        #expect(throws: ReportError.self) { try HTMLTemplate("{{title}}", kind: .chart, file: "t") }
+        #expect(try HTMLTemplate("<b>{{caption}}</b>\n", kind: .chart, file: "t").render(["caption": "C"]) == "<b>C</b>")
     }
 
     @Test func theShippedDefinitionsLoad() throws {

@@ -1,3 +1,4 @@
+import Basics
 import Foundation
 import Money
 import Postgres
@@ -11,8 +12,8 @@ import Testing
     /// One user's spend over a range equals the ledger's sum for that user and range.
     @Test func spendReportOverARange() async throws {
         let month = try await SharedMonth.shared.month()
-        let from = CalendarDate(year: 2025, month: 3, day: 10)!
-        let to = CalendarDate(year: 2025, month: 3, day: 16)!
+        let from = CalendarDay(year: 2025, month: 3, day: 10)!
+        let to = CalendarDay(year: 2025, month: 3, day: 16)!
         let out = Support.temporaryDirectory("spend")
         let request = try SpendReportRequest(userID: "bob", from: from, to: to, outputDirectory: out)
         let outcome = try await Support.runner(month.pool).spend(request)
@@ -40,7 +41,7 @@ import Testing
     @Test func refusesBadRequests() async throws {
         let month = try await SharedMonth.shared.month()
         let runner = Support.runner(month.pool)
-        let day = CalendarDate(year: 2025, month: 3, day: 10)!
+        let day = CalendarDay(year: 2025, month: 3, day: 10)!
         let out = Support.temporaryDirectory("bad")
         await #expect(throws: ReportError.unknownUser("nobody")) {
             try await runner.spend(try SpendReportRequest(userID: "nobody", from: day, to: day, outputDirectory: out))
@@ -80,7 +81,7 @@ import Testing
     /// from elsewhere), the control totals catch it, the run fails, and no file is published.
     @Test func aDoubleCountFailsTheRunAndPublishesNothing() async throws {
         let month = try await SeededMonth.make()
-        let day = CalendarDate(year: 2025, month: 3, day: 9)!
+        let day = CalendarDay(year: 2025, month: 3, day: 9)!
         let victim = try #require(month.settled(on: day).first)
         let duplicate = SeededMonth.Job(
             id: UUID(), userID: victim.userID, provider: victim.provider, family: "duplicate", quotedMicros: victim.quotedMicros,
@@ -119,7 +120,7 @@ import Testing
     /// refused before anything runs.
     @Test func editedDefinitionsAreChecked() async throws {
         let month = try await SharedMonth.shared.month()
-        let day = CalendarDate(year: 2025, month: 3, day: 11)!
+        let day = CalendarDay(year: 2025, month: 3, day: 11)!
         let definitions = try copyDefinitions()
         let path = definitions + "/nightly/30_spend_by_provider.sql"
         let original = try Support.text(path)
@@ -164,7 +165,7 @@ import Testing
         let month = try await SharedMonth.shared.month()
         let progress = RecordingProgress()
         _ = try await Support.runner(month.pool).nightly(
-            NightlyReportRequest(date: CalendarDate(year: 2025, month: 3, day: 5)!, outputDirectory: Support.temporaryDirectory("progress"),
+            NightlyReportRequest(date: CalendarDay(year: 2025, month: 3, day: 5)!, outputDirectory: Support.temporaryDirectory("progress"),
                                  formats: [.json]),
             progress: progress)
         let events = progress.events.withLock { $0 }

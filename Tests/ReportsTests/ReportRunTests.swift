@@ -1,3 +1,4 @@
+import Basics
 import Foundation
 import Ledger
 import Money
@@ -13,7 +14,7 @@ import Testing
     /// recorded with the same checksums.
     @Test func rerunningADateGivesTheSameFiles() async throws {
         let month = try await SeededMonth.make()
-        let day = CalendarDate(year: 2025, month: 3, day: 14)!
+        let day = CalendarDay(year: 2025, month: 3, day: 14)!
         let out = Support.temporaryDirectory("rerun")
         let runner = Support.runner(month.pool)
         let first = try await runner.nightly(NightlyReportRequest(date: day, outputDirectory: out))
@@ -25,8 +26,8 @@ import Testing
         let later = SeededMonth.Job(
             id: UUID(), userID: "alice", provider: "venice", family: "wan-2.5", quotedMicros: 900_000, cheapestMicros: 900_000,
             actualMicros: 950_000, providerCostMicros: nil,
-            heldAt: SeededMonth.bounds(CalendarDate(year: 2025, month: 3, day: 20)!).starts + SeededMonth.microsPerHour,
-            settledAt: SeededMonth.bounds(CalendarDate(year: 2025, month: 3, day: 20)!).starts + 2 * SeededMonth.microsPerHour)
+            heldAt: SeededMonth.bounds(CalendarDay(year: 2025, month: 3, day: 20)!).starts + SeededMonth.microsPerHour,
+            settledAt: SeededMonth.bounds(CalendarDay(year: 2025, month: 3, day: 20)!).starts + 2 * SeededMonth.microsPerHour)
         _ = try await SeededMonth.seedMore(pool: month.pool, jobs: [later])
 
         let second = try await runner.nightly(NightlyReportRequest(date: day, outputDirectory: out))
@@ -66,7 +67,7 @@ import Testing
     /// A day with no activity at all: headers only, zero totals, a well-formed page.
     @Test func anEmptyDay() async throws {
         let pool = try await TestDatabase.makePool(connectionsMax: 2)
-        let day = CalendarDate(year: 2025, month: 6, day: 1)!
+        let day = CalendarDay(year: 2025, month: 6, day: 1)!
         let out = Support.temporaryDirectory("empty")
         let outcome = try await Support.runner(pool).nightly(NightlyReportRequest(date: day, outputDirectory: out))
         #expect(outcome.sections.count == Support.nightlySectionCount)
@@ -91,7 +92,7 @@ import Testing
     @Test func liveQuotesAgainstThePriceBook() async throws {
         let pool = try await TestDatabase.makePool(connectionsMax: 2)
         try await Ledger(pool: pool).createUser("alice")
-        let day = CalendarDate(year: 2025, month: 6, day: 2)!
+        let day = CalendarDay(year: 2025, month: 6, day: 2)!
         // (model, quoted, live, hour offset from the day's start; 25 = the next day)
         let jobs: [(String, Int64, Int64?, Int)] = [
             ("wan-2-7-text-to-video", 550_000, 500_000, 1), ("wan-2-7-text-to-video", 550_000, 550_000, 2),
@@ -125,7 +126,7 @@ import Testing
     /// A user whose jobs all failed: zero spend, holds released, nothing outstanding.
     @Test func aUserWithOnlyFailedJobs() async throws {
         let month = try await SharedMonth.shared.month()
-        let day = CalendarDate(year: 2025, month: 3, day: 7)!  // day index 6: carol's job fails
+        let day = CalendarDay(year: 2025, month: 3, day: 7)!  // day index 6: carol's job fails
         let carolJobs = month.jobs.filter { $0.userID == "carol" }
         #expect(!carolJobs.isEmpty && carolJobs.allSatisfy { $0.actualMicros == nil })
         let out = Support.temporaryDirectory("failed")
@@ -149,7 +150,7 @@ import Testing
     /// and escapes text from the data.
     @Test func theHTMLIsWellFormedAndCarriesTheChart() async throws {
         let month = try await SharedMonth.shared.month()
-        let day = CalendarDate(year: 2025, month: 3, day: 21)!
+        let day = CalendarDay(year: 2025, month: 3, day: 21)!
         let out = Support.temporaryDirectory("html")
         _ = try await Support.runner(month.pool).nightly(NightlyReportRequest(date: day, outputDirectory: out, formats: [.html]))
         let path = out + "/nightly-\(day).html"
@@ -173,7 +174,7 @@ import Testing
     @Test func awkwardTextRoundTrips() async throws {
         let month = try await SharedMonth.shared.month()
         let family = SeededMonth.families[3]!
-        let day = try #require((1...31).map { CalendarDate(year: 2025, month: 3, day: $0)! }.first { day in
+        let day = try #require((1...31).map { CalendarDay(year: 2025, month: 3, day: $0)! }.first { day in
             month.settled(on: day).contains { $0.family == family }
         })
         let out = Support.temporaryDirectory("awkward")

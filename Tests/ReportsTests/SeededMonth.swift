@@ -1,3 +1,4 @@
+import Basics
 import Foundation
 import Ledger
 import Money
@@ -29,7 +30,7 @@ struct SeededMonth: Sendable {
         var holdID: Int64 = 0
     }
 
-    static let month = CalendarDate(year: 2025, month: 3, day: 1)!
+    static let month = CalendarDay(year: 2025, month: 3, day: 1)!
     static let providers = ["aigate", "aimo", "nanogpt", "openai-videos", "venice"]
     /// One family has CSV and HTML metacharacters, to prove the escaping end to end.
     static let families: [String?] = ["kling-v3-pro", "veo-3.1-fast", "wan-2.5", "seedance \"2.0\", <beta> & co", nil]
@@ -40,8 +41,8 @@ struct SeededMonth: Sendable {
 
     /// The day nanogpt's balance snapshots bracket: the March day (from the 2nd) on which most
     /// nanogpt jobs settle, so the drift is measured against real charges.
-    var driftDay: CalendarDate {
-        let days = (2...31).map { CalendarDate(year: 2025, month: 3, day: $0)! }
+    var driftDay: CalendarDay {
+        let days = (2...31).map { CalendarDay(year: 2025, month: 3, day: $0)! }
         return days.max { left, right in
             (settled(on: left).filter { $0.provider == "nanogpt" }.count, right.day)
                 < (settled(on: right).filter { $0.provider == "nanogpt" }.count, left.day)
@@ -174,7 +175,7 @@ struct SeededMonth: Sendable {
     static let microsPerHour: Int64 = 60 * microsPerMinute
     static let microsPerDay: Int64 = 24 * microsPerHour
 
-    static func bounds(_ day: CalendarDate) -> (starts: Int64, ends: Int64) {
+    static func bounds(_ day: CalendarDay) -> (starts: Int64, ends: Int64) {
         let starts = Int64(day.daysSinceEpoch) * microsPerDay
         return (starts, starts + microsPerDay)
     }
@@ -187,24 +188,24 @@ struct SeededMonth: Sendable {
         }.reduce(0) { $0 + $1.actualMicros! }
     }
 
-    func daySpend(_ day: CalendarDate, user: String? = nil) -> Int64 {
+    func daySpend(_ day: CalendarDay, user: String? = nil) -> Int64 {
         let (starts, ends) = Self.bounds(day)
         return spend(from: starts, to: ends, user: user)
     }
 
-    func monthToDateSpend(_ day: CalendarDate, user: String? = nil) -> Int64 {
+    func monthToDateSpend(_ day: CalendarDay, user: String? = nil) -> Int64 {
         spend(from: Self.bounds(day.firstOfMonth).starts, to: Self.bounds(day).ends, user: user)
     }
 
     /// Held at the end of the day: held before it ends, and settled after it (or never).
-    func heldAtEnd(of day: CalendarDate, user: String? = nil) -> Int64 {
+    func heldAtEnd(of day: CalendarDay, user: String? = nil) -> Int64 {
         let ends = Self.bounds(day).ends
         return jobs.filter { job in
             job.heldAt < ends && (job.settledAt.map { $0 >= ends } ?? true) && (user == nil || job.userID == user)
         }.reduce(0) { $0 + $1.quotedMicros }
     }
 
-    func settled(on day: CalendarDate) -> [Job] {
+    func settled(on day: CalendarDay) -> [Job] {
         let (starts, ends) = Self.bounds(day)
         return jobs.filter { job in
             guard let settled = job.settledAt, job.actualMicros != nil else { return false }
@@ -241,7 +242,7 @@ struct SeededMonth: Sendable {
 }
 
 extension SeededMonth {
-    static func microsPerDayStart(_ day: CalendarDate) -> Int64 { bounds(day).starts }
+    static func microsPerDayStart(_ day: CalendarDay) -> Int64 { bounds(day).starts }
 }
 
 /// A small deterministic generator, so the seeded month is the same on every run.

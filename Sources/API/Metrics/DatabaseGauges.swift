@@ -1,6 +1,8 @@
+import Jobs
+import Ledger
 import Metrics
 import Postgres
-import Pricing
+import ProviderRegistry
 import Synchronization
 
 /// Gauges read from PostgreSQL when `/metrics` is scraped: ledger balances by account kind,
@@ -14,26 +16,9 @@ import Synchronization
 /// keep their last values; the scrape still answers.
 final class DatabaseGauges: Sendable {
     static let refreshMillisecondsMin = 5_000
-    static let accountKinds = ["available", "held", "payable", "world"]
     static let currencies = ["USD", "XNO", "USDC"]
-    static let activeStatuses = ["submitting", "queued", "running", "unknown", "stalled"]
     /// Statuses counted as a provider error in `videoledger_provider_errors_last_hour`.
-    static let errorStatuses: Set<String> = ["failed", "expired", "unknown"]
-
-    struct Reading: Sendable {
-        var balances: [String: Int64] = [:]
-        var openHolds: [String: (count: Int64, micros: Int64)] = [:]
-        var activeJobs: [String: Int64] = [:]
-        var recentJobs: [String: Int64] = [:]
-        var shortfalls: [String: (count: Int64, micros: Int64)] = [:]
-    }
-
-    static let balancesSQL = "SELECT kind, currency, sum(balance_micros)::bigint FROM accounts GROUP BY 1, 2"
-    static let openHoldsSQL = "SELECT currency, count(*), coalesce(sum(amount_micros), 0)::bigint FROM holds WHERE state = 'open' GROUP BY 1"
-    static let activeJobsSQL = "SELECT status, count(*) FROM jobs WHERE status = ANY($1::text[]) GROUP BY 1"
-    /// Over the partial index of holds with a shortfall: few rows, however large the ledger.
-    static let shortfallsSQL = "SELECT currency, count(*), sum(shortfall_micros)::bigint FROM holds WHERE shortfall_micros > 0 GROUP BY 1"
-    static let recentJobsSQL = "SELECT provider, status, count(*) FROM jobs WHERE created_at >= now() - interval '1 hour' GROUP BY 1, 2"
+    static let errorStatuses: Set<JobStatus> = [.failed, .expired, .unknown]
 
     let pool: PostgresPool
     let factory: any MetricsFactory
@@ -53,8 +38,8 @@ final class DatabaseGauges: Sendable {
         }
         guard due else { return }
         do {
-            let reading = try await read()
-            publish(reading)
+            let (ledger, jobs) = try await read()
+            publish(ledger, jobs)
             gauge("videoledger_database_up", []).record(1)
         } catch {
             gauge("videoledger_database_up", []).record(0)
@@ -62,59 +47,36 @@ final class DatabaseGauges: Sendable {
         }
     }
 
-    private func read() async throws -> Reading {
-        try await pool.withSession { session in
-            var reading = Reading()
-            for row in try session.query(Self.balancesSQL) {
-                let kind: String = try row.decode(0), currency: String = try row.decode(1)
-                reading.balances[kind + "|" + currency] = try row.decode(2, as: Int64.self)
-            }
-            for row in try session.query(Self.openHoldsSQL) {
-                let currency: String = try row.decode(0)
-                reading.openHolds[currency] = (try row.decode(1, as: Int64.self), try row.decode(2, as: Int64.self))
-            }
-            for row in try session.query(Self.activeJobsSQL, [Self.activeStatuses]) {
-                let status: String = try row.decode(0)
-                reading.activeJobs[status] = try row.decode(1, as: Int64.self)
-            }
-            for row in try session.query(Self.recentJobsSQL) {
-                let provider: String = try row.decode(0), status: String = try row.decode(1)
-                reading.recentJobs[provider + "|" + status] = try row.decode(2, as: Int64.self)
-            }
-            for row in try session.query(Self.shortfallsSQL) {
-                let currency: String = try row.decode(0)
-                reading.shortfalls[currency] = (try row.decode(1, as: Int64.self), try row.decode(2, as: Int64.self))
-            }
-            return reading
-        }
+    private func read() async throws -> (LedgerTotals, JobActivity) {
+        (try await LedgerTotals.read(pool), try await JobStore(pool: pool).activity())
     }
 
     /// Sets every known label combination, zero when absent, so a value that dropped to nothing
     /// does not linger at its old reading. Micro-unit figures are exact in a Double up to 2^53.
-    private func publish(_ reading: Reading) {
-        for kind in Self.accountKinds {
+    private func publish(_ ledger: LedgerTotals, _ jobs: JobActivity) {
+        for kind in LedgerTotals.accountKinds {
             for currency in Self.currencies {
                 gauge("videoledger_ledger_balance_micros", [("kind", kind), ("currency", currency)])
-                    .record(Double(reading.balances[kind + "|" + currency] ?? 0))
+                    .record(Double(ledger.balances[kind]?[currency] ?? 0))
             }
         }
         for currency in Self.currencies {
-            let open = reading.openHolds[currency] ?? (0, 0)
+            let open = ledger.openHolds[currency] ?? (0, 0)
             gauge("videoledger_holds_open", [("currency", currency)]).record(Double(open.count))
             gauge("videoledger_holds_open_micros", [("currency", currency)]).record(Double(open.micros))
-            let shortfall = reading.shortfalls[currency] ?? (0, 0)
+            let shortfall = ledger.shortfalls[currency] ?? (0, 0)
             gauge("videoledger_shortfalls", [("currency", currency)]).record(Double(shortfall.count))
             gauge("videoledger_shortfall_micros", [("currency", currency)]).record(Double(shortfall.micros))
         }
-        for status in Self.activeStatuses {
-            gauge("videoledger_jobs_active", [("status", status)]).record(Double(reading.activeJobs[status] ?? 0))
+        for status in JobActivity.activeStatuses {
+            gauge("videoledger_jobs_active", [("status", status.rawValue)]).record(Double(jobs.activeByStatus[status] ?? 0))
         }
         for provider in ProviderID.allCases.map(\.rawValue) {
             var errors: Int64 = 0
-            for status in JobListQuery.statuses {
-                let count = reading.recentJobs[provider + "|" + status] ?? 0
+            for status in JobStatus.allCases {
+                let count = jobs.lastHour[provider]?[status] ?? 0
                 if Self.errorStatuses.contains(status) { errors += count }
-                gauge("videoledger_jobs_last_hour", [("provider", provider), ("status", status)]).record(Double(count))
+                gauge("videoledger_jobs_last_hour", [("provider", provider), ("status", status.rawValue)]).record(Double(count))
             }
             gauge("videoledger_provider_errors_last_hour", [("provider", provider)]).record(Double(errors))
         }

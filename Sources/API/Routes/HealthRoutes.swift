@@ -1,3 +1,4 @@
+import Basics
 import Hummingbird
 import Postgres
 import Synchronization
@@ -113,8 +114,7 @@ final class HealthCheck: Sendable {
                 let start = ContinuousClock.now
                 do {
                     _ = try await connection.withSession { try $0.query("SELECT 1") }
-                    let elapsed = ContinuousClock.now - start
-                    let micros = elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000
+                    let micros = (ContinuousClock.now - start).wholeMicroseconds
                     answer(Health(status: "ok", database: "ok", databaseLatencyMicroseconds: micros))
                 } catch {
                     answer(.unavailable)

@@ -1,8 +1,10 @@
+import Basics
 import Foundation
 import Hummingbird
 import Money
 import Postgres
 import Pricing
+import ProviderRegistry
 
 /// The request rules the OpenAPI document states as schemas, checked here by the same
 /// patterns, so a request the document calls valid is never refused as malformed (400) and
@@ -122,9 +124,11 @@ enum InputRules {
         guard matches(text, instantPattern) else {
             throw QueryReader.invalid(field, "must be an ISO 8601 time with a zone (2026-03-01T12:00:00Z) or a date YYYY-MM-DD")
         }
-        if let day = CalendarDay(iso: text) { return day.midnight }
-        guard let instant = ISO8601Instant.parse(text) else { throw QueryReader.unacceptable(field, "is not a day of the calendar") }
-        return instant
+        if let day = CalendarDay(iso: text) { return PostgresTimestamp(microsecondsSinceEpoch: day.midnightMicroseconds) }
+        guard let micros = ISO8601Instant.microseconds(parsing: text) else {
+            throw QueryReader.unacceptable(field, "is not a day of the calendar")
+        }
+        return PostgresTimestamp(microsecondsSinceEpoch: micros)
     }
 
     // MARK: - Video specs

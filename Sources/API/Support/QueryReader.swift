@@ -1,3 +1,4 @@
+import Basics
 import Foundation
 import Hummingbird
 import Postgres
@@ -85,39 +86,5 @@ struct QueryReader {
     func instant(_ name: String) throws -> PostgresTimestamp? {
         guard let value = try string(name) else { return nil }
         return try InputRules.instant(value, field: name)
-    }
-}
-
-extension CalendarDay {
-    /// The day's first microsecond, UTC.
-    var midnight: PostgresTimestamp { PostgresTimestamp(microsecondsSinceEpoch: Int64(daysSinceEpoch) * 86_400_000_000) }
-
-    func adding(days: Int64) -> CalendarDay { CalendarDay(daysSinceEpoch: daysSinceEpoch + Int32(days)) }
-}
-
-/// ISO 8601 instants with a zone, to the microsecond, without going through `Date`'s Double.
-enum ISO8601Instant {
-    static func parse(_ text: String) -> PostgresTimestamp? {
-        let pattern = "^([0-9]{4}-[0-9]{2}-[0-9]{2})[Tt]([0-9]{2}):([0-9]{2}):([0-9]{2})(\\.[0-9]{1,6})?(Z|z|[+-][0-9]{2}:[0-9]{2})$"
-        guard let match = try? NSRegularExpression(pattern: pattern).firstMatch(in: text, range: NSRange(text.startIndex..., in: text))
-        else { return nil }
-        func group(_ index: Int) -> String? {
-            guard let range = Range(match.range(at: index), in: text) else { return nil }
-            return String(text[range])
-        }
-        guard let day = group(1).flatMap({ CalendarDay(iso: $0) }), let hour = group(2).flatMap({ Int64($0) }),
-              let minute = group(3).flatMap({ Int64($0) }), let second = group(4).flatMap({ Int64($0) }),
-              hour < 24, minute < 60, second < 60, let zone = group(6)
-        else { return nil }
-        var micros: Int64 = 0
-        if let fraction = group(5)?.dropFirst() {
-            micros = Int64(fraction + String(repeating: "0", count: 6 - fraction.count)) ?? 0
-        }
-        var offsetSeconds: Int64 = 0
-        if zone.count == 6, let hours = Int64(zone.dropFirst().prefix(2)), let minutes = Int64(zone.suffix(2)), hours < 24, minutes < 60 {
-            offsetSeconds = (hours * 3_600 + minutes * 60) * (zone.hasPrefix("-") ? -1 : 1)
-        }
-        let seconds = Int64(day.daysSinceEpoch) * 86_400 + hour * 3_600 + minute * 60 + second - offsetSeconds
-        return PostgresTimestamp(microsecondsSinceEpoch: seconds * 1_000_000 + micros)
     }
 }

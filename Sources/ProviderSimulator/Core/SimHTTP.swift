@@ -1,3 +1,5 @@
+import Basics
+
 /// A request as the provider simulations see it: plain values, so each simulated API is a
 /// function from request to response that tests can call without a socket.
 struct SimRequest: Sendable {
@@ -24,7 +26,7 @@ struct SimResponse: Sendable {
     var body: [UInt8]
     var delayMilliseconds: Int = 0
 
-    static func json(_ status: Int, _ value: SimJSON, headers: [(String, String)] = []) -> SimResponse {
+    static func json(_ status: Int, _ value: JSONValue, headers: [(String, String)] = []) -> SimResponse {
         SimResponse(status: status, headers: [("Content-Type", "application/json")] + headers, body: Array(value.text.utf8))
     }
 
@@ -34,7 +36,7 @@ struct SimResponse: Sendable {
 
     /// `{"error":{"code":…,"message":…}}`, the shape AIMO, the gateway and AIGate use.
     static func error(_ status: Int, code: String, message: String, type: String? = nil) -> SimResponse {
-        var error: [String: SimJSON] = ["code": .string(code), "message": .string(message)]
+        var error: [String: JSONValue] = ["code": .string(code), "message": .string(message)]
         if let type { error["type"] = .string(type) }
         return .json(status, .object(["error": .object(error)]))
     }

@@ -1,9 +1,10 @@
+import Basics
 import Money
 
 /// Amounts in the simulator are integer micro-units, written the way providers write them.
 enum SimMoney {
     /// As a JSON number token without trailing zeros: 350_000 → `0.35`, 12_500_000 → `12.5`.
-    static func numberToken(_ micros: Int64) -> SimJSON { .number(trimmed(micros)) }
+    static func numberToken(_ micros: Int64) -> JSONValue { .number(trimmed(micros)) }
 
     /// As decimal text with six places: `"12.345678"` (AIMO `balance_usd`, Venice header).
     static func sixPlaces(_ micros: Int64) -> String { DecimalAmount.string(fromMicros: micros) }

@@ -1,10 +1,11 @@
 import Foundation
+import ProviderRegistry
 import Synchronization
 
 /// One simulated provider's memory: its jobs, balances, default scenario and fault rates, behind
 /// a mutex. Bounded: at most `jobsMax` jobs are kept; the oldest settled ones make room.
 final class SimulationState: Sendable {
-    let provider: SimulatedProvider
+    let provider: ProviderID
     let jobsMax: Int
     private let store: Mutex<Store>
 
@@ -25,7 +26,7 @@ final class SimulationState: Sendable {
         case full
     }
 
-    init(provider: SimulatedProvider, balancesMicros: [String: Int64], jobsMax: Int, seed: UInt64) {
+    init(provider: ProviderID, balancesMicros: [String: Int64], jobsMax: Int, seed: UInt64) {
         self.provider = provider
         self.jobsMax = jobsMax
         self.store = Mutex(Store(balancesMicros: balancesMicros, random: SplitMix64(seed: seed)))
@@ -62,7 +63,7 @@ final class SimulationState: Sendable {
     ) throws(SubmitRefusal) -> SimJob {
         let now = SimulationState.nowUnixMilliseconds()
         let estimate = scenario.prechargeMicros ?? Int64(requestedSeconds) * scenario.ratePerSecondMicros
-        let policy = ChargePolicy.of(provider)
+        let chargesAtSubmit = provider.descriptor.billing.chargesAtSubmit
         let result: Result<SimJob, SubmitRefusal> = store.withLock { store in
             settleDue(&store, now: now)
             let available = store.balancesMicros[currency] ?? 0
@@ -70,7 +71,7 @@ final class SimulationState: Sendable {
                 return .failure(.insufficientBalance(neededMicros: estimate, availableMicros: available))
             }
             guard makeRoom(&store) else { return .failure(.full) }
-            let precharge = policy == .atSubmit ? estimate : 0
+            let precharge = chargesAtSubmit ? estimate : 0
             store.balancesMicros[currency] = available - precharge
             store.spentMicros += precharge
             let job = SimJob(
@@ -156,13 +157,14 @@ final class SimulationState: Sendable {
     private func balanceChange(job: SimJob, outcome: Scenario.Outcome) -> (balance: Int64, finalCost: Int64) {
         let scenario = job.scenario
         let byDuration = Int64(job.billedSeconds) * scenario.ratePerSecondMicros
-        switch ChargePolicy.of(provider) {
-        case .atSubmit:
+        switch provider.descriptor.billing {
+        case .reportedPrecharge, .silentReserve:
             if outcome != .completed {
                 return scenario.refund ? (job.prechargeMicros, 0) : (0, job.prechargeMicros)
             }
-            // NanoGPT bills by duration after completion; Venice and AIMO keep the reserve.
-            let final = scenario.finalCostMicros ?? (provider == .nanoGPT ? byDuration : job.prechargeMicros)
+            // A reported precharge (NanoGPT) is adjusted to the duration billed after completion;
+            // a silent reserve (Venice, AIMO) is kept.
+            let final = scenario.finalCostMicros ?? (provider.descriptor.billing == .reportedPrecharge ? byDuration : job.prechargeMicros)
             return (job.prechargeMicros - final, final)
         case .atCompletion:
             let final = scenario.finalCostMicros ?? byDuration

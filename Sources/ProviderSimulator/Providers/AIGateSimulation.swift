@@ -1,3 +1,5 @@
+import Basics
+
 /// AIGate: `POST /v1/video/generations` answers only when the video is done (the request is held
 /// for `complete_after_ms`), with `videos[]`; `GET /v1/videos/{task}/content` serves the file
 /// and answers 410 once `linkExpiryMilliseconds` has passed; `GET /v1/balance`; and the
@@ -25,7 +27,7 @@ struct AIGateSimulation: ProviderSimulation {
     }
 
     private func generate(_ request: SimRequest) -> SimResponse {
-        guard let fields = SimJSON.fields(request.body), let model = fields["model"], let seconds = durationSeconds(fields["duration"] ?? "5") else {
+        guard let fields = JSONValue.requestFields(request.body), let model = fields["model"], let seconds = durationSeconds(fields["duration"] ?? "5") else {
             return errorResponse(status: 400, code: "invalid_request", message: "model is required")
         }
         let scenario = state.scenario(forPrompt: fields["prompt"] ?? "")
@@ -73,7 +75,7 @@ struct AIGateSimulation: ProviderSimulation {
     private func balance() -> SimResponse {
         let (balances, spent) = state.balances()
         let left = balances[AIGateSimulation.currency] ?? 0
-        let quota = { (micros: Int64) -> SimJSON in .int(micros * AIGateSimulation.quotaPerUSD / 1_000_000) }
+        let quota = { (micros: Int64) -> JSONValue in .int(micros * AIGateSimulation.quotaPerUSD / 1_000_000) }
         return .json(
             200,
             .object([

@@ -1,3 +1,4 @@
+import Basics
 import Foundation
 
 /// AIMO: `POST /api/v1/video/queue`, `POST /api/v1/video/retrieve`, `GET /api/v1/session/balance`,
@@ -34,7 +35,7 @@ struct AIMOSimulation: ProviderSimulation {
     }
 
     private func queue(_ request: SimRequest) -> SimResponse {
-        guard let fields = SimJSON.fields(request.body), let model = fields["model"], let seconds = durationSeconds(fields["duration"]) else {
+        guard let fields = JSONValue.requestFields(request.body), let model = fields["model"], let seconds = durationSeconds(fields["duration"]) else {
             return errorResponse(status: 400, code: "invalid_request", message: "model and duration (e.g. \"5s\") are required")
         }
         let scenario = state.scenario(forPrompt: fields["prompt"] ?? "")
@@ -54,8 +55,8 @@ struct AIMOSimulation: ProviderSimulation {
     }
 
     private func retrieve(_ request: SimRequest) -> SimResponse {
-        guard let id = SimJSON.fields(request.body)?["id"], let job = state.job(id) else { return notFound("task") }
-        var body: [String: SimJSON] = ["id": .string(job.id)]
+        guard let id = JSONValue.requestFields(request.body)?["id"], let job = state.job(id) else { return notFound("task") }
+        var body: [String: JSONValue] = ["id": .string(job.id)]
         switch job.phase(atUnixMilliseconds: SimulationState.nowUnixMilliseconds()) {
         case .queued:
             body["status"] = .string("queued")

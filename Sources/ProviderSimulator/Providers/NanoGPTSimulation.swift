@@ -1,3 +1,4 @@
+import Basics
 import Foundation
 
 /// NanoGPT: `POST /api/generate-video` (202 with precharge `cost`, `paymentSource`,
@@ -22,7 +23,7 @@ struct NanoGPTSimulation: ProviderSimulation {
     }
 
     private func generate(_ request: SimRequest) -> SimResponse {
-        guard let fields = SimJSON.fields(request.body), let model = fields["model"], let seconds = durationSeconds(fields["duration"]) else {
+        guard let fields = JSONValue.requestFields(request.body), let model = fields["model"], let seconds = durationSeconds(fields["duration"]) else {
             return errorResponse(status: 400, code: "INVALID_REQUEST", message: "model and duration are required")
         }
         let scenario = state.scenario(forPrompt: fields["prompt"] ?? "")
@@ -55,8 +56,8 @@ struct NanoGPTSimulation: ProviderSimulation {
             : .json(200, nestedStatus(job, phase: phase, url: url, remainingSeconds: remainingSeconds))
     }
 
-    private func nestedStatus(_ job: SimJob, phase: SimJob.Phase, url: String, remainingSeconds: Int64) -> SimJSON {
-        var data: [String: SimJSON] = ["requestId": .string(job.id)]
+    private func nestedStatus(_ job: SimJob, phase: SimJob.Phase, url: String, remainingSeconds: Int64) -> JSONValue {
+        var data: [String: JSONValue] = ["requestId": .string(job.id)]
         switch phase {
         case .queued:
             data["status"] = .string("IN_QUEUE")
@@ -80,10 +81,10 @@ struct NanoGPTSimulation: ProviderSimulation {
         return .object(["requestId": .string(job.id), "model": .string(job.model), "data": .object(data)])
     }
 
-    private func flatStatus(_ job: SimJob, phase: SimJob.Phase, url: String, remainingSeconds: Int64) -> SimJSON {
-        var body: [String: SimJSON] = [
+    private func flatStatus(_ job: SimJob, phase: SimJob.Phase, url: String, remainingSeconds: Int64) -> JSONValue {
+        var body: [String: JSONValue] = [
             "requestId": .string(job.id), "progress": .null, "estimatedTimeRemaining": .null, "videoUrl": .null, "error": .null,
-            "createdAt": .string(isoTimestamp(job.createdAtUnixMilliseconds)), "completedAt": .null,
+            "createdAt": .string(ISO8601Instant.milliseconds(job.createdAtUnixMilliseconds)), "completedAt": .null,
         ]
         switch phase {
         case .queued:
@@ -93,7 +94,7 @@ struct NanoGPTSimulation: ProviderSimulation {
             body["progress"] = .int(progress)
             body["estimatedTimeRemaining"] = .int(remainingSeconds)
         case .finished(let outcome):
-            body["completedAt"] = .string(isoTimestamp(job.completesAtUnixMilliseconds))
+            body["completedAt"] = .string(ISO8601Instant.milliseconds(job.completesAtUnixMilliseconds))
             switch outcome {
             case .completed:
                 body["status"] = .string("completed")
@@ -139,11 +140,4 @@ struct NanoGPTSimulation: ProviderSimulation {
                 "refundMessage": .string("Nothing was charged"),
             ]))
     }
-}
-
-/// Unix milliseconds as ISO-8601 UTC (`2026-01-01T00:00:00.000Z`).
-func isoTimestamp(_ milliseconds: Int64) -> String {
-    let formatter = ISO8601DateFormatter()
-    formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-    return formatter.string(from: Date(timeIntervalSince1970: Double(milliseconds) / 1000))
 }

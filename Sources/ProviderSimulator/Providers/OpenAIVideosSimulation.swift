@@ -1,3 +1,5 @@
+import Basics
+
 /// The OpenAI-style gateway: `POST /v1/videos` (multipart or JSON), `GET /v1/videos/{id}`,
 /// `GET /v1/videos/{id}/content`, Bearer auth. Timestamps in milliseconds as new-api sends them
 /// (`timestamps=s` for OpenAI's seconds); `seconds` carries the billed duration once completed.
@@ -19,7 +21,7 @@ struct OpenAIVideosSimulation: ProviderSimulation {
     }
 
     private func create(_ request: SimRequest) -> SimResponse {
-        let fields = MultipartFields.fields(request.body, contentType: request.header("content-type")) ?? SimJSON.fields(request.body)
+        let fields = MultipartFields.fields(request.body, contentType: request.header("content-type")) ?? JSONValue.requestFields(request.body)
         guard let fields, let model = fields["model"], let seconds = durationSeconds(fields["seconds"] ?? fields["duration"]) else {
             return errorResponse(status: 400, code: "invalid_request", message: "model and seconds are required")
         }
@@ -45,12 +47,12 @@ struct OpenAIVideosSimulation: ProviderSimulation {
         return .bytes(200, contentType: "video/mp4", fakeMP4(bytes: job.scenario.videoBytes))
     }
 
-    private func videoObject(_ job: SimJob, size: String?) -> SimJSON {
-        let stamp = { (milliseconds: Int64) -> SimJSON in .int(job.scenario.timestampsInMilliseconds ? milliseconds : milliseconds / 1000) }
-        var body: [String: SimJSON] = [
+    private func videoObject(_ job: SimJob, size: String?) -> JSONValue {
+        let stamp = { (milliseconds: Int64) -> JSONValue in .int(job.scenario.timestampsInMilliseconds ? milliseconds : milliseconds / 1000) }
+        var body: [String: JSONValue] = [
             "id": .string(job.id), "object": .string("video"), "model": .string(job.model),
             "created_at": stamp(job.createdAtUnixMilliseconds), "seconds": .string(String(job.requestedSeconds)),
-            "error": .null, "size": size.map(SimJSON.string) ?? .null,
+            "error": .null, "size": size.map(JSONValue.string) ?? .null,
         ]
         switch job.phase(atUnixMilliseconds: SimulationState.nowUnixMilliseconds()) {
         case .queued:

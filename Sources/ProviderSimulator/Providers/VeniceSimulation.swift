@@ -1,3 +1,4 @@
+import Basics
 import Foundation
 
 /// Venice under `/api/v1`: `/video/quote`, `/video/queue`, `/video/retrieve` (JSON while
@@ -44,7 +45,7 @@ struct VeniceSimulation: ProviderSimulation {
     }
 
     private func quote(_ request: SimRequest) -> SimResponse {
-        guard let fields = SimJSON.fields(request.body), fields["model"] != nil, let seconds = durationSeconds(fields["duration"]) else {
+        guard let fields = JSONValue.requestFields(request.body), fields["model"] != nil, let seconds = durationSeconds(fields["duration"]) else {
             return errorResponse(status: 400, code: "INVALID_REQUEST", message: "model and duration are required")
         }
         let rate = state.scenario(forPrompt: "").ratePerSecondMicros
@@ -52,7 +53,7 @@ struct VeniceSimulation: ProviderSimulation {
     }
 
     private func queue(_ request: SimRequest, caller: Caller) -> SimResponse {
-        guard let fields = SimJSON.fields(request.body), let model = fields["model"], let seconds = durationSeconds(fields["duration"]) else {
+        guard let fields = JSONValue.requestFields(request.body), let model = fields["model"], let seconds = durationSeconds(fields["duration"]) else {
             return errorResponse(status: 400, code: "INVALID_REQUEST", message: "model and duration are required")
         }
         let scenario = state.scenario(forPrompt: fields["prompt"] ?? "")
@@ -63,7 +64,7 @@ struct VeniceSimulation: ProviderSimulation {
                 id: id, model: model, requestedSeconds: seconds, scenario: scenario, currency: VeniceSimulation.currency,
                 walletAuthenticated: wallet, reference: fields["prompt"] ?? "")
         } accept: { job in
-            var body: [String: SimJSON] = ["model": .string(model), "queue_id": .string(job.id)]
+            var body: [String: JSONValue] = ["model": .string(model), "queue_id": .string(job.id)]
             if model.hasSuffix("-private") {
                 body["download_url"] = .string("\(request.baseOrigin)/api/v1/download/\(job.id)")
             }
@@ -72,7 +73,7 @@ struct VeniceSimulation: ProviderSimulation {
     }
 
     private func retrieve(_ request: SimRequest) -> SimResponse {
-        guard let id = SimJSON.fields(request.body)?["queue_id"], let job = state.job(id) else {
+        guard let id = JSONValue.requestFields(request.body)?["queue_id"], let job = state.job(id) else {
             return .json(404, .object(["error": .string("Media not found"), "code": .string("MEDIA_NOT_FOUND")]))
         }
         var response: SimResponse
@@ -179,7 +180,7 @@ struct VeniceSimulation: ProviderSimulation {
 
     /// Unauthenticated: x402 v2 discovery, in the body and as the base64 `PAYMENT-REQUIRED` header.
     private func discoveryPaymentRequired(_ request: SimRequest) -> SimResponse {
-        let requirements: SimJSON = .object([
+        let requirements: JSONValue = .object([
             "x402Version": .int(2), "error": .string("Payment required"),
             "resource": .object([
                 "url": .string("\(request.baseOrigin)/api/v1\(request.path)"), "description": .string("Venice API"),

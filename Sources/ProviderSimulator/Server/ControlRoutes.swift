@@ -1,3 +1,5 @@
+import Basics
+
 /// The control endpoint each simulated provider serves beside its API:
 ///
 /// - `POST /_sim/scenario` with `key=value` pairs (text body): default scenario keys for every
@@ -18,7 +20,7 @@ struct ControlRoutes {
             return .json(
                 200,
                 .object([
-                    "applied": .int(pairs.count - ignored.count), "ignored": .array(ignored.map(SimJSON.string)),
+                    "applied": .int(pairs.count - ignored.count), "ignored": .array(ignored.map(JSONValue.string)),
                 ]))
         case ("GET", "/_sim/state"):
             let (balances, spent) = state.balances()
@@ -30,7 +32,7 @@ struct ControlRoutes {
                     "spent": .string(SimMoney.sixPlaces(spent)),
                 ]))
         case ("GET", "/_sim/charges"):
-            let jobs = state.jobsSnapshot().map { job -> SimJSON in
+            let jobs = state.jobsSnapshot().map { job -> JSONValue in
                 .object([
                     "id": .string(job.id), "reference": .string(job.reference), "currency": .string(job.currency),
                     "settled": .bool(job.settled), "outcome": job.settled ? .string(job.scenario.outcome.rawValue) : .null,

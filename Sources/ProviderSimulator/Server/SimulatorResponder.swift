@@ -1,4 +1,5 @@
 import Hummingbird
+import ProviderRegistry
 
 /// The Hummingbird face of one simulated provider: reads the request (bounded), sends control
 /// routes to `ControlRoutes`, draws the configured random fault, and otherwise lets the
@@ -6,7 +7,7 @@ import Hummingbird
 struct SimulatorResponder: HTTPResponder {
     typealias Context = BasicRequestContext
 
-    let provider: SimulatedProvider
+    let provider: ProviderID
     let simulation: any ProviderSimulation
     let requestBodyBytesMax: Int
 
@@ -36,9 +37,9 @@ struct SimulatorResponder: HTTPResponder {
         if request.path.hasPrefix(ControlRoutes.prefix) {
             return ControlRoutes(state: simulation.state).respond(to: request)
         }
-        guard request.path.hasPrefix(provider.basePath) else { return simulation.notFound("route") }
+        guard request.path.hasPrefix(provider.descriptor.basePath) else { return simulation.notFound("route") }
         var scoped = request
-        scoped.path = String(request.path.dropFirst(provider.basePath.count))
+        scoped.path = String(request.path.dropFirst(provider.descriptor.basePath.count))
         let fault = simulation.state.drawFault()
         if let replaced = simulation.replacement(for: fault, request: scoped) { return replaced }
         return simulation.altering(await simulation.respond(to: scoped), by: fault)

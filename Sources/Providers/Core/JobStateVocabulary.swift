@@ -1,4 +1,4 @@
-/// Every status word the five providers (and the gateways in reference §2.2) document, mapped to
+/// Every status word the five providers (and the `/v1/videos` gateways) document, mapped to
 /// `ProviderJobState`: OpenAI `queued|in_progress|completed|failed`, OpenRouter `pending|cancelled|
 /// expired`, NanoGPT `IN_QUEUE|IN_PROGRESS|COMPLETED|FAILED|CANCELED` and `processing|generating|
 /// delivering`, Venice `PROCESSING|COMPLETED`. Matching is case-insensitive: NanoGPT sends both `COMPLETED` and

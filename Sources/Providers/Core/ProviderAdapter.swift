@@ -1,3 +1,5 @@
+import ProviderRegistry
+
 /// One provider API behind VideoLedger's normalized job, status and balance.
 ///
 /// Adapters never retry: a submit that fails after the request left may already be billed

@@ -1,5 +1,6 @@
 import HTTPClient
 import Logging
+import ProviderRegistry
 
 /// Sends one adapter request and parses its answer. Logs the method and URL only: headers carry
 /// credentials and are never logged, not even redacted, to keep one rule simple. Errors built

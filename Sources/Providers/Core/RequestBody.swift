@@ -1,3 +1,4 @@
+import Basics
 import HTTPClient
 
 /// Helpers shared by the request builders.

@@ -1,3 +1,5 @@
+import Basics
+
 /// Finds finished-file URLs wherever a provider puts them: AIGate and gateways `videos[].url`,
 /// NanoGPT `output.video.url` / `output.url` / `videoUrl`, Together `outputs.video_url`,
 /// OpenRouter `unsigned_urls`, new-api `video_url` / `url`, AIMO `variants[].url` (assumed).

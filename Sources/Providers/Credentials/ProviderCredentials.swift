@@ -1,33 +1,43 @@
-/// Every provider credential, loaded from the environment. Nothing here prints a secret.
-///
-/// | variable | meaning |
-/// |---|---|
-/// | `VIDEOLEDGER_AIMO_SOLANA_SECRET_KEY` | base58 Solana keypair (64 bytes) or seed (32 bytes) |
-/// | `VIDEOLEDGER_AIMO_EVM_SIWX_HEADER` | a pre-signed EVM `SIGN-IN-WITH-X` value (used when no Solana key) |
-/// | `VIDEOLEDGER_OPENAI_VIDEOS_API_KEY` | Bearer key of the `/v1/videos` gateway |
-/// | `VIDEOLEDGER_VENICE_API_KEY` | Venice Bearer key |
-/// | `VIDEOLEDGER_VENICE_SOLANA_SECRET_KEY` | Venice x402 wallet (used when no API key) |
-/// | `VIDEOLEDGER_NANOGPT_API_KEY` | NanoGPT `x-api-key` |
-/// | `VIDEOLEDGER_AIGATE_API_KEY` | AIGate Bearer key |
-public struct ProviderCredentials: Sendable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
-    public var aimoWallet: WalletCredential?
-    public var openAIVideosAPIKey: Secret?
-    public var veniceAPIKey: Secret?
-    public var veniceWallet: SolanaKeypair?
-    public var nanoGPTAPIKey: Secret?
-    public var aigateAPIKey: Secret?
+import Foundation
+import ProviderRegistry
 
-    public init(
-        aimoWallet: WalletCredential? = nil, openAIVideosAPIKey: Secret? = nil, veniceAPIKey: Secret? = nil,
-        veniceWallet: SolanaKeypair? = nil, nanoGPTAPIKey: Secret? = nil, aigateAPIKey: Secret? = nil
-    ) {
-        self.aimoWallet = aimoWallet
-        self.openAIVideosAPIKey = openAIVideosAPIKey
-        self.veniceAPIKey = veniceAPIKey
-        self.veniceWallet = veniceWallet
-        self.nanoGPTAPIKey = nanoGPTAPIKey
-        self.aigateAPIKey = aigateAPIKey
+/// One provider's credential: a key sent as is, or a wallet that signs sign-in messages.
+public enum ProviderCredential: Sendable, CustomStringConvertible {
+    case apiKey(Secret)
+    case wallet(WalletCredential)
+
+    public var apiKey: Secret? {
+        guard case .apiKey(let key) = self else { return nil }
+        return key
     }
+
+    public var wallet: WalletCredential? {
+        guard case .wallet(let wallet) = self else { return nil }
+        return wallet
+    }
+
+    public var description: String {
+        switch self {
+        case .apiKey: return "apiKey(<redacted>)"
+        case .wallet(let wallet): return "wallet(\(wallet))"
+        }
+    }
+}
+
+/// Every provider credential, keyed by provider, loaded from the variables each provider's
+/// descriptor names (`ProviderDescriptor.credentialVariables`). A provider is configured exactly
+/// when it has an entry here. Nothing here prints a secret.
+public struct ProviderCredentials: Sendable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+    public var byProvider: [ProviderID: ProviderCredential]
+
+    public init(_ byProvider: [ProviderID: ProviderCredential] = [:]) {
+        self.byProvider = byProvider
+    }
+
+    public subscript(provider: ProviderID) -> ProviderCredential? { byProvider[provider] }
+
+    /// Providers whose credentials are present.
+    public var configured: Set<ProviderID> { Set(byProvider.keys) }
 
     /// A variable was set but could not be used. Names the variable, never its value.
     public enum LoadError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -40,41 +50,43 @@ public struct ProviderCredentials: Sendable, CustomStringConvertible, CustomDebu
         }
     }
 
+    /// For each provider, the first of its credential variables that is set. Every variable
+    /// that is set is read, so a broken Solana key throws even when a preferred one is present.
     public static func fromEnvironment(_ environment: [String: String]) throws(LoadError) -> ProviderCredentials {
-        func value(_ name: String) -> String? {
-            guard let text = environment[name]?.trimmingCharacters(in: " \n\t"), !text.isEmpty else { return nil }
-            return text
-        }
-        func keypair(_ name: String) throws(LoadError) -> SolanaKeypair? {
-            guard let text = value(name) else { return nil }
-            do {
-                return try SolanaKeypair(base58SecretKey: text)
-            } catch {
-                throw .invalidSolanaKey(variable: name, reason: error)
+        var credentials = ProviderCredentials()
+        for provider in ProviderID.allCases {
+            for variable in provider.descriptor.credentialVariables {
+                guard let credential = try load(variable, from: environment) else { continue }
+                if credentials.byProvider[provider] == nil { credentials.byProvider[provider] = credential }
             }
         }
-        var credentials = ProviderCredentials()
-        if let aimoKey = try keypair("VIDEOLEDGER_AIMO_SOLANA_SECRET_KEY") {
-            credentials.aimoWallet = .solana(aimoKey)
-        } else if let header = value("VIDEOLEDGER_AIMO_EVM_SIWX_HEADER") {
-            credentials.aimoWallet = .preSignedHeader(Secret(header))
-        }
-        credentials.openAIVideosAPIKey = value("VIDEOLEDGER_OPENAI_VIDEOS_API_KEY").map(Secret.init)
-        credentials.veniceAPIKey = value("VIDEOLEDGER_VENICE_API_KEY").map(Secret.init)
-        credentials.veniceWallet = try keypair("VIDEOLEDGER_VENICE_SOLANA_SECRET_KEY")
-        credentials.nanoGPTAPIKey = value("VIDEOLEDGER_NANOGPT_API_KEY").map(Secret.init)
-        credentials.aigateAPIKey = value("VIDEOLEDGER_AIGATE_API_KEY").map(Secret.init)
         return credentials
+    }
+
+    private static func load(
+        _ variable: CredentialVariable, from environment: [String: String]
+    ) throws(LoadError) -> ProviderCredential? {
+        guard let text = environment[variable.name]?.trimmingCharacters(in: " \n\t"), !text.isEmpty else { return nil }
+        switch variable.kind {
+        case .apiKey:
+            return .apiKey(Secret(text))
+        case .preSignedWalletHeader:
+            return .wallet(.preSignedHeader(Secret(text)))
+        case .solanaSecretKey:
+            do {
+                return .wallet(.solana(try SolanaKeypair(base58SecretKey: text)))
+            } catch {
+                throw .invalidSolanaKey(variable: variable.name, reason: error)
+            }
+        }
     }
 
     /// Which credentials are present, without their values.
     public var description: String {
-        let present: [(String, Bool)] = [
-            ("aimoWallet", aimoWallet != nil), ("openAIVideosAPIKey", openAIVideosAPIKey != nil),
-            ("veniceAPIKey", veniceAPIKey != nil), ("veniceWallet", veniceWallet != nil),
-            ("nanoGPTAPIKey", nanoGPTAPIKey != nil), ("aigateAPIKey", aigateAPIKey != nil),
-        ]
-        return "ProviderCredentials(" + present.map { "\($0.0): \($0.1 ? "<redacted>" : "none")" }.joined(separator: ", ") + ")"
+        let present = ProviderID.allCases.map { provider in
+            "\(provider.rawValue): \(byProvider[provider].map { "\($0)" } ?? "none")"
+        }
+        return "ProviderCredentials(" + present.joined(separator: ", ") + ")"
     }
 
     public var debugDescription: String { description }

@@ -1,21 +1,14 @@
+import ProviderRegistry
+
 /// Base URLs of the configured providers: each one's public default, overridable with
 /// `VIDEOLEDGER_<PROVIDER>_BASE_URL` (for example to point at `videoledger simulate-providers`).
 ///
-/// A credential goes only where the operator meant it to: the OpenAI-style gateway has no
-/// default (it is whichever reseller the operator pays, so its key must never travel to a host
-/// nobody named), and every base URL a real credential is sent to must be `https`, except on
-/// loopback. Errors name the variable to fix, never a credential.
+/// A credential goes only where the operator meant it to, by the rules of each provider's
+/// descriptor: a provider without a default base URL (the OpenAI-style gateway) must be named,
+/// and a base URL a real credential is sent to must be `https` where the descriptor says so,
+/// except on loopback. Errors name the variable to fix, never a credential.
 public struct ProviderEndpoints: Sendable, Equatable {
     public var endpoints: [ProviderID: ProviderEndpoint]
-
-    /// The public base URLs from the providers' docs; the Venice base includes `/api/v1` as its
-    /// docs do. The gateway has none on purpose (see above).
-    public static let publicBaseURLs: [ProviderID: String] = [
-        .aimo: "https://beta.aimo.network",
-        .venice: "https://api.venice.ai/api/v1",
-        .nanoGPT: "https://nano-gpt.com",
-        .aigate: "https://api.aigate.shop",
-    ]
 
     /// A base URL that cannot carry a credential.
     public enum ConfigurationError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -45,11 +38,13 @@ public struct ProviderEndpoints: Sendable, Equatable {
     ) throws(ConfigurationError) -> ProviderEndpoints {
         var endpoints: [ProviderID: ProviderEndpoint] = [:]
         for provider in ProviderID.allCases where providers.contains(provider) {
-            let variable = provider.environmentPrefix + "BASE_URL"
+            let variable = provider.baseURLVariable
             let override = environment[variable].flatMap { $0.isEmpty ? nil : $0 }
-            guard let baseURL = override ?? publicBaseURLs[provider] else { throw .missing(variable: variable) }
+            guard let baseURL = override ?? provider.descriptor.defaultBaseURL else { throw .missing(variable: variable) }
             guard let endpoint = try? ProviderEndpoint(baseURL: baseURL) else { throw .invalid(variable: variable) }
-            guard endpoint.origin.hasPrefix("https://") || endpoint.isLoopback else { throw .insecure(variable: variable) }
+            guard !provider.descriptor.requiresHTTPS || endpoint.origin.hasPrefix("https://") || endpoint.isLoopback else {
+                throw .insecure(variable: variable)
+            }
             endpoints[provider] = endpoint
         }
         return ProviderEndpoints(endpoints: endpoints)

@@ -1,3 +1,5 @@
+import Basics
+
 /// The code and message of a provider error body, whichever of the common shapes it uses:
 /// `{error:{code,message}}` (AIMO, AIGate), `{error:{message,type}}` (NanoGPT), `{error:"…",
 /// code}` (Venice), `{error:<int>, message}` (NanoGPT openapi), `{message}`. Every field is

@@ -55,7 +55,7 @@ public struct X402Requirement: Sendable, Equatable {
         self.amountUSD = amountUSD
     }
 
-    /// USDC mints/contracts on Solana and Base (reference §6).
+    /// USDC mints/contracts on Solana and Base (docs/providers.md, Payment required).
     static let usdcAssets: Set<String> = [
         "EPjFWdd5AufqSSqeM2qN1xzybapC8G4wEGGkZwyTDt1v",
         "0x833589fCD6eDb6E08f4c7C32D4f71b54bdA02913".lowercased(),

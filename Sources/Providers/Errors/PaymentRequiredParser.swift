@@ -1,8 +1,9 @@
+import Basics
 import Foundation
 import HTTPClient
 import Money
 
-/// Reads every 402 shape in reference §1.3, §3.6, §4.4 and §6 into `PaymentRequiredDetails`:
+/// Reads every 402 shape of docs/providers.md into `PaymentRequiredDetails`:
 /// x402 v1 (`maxAmountRequired` in the body), x402 v2 (`amount`, in the body and/or the base64
 /// `PAYMENT-REQUIRED` header), NanoGPT's `payment.accepted[]` object, Venice's wallet
 /// "insufficient credit" body, and plain insufficient-balance errors. Its amounts are held to

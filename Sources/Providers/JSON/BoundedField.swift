@@ -1,3 +1,4 @@
+import Basics
 import Money
 
 /// Reads a provider's figures and holds them to `ResponseBounds`.

@@ -1,3 +1,4 @@
+import Basics
 import HTTPClient
 
 /// Reading provider bodies into `JSONValue`, with a parse failure turned into

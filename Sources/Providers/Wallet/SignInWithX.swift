@@ -1,7 +1,8 @@
+import Basics
 import Foundation
 
-/// Builds `SIGN-IN-WITH-X` header values in the two dialects the providers speak (reference §1.1
-/// and §3.7). A Solana key signs a fresh CAIP-122 message per request; an EVM wallet supplies a
+/// Builds `SIGN-IN-WITH-X` header values in the two dialects the providers speak (docs/providers.md,
+/// AIMO and Venice). A Solana key signs a fresh CAIP-122 message per request; an EVM wallet supplies a
 /// header it signed elsewhere (this code holds no secp256k1 signer), used as is.
 public enum SignInWithX {
     public static let headerName = "SIGN-IN-WITH-X"
@@ -22,7 +23,7 @@ public enum SignInWithX {
             address: keypair.address,
             uri: requestURL,
             chainID: CAIP122Message.solanaMainnet,
-            expirationTime: ISO8601Timestamp.string(fromUnixMilliseconds: nowUnixMilliseconds + aimoValidityMilliseconds)
+            expirationTime: ISO8601Instant.milliseconds(nowUnixMilliseconds + aimoValidityMilliseconds)
         )
         let signature = Base58.encode(try keypair.signature(for: message.text))
         let envelope = JSONValue.object(["message": .string(message.text), "signature": .string(signature)])
@@ -41,8 +42,8 @@ public enum SignInWithX {
             uri: origin(of: baseURL),
             chainID: CAIP122Message.solanaMainnet,
             nonce: nonce,
-            issuedAt: ISO8601Timestamp.string(fromUnixMilliseconds: nowUnixMilliseconds),
-            expirationTime: ISO8601Timestamp.string(fromUnixMilliseconds: nowUnixMilliseconds + veniceValidityMilliseconds)
+            issuedAt: ISO8601Instant.milliseconds(nowUnixMilliseconds),
+            expirationTime: ISO8601Instant.milliseconds(nowUnixMilliseconds + veniceValidityMilliseconds)
         )
         let signature = Base58.encode(try keypair.signature(for: message.text))
         let envelope = JSONValue.object([

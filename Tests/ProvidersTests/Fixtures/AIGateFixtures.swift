@@ -1,6 +1,6 @@
 import HTTPClient
 
-/// AIGate bodies from seed 004 and reference §5: the finished generation, the balance and the
+/// AIGate bodies as docs/providers.md describes them: the finished generation, the balance and the
 /// error table.
 enum AIGateFixtures {
     static let generation = """

@@ -1,6 +1,6 @@
 import HTTPClient
 
-/// AIMO bodies as seed 000 and reference §1 show them, shared by the adapter and fuzz tests.
+/// AIMO bodies as docs/providers.md describes them, shared by the adapter and fuzz tests.
 enum AIMOFixtures {
     static let queue = #"{"id": "provider_pubkey:base64_task", "created": 0, "status": "queued", "variants_expected": 0}"#
     static let error = #"{"error": {"code": "string", "message": "string"}}"#

@@ -1,6 +1,6 @@
 import HTTPClient
 
-/// NanoGPT bodies from reference §4: the 202 precharge (USD and XNO), both status shapes in each
+/// NanoGPT bodies as docs/providers.md describes them: the 202 precharge (USD and XNO), both status shapes in each
 /// state, string balances, typed errors and the x402 `payment` object.
 enum NanoGPTFixtures {
     static let submitUSD =

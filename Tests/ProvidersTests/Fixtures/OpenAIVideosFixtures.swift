@@ -1,6 +1,6 @@
 import HTTPClient
 
-/// `/v1/videos` bodies: the seed 001 create answer and the OpenAI `Video` object in each state,
+/// `/v1/videos` bodies: the gateway's create answer and the OpenAI `Video` object in each state,
 /// with new-api's millisecond timestamps and a gateway's cost extras.
 enum OpenAIVideosFixtures {
     static let create =

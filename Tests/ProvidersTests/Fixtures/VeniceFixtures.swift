@@ -1,7 +1,7 @@
 import Foundation
 import HTTPClient
 
-/// Venice bodies from reference §3: queue, retrieve, quote, both balances, and the 402 / 404 /
+/// Venice bodies as docs/providers.md describes them: queue, retrieve, quote, both balances, and the 402 / 404 /
 /// 422 / 503 bodies.
 enum VeniceFixtures {
     static let queue = #"{"model":"grok-imagine-text-to-video-private","queue_id":"q-1","download_url":"https://dl.venice.ai/x"}"#

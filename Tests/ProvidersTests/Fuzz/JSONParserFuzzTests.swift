@@ -1,3 +1,4 @@
+import Basics
 import HTTPClient
 import Money
 import Testing
@@ -51,8 +52,10 @@ import Testing
     static func visitNumbers(_ value: JSONValue, _ visit: (String) -> Void) {
         switch value {
         case .number(let text), .string(let text): visit(text)
-        case .array(let elements): elements.forEach { visitNumbers($0, visit) }
-        case .object(let members): members.values.forEach { visitNumbers($0, visit) }
+        case .array(let elements):
+            for element in elements { visitNumbers(element, visit) }
+        case .object(let members):
+            for member in members.values { visitNumbers(member, visit) }
         default: return
         }
     }

@@ -1,4 +1,5 @@
 import Foundation
+import Jobs
 import Postgres
 
 /// The opaque page cursor of `GET /v1/jobs`: the (created_at, id) of the last job on the page.
@@ -7,22 +8,20 @@ import Postgres
 /// the microsecond (PostgreSQL's own resolution), so the keyset comparison never skips or
 /// repeats a job. Clients must treat it as opaque; the `j1` prefix lets the format change.
 struct JobCursor: Sendable, Equatable {
-    let createdAt: PostgresTimestamp
-    let id: UUID
+    let position: JobPosition
 
     /// Longest cursor text accepted (a valid one is about 80 characters).
     static let charactersMax = 128
 
     var encoded: String {
-        let plain = "j1:\(createdAt.microsecondsSinceEpoch):\(id.uuidString.lowercased())"
+        let plain = "j1:\(position.createdAt.microsecondsSinceEpoch):\(position.id.uuidString.lowercased())"
         return Data(plain.utf8).base64EncodedString()
             .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
             .replacingOccurrences(of: "=", with: "")
     }
 
-    init(createdAt: PostgresTimestamp, id: UUID) {
-        self.createdAt = createdAt
-        self.id = id
+    init(_ position: JobPosition) {
+        self.position = position
     }
 
     init?(encoded text: String) {
@@ -40,7 +39,6 @@ struct JobCursor: Sendable, Equatable {
         // (1970 ..< 10000) reach SQL; the rest are refused like any other bad cursor.
         let createdAt = PostgresTimestamp(microsecondsSinceEpoch: micros)
         guard createdAt.isInAPIRange else { return nil }
-        self.createdAt = createdAt
-        self.id = id
+        self.position = JobPosition(createdAt: createdAt, id: id)
     }
 }

@@ -1,11 +1,11 @@
 import Foundation
 import Hummingbird
-import Postgres
+import Jobs
 
 /// `GET /v1/jobs`: jobs newest first, filtered by user, status, provider, family and creation
 /// time, in keyset-paged pages (see `JobListQuery` for the order and why paging is stable).
 struct JobListRoutes: Sendable {
-    let pool: PostgresPool
+    let store: JobStore
 
     struct Page: Encodable {
         let jobs: [JobView]
@@ -31,14 +31,7 @@ struct JobListRoutes: Sendable {
     }
 
     func page(_ query: JobListQuery) async throws -> Page {
-        let (sql, parameters) = query.statement()
-        let pageSize = query.pageSize
-        let (jobs, last) = try await pool.withSession { session -> ([JobView], JobCursor?) in
-            let rows = try session.query(sql, parameters)
-            let jobs = try rows.prefix(pageSize).map(JobView.init(row:))
-            guard rows.count > pageSize, let lastRow = rows.prefix(pageSize).last else { return (jobs, nil) }
-            return (jobs, JobCursor(createdAt: try lastRow.decode(23), id: try lastRow.decode(0)))
-        }
-        return Page(jobs: jobs, nextCursor: last?.encoded, limit: pageSize)
+        let page = try await store.list(query.filter)
+        return Page(jobs: page.jobs.map(JobView.init), nextCursor: page.next.map { JobCursor($0).encoded }, limit: query.filter.pageSize)
     }
 }

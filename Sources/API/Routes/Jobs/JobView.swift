@@ -1,10 +1,11 @@
 import Foundation
+import Jobs
 import Money
 import Postgres
 
-/// A job as the API shows it, read straight from the `jobs` table. Money is a decimal string in
-/// the job's currency; times are ISO 8601 UTC with microseconds; absent values are JSON null.
-/// Shared by the job list and (at merge) `GET /v1/jobs/{id}`.
+/// A job as the API shows it, from the `JobRecord` that `JobStore` read. Money is a decimal
+/// string in the job's currency; times are ISO 8601 UTC with microseconds; absent values are
+/// JSON null. Shared by the job list and `GET /v1/jobs/{id}`.
 struct JobView: Encodable, Sendable {
     let id: String
     let userId: String
@@ -48,57 +49,45 @@ struct JobView: Encodable, Sendable {
     /// What available plus credit could not cover at capture: owed by the user, flagged.
     let shortfall: String?
 
-    /// Column list matching `init(row:)`; the statements that read jobs select exactly this.
-    static let columns = """
-        id, user_id, origin, provider, provider_model, family, provider_job_id, status, failure_reason, mode,
-        duration_seconds, resolution, aspect_ratio, audio, variants, currency, quoted_micros, actual_micros,
-        quote_error_micros, billed_seconds, hold_id, price_book_version, result_urls, created_at, submitted_at,
-        queued_at, running_at, finished_at, updated_at, live_quote_micros, created_by, cancelled_by, stall_reason, stalled_at,
-        (SELECT h.shortfall_micros FROM holds h WHERE h.id = jobs.hold_id AND h.state = 'captured') AS shortfall_micros
-        """
-
-    init(row: PostgresRow) throws {
-        id = try row.decode(0, as: String.self)
-        userId = try row.decode(1)
-        origin = try row.decode(2)
-        provider = try row.decode(3)
-        model = try row.decode(4)
-        family = try row.decodeIfPresent(5)
-        providerJobId = try row.decodeIfPresent(6)
-        status = try row.decode(7)
-        failureReason = try row.decodeIfPresent(8)
-        mode = try row.decode(9)
-        durationSeconds = try row.decode(10)
-        resolution = try row.decodeIfPresent(11)
-        aspectRatio = try row.decodeIfPresent(12)
-        audio = try row.decode(13)
-        n = try row.decode(14)
-        currency = try row.decode(15)
-        quoted = DecimalAmount.string(fromMicros: try row.decode(16, as: Int64.self))
-        actual = try row.decodeIfPresent(17, as: Int64.self).map(DecimalAmount.string(fromMicros:))
-        quoteError = try row.decodeIfPresent(18, as: Int64.self).map(DecimalAmount.string(fromMicros:))
-        billedSeconds = try row.decodeIfPresent(19)
-        holdId = try row.decodeIfPresent(20)
-        priceBookVersion = try row.decode(21)
-        resultUrls = Self.urls(jsonArray: try row.decode(22, as: String.self))
-        createdAt = try row.decode(23, as: PostgresTimestamp.self).postgresText
-        submittedAt = try row.decodeIfPresent(24, as: PostgresTimestamp.self)?.postgresText
-        queuedAt = try row.decodeIfPresent(25, as: PostgresTimestamp.self)?.postgresText
-        runningAt = try row.decodeIfPresent(26, as: PostgresTimestamp.self)?.postgresText
-        finishedAt = try row.decodeIfPresent(27, as: PostgresTimestamp.self)?.postgresText
-        updatedAt = try row.decode(28, as: PostgresTimestamp.self).postgresText
-        liveQuote = try row.decodeIfPresent(29, as: Int64.self).map(DecimalAmount.string(fromMicros:))
-        createdBy = try row.decodeIfPresent(30)
-        cancelledBy = try row.decodeIfPresent(31)
-        stallReason = try row.decodeIfPresent(32)
-        stalledAt = try row.decodeIfPresent(33, as: PostgresTimestamp.self)?.postgresText
-        shortfall = try row.decodeIfPresent(34, as: Int64.self).map(DecimalAmount.string(fromMicros:))
-    }
-
-    /// The string elements of the `result_urls` jsonb array (anything else in it is skipped).
-    static func urls(jsonArray text: String) -> [String] {
-        guard let array = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [Any] else { return [] }
-        return array.compactMap { $0 as? String }
+    /// The job as the API shows it; times are the record's instants to the microsecond.
+    init(_ job: JobRecord) {
+        func money(_ micros: Int64?) -> String? { micros.map(DecimalAmount.string(fromMicros:)) }
+        func instant(_ date: Date?) -> String? { date.map { PostgresTimestamp($0).postgresText } }
+        id = job.id.uuidString.lowercased()
+        userId = job.userID
+        origin = job.origin
+        provider = job.provider
+        model = job.providerModel
+        family = job.family
+        providerJobId = job.providerJobID
+        status = job.status.rawValue
+        failureReason = job.failureReason
+        mode = job.mode
+        durationSeconds = job.durationSeconds
+        resolution = job.resolution
+        aspectRatio = job.aspectRatio
+        audio = job.audio
+        n = job.variants
+        currency = job.currency
+        quoted = DecimalAmount.string(fromMicros: job.quotedMicros)
+        actual = money(job.actualMicros)
+        quoteError = money(job.quoteErrorMicros)
+        liveQuote = money(job.liveQuoteMicros)
+        billedSeconds = job.billedSeconds
+        holdId = job.holdID
+        priceBookVersion = job.priceBookVersion
+        resultUrls = job.resultURLs
+        createdAt = PostgresTimestamp(job.createdAt).postgresText
+        submittedAt = instant(job.submittedAt)
+        queuedAt = instant(job.queuedAt)
+        runningAt = instant(job.runningAt)
+        finishedAt = instant(job.finishedAt)
+        updatedAt = PostgresTimestamp(job.updatedAt).postgresText
+        createdBy = job.createdBy
+        cancelledBy = job.cancelledBy
+        stallReason = job.stallReason
+        stalledAt = instant(job.stalledAt)
+        shortfall = money(job.shortfallMicros)
     }
 
     /// Encodes absent values as explicit nulls, so every job has every key (the schema says so).

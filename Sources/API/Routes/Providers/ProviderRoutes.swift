@@ -1,12 +1,18 @@
 import Foundation
 import Hummingbird
+import Jobs
 import Money
 import Postgres
+import ProviderRegistry
+import Reconciliation
 
 /// `GET /v1/providers?window_hours=`: the five providers with their last reported balance, and
 /// how their recent jobs went (counts by status, error rate, completion-time percentiles).
 struct ProviderRoutes: Sendable {
-    let pool: PostgresPool
+    let jobs: JobStore
+    let reconciliations: ReconciliationStore
+
+    static let windowHoursDefault = 24
 
     struct Balance: Encodable, Sendable {
         let currency: String
@@ -85,64 +91,44 @@ struct ProviderRoutes: Sendable {
 
     func register(on router: Router<APIRequestContext>) {
         router.get("/v1/providers") { request, _ in
-            let windowHours = try QueryReader(request).integer("window_hours", in: 1...ProviderHealthQuery.windowHoursMax)
-                ?? ProviderHealthQuery.windowHoursDefault
+            let windowHours = try QueryReader(request).integer("window_hours", in: 1...JobStore.healthWindowHoursMax)
+                ?? Self.windowHoursDefault
             return try JSONResponse.make(try await overview(windowHours: windowHours))
         }
     }
 
     func overview(windowHours: Int) async throws -> Overview {
-        typealias Counts = [String: [String: Int64]]
-        typealias Times = [String: CompletionTime]
-        let providers = ProviderHealthQuery.providers
-        let (balances, counts, times, drift) = try await pool.withSession { session -> ([String: [Balance]], Counts, Times, [String: Drift]) in
-            var balances: [String: [Balance]] = [:]
-            for row in try session.query(ProviderHealthQuery.latestBalances, [providers, ProviderHealthQuery.currencies]) {
-                let balance = Balance(
-                    currency: try row.decode(1), amount: DecimalAmount.string(fromMicros: try row.decode(2)),
-                    source: try row.decode(3), takenAt: try row.decode(4, as: PostgresTimestamp.self).postgresText)
-                let provider: String = try row.decode(0)
-                balances[provider, default: []].append(balance)
-            }
-            var counts: Counts = [:]
-            for row in try session.query(ProviderHealthQuery.statusCounts, [providers, windowHours]) {
-                let provider: String = try row.decode(0), status: String = try row.decode(1)
-                counts[provider, default: [:]][status] = try row.decode(2, as: Int64.self)
-            }
-            var times: Times = [:]
-            for row in try session.query(ProviderHealthQuery.completionTimes, [providers, windowHours]) {
-                let provider: String = try row.decode(0)
-                times[provider] = CompletionTime(
-                    samples: try row.decode(1), p50Milliseconds: try row.decodeIfPresent(2), p95Milliseconds: try row.decodeIfPresent(3))
-            }
-            return (balances, counts, times, try Self.latestDrift(session, providers: providers))
-        }
-        return Overview(windowHours: windowHours, providers: providers.map { provider in
-            var byStatus = Dictionary(uniqueKeysWithValues: JobListQuery.statuses.map { ($0, Int64(0)) })
-            for (status, count) in counts[provider] ?? [:] { byStatus[status] = count }
+        let health = try await jobs.providerHealth(windowHours: windowHours)
+        let drift = try await reconciliations.latestDrift()
+        return Overview(windowHours: windowHours, providers: ProviderID.allCases.map { provider in
+            let figures = health[provider] ?? ProviderJobHealth()
+            let byStatus = Dictionary(uniqueKeysWithValues: figures.jobsByStatus.map { ($0.key.rawValue, $0.value) })
             let total = byStatus.values.reduce(0, +)
-            let failed = byStatus["failed"] ?? 0
+            let failed = byStatus[JobStatus.failed.rawValue] ?? 0
             return ProviderHealth(
-                provider: provider, balances: balances[provider] ?? [], jobsByStatus: byStatus, jobsTotal: total,
+                provider: provider.rawValue,
+                balances: figures.balances.map {
+                    Balance(
+                        currency: $0.currency, amount: DecimalAmount.string(fromMicros: $0.micros), source: $0.source,
+                        takenAt: $0.takenAt.postgresText)
+                },
+                jobsByStatus: byStatus, jobsTotal: total,
                 errorRate: total == 0 ? nil : (Double(failed) / Double(total) * 10_000).rounded() / 10_000,
-                completionTime: times[provider] ?? CompletionTime(samples: 0, p50Milliseconds: nil, p95Milliseconds: nil),
-                drift: drift[provider])
+                completionTime: CompletionTime(
+                    samples: figures.completedSamples, p50Milliseconds: figures.completionP50Milliseconds,
+                    p95Milliseconds: figures.completionP95Milliseconds),
+                drift: drift[provider].map(Drift.init))
         })
     }
+}
 
-    /// Each provider's drift as the newest finished reconciliation saw it; empty before any.
-    private static func latestDrift(_ session: PostgresSession, providers: [String]) throws -> [String: Drift] {
-        var run: (id: String, at: String)?
-        var amounts: [String: [DriftAmount]] = [:]
-        for row in try session.query(ProviderHealthQuery.latestDrift, [providers]) {
-            run = (try row.decode(0, as: UUID.self).uuidString.lowercased(), try row.decode(1, as: PostgresTimestamp.self).postgresText)
-            guard let provider = try row.decodeIfPresent(2, as: String.self) else { continue }
-            amounts[provider, default: []].append(DriftAmount(
-                currency: try row.decode(3), difference: DecimalAmount.string(fromMicros: try row.decode(4)), severity: try row.decode(5)))
-        }
-        guard let run else { return [:] }
-        return Dictionary(uniqueKeysWithValues: providers.map { provider in
-            (provider, Drift(reconciliationId: run.id, reconciledAt: run.at, amounts: amounts[provider] ?? []))
-        })
+extension ProviderRoutes.Drift {
+    init(_ drift: BalanceDrift) {
+        self.init(
+            reconciliationId: drift.reconciliationID.uuidString.lowercased(), reconciledAt: drift.reconciledAt.postgresText,
+            amounts: drift.amounts.map {
+                ProviderRoutes.DriftAmount(
+                    currency: $0.currency, difference: DecimalAmount.string(fromMicros: $0.differenceMicros), severity: $0.severity)
+            })
     }
 }

@@ -1,3 +1,4 @@
+import Basics
 import Hummingbird
 import Reports
 
@@ -15,20 +16,20 @@ enum SpendReportJSON {
         for (index, group) in report.groups.enumerated() {
             if index > 0 { buffer.writeString(",") }
             buffer.writeString("{\"currency\":")
-            buffer.writeString(TextEscaping.jsonString(group.currency))
+            buffer.writeString(JSONString.quoted(group.currency))
             buffer.writeString(",\"jobs\":\(group.jobs),\"key\":")
-            buffer.writeString(TextEscaping.jsonString(group.key))
+            buffer.writeString(JSONString.quoted(group.key))
             buffer.writeString(",\"spent\":\"\(group.spent)\"}")
         }
         buffer.writeString("],\"to\":\"\(report.to)\",\"totals\":[")
         for (index, total) in report.totals.enumerated() {
             if index > 0 { buffer.writeString(",") }
             buffer.writeString("{\"currency\":")
-            buffer.writeString(TextEscaping.jsonString(total.currency))
+            buffer.writeString(JSONString.quoted(total.currency))
             buffer.writeString(",\"jobs\":\(total.jobs),\"spent\":\"\(total.spent)\"}")
         }
         buffer.writeString("],\"user_id\":")
-        buffer.writeString(TextEscaping.jsonString(report.userId))
+        buffer.writeString(JSONString.quoted(report.userId))
         buffer.writeString("}")
         return buffer
     }

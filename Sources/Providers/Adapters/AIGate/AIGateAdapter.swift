@@ -1,5 +1,6 @@
 import HTTPClient
 import Logging
+import ProviderRegistry
 
 /// AIGate: generation is synchronous (10–15 minutes with the connection open), so `submit`
 /// returns the finished job in `finalStatus` and there is nothing to poll.

@@ -1,7 +1,8 @@
+import Basics
 import HTTPClient
 
-/// AIGate request shapes (aigate.shop/docs/videos). Generation is one synchronous call that holds
-/// the connection while the video renders, hence its long deadline.
+/// AIGate request shapes (aigate.shop/docs/videos; docs/providers.md). Generation is one
+/// synchronous call that holds the connection while the video renders, hence its long deadline.
 public struct AIGateRequests: Sendable {
     public let endpoint: ProviderEndpoint
     public let apiKey: Secret

@@ -1,5 +1,6 @@
 import HTTPClient
 import Logging
+import ProviderRegistry
 
 /// AIMO Network: queue, retrieve and balance, each request signed with a fresh
 /// `SIGN-IN-WITH-X` header (the SDK signs every request; messages expire after an hour).

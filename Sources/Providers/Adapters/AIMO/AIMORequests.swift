@@ -1,6 +1,7 @@
+import Basics
 import HTTPClient
 
-/// AIMO request shapes (seed 000; reference §1). Pure: signing is applied separately by
+/// AIMO request shapes (docs/providers.md, AIMO). Pure: signing is applied separately by
 /// `AIMOAdapter` because the signed message names the request's URL.
 ///
 /// Assumed, not documented: the retrieve call. The seed says only "use the returned id with

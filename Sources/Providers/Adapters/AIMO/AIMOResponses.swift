@@ -1,7 +1,7 @@
 import HTTPClient
 import Money
 
-/// AIMO response parsing. Submit and balance are documented (seed 000, reference §1.2); the
+/// AIMO response parsing. Submit and balance are documented (docs/providers.md, AIMO); the
 /// retrieve answer is not, so `status` reads it defensively: Venice's `video/mp4`-or-JSON form,
 /// or a JSON status word with URLs wherever `ResultURLs` finds them. No cost or billed seconds
 /// are read from it: no field for either is documented, and a guessed one could misstate a cost.

@@ -1,5 +1,6 @@
 import HTTPClient
 import Logging
+import ProviderRegistry
 
 /// NanoGPT: generate-video with a precharge, status in either shape, and check-balance.
 ///

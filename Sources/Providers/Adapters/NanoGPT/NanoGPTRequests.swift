@@ -1,7 +1,9 @@
+import Basics
 import HTTPClient
 
-/// NanoGPT request shapes (its API reference: generate-video, video status, check-balance). The
-/// key goes in `x-api-key`, and only to the configured origin: every URL here is built from it.
+/// NanoGPT request shapes (its API reference: generate-video, video status, check-balance;
+/// docs/providers.md). The key goes in `x-api-key`, and only to the configured origin: every
+/// URL here is built from it.
 public struct NanoGPTRequests: Sendable {
     public let endpoint: ProviderEndpoint
     public let apiKey: Secret

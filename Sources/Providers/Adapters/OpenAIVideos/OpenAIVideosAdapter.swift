@@ -1,5 +1,6 @@
 import HTTPClient
 import Logging
+import ProviderRegistry
 
 /// The OpenAI-style `/v1/videos` gateway (a new-api/one-api style router). It has no balance
 /// endpoint in its docs, so `balance()` answers nil; cost is the price book's unless the gateway

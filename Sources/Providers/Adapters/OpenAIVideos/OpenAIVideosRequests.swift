@@ -1,9 +1,10 @@
+import Basics
 import HTTPClient
 
-/// Request shapes of the OpenAI-style `/v1/videos` gateway (seed 001; reference §2).
+/// Request shapes of the OpenAI-style `/v1/videos` gateway (docs/providers.md).
 ///
 /// The duration goes both as `seconds` (a string, Sora's field) and `duration` (an integer, the
-/// gateway's unified field): the seed says `seconds` falls back to `duration`, and other models
+/// gateway's unified field): the gateway lets `seconds` fall back to `duration`, and other models
 /// read only `duration`. An image URL goes as `input_reference`.
 public struct OpenAIVideosRequests: Sendable {
     /// The gateway takes multipart (its own example) or JSON (OpenAI's API).

@@ -1,11 +1,12 @@
 import HTTPClient
 import Logging
 import Money
+import ProviderRegistry
 
 /// Venice: quote, queue, retrieve and balance.
 ///
 /// `submit` is never retried, here or by the caller blindly: Venice can accept and bill a job
-/// before a 5xx or a timeout reaches us (reference §3.3), so a failed submit leaves the job's
+/// before a 5xx or a timeout reaches us (docs/providers.md, Venice), so a failed submit leaves the job's
 /// outcome unknown until someone looks. The `download_url` of a private model is returned only
 /// once: persist the submission before anything else.
 public struct VeniceAdapter: ProviderAdapter {

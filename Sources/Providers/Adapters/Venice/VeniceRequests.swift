@@ -1,7 +1,8 @@
+import Basics
 import HTTPClient
 
-/// Venice request shapes (its API swagger: QueueVideoRequest, QuoteVideoRequest). Pure: the
-/// auth header is passed in.
+/// Venice request shapes (its API swagger: QueueVideoRequest, QuoteVideoRequest;
+/// docs/providers.md). Pure: the auth header is passed in.
 public struct VeniceRequests: Sendable {
     public let endpoint: ProviderEndpoint
 
