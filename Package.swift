@@ -100,7 +100,8 @@ let package = Package(
         .testTarget(name: "MoneyTests", dependencies: ["Money"]),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"]),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger", "Money", "Postgres", "TestSupport"]),
-        .testTarget(name: "PricingTests", dependencies: ["Pricing", "Money"]),
+        // Providers: the price books are walked against the requests the adapters send.
+        .testTarget(name: "PricingTests", dependencies: ["Pricing", "Money", "Providers", "HTTPClient"]),
         .testTarget(name: "HTTPClientTests", dependencies: ["HTTPClient"]),
         .testTarget(name: "ProvidersTests", dependencies: ["Providers", "Money", "HTTPClient", "ProviderSimulator"]),
         .testTarget(name: "ProviderSimulatorTests", dependencies: ["ProviderSimulator", "Money"]),

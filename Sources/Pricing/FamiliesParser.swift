@@ -16,7 +16,8 @@ struct ParsedFamily {
 }
 
 /// Reads `families.yaml`: `families: { <family>: { name, providers: { <provider>: <slug> } } }`.
-/// A provider's value is the slug, or `{slug, quality}` when a request option picks the tier.
+/// A provider's value is the slug, or `{slug, quality}` when a request option picks the tier, or
+/// a list of those when the provider has several models for the family (a route per resolution).
 struct FamiliesParser {
     let reader: YAMLFieldReader
 
@@ -58,7 +59,16 @@ struct FamiliesParser {
                     + ProviderID.allCases.map(\.rawValue).joined(separator: ", "))
                 continue
             }
-            if let member = parseMember(memberNode, provider: provider, of: what) { members.append(member) }
+            if case .sequence(let list) = memberNode {
+                // Several models of one provider make the family, e.g. a route per resolution.
+                guard !list.isEmpty else {
+                    reader.problem(memberNode, "\(what) at \(provider.rawValue) lists no model")
+                    continue
+                }
+                members += list.compactMap { parseMember($0, provider: provider, of: what) }
+            } else if let member = parseMember(memberNode, provider: provider, of: what) {
+                members.append(member)
+            }
         }
         guard let name, !members.isEmpty else { return nil }
         return ParsedFamily(id: id, name: name, members: members, line: reader.line(key))

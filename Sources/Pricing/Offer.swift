@@ -10,6 +10,8 @@ public struct Offer: Sendable, Hashable {
     public let family: String
     public let mode: GenerationMode
     public let resolution: Resolution
+    /// Audio as asked for (and sent). What is priced is in `breakdown.audio`: a model that
+    /// renders audio whatever is asked prices it anyway (see `repricedReason`).
     public let audio: Bool
     /// The clip length to ask the provider for, after snapping to what it accepts.
     public let clipSeconds: Int
@@ -24,8 +26,19 @@ public struct Offer: Sendable, Hashable {
     public let pricedOn: CalendarDay
     /// Where the rate comes from, and whether it was inferred.
     public let provenance: Provenance
+    /// Set when the book's sources disagree on the rate quoted (or it is only a "from" price).
+    public let conflict: PriceConflict?
+    /// Set when the model is announced to retire and the quote's day is in the notice's window.
+    public let retiring: RetirementNotice?
+    /// Why the price is not that of the choice asked for: the provider's request cannot express
+    /// it, so what the provider renders is priced (a silent request to a route that always makes
+    /// audio). Nil when the request is priced as asked.
+    public let repricedReason: String?
 
     public var cost: Money { Money(micros: costMicros, currency: .usd) }
+
+    /// Whether the rate's sources conflict: what `conflict: true` in JSON says.
+    public var hasConflict: Bool { conflict != nil }
 }
 
 /// How an offer's cost is built, so a price can be explained and re-checked by hand:

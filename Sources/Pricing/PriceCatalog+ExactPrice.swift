@@ -4,7 +4,7 @@ public enum ExactPriceError: Error, Sendable, Hashable, CustomStringConvertible 
     case secondsOutOfRange(Int)
     case variantsOutOfRange(Int)
     /// The model could not have served the job on that day (retired, not yet priced, resolution
-    /// or audio not priced, or longer than any per-clip price).
+    /// or audio not priced or not requestable, or longer than any per-clip price).
     case notPriced(RejectionReason)
 
     public var description: String {
@@ -46,12 +46,15 @@ extension PriceCatalog {
         guard let clipSeconds else {
             throw .notPriced(.durationTooLong(requestedSeconds: seconds, longestSeconds: model.durations.longestSeconds))
         }
-        guard let breakdown = Self.cost(model, rate, clipSeconds: clipSeconds, audio: audio, variants: variants) else {
+        // What the provider rendered: a route that cannot be asked for silence made audio.
+        guard let rendered = Self.renderedAudio(model, requested: audio) else { throw .notPriced(.audioNotRequestable) }
+        guard let breakdown = Self.cost(model, rate, clipSeconds: clipSeconds, audio: rendered, variants: variants) else {
             throw .notPriced(.audioNotOffered)
         }
         return Offer(provider: provider, providerModel: slug, quality: quality, family: model.family, mode: mode,
                      resolution: resolution, audio: audio, clipSeconds: clipSeconds, billedSeconds: breakdown.billedSeconds,
                      costMicros: breakdown.totalMicros, breakdown: breakdown, priceBookVersion: version, pricedOn: day,
-                     provenance: rate.provenance)
+                     provenance: rate.provenance, conflict: rate.conflict, retiring: Self.notice(model, on: day),
+                     repricedReason: rendered != audio ? model.unrequestableAudio?.reason : nil)
     }
 }

@@ -68,7 +68,8 @@ extension PriceCatalog {
         guard log.isEmpty else {
             throw PriceCatalogLoadError(problems: log.problems.sorted { ($0.file, $0.line) < ($1.file, $1.line) })
         }
-        return PriceCatalog(version: CanonicalForm.version(of: documents), models: linked.models, families: linked.families)
+        return PriceCatalog(version: CanonicalForm.version(of: documents), models: linked.models, families: linked.families,
+                            warnings: log.warnings.sorted { ($0.file, $0.line) < ($1.file, $1.line) })
     }
 
     private static func compose(name: String, text: String, log: ProblemLog) -> Node? {

@@ -19,6 +19,11 @@ extension PriceCatalog {
                                             family: model.family, reason: reason))
             }
         }
+        // A provider with several models of the family (a route per resolution) that offers the
+        // video through one is not also listed as rejecting it through the others.
+        if offers.count > 0 && rejections.count > 0 {
+            rejections.removeAll { rejection in offers.contains { $0.provider == rejection.provider } }
+        }
         if request.model == nil {
             for provider in ProviderID.allCases where request.provider == nil || request.provider == provider {
                 let offersFamily = families[familyIndexByID[request.family]!].modelIndices
@@ -64,7 +69,9 @@ extension PriceCatalog {
     struct Pricing {
         let clipSeconds: Int
         let breakdown: CostBreakdown
-        let provenance: Provenance
+        let rate: Rate
+        /// The request asked for a choice the provider cannot be sent; what it renders is priced.
+        let repriced: Bool
     }
 
     @inline(__always)
@@ -89,9 +96,20 @@ extension PriceCatalog {
             let requested = if case .seconds(let seconds) = request.duration { seconds } else { 0 }
             return .rejected(.durationTooLong(requestedSeconds: requested, longestSeconds: model.durations.longestSeconds))
         }
-        guard let breakdown = Self.cost(model, rate, clipSeconds: clipSeconds, audio: request.audio, variants: request.variants)
+        guard let audio = Self.renderedAudio(model, requested: request.audio) else { return .rejected(.audioNotRequestable) }
+        guard let breakdown = Self.cost(model, rate, clipSeconds: clipSeconds, audio: audio, variants: request.variants)
         else { return .rejected(.audioNotOffered) }
-        return .priced(Pricing(clipSeconds: clipSeconds, breakdown: breakdown, provenance: rate.provenance))
+        return .priced(Pricing(clipSeconds: clipSeconds, breakdown: breakdown, rate: rate, repriced: audio != request.audio))
+    }
+
+    /// The audio choice to price: the one asked for, or, when the provider's request cannot
+    /// switch audio, what it renders. Nil when audio is asked for and the provider can only be
+    /// sent a request that renders silence.
+    @inline(__always)
+    static func renderedAudio(_ model: PricedModel, requested: Bool) -> Bool? {
+        guard let fixed = model.unrequestableAudio else { return requested }
+        if requested && !fixed.rendersAudio { return nil }
+        return fixed.rendersAudio
     }
 
     /// The cost of `variants` clips of `clipSeconds` at `rate`; nil when audio is asked for and
@@ -146,6 +164,15 @@ extension PriceCatalog {
               mode: request.mode, resolution: request.resolution, audio: request.audio, clipSeconds: pricing.clipSeconds,
               billedSeconds: pricing.breakdown.billedSeconds, costMicros: pricing.breakdown.totalMicros,
               breakdown: pricing.breakdown, priceBookVersion: version, pricedOn: request.pricedOn,
-              provenance: pricing.provenance)
+              provenance: pricing.rate.provenance, conflict: pricing.rate.conflict,
+              retiring: Self.notice(model, on: request.pricedOn),
+              repricedReason: pricing.repriced ? model.unrequestableAudio?.reason : nil)
+    }
+
+    /// The model's retirement notice when `day` is in its window.
+    @inline(__always)
+    static func notice(_ model: PricedModel, on day: CalendarDay) -> RetirementNotice? {
+        guard let notice = model.retiring, notice.applies(on: day) else { return nil }
+        return notice
     }
 }

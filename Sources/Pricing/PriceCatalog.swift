@@ -7,6 +7,10 @@ public struct PriceCatalog: Sendable {
     public let models: [PricedModel]
     /// Canonical families, sorted by id.
     public let families: [ModelFamily]
+    /// What the books say that a reader should see, each as `file:line: message`, in file and
+    /// line order: conflicting sources, announced retirements, prices that cannot be requested.
+    /// `pricing check` prints them; they never stop a load.
+    public let warnings: [PriceBookProblem]
 
     let familyIndexByID: [String: Int]
     /// Model indices by slug (a slug can exist at several providers, or in several qualities).
@@ -15,10 +19,11 @@ public struct PriceCatalog: Sendable {
     /// against one catalog is never evaluated against another.
     let layoutKey: UInt64
 
-    init(version: PriceBookVersion, models: [PricedModel], families: [ModelFamily]) {
+    init(version: PriceBookVersion, models: [PricedModel], families: [ModelFamily], warnings: [PriceBookProblem] = []) {
         self.version = version
         self.models = models
         self.families = families
+        self.warnings = warnings
         familyIndexByID = Dictionary(uniqueKeysWithValues: families.enumerated().map { ($1.id, $0) })
         modelIndicesBySlug = Dictionary(grouping: models.indices, by: { models[$0].slug })
         // The version is 64 hex digits (checked by PriceBookVersion), so its first 16 parse.

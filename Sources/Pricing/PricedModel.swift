@@ -17,8 +17,13 @@ public struct PricedModel: Sendable {
     public let aspectRatios: AspectRatioSet?
     /// Where the duration, variant and aspect-ratio limits come from.
     public let limitsProvenance: Provenance
-    /// From this day on, no new quote offers the model; earlier jobs still price.
+    /// From this day on, no new quote offers the model; earlier jobs still price. Set by
+    /// `retired_at`, or by a confirmed `retiring` date.
     public let retiredOn: CalendarDay?
+    /// An announced retirement (`retiring`): quotes from its `asOf` day carry it.
+    public let retiring: RetirementNotice?
+    /// Set when the provider's request cannot switch audio for this model (`unrequestable`).
+    public let unrequestableAudio: UnrequestableAudio?
     /// Price sheets, oldest first; the one in force on a day is the last that started by then.
     public let sheets: [PriceSheet]
     /// Free text from the book.
@@ -124,6 +129,8 @@ public struct Rate: Sendable, Hashable {
     /// Per-clip prices, ascending by length (unit `perClip`).
     public let clips: [ClipPrice]
     public let provenance: Provenance
+    /// Set when sources disagree on this rate (or it is only a "from" price).
+    public let conflict: PriceConflict?
 }
 
 /// The price of one clip length.

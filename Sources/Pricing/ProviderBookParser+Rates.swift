@@ -1,3 +1,4 @@
+import Money
 import Yams
 
 /// Reading one rate of a price sheet: a bare per-second price, or a mapping with per-second or
@@ -5,10 +6,15 @@ import Yams
 extension ProviderBookParser {
     struct RateContext {
         let owner: String
+        /// The line of the rate's resolution key.
+        let line: Int
         let audio: AudioSupport
         let durations: DurationRule
         let surcharge: Int64?
         let provenance: Provenance
+        /// The price entry's conflict, which a rate inherits unless it states its own.
+        let conflict: PriceConflict?
+        let unrequestableAudio: UnrequestableAudio?
     }
 
     /// A rate: either a bare price (per second) or a mapping with per-second or per-clip prices.
@@ -17,10 +23,15 @@ extension ProviderBookParser {
         if case .scalar = node {
             guard let micros = reader.price(node, of: "\(owner) per_second") else { return nil }
             return finish(node, context, unit: .perSecond, perSecond: micros, withAudio: nil, clips: [],
-                          provenance: context.provenance)
+                          provenance: context.provenance, conflict: context.conflict)
         }
         guard let fields = reader.fields(node, of: "\(owner) rate", allowed: Self.rateKeys) else { return nil }
         let provenance = reader.provenance(fields, at: node, of: "\(owner) rate", inherited: context.provenance)
+        var conflict = context.conflict
+        if let conflictNode = fields["conflict"] {
+            conflict = parseConflict(conflictNode, of: owner)
+            if let conflict { warnConflict(line: reader.keyLine("conflict", in: node), conflict, of: owner) }
+        }
         switch (fields["per_second"], fields["per_clip"]) {
         case (let secondNode?, nil):
             if let stray = fields["per_clip_with_audio"] {
@@ -30,14 +41,15 @@ extension ProviderBookParser {
             let withAudio = fields["per_second_with_audio"].flatMap { reader.price($0, of: "\(owner) per_second_with_audio") }
             guard let perSecond, let provenance else { return nil }
             return finish(node, context, unit: .perSecond, perSecond: perSecond, withAudio: withAudio, clips: [],
-                          provenance: provenance)
+                          provenance: provenance, conflict: conflict)
         case (nil, let clipNode?):
             if let stray = fields["per_second_with_audio"] {
                 reader.problem(stray, "\(owner) has per_second_with_audio without per_second")
             }
             let clips = parseClips(clipNode, withAudio: fields["per_clip_with_audio"], context)
             guard let clips, let provenance else { return nil }
-            return finish(node, context, unit: .perClip, perSecond: 0, withAudio: nil, clips: clips, provenance: provenance)
+            return finish(node, context, unit: .perClip, perSecond: 0, withAudio: nil, clips: clips, provenance: provenance,
+                          conflict: conflict)
         case (_?, _?):
             reader.problem(node, "\(owner) has both per_second and per_clip; a rate is one or the other")
         case (nil, nil):
@@ -80,9 +92,47 @@ extension ProviderBookParser {
         return prices
     }
 
+    /// `conflict: {reason, others: [{price, source, as_of}]}`: sources that disagree on a rate.
+    func parseConflict(_ node: Node, of owner: String) -> PriceConflict? {
+        let what = "\(owner) conflict"
+        guard let fields = reader.fields(node, of: what, allowed: Self.conflictKeys) else { return nil }
+        let reason = reader.required("reason", in: fields, of: what, at: node).flatMap { reader.text($0, of: "\(what) reason") }
+        var others: [ConflictingFigure] = []
+        var complete = true
+        if let othersNode = fields["others"] {
+            guard let items = reader.list(othersNode, of: "\(what) others") else { return nil }
+            for item in items {
+                guard let figure = reader.fields(item, of: "\(what) other price", allowed: Self.conflictFigureKeys) else {
+                    complete = false
+                    continue
+                }
+                let micros = reader.required("price", in: figure, of: "\(what) other price", at: item)
+                    .flatMap { reader.price($0, of: "\(what) other price") }
+                let source = reader.required("source", in: figure, of: "\(what) other price", at: item)
+                    .flatMap { reader.text($0, of: "\(what) other price source") }
+                let asOf = reader.required("as_of", in: figure, of: "\(what) other price", at: item)
+                    .flatMap { reader.day($0, of: "\(what) other price as_of") }
+                guard let micros, let source, let asOf else {
+                    complete = false
+                    continue
+                }
+                others.append(ConflictingFigure(micros: micros, source: source, asOf: asOf))
+            }
+        }
+        guard let reason, complete else { return nil }
+        return PriceConflict(reason: reason, others: others)
+    }
+
+    func warnConflict(line: Int, _ conflict: PriceConflict, of owner: String) {
+        let others = conflict.others.map { "\(DecimalAmount.string(fromMicros: $0.micros)) per \($0.source) (as of \($0.asOf))" }
+        reader.warning(line: line, "\(owner): " + (others.isEmpty ? "uncertain price" : "sources conflict")
+            + " (offers carry conflict: true): \(conflict.reason)"
+            + (others.isEmpty ? "" : "; not quoted: " + others.joined(separator: "; ")))
+    }
+
     /// Checks the rate against the model's audio support and builds it.
     private func finish(_ node: Node, _ context: RateContext, unit: PriceUnit, perSecond: Int64, withAudio: Int64?,
-                        clips: [ClipPrice], provenance: Provenance) -> Rate? {
+                        clips: [ClipPrice], provenance: Provenance, conflict: PriceConflict?) -> Rate? {
         let clipAudio = clips.contains { $0.withAudioMicros != nil }
         switch context.audio {
         case .optional:
@@ -107,7 +157,12 @@ extension ProviderBookParser {
                 return nil
             }
         }
+        if let unrequestable = context.unrequestableAudio {
+            let (kept, dropped) = unrequestable.rendersAudio ? ("with audio", "silent") : ("silent", "with audio")
+            reader.warning(line: context.line, "\(context.owner): the \(dropped) price cannot be requested (\(unrequestable.reason)); "
+                + "every request is priced \(kept), as the provider renders it")
+        }
         return Rate(unit: unit, perSecondMicros: perSecond, perSecondWithAudioMicros: withAudio,
-                    audioSurchargeMicrosPerSecond: context.surcharge, clips: clips, provenance: provenance)
+                    audioSurchargeMicrosPerSecond: context.surcharge, clips: clips, provenance: provenance, conflict: conflict)
     }
 }

@@ -25,16 +25,24 @@ struct ProviderBookParser {
     let provider: ProviderID
 
     private static let bookKeys: Set = ["provider", "models", "note"]
-    private static let modelKeys: Set = ["slug", "quality", "modes", "audio", "retired_at", "note", "limits", "prices"]
+    private static let modelKeys: Set = [
+        "slug", "quality", "modes", "audio", "retired_at", "retiring", "unrequestable", "note", "limits", "prices",
+    ]
+    private static let retiringKeys: Set = ["date", "confirmed", "source", "as_of"]
+    private static let unrequestableKeys: Set = ["audio"]
+    private static let unrequestableAudioKeys: Set = ["renders", "reason"]
+    static let conflictKeys: Set = ["reason", "others"]
+    static let conflictFigureKeys: Set = ["price", "source", "as_of"]
     private static let limitKeys: Set = [
         "durations_seconds", "min_seconds", "max_seconds", "default_seconds", "billing_increment_seconds",
         "minimum_billed_seconds", "variants_max", "aspect_ratios", "source", "as_of", "inferred", "reason",
     ]
     private static let sheetKeys: Set = [
-        "effective_from", "source", "as_of", "inferred", "reason", "audio_surcharge_per_second", "rates",
+        "effective_from", "source", "as_of", "inferred", "reason", "audio_surcharge_per_second", "rates", "conflict",
     ]
     static let rateKeys: Set = [
         "per_second", "per_second_with_audio", "per_clip", "per_clip_with_audio", "source", "as_of", "inferred", "reason",
+        "conflict",
     ]
 
     func parse(_ root: Node) -> ParsedBook {
@@ -80,21 +88,38 @@ struct ProviderBookParser {
             }
             return audio
         }
-        let retiredOn = fields["retired_at"].flatMap { reader.day($0, of: "\(what) retired_at") }
+        var retiredOn = fields["retired_at"].flatMap { reader.day($0, of: "\(what) retired_at") }
+        let retiring = fields["retiring"].flatMap { parseRetiring($0, of: what) }
+        if let retiring {
+            if fields["retired_at"] != nil {
+                reader.problem(fields["retiring"]!, "\(what) has both retired_at and retiring; "
+                    + "a confirmed retiring date already retires the model")
+            } else if retiring.confirmed {
+                retiredOn = retiring.on
+            }
+        }
+        let unrequestableAudio = fields["unrequestable"].flatMap { parseUnrequestable($0, of: what, audio: audio) }
         let note = fields["note"].flatMap { reader.text($0, of: "\(what) note") }
         let limits = reader.required("limits", in: fields, of: what, at: node).flatMap { parseLimits($0, of: what) }
         var sheets: [PriceSheet] = []
         if let pricesNode = reader.required("prices", in: fields, of: what, at: node),
            let list = reader.list(pricesNode, of: "\(what) prices"), let audio, let limits {
-            sheets = list.compactMap { parseSheet($0, of: what, audio: audio, durations: limits.durations) }
+            sheets = list.compactMap {
+                parseSheet($0, of: what, audio: audio, durations: limits.durations, unrequestableAudio: unrequestableAudio)
+            }
             for (earlier, later) in zip(sheets, sheets.dropFirst()) where later.effectiveFrom <= earlier.effectiveFrom {
                 reader.problem(pricesNode, "\(what) prices must be in increasing effective_from order, "
                     + "\(later.effectiveFrom) follows \(earlier.effectiveFrom)")
             }
         }
         if let retiredOn, let first = sheets.first, retiredOn <= first.effectiveFrom {
-            reader.problem(fields["retired_at"] ?? node,
-                           "\(what) retired_at \(retiredOn) is not after its first effective_from \(first.effectiveFrom)")
+            reader.problem(fields["retired_at"] ?? fields["retiring"] ?? node,
+                           "\(what) retirement \(retiredOn) is not after its first effective_from \(first.effectiveFrom)")
+        }
+        if let retiring {
+            reader.warning(line: reader.keyLine("retiring", in: node), "\(what) is \(retiring.description): quotes priced from \(retiring.asOf) say so; "
+                + (retiring.confirmed ? "from \(retiring.on) it is refused"
+                    : "it stays offered after \(retiring.on) until the date is confirmed (set confirmed: true)"))
         }
         guard reader.log.problems.count == before, let modes, let audio, let limits else { return nil }
         let provider = self.provider
@@ -102,8 +127,52 @@ struct ProviderBookParser {
         return ParsedModel(slug: slug, quality: quality, line: reader.line(node)) { family in
             PricedModel(provider: provider, slug: slug, quality: quality, family: family, modes: modes, audio: audio,
                         durations: limits.durations, variantsMax: limits.variantsMax, aspectRatios: limits.aspectRatios,
-                        limitsProvenance: limits.provenance, retiredOn: retiredOn, sheets: frozenSheets, note: note)
+                        limitsProvenance: limits.provenance, retiredOn: retiredOn, retiring: retiring,
+                        unrequestableAudio: unrequestableAudio, sheets: frozenSheets, note: note)
         }
+    }
+
+    /// `retiring: {date, confirmed, source, as_of}`: an announced retirement.
+    private func parseRetiring(_ node: Node, of what: String) -> RetirementNotice? {
+        let owner = "\(what) retiring"
+        guard let fields = reader.fields(node, of: owner, allowed: Self.retiringKeys) else { return nil }
+        let date = reader.required("date", in: fields, of: owner, at: node).flatMap { reader.day($0, of: "\(owner) date") }
+        let confirmed = reader.required("confirmed", in: fields, of: owner, at: node)
+            .flatMap { reader.flag($0, of: "\(owner) confirmed") }
+        let source = reader.required("source", in: fields, of: owner, at: node).flatMap { reader.text($0, of: "\(owner) source") }
+        let asOf = reader.required("as_of", in: fields, of: owner, at: node).flatMap { reader.day($0, of: "\(owner) as_of") }
+        guard let date, let confirmed, let source, let asOf else { return nil }
+        return RetirementNotice(on: date, confirmed: confirmed, source: source, asOf: asOf)
+    }
+
+    /// `unrequestable: {audio: {renders: with_audio | silent, reason}}`: a choice the provider's
+    /// request cannot express. Only audio has a price of its own to keep apart; other fields
+    /// that cannot be sent are left out of the limits (`aspect_ratios`, `variants_max`).
+    private func parseUnrequestable(_ node: Node, of what: String, audio: AudioSupport?) -> UnrequestableAudio? {
+        let owner = "\(what) unrequestable"
+        guard let fields = reader.fields(node, of: owner, allowed: Self.unrequestableKeys),
+              let audioNode = reader.required("audio", in: fields, of: owner, at: node),
+              let audioFields = reader.fields(audioNode, of: "\(owner) audio", allowed: Self.unrequestableAudioKeys)
+        else { return nil }
+        let renders = reader.required("renders", in: audioFields, of: "\(owner) audio", at: audioNode).flatMap { node -> Bool? in
+            switch reader.text(node, of: "\(owner) audio renders") {
+            case "with_audio": return true
+            case "silent": return false
+            case nil: return nil
+            case let other?:
+                reader.problem(node, "\(owner) audio renders must be with_audio or silent, got '\(other)'")
+                return nil
+            }
+        }
+        let reason = reader.required("reason", in: audioFields, of: "\(owner) audio", at: audioNode)
+            .flatMap { reader.text($0, of: "\(owner) audio reason") }
+        if let audio, audio != .optional {
+            reader.problem(audioNode, "\(owner) audio needs audio: optional (a price with and without audio); "
+                + "the model's audio is '\(audio.rawValue)'")
+            return nil
+        }
+        guard let renders, let reason else { return nil }
+        return UnrequestableAudio(rendersAudio: renders, reason: reason)
     }
 
     private func parseModes(_ node: Node, of what: String) -> GenerationModeSet? {
@@ -186,7 +255,8 @@ struct ProviderBookParser {
         return Limits(durations: rule, variantsMax: variantsMax, aspectRatios: aspectRatios, provenance: provenance)
     }
 
-    private func parseSheet(_ node: Node, of what: String, audio: AudioSupport, durations: DurationRule) -> PriceSheet? {
+    private func parseSheet(_ node: Node, of what: String, audio: AudioSupport, durations: DurationRule,
+                            unrequestableAudio: UnrequestableAudio?) -> PriceSheet? {
         guard let fields = reader.fields(node, of: "\(what) price entry", allowed: Self.sheetKeys) else { return nil }
         let effectiveFrom = reader.required("effective_from", in: fields, of: "\(what) price entry", at: node)
             .flatMap { reader.day($0, of: "\(what) effective_from") }
@@ -197,25 +267,39 @@ struct ProviderBookParser {
         if let surchargeNode, audio != .optional {
             reader.problem(surchargeNode, "\(owner) has an audio surcharge but the model's audio is '\(audio.rawValue)'")
         }
+        let conflict = fields["conflict"].flatMap { parseConflict($0, of: owner) }
         guard let ratesNode = reader.required("rates", in: fields, of: owner, at: node),
               let rateFields = ratesMapping(ratesNode, of: owner),
               let effectiveFrom, let provenance else { return nil }
         var rates = [Rate?](repeating: nil, count: Resolution.count)
-        for (resolution, rateNode) in rateFields {
-            let context = RateContext(owner: "\(owner) \(resolution.rawValue)", audio: audio, durations: durations,
-                                      surcharge: surcharge, provenance: provenance)
+        for (resolution, rateNode, line) in rateFields {
+            let context = RateContext(owner: "\(owner) \(resolution.rawValue)", line: line, audio: audio, durations: durations,
+                                      surcharge: surcharge, provenance: provenance, conflict: conflict,
+                                      unrequestableAudio: unrequestableAudio)
             rates[resolution.index] = parseRate(rateNode, context)
+        }
+        if let conflict, !conflict.others.isEmpty, rateFields.count > 1, let conflictNode = fields["conflict"] {
+            reader.problem(conflictNode, "\(owner) conflict lists other prices but the entry has \(rateFields.count) rates; "
+                + "put the conflict on the rate it concerns")
+        }
+        if let conflict {
+            let covered = rateFields.filter { rates[$0.0.index]?.conflict == conflict }.map(\.0.rawValue)
+            if !covered.isEmpty {
+                warnConflict(line: reader.keyLine("conflict", in: node), conflict,
+                             of: "\(owner) (\(covered.joined(separator: ", ")))")
+            }
         }
         return PriceSheet(effectiveFrom: effectiveFrom, ratesByResolution: rates,
                           offered: ResolutionSet(rateFields.map(\.0)))
     }
 
-    private func ratesMapping(_ node: Node, of owner: String) -> [(Resolution, Node)]? {
+    /// Each rate with its resolution and the line of its resolution key.
+    private func ratesMapping(_ node: Node, of owner: String) -> [(Resolution, Node, Int)]? {
         guard case .mapping(let mapping) = node, !mapping.isEmpty else {
             reader.problem(node, "\(owner) rates must be a non-empty mapping of resolution to price")
             return nil
         }
-        var result: [(Resolution, Node)] = []
+        var result: [(Resolution, Node, Int)] = []
         for (key, value) in mapping {
             guard let name = reader.text(key, of: "\(owner) resolution") else { continue }
             guard let resolution = Resolution(rawValue: name) else {
@@ -223,7 +307,7 @@ struct ProviderBookParser {
                     + Resolution.allCases.map(\.rawValue).joined(separator: ", "))
                 continue
             }
-            result.append((resolution, value))
+            result.append((resolution, value, reader.line(key)))
         }
         return result.isEmpty ? nil : result
     }

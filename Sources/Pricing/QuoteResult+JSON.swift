@@ -23,7 +23,8 @@ extension Offer: Encodable {
         case provider, providerModel = "provider_model", quality, family, mode, resolution, audio
         case clipSeconds = "clip_seconds", billedSeconds = "billed_seconds", costUSD = "cost_usd", breakdown
         case priceBookVersion = "price_book_version", pricedOn = "priced_on", source, asOf = "as_of"
-        case inferredReason = "inferred_reason"
+        case inferredReason = "inferred_reason", conflict, conflictReason = "conflict_reason"
+        case conflictingPrices = "conflicting_prices", retiring, repricedReason = "repriced_reason"
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -44,6 +45,40 @@ extension Offer: Encodable {
         try container.encode(provenance.source, forKey: .source)
         try container.encode(provenance.asOf, forKey: .asOf)
         try container.encodeIfPresent(provenance.inferredReason, forKey: .inferredReason)
+        try container.encode(conflict != nil, forKey: .conflict)
+        if let conflict {
+            try container.encode(conflict.reason, forKey: .conflictReason)
+            try container.encode(conflict.others, forKey: .conflictingPrices)
+        }
+        try container.encodeIfPresent(retiring, forKey: .retiring)
+        try container.encodeIfPresent(repricedReason, forKey: .repricedReason)
+    }
+}
+
+extension ConflictingFigure: Encodable {
+    private enum Keys: String, CodingKey {
+        case priceUSD = "price_usd", source, asOf = "as_of"
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: Keys.self)
+        try container.encode(DecimalAmount.string(fromMicros: micros), forKey: .priceUSD)
+        try container.encode(source, forKey: .source)
+        try container.encode(asOf, forKey: .asOf)
+    }
+}
+
+extension RetirementNotice: Encodable {
+    private enum Keys: String, CodingKey {
+        case date, confirmed, source, asOf = "as_of"
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: Keys.self)
+        try container.encode(on, forKey: .date)
+        try container.encode(confirmed, forKey: .confirmed)
+        try container.encode(source, forKey: .source)
+        try container.encode(asOf, forKey: .asOf)
     }
 }
 

@@ -24,6 +24,9 @@ public enum RejectionReason: Sendable, Hashable, CustomStringConvertible {
     case durationTooLong(requestedSeconds: Int, longestSeconds: Int)
     /// Audio asked for, and the model is silent or its audio price is unknown.
     case audioNotOffered
+    /// Audio asked for, and the provider's request cannot ask this model for it (it renders
+    /// silence).
+    case audioNotRequestable
     case aspectRatioNotOffered(AspectRatio, offered: AspectRatioSet)
     case tooManyVariants(requested: Int, max: Int)
     /// The model was retired on that day; quotes on or after it do not offer it.
@@ -39,6 +42,7 @@ public enum RejectionReason: Sendable, Hashable, CustomStringConvertible {
         case .resolutionNotOffered: "resolution_not_offered"
         case .durationTooLong: "duration_too_long"
         case .audioNotOffered: "audio_not_offered"
+        case .audioNotRequestable: "audio_not_requestable"
         case .aspectRatioNotOffered: "aspect_ratio_not_offered"
         case .tooManyVariants: "too_many_variants"
         case .retired: "retired"
@@ -53,6 +57,7 @@ public enum RejectionReason: Sendable, Hashable, CustomStringConvertible {
         case .resolutionNotOffered(let resolution, let offered): "resolution \(resolution) not offered (offers \(offered))"
         case .durationTooLong(let requested, let longest): "\(requested) s is longer than its longest clip, \(longest) s"
         case .audioNotOffered: "audio not offered or not priced (silent only)"
+        case .audioNotRequestable: "audio cannot be asked for in this provider's request (it renders silence)"
         case .aspectRatioNotOffered(let ratio, let offered): "aspect ratio \(ratio) not offered (offers \(offered))"
         case .tooManyVariants(let requested, let max): "n = \(requested) is over its limit of \(max) per job"
         case .retired(let day): "retired on \(day)"

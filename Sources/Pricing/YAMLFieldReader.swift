@@ -14,6 +14,21 @@ struct YAMLFieldReader {
         log.add(file, line(node), message)
     }
 
+    func warning(line: Int, _ message: String) {
+        log.warn(file, line, message)
+    }
+
+    /// The line of `key` in a mapping: where a block value is introduced (the value's own line
+    /// is that of its first entry).
+    func keyLine(_ key: String, in node: Node) -> Int {
+        if case .mapping(let mapping) = node {
+            for (candidate, value) in mapping where candidate.scalar?.string == key {
+                return candidate.mark?.line ?? line(value)
+            }
+        }
+        return line(node)
+    }
+
     /// The mapping's fields by key; unknown keys and non-text keys are reported.
     func fields(_ node: Node, of what: String, allowed: Set<String>) -> [String: Node]? {
         guard case .mapping(let mapping) = node else {

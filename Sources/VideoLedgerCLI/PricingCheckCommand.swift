@@ -3,7 +3,10 @@ import Foundation
 import Pricing
 
 /// `videoledger pricing check`: loads and validates every price book; exits non-zero on any
-/// problem, listing each as `file:line: message`. Meant to sit under a `pricing` command group.
+/// problem, listing each as `file:line: message`. Warnings (conflicting sources, announced
+/// retirements, prices the provider's request cannot ask for) are listed as
+/// `file:line: warning: message` and do not change the exit code. Meant to sit under a
+/// `pricing` command group.
 struct PricingCheckCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
@@ -28,6 +31,10 @@ struct PricingCheckCommand: AsyncParsableCommand {
             }
             print("  \(provider.rawValue.padding(toLength: 14, withPad: " ", startingAt: 0))"
                 + "\(models.count) models, \(inForce.count) not retired today, \(inferred.count) with inferred prices")
+        }
+        print("\(catalog.warnings.count) warning(s)")
+        for warning in catalog.warnings {
+            print(warning.warningDescription)
         }
     }
 }

@@ -141,7 +141,9 @@ struct QuoteCommand: AsyncParsableCommand {
                 ? "+\(DecimalAmount.string(fromMicros: offer.breakdown.audioSurchargeMicrosPerSecond))/s"
                 : offer.breakdown.audio.rawValue,
              String(offer.breakdown.variants), offer.cost.decimalString,
-             offer.provenance.isInferred ? "inferred" : ""]
+             [offer.provenance.isInferred ? "inferred" : nil, offer.hasConflict ? "conflict" : nil,
+              offer.retiring.map { "retiring \($0.on)" + ($0.confirmed ? "" : "?") }, offer.repricedReason.map { _ in "repriced" }]
+                .compactMap { $0 }.joined(separator: ", ")]
         }
         if rows.isEmpty {
             lines.append("no provider can serve this request")
@@ -152,6 +154,22 @@ struct QuoteCommand: AsyncParsableCommand {
                 lines.append(row.indices.map { row[$0].padding(toLength: widths[$0], withPad: " ", startingAt: 0) }
                     .joined(separator: "  ").trimmingCharacters(in: .whitespaces))
             }
+        }
+        let notes = result.offers.flatMap { offer -> [String] in
+            let name = "\(offer.provider.rawValue) \(offer.providerModel)"
+            var notes: [String] = []
+            if let conflict = offer.conflict {
+                let others = conflict.others.map { "\(DecimalAmount.string(fromMicros: $0.micros)) (\($0.source))" }
+                notes.append("\(name): conflict: \(conflict.reason)"
+                    + (others.isEmpty ? "" : "; not quoted: " + others.joined(separator: "; ")))
+            }
+            if let retiring = offer.retiring { notes.append("\(name): \(retiring.description)") }
+            if let reason = offer.repricedReason { notes.append("\(name): repriced: \(reason)") }
+            return notes
+        }
+        if !notes.isEmpty {
+            lines.append("notes:")
+            lines += notes.map { "  \($0)" }
         }
         if !result.rejections.isEmpty {
             lines.append("rejected:")

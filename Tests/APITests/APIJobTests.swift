@@ -56,7 +56,7 @@ import Testing
                                 adapters: adapters)
             var detail = try await server.request(.get, "/v1/jobs/\(id)", token: .read)
             // Bounded by a deadline for a broken run, not by a count a slow machine can exhaust.
-            let deadline = ContinuousClock.now + .seconds(90)
+            let deadline = ContinuousClock.now + .seconds(300)
             while detail.json["status"] as? String != "completed" && ContinuousClock.now < deadline {
                 _ = await poller.pollOnce()
                 try await Task.sleep(for: .milliseconds(50))

@@ -75,7 +75,7 @@ struct APITestServer: Sendable {
         }
         if body != nil { allHeaders.append(HTTPClient.HTTPHeader("Content-Type", "application/json")) }
         let response = try await client.execute(HTTPClient.HTTPRequest(
-            method: method, url: baseURL + path, headers: allHeaders, body: body.map { Array($0.utf8) }, timeoutMilliseconds: 60_000))
+            method: method, url: baseURL + path, headers: allHeaders, body: body.map { Array($0.utf8) }, timeoutMilliseconds: 300_000))
         let text = String(decoding: response.body, as: UTF8.self)
         // Every response any API test receives must be documented and fit its schema.
         let problems = OpenAPISpec.shared.violations(

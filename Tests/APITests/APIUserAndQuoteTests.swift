@@ -81,6 +81,31 @@ import Testing
         #expect(errorCode(none.json) == "no_offer")
         await server.stop()
     }
+
+    /// Offers say when the books' sources disagree (Veo 2's two LiteLLM figures), when a model is
+    /// announced to retire, and when a choice the provider cannot be sent was re-priced.
+    @Test func quotesCarryConflictRetirementAndRepricingNotes() async throws {
+        let server = try await APITestServer.start()
+        let veo2 = try await server.request(.post, "/v1/quotes",
+                                            body: #"{"family": "veo-2", "duration": 5, "resolution": "720p", "priced_on": "2026-10-01"}"#)
+        #expect(veo2.status == 200)
+        let conflicted = try #require((veo2.json["offers"] as? [[String: Any]])?.first)
+        #expect(conflicted["conflict"] as? Bool == true)
+        #expect((conflicted["conflict_reason"] as? String)?.isEmpty == false)
+        #expect((conflicted["conflicting_prices"] as? [[String: Any]])?.first?["price_usd"] as? String == "0.350000")
+        let cheapest = try await server.request(.get, "/v1/quotes/cheapest?family=veo-2&duration=5&resolution=720p&priced_on=2026-10-01")
+        #expect(cheapest.status == 200)
+        #expect(cheapest.json["conflict"] as? Bool == true)
+        let gateway = try await server.request(
+            .get, "/v1/quotes/cheapest?family=veo-3.1&provider=openai-videos&duration=8&resolution=720p&priced_on=2026-10-10")
+        #expect(gateway.status == 200)
+        #expect(gateway.json["conflict"] as? Bool == false)
+        #expect(gateway.json["cost_usd"] as? String == "3.200000")
+        #expect((gateway.json["repriced_reason"] as? String)?.contains("no audio field") == true)
+        let retiring = try #require(gateway.json["retiring"] as? [String: Any])
+        #expect(retiring["date"] as? String == "2026-10-22" && retiring["confirmed"] as? Bool == false)
+        await server.stop()
+    }
 }
 
 import HTTPClient

@@ -39,7 +39,7 @@ import Testing
         let header = [HTTPClient.HTTPHeader("Authorization", "Bearer \(token)")]
         let slow = Task {
             try await client.execute(HTTPClient.HTTPRequest(method: .get, url: "http://127.0.0.1:\(port)/test/slow", headers: header,
-                                                            timeoutMilliseconds: 60_000))
+                                                            timeoutMilliseconds: 300_000))
         }
         var startedIterator = started.makeAsyncIterator()
         _ = await startedIterator.next()

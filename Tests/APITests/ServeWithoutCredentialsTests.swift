@@ -33,7 +33,7 @@ import Testing
         let base = "http://127.0.0.1:\(port)"
         let auth = [HTTPHeader("Authorization", "Bearer \(token)")]
         var healthy = false
-        let deadline = ContinuousClock.now + .seconds(120)
+        let deadline = ContinuousClock.now + .seconds(300)
         while !healthy && ContinuousClock.now < deadline {
             healthy = (try? await client.execute(HTTPRequest(method: .get, url: base + "/healthz", timeoutMilliseconds: 5_000)))?.status == 200
             if !healthy { try await Task.sleep(for: .milliseconds(100)) }
@@ -45,13 +45,13 @@ import Testing
                 """
             let submit = try await client.execute(HTTPRequest(
                 method: .post, url: base + "/v1/jobs", headers: auth + [HTTPHeader("Idempotency-Key", "k-\(provider)")],
-                body: Array(body.utf8), timeoutMilliseconds: 60_000))
+                body: Array(body.utf8), timeoutMilliseconds: 300_000))
             #expect(submit.status == 503, "\(provider): \(String(decoding: submit.body, as: UTF8.self))")
             #expect(String(decoding: submit.body, as: UTF8.self).contains("\"provider_disabled\""))
         }
         try await Task.sleep(for: .seconds(2))  // several poller ticks
         #expect(try await Self.inFlight(pool) == before, "a disabled provider's jobs are left exactly as they are")
-        let status = try await ChildProcessHandle.terminate(pid, timeoutMilliseconds: 60_000)
+        let status = try await ChildProcessHandle.terminate(pid, timeoutMilliseconds: 300_000)
         #expect(status == 0)
         let output = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
         #expect(output.contains("disabled=aimo,openai-videos,venice,nanogpt,aigate"), "\(output.suffix(2_000))")

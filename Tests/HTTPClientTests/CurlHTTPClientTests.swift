@@ -35,7 +35,7 @@ func outcome(_ client: CurlHTTPClient, _ request: HTTPRequest) async -> Result<H
     }
 }
 
-func get(_ url: String, timeoutMilliseconds: Int = 60_000) -> HTTPRequest {
+func get(_ url: String, timeoutMilliseconds: Int = 300_000) -> HTTPRequest {
     HTTPRequest(method: .get, url: url, timeoutMilliseconds: timeoutMilliseconds)
 }
 
@@ -142,7 +142,7 @@ struct LoadTests {
             let mismatches = await withTaskGroup(of: Bool.self) { group in
                 for index in 0..<1_000 {
                     group.addTask {
-                        let result = await outcome(client, get(server.url("/id/\(index)"), timeoutMilliseconds: 60_000))
+                        let result = await outcome(client, get(server.url("/id/\(index)"), timeoutMilliseconds: 300_000))
                         return (try? result.get().body) == Array("\(index)".utf8)
                     }
                 }

@@ -44,9 +44,9 @@ struct TLSVerificationTests {
         #expect(message.contains("certificate"))
     }
 
-    /// The port from s_server's "ACCEPT 127.0.0.1:PORT" line, polled for up to 60 s.
+    /// The port from s_server's "ACCEPT 127.0.0.1:PORT" line, polled for up to 300 s.
     static func acceptedPort(in output: URL) async -> Int? {
-        let deadline = ContinuousClock.now + .seconds(60)
+        let deadline = ContinuousClock.now + .seconds(300)
         while ContinuousClock.now < deadline {
             let text = (try? String(contentsOf: output, encoding: .utf8)) ?? ""
             if let line = text.split(separator: "\n").first(where: { $0.hasPrefix("ACCEPT ") }),

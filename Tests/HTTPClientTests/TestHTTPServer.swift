@@ -73,9 +73,9 @@ final class TestHTTPServer: Sendable {
         close(listener)
     }
 
-    /// Waits (up to 60 s, polling) until a request for `path` has arrived.
+    /// Waits (up to 300 s, polling) until a request for `path` has arrived.
     func waitForRequest(path: String) async -> Bool {
-        let deadline = ContinuousClock.now + .seconds(60)
+        let deadline = ContinuousClock.now + .seconds(300)
         while ContinuousClock.now < deadline {
             if statistics.requestsByPath[path, default: 0] > 0 { return true }
             try? await Task.sleep(for: .milliseconds(10))

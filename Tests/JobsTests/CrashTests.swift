@@ -25,7 +25,7 @@ import TestSupport
             // Each provider charges what the price book says for the worker's job, so balance
             // evidence can tell a charged job from one that was not.
             let bookRates: [SimulatedProvider: String] = [
-                .aimo: "0.10", .openAIVideos: "0.08", .venice: "0.11", .nanoGPT: "0.35", .aigate: "0.084",
+                .aimo: "0.10", .openAIVideos: "0.10", .venice: "0.11", .nanoGPT: "0.50", .aigate: "0.084",
             ]
             for provider in SimulatedProvider.allCases {
                 try await harness.control(
@@ -139,13 +139,13 @@ struct SimulatorChargeRecord {
 
     /// Reads every provider's record once every accepted job has settled (bounded wait).
     static func settled(_ harness: JobsHarness) async throws -> SimulatorChargeRecord {
-        let deadline = ContinuousClock.now + .seconds(60)
+        let deadline = ContinuousClock.now + .seconds(300)
         while true {
             var charges: [Charge] = []
             var unsettled = 0
             for provider in SimulatedProvider.allCases {
                 let url = try #require(harness.simulator.controlURL(provider)) + "/charges"
-                let response = try await harness.client.execute(HTTPRequest(method: .get, url: url, timeoutMilliseconds: 60_000))
+                let response = try await harness.client.execute(HTTPRequest(method: .get, url: url, timeoutMilliseconds: 300_000))
                 let body = try #require(try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any])
                 for job in body["jobs"] as? [[String: Any]] ?? [] {
                     if job["settled"] as? Bool != true { unsettled += 1 }

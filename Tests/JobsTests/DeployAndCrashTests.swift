@@ -39,7 +39,7 @@ import TestSupport
             // Another instance takes the job over as soon as the dead one's heartbeat is stale.
             let rescuer = harness.poller("rescuer", configuration: Self.workerConfiguration)
             var record = try #require(try await harness.service.job(id: job))
-            while record.status == .submitting && ContinuousClock.now - killed < .seconds(60) {
+            while record.status == .submitting && ContinuousClock.now - killed < .seconds(300) {
                 _ = await rescuer.pollOnce()
                 try await Task.sleep(for: .milliseconds(20))
                 record = try #require(try await harness.service.job(id: job))
@@ -78,7 +78,7 @@ import TestSupport
             environment["CRASH_SCENARIO"] = "complete_after_ms=\(renderMilliseconds)"
             let log = "/tmp/videoledger-aigate-worker-\(getpid()).log"
             let pid = try ChildProcessHandle.spawn(worker, environment: environment, log: log)
-            let deadline = ContinuousClock.now + .seconds(60)
+            let deadline = ContinuousClock.now + .seconds(300)
             var dispatched: UUID?
             while dispatched == nil && ContinuousClock.now < deadline {
                 dispatched = try await harness.pool.withSession { session in

@@ -323,9 +323,9 @@ import TestSupport
 
     /// What available plus credit cannot cover at capture is recorded, flagged, and shown.
     @Test func aShortfallIsShownOnTheJobAndInReconciliation() async throws {
-        try await JobsHarness.with(funds: 1_750_000) { harness in
-            // Quoted 1.75 (5 s); the provider bills 8 s, so the cost exceeds what is left.
-            let id = try await harness.submit(Specs.nanoGPT("billed_seconds=8 final_cost=2.80"), provider: "nanogpt").job.id
+        try await JobsHarness.with(funds: 2_500_000) { harness in
+            // Quoted 2.50 (5 s); the provider bills 8 s, so the cost exceeds what is left.
+            let id = try await harness.submit(Specs.nanoGPT("billed_seconds=8 final_cost=3.55"), provider: "nanogpt").job.id
             let job = try #require(try await harness.settle([id]).first)
             #expect(job.status == .completed && job.shortfallMicros == 1_050_000, "\(String(describing: job.shortfallMicros))")
             let report = try await harness.reconciler().run(from: Date().addingTimeInterval(-60), to: Date())

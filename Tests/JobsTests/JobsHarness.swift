@@ -45,7 +45,7 @@ struct JobsHarness {
     @discardableResult
     static func with<T>(
         defaults: String = "complete_after_ms=300", configuration: JobsConfiguration = fastConfiguration(),
-        requestTimeoutMillisecondsMax: Int = 30_000, funds: Int64 = 1_000_000_000, _ body: (JobsHarness) async throws -> T
+        requestTimeoutMillisecondsMax: Int = 300_000, funds: Int64 = 1_000_000_000, _ body: (JobsHarness) async throws -> T
     ) async throws -> T {
         var simulatorConfiguration = SimulatorConfiguration.ephemeralPorts()
         simulatorConfiguration.defaults = defaults
@@ -93,7 +93,7 @@ struct JobsHarness {
     /// Polls with `poller` until every job in `ids` ended (or `until` holds for each), or
     /// `timeoutMilliseconds` passed: a bound for a broken run, not a timing the test relies on.
     func settle(
-        _ ids: [UUID], poller: Poller? = nil, timeoutMilliseconds: Int = 90_000,
+        _ ids: [UUID], poller: Poller? = nil, timeoutMilliseconds: Int = 300_000,
         until done: (JobRecord) -> Bool = { $0.status.isTerminal }
     ) async throws -> [JobRecord] {
         let poller = poller ?? self.poller()

@@ -14,8 +14,9 @@ import TestSupport
 
     /// Simulator default: $0.10/s. Expected actual cost per provider: the price book's for
     /// billed seconds = requested, except NanoGPT, whose reported final cost (5 s × 0.10) wins.
+    /// The gateway's Veo 3.1 Fast cannot be asked for silence: it is priced with audio (0.10/s).
     @Test(arguments: [
-        ("aimo", Int64(640_000)), ("openai-videos", 640_000), ("venice", 550_000), ("nanogpt", 500_000), ("aigate", 420_000),
+        ("aimo", Int64(640_000)), ("openai-videos", 800_000), ("venice", 550_000), ("nanogpt", 500_000), ("aigate", 420_000),
     ])
     func fullPathForEachProvider(provider: String, expectedActual: Int64) async throws {
         try await JobsHarness.with { harness in
@@ -49,12 +50,12 @@ import TestSupport
     @Test func billedSecondsFromTheProviderOverrideTheRequest() async throws {
         try await JobsHarness.with { harness in
             let outcome = try await harness.submit(Specs.gateway("billed_seconds=4"), provider: "openai-videos")
-            #expect(outcome.job.quotedMicros == 640_000)
+            #expect(outcome.job.quotedMicros == 800_000)
             let job = try #require(try await harness.settle([outcome.job.id]).first)
             #expect(job.status == .completed && job.billedSeconds == 4)
-            #expect(job.computedMicros == 320_000 && job.actualMicros == 320_000 && job.quoteErrorMicros == -320_000)
+            #expect(job.computedMicros == 400_000 && job.actualMicros == 400_000 && job.quoteErrorMicros == -400_000)
             #expect(job.transfers.map(\.kind) == ["hold", "capture", "release"])
-            #expect(job.transfers.map(\.amountMicros) == [640_000, 320_000, 320_000])
+            #expect(job.transfers.map(\.amountMicros) == [800_000, 400_000, 400_000])
             try await harness.expectInvariants()
         }
     }
@@ -66,7 +67,7 @@ import TestSupport
             #expect(outcome.job.providerBalanceMicros == 99_500_000)
             let job = try #require(try await harness.settle([outcome.job.id]).first)
             #expect(job.status == .completed && job.providerCostMicros == 400_000 && job.actualMicros == 400_000)
-            #expect(job.computedMicros == 1_750_000 && job.quoteErrorMicros == 400_000 - 1_750_000)
+            #expect(job.computedMicros == 2_500_000 && job.quoteErrorMicros == 400_000 - 2_500_000)
             let charges = try await harness.pool.withSession { session in
                 try session.query(
                     "SELECT kind, amount_micros FROM provider_charges WHERE job_id = $1 ORDER BY id", [job.id]

@@ -35,7 +35,7 @@ import TestSupport
             // Then a flaky provider: every job still completes.
             try await harness.control(.openAIVideos, "rate_429=0.4")
             try await harness.control(.nanoGPT, "rate_5xx=0.4")
-            let jobs = try await harness.settle(ids, poller: poller, timeoutMilliseconds: 90_000)
+            let jobs = try await harness.settle(ids, poller: poller, timeoutMilliseconds: 300_000)
             #expect(jobs.allSatisfy { $0.status == .completed }, "\(jobs.map { "\($0.status) \($0.lastError ?? "")" })")
             try await harness.expectInvariants()
         }
@@ -46,7 +46,7 @@ import TestSupport
             var ids: [UUID] = []
             for _ in 0..<4 { ids.append(try await harness.submit(Specs.venice(), provider: "venice").job.id) }
             try await harness.control(.venice, "rate_timeout=0.5 timeout_delay_ms=1000")
-            let jobs = try await harness.settle(ids, timeoutMilliseconds: 90_000)
+            let jobs = try await harness.settle(ids, timeoutMilliseconds: 300_000)
             #expect(jobs.allSatisfy { $0.status == .completed }, "\(jobs.map { "\($0.status) \($0.lastError ?? "")" })")
             try await harness.expectInvariants()
         }
@@ -86,7 +86,7 @@ import TestSupport
             let stops = pollers.map { _ in StopSignal() }
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for (poller, stop) in zip(pollers, stops) { group.addTask { await poller.run(until: stop) } }
-                let deadline = ContinuousClock.now + .seconds(60)
+                let deadline = ContinuousClock.now + .seconds(300)
                 while try await harness.count("SELECT count(*) FROM jobs WHERE finished_at IS NULL") > 0, ContinuousClock.now < deadline {
                     try await Task.sleep(for: .milliseconds(100))
                 }
@@ -195,7 +195,7 @@ import TestSupport
             let venice = try await harness.submit(Specs.venice(), provider: "venice").job.id
             _ = try await harness.settle([nano, venice])
             let report = try await reconciler.run(from: from, to: Date())
-            #expect(report.findings.contains { $0.kind == "cost_mismatch" && $0.jobID == nano && $0.differenceMicros == 400_000 - 1_750_000 })
+            #expect(report.findings.contains { $0.kind == "cost_mismatch" && $0.jobID == nano && $0.differenceMicros == 400_000 - 2_500_000 })
             // Venice reserves $0.10/s in the simulator; our recorded reserve is the book's 0.11/s.
             #expect(report.findings.contains { $0.kind == "balance_drift" && $0.provider == "venice" && $0.differenceMicros == 50_000 })
             #expect(!report.findings.contains { $0.kind == "invariant_violation" })

@@ -195,7 +195,7 @@ import Testing
     }
 
     static func waitForALockWait(_ pool: PostgresPool) async throws {
-        let deadline = ContinuousClock.now + .seconds(60)
+        let deadline = ContinuousClock.now + .seconds(300)
         while ContinuousClock.now < deadline {
             let waiting = try await pool.withSession { session in
                 try session.query(

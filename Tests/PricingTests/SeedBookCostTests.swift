@@ -39,9 +39,15 @@ struct SeedBookCostTests {
              billedSeconds: 8, micros: 2_640_000, note: "auto = 8 s: 0.33 × 8"),
         Case(input: q("veo-3.1-fast", "4s", "4K", audio: true), day: "2026-10-01", provider: .aimo,
              billedSeconds: 4, micros: 1_200_000, note: "4K with audio 0.30 × 4"),
+        Case(input: q("veo-3.1-fast", "6s", "720p"), day: "2026-10-01", provider: .openaiVideos,
+             billedSeconds: 6, micros: 600_000, note: "the gateway cannot ask for silence: with audio 0.10 × 6"),
         // Veo 3.1 standard.
         Case(input: q("veo-3.1", "8s", "1080p", audio: true), day: "2026-10-01", provider: .openaiVideos,
              billedSeconds: 8, micros: 3_200_000, note: "veo3.1 with audio 0.40 × 8"),
+        Case(input: q("veo-3.1", "8s", "720p"), day: "2026-10-01", provider: .openaiVideos,
+             billedSeconds: 8, micros: 3_200_000, note: "veo3.1 silent asked, renders audio: 0.40 × 8"),
+        Case(input: q("veo-3.1", "4s", "4k", n: 2), day: "2026-10-01", provider: .openaiVideos,
+             billedSeconds: 4, micros: 4_800_000, note: "veo3.1-4k route, with audio as rendered: 0.60 × 4 × 2"),
         Case(input: q("veo-3.1", "6s", "1280x720"), day: "2026-10-01", provider: .aimo,
              billedSeconds: 6, micros: 1_200_000, note: "veo-3.1 silent 0.20 × 6"),
         Case(input: q("veo-3.1", "6s", "720p"), day: "2026-10-01", provider: .venice,
@@ -54,7 +60,7 @@ struct SeedBookCostTests {
         Case(input: q("veo-3.1-lite", "4s", "720p"), day: "2026-10-01", provider: .aimo,
              billedSeconds: 4, micros: 120_000, note: "lite silent 0.03 × 4"),
         Case(input: q("veo-2", "3s", "720p"), day: "2026-10-01", provider: .nanogpt,
-             billedSeconds: 5, micros: 1_750_000, note: "3 s snaps to the 5 s minimum: 0.35 × 5"),
+             billedSeconds: 5, micros: 2_500_000, note: "3 s snaps to the 5 s minimum: 0.50 (the higher source) × 5"),
         // Wan.
         Case(input: q("wan-2.5", "5s", "480p"), day: "2026-10-01", provider: .venice,
              billedSeconds: 5, micros: 277_500, note: "wan 2.5 0.0555 × 5"),
@@ -134,10 +140,15 @@ struct SeedBookCostTests {
     }
 
     @Test func offersAreRankedCheapestFirstWithStableTies() throws {
-        let result = try SeedBooks.catalog.quote(Self.q("veo-3.1-fast", 8, "1080p"))
-        #expect(result.offers.map(\.provider) == [.aimo, .openaiVideos, .venice])
-        #expect(result.offers.map(\.costMicros) == [800_000, 800_000, 880_000])
-        #expect(SeedBooks.catalog.cheapestOffer(for: result.request) == result.offers.first)
+        let silent = try SeedBooks.catalog.quote(Self.q("veo-3.1-fast", 8, "1080p"))
+        // The gateway cannot be asked for silence, so its silent quote is its with-audio price.
+        #expect(silent.offers.map(\.provider) == [.aimo, .venice, .openaiVideos])
+        #expect(silent.offers.map(\.costMicros) == [800_000, 880_000, 960_000])
+        #expect(SeedBooks.catalog.cheapestOffer(for: silent.request) == silent.offers.first)
+        let withAudio = try SeedBooks.catalog.quote(Self.q("veo-3.1-fast", 8, "1080p", audio: true))
+        #expect(withAudio.offers.map(\.provider) == [.aimo, .openaiVideos])
+        #expect(withAudio.offers.map(\.costMicros) == [960_000, 960_000])
+        #expect(SeedBooks.catalog.cheapestOffer(for: withAudio.request) == withAudio.offers.first)
     }
 
     @Test func everyProviderHasTwoPricedModelsInForce() {

@@ -28,6 +28,15 @@ import Testing
                 ]))
     }
 
+    @Test func resolutionsGoInAIGatesOwnSpelling() {
+        // Its docs write 480p, 720p, 1080p and 4K.
+        let requests = AIGateRequests(endpoint: Self.base, apiKey: Secret("k"))
+        for (token, sent) in [("4k", "4K"), ("4K", "4K"), ("720p", "720p"), ("1080p", "1080p")] {
+            let spec = ProviderJobSpec(model: "klingai/kling-v3.0-t2v", prompt: "p", durationSeconds: 5, resolution: token)
+            #expect(jsonBody(requests.generate(spec))?["resolution"] == .string(sent), "\(token)")
+        }
+    }
+
     @Test func generationFromTheSeed() throws {
         let status = try AIGateResponses.generation(recorded(200, Self.generation))
         #expect(status.providerJobID == "task_qZj21ARTSQzsyHoh82QBs7oPwnKvCOIu")

@@ -10,6 +10,16 @@ import Testing
     static let base = endpoint("https://nano-gpt.com")
     let requests = NanoGPTRequests(endpoint: base, apiKey: Secret("nano-key"))
 
+    @Test func durationsGoInEachModelsOwnForm() {
+        // "format varies by model - '5s' for Veo2, '5' for Kling"; Sora's selector is `seconds`.
+        let veo2 = jsonBody(requests.submit(ProviderJobSpec(model: "veo2-video", prompt: "p", durationSeconds: 8)))
+        let grok = jsonBody(requests.submit(ProviderJobSpec(model: "grok-imagine-video", prompt: "p", durationSeconds: 8)))
+        let sora = jsonBody(requests.submit(ProviderJobSpec(model: "sora-2", prompt: "p", durationSeconds: 12)))
+        #expect(veo2?["duration"] == .string("8s") && veo2?["seconds"] == nil)
+        #expect(grok?["duration"] == .string("8") && grok?["seconds"] == nil)
+        #expect(sora?["duration"] == .string("12") && sora?["seconds"] == .string("12"))
+    }
+
     @Test func requestsGoToTheConfiguredOriginWithTheKey() {
         let submit = requests.submit(ProviderJobSpec(model: "veo2-video", prompt: "lake", durationSeconds: 5, aspectRatio: "16:9", audio: true))
         #expect(submit.url == "https://nano-gpt.com/api/generate-video")
@@ -17,7 +27,7 @@ import Testing
         #expect(
             jsonBody(submit)
                 == .object([
-                    "model": .string("veo2-video"), "prompt": .string("lake"), "duration": .string("5"), "aspect_ratio": .string("16:9"),
+                    "model": .string("veo2-video"), "prompt": .string("lake"), "duration": .string("5s"), "aspect_ratio": .string("16:9"),
                     "generateAudio": .bool(true), "mode": .string("text-to-video"),
                 ]))
         #expect(requests.status(providerJobID: "vid_m1abc123def456").url == "https://nano-gpt.com/api/video/status?requestId=vid_m1abc123def456")

@@ -24,6 +24,23 @@ import Testing
         #expect(body.hasSuffix("--videoledger-form-boundary--\r\n"))
     }
 
+    @Test(arguments: [
+        ("480p", "16:9", "854x480"), ("720p", "9:16", "720x1280"), ("1080p", "1:1", "1080x1080"),
+        ("1024p", "16:9", "1792x1024"), ("1024p", "9:16", "1024x1792"), ("4k", "16:9", "3840x2160"), ("4k", "9:16", "2160x3840"),
+    ])
+    func sizeCarriesResolutionAndAspectRatio(_ resolution: String, _ ratio: String, _ size: String) {
+        #expect(OpenAIVideoSize.size(resolution: resolution, aspectRatio: ratio) == size)
+    }
+
+    @Test func noSizeIsSentForAFrameTheGatewayCannotBeAskedFor() {
+        // Left out, the gateway renders its default: the price books list only the sizes sent.
+        #expect(OpenAIVideoSize.size(resolution: "720p", aspectRatio: "4:3") == nil)
+        #expect(OpenAIVideoSize.size(resolution: "1024p", aspectRatio: "1:1") == nil)
+        #expect(OpenAIVideoSize.size(resolution: "4k", aspectRatio: "1:1") == nil)
+        #expect(OpenAIVideoSize.size(resolution: "768p", aspectRatio: "16:9") == nil)
+        #expect(OpenAIVideoSize.size(resolution: nil, aspectRatio: "16:9") == nil)
+    }
+
     @Test func boundaryAvoidsFieldContent() {
         var form = MultipartForm()
         form.append("prompt", "tricky --videoledger-form-boundary text")

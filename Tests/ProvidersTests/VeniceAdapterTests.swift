@@ -29,6 +29,15 @@ import Testing
         #expect(jsonBody(quote)?["prompt"] == nil)
     }
 
+    @Test func resolutionsGoInVenicesOwnSpelling() {
+        // QueueVideoRequest / QuoteVideoRequest spell MiniMax's resolution 768P; the rest as named.
+        for (token, sent) in [("768p", "768P"), ("768P", "768P"), ("2k", "2K"), ("720p", "720p"), ("4k", "4k"), ("1080p", "1080p")] {
+            let spec = ProviderJobSpec(model: "minimax-h3-hyper-text-to-video", prompt: "p", durationSeconds: 6, resolution: token)
+            #expect(jsonBody(requests.queue(spec, auth: auth))?["resolution"] == .string(sent), "\(token)")
+            #expect(jsonBody(requests.quote(spec, auth: auth))?["resolution"] == .string(sent), "\(token)")
+        }
+    }
+
     @Test func retrieveKeepsMediaAndReadsLittle() {
         let retrieve = requests.retrieve(job, auth: auth)
         #expect(

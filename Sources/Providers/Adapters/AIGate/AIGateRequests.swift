@@ -1,6 +1,6 @@
 import HTTPClient
 
-/// AIGate request shapes (seed 004; reference §5). Generation is one synchronous call that holds
+/// AIGate request shapes (aigate.shop/docs/videos). Generation is one synchronous call that holds
 /// the connection while the video renders, hence its long deadline.
 public struct AIGateRequests: Sendable {
     public let endpoint: ProviderEndpoint
@@ -20,7 +20,7 @@ public struct AIGateRequests: Sendable {
             "model": .string(spec.model),
             "prompt": .string(spec.prompt),
             "duration": RequestBody.number(spec.durationSeconds),
-            "resolution": spec.resolution.map(JSONValue.string),
+            "resolution": spec.resolution.map { .string(Self.resolution($0)) },
             "aspect_ratio": spec.aspectRatio.map(JSONValue.string),
             "audio": spec.audio.map(JSONValue.bool),
             "n": RequestBody.number(spec.count),
@@ -31,6 +31,12 @@ public struct AIGateRequests: Sendable {
         return RequestBody.json(
             .post, endpoint.url("/v1/video/generations"), body, headers: [RequestBody.bearer(apiKey)],
             timeoutMilliseconds: timeoutMilliseconds)
+    }
+
+    /// AIGate's spelling of a resolution token: its docs write `480p`, `720p`, `1080p`, `4K` (or
+    /// `WIDTHxHEIGHT`), so 4K is in capitals.
+    public static func resolution(_ token: String) -> String {
+        token.lowercased() == "4k" ? "4K" : token
     }
 
     public func balance() -> HTTPRequest {

@@ -1,6 +1,7 @@
 import HTTPClient
 
-/// Venice request shapes (seed 002; reference §3). Pure: the auth header is passed in.
+/// Venice request shapes (its API swagger: QueueVideoRequest, QuoteVideoRequest). Pure: the
+/// auth header is passed in.
 public struct VeniceRequests: Sendable {
     public let endpoint: ProviderEndpoint
 
@@ -24,10 +25,21 @@ public struct VeniceRequests: Sendable {
         [
             "model": .string(spec.model),
             "duration": .string("\(spec.durationSeconds)s"),
-            "resolution": spec.resolution.map(JSONValue.string),
+            "resolution": spec.resolution.map { .string(Self.resolution($0)) },
             "aspect_ratio": spec.aspectRatio.map(JSONValue.string),
             "audio": spec.audio.map(JSONValue.bool),
         ]
+    }
+
+    /// Venice's spelling of a resolution token. Its `QueueVideoRequest` / `QuoteVideoRequest`
+    /// enum mixes cases: `768P` (MiniMax) and `2K` are capitals, the rest (`720p`, `4k`) as
+    /// VideoLedger names them.
+    public static func resolution(_ token: String) -> String {
+        switch token.lowercased() {
+        case "768p": "768P"
+        case "2k": "2K"
+        default: token
+        }
     }
 
     public func quote(_ spec: ProviderJobSpec, auth: HTTPHeader) -> HTTPRequest {
