@@ -40,17 +40,19 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
 # A clean environment (no provider credentials) and the built-in simulator.
 env -i PATH="$PATH" HOME="${HOME:-/root}" LANG=C.UTF-8 \
     VIDEOLEDGER_EMBEDDED_DIR="$work/postgres" VIDEOLEDGER_TOKEN_FILE="$work/secrets/admin-token" \
-    VIDEOLEDGER_LOG_LEVEL=warning \
-    "$binary" serve --simulator --host 127.0.0.1 --port "$port" --pricing-dir pricing --migrations-dir migrations \
+    VIDEOLEDGER_LOG_LEVEL=notice \
+    "$binary" serve --simulator --host 127.0.0.1 --port 0 --pricing-dir pricing --migrations-dir migrations \
     >"$work/serve.log" 2>&1 &
 serve_pid=$!
 
+# Port 0: serve binds a free port and logs it (`port=N [VideoLedgerCLI] listening`); nothing can take it in between.
+port=""
 for _ in $(seq 1 600); do
-    if curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1; then break; fi
+    [ -n "$port" ] || port=$(sed -n 's/.* port=\([0-9][0-9]*\) .*\] listening$/\1/p' "$work/serve.log" | head -1)
+    if [ -n "$port" ] && curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1; then break; fi
     if ! kill -0 "$serve_pid" 2>/dev/null; then echo "serve exited:"; cat "$work/serve.log"; exit 1; fi
     sleep 0.2
 done

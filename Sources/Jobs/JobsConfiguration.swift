@@ -24,7 +24,7 @@ public struct JobsConfiguration: Sendable, Equatable {
     public var stallErrorsMin: Int
     /// How often a stalled job is still asked (the provider's later word settles it).
     public var stalledPollIntervalMilliseconds: Int
-    /// Polls in flight per provider, per poller instance.
+    /// Provider calls in flight (leased jobs) per provider, across every instance on the database.
     public var inFlightMaxPerProvider: [String: Int]
     /// Jobs leased per provider per lease statement.
     public var leaseBatchMax: Int

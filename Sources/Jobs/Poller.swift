@@ -81,28 +81,39 @@ public final class Poller: Sendable {
 
     /// Leases due jobs of one provider, at most its free capacity and the batch size; none while
     /// the provider asked us to wait or the database is unreachable (logged; retried next tick).
+    ///
+    /// The cap is for the provider across every instance on the database: leases held by live
+    /// instances are counted in the same transaction that takes new ones, under a per-provider
+    /// advisory lock, so three instances with a cap of 16 never have more than 16 calls out.
     func leaseDue(_ provider: Providers.ProviderID) async -> [JobRecord] {
         if let until = pausedUntil.withLock({ $0[provider] }), until > ContinuousClock.now { return [] }
-        let busy = inFlight.withLock { $0[provider] ?? 0 }
-        let free = min(configuration.inFlightMax(provider.rawValue) - busy, configuration.leaseBatchMax)
+        let cap = configuration.inFlightMax(provider.rawValue)
+        let busyHere = inFlight.withLock { $0[provider] ?? 0 }
+        let free = min(cap - busyHere, configuration.leaseBatchMax)
         guard free > 0 else { return [] }
         do {
             let owner = instanceID
             let lease = configuration.leaseMilliseconds
             let dead = configuration.heartbeatDeadAfterMilliseconds
             let now = clock.now
-            return try await pool.withSession { session in
-                try session.query(
+            let takeable = InstanceHeartbeat.leaseTakeable(now: "$5", dead: "$6")
+            return try await pool.transaction { session in
+                try session.execute("SELECT pg_advisory_xact_lock(hashtext('videoledger.lease.' || $1))", [provider.rawValue])
+                return try session.query(
                     """
                     UPDATE jobs SET lease_owner = $1, lease_expires_at = $5::timestamptz + $2::float8 * interval '1 millisecond'
                     WHERE id IN (
                         SELECT id FROM jobs
                         WHERE provider = $3 AND status IN ('submitting', 'queued', 'running', 'stalled') AND next_poll_at <= $5
-                          AND \(InstanceHeartbeat.leaseTakeable(now: "$5", dead: "$6"))
-                        ORDER BY next_poll_at LIMIT $4
+                          AND \(takeable)
+                        ORDER BY next_poll_at
+                        LIMIT greatest(0, least($4::int, $7::int - (
+                            SELECT count(*) FROM jobs
+                            WHERE provider = $3 AND lease_owner IS NOT NULL AND status IN ('submitting', 'queued', 'running', 'stalled')
+                              AND NOT \(takeable))))
                         FOR UPDATE SKIP LOCKED)
                     RETURNING \(JobRecord.columns)
-                    """, [owner, lease, provider.rawValue, free, now, dead]
+                    """, [owner, lease, provider.rawValue, free, now, dead, cap]
                 ).map(JobRecord.init(row:))
             }
         } catch {

@@ -47,11 +47,14 @@ struct JobsBenchCommand: AsyncParsableCommand {
 
         print("VideoLedger jobs benchmark: \(jobs) jobs, \(concurrency) submits at once, 4 polled providers (AIGate left out:")
         print("its calls hold a connection for the whole render), simulated completion after \(completeAfterMilliseconds) ms")
-        let endToEnd = try await throughput(pool: pool, catalog: catalog, adapters: adapters, logger: logger)
+        let endToEnd = try await throughput(instances: 1, pool: pool, catalog: catalog, adapters: adapters, logger: logger)
+        let threeInstances = try await throughput(instances: 3, pool: pool, catalog: catalog, adapters: adapters, logger: logger)
         let inserts = try await insertBaseline(pool: pool)
         let requests = try await requestBaseline(client: client, adapters: adapters)
         print(String(format: "  end to end:        %8.0f jobs/s  (%d jobs in %.2f s, CPU %.2f s = %.3f ms per job)",
                      endToEnd.perSecond, jobs, endToEnd.seconds, endToEnd.cpuSeconds, endToEnd.cpuSeconds * 1_000 / Double(jobs)))
+        print(String(format: "  three instances:   %8.0f jobs/s  (%d jobs in %.2f s, CPU %.2f s; three pollers sharing the caps and the database)",
+                     threeInstances.perSecond, jobs, threeInstances.seconds, threeInstances.cpuSeconds))
         print(String(format: "  baseline INSERT:   %8.0f rows/s  (single-row autocommit INSERTs, same pool and concurrency)", inserts))
         print(String(format: "  baseline requests: %8.0f req/s   (simulator status GETs, same client and concurrency)", requests))
         print(String(format: "  ratio: end to end = %.3f x bare INSERT rate, %.3f x simulator request rate",
@@ -63,27 +66,30 @@ struct JobsBenchCommand: AsyncParsableCommand {
         await pool.close()
     }
 
-    /// Submits `jobs` through `JobService` while one poller runs; stops when all have ended.
-    func throughput(pool: PostgresPool, catalog: PriceCatalog, adapters: [Providers.ProviderID: any ProviderAdapter], logger: Logger)
+    /// Submits `jobs` through `JobService` while `instances` pollers (each its own instance id,
+    /// as separate `serve` processes would be) run; stops when all have ended.
+    func throughput(instances: Int, pool: PostgresPool, catalog: PriceCatalog, adapters: [Providers.ProviderID: any ProviderAdapter], logger: Logger)
         async throws -> (perSecond: Double, seconds: Double, cpuSeconds: Double)
     {
         let configuration = JobsConfiguration(
             pollIntervalMillisecondsMin: 250, pollIntervalMillisecondsMax: 2_000, inFlightMaxPerProvider: [:], leaseBatchMax: 64,
             idleTickMilliseconds: 20)
         let service = JobService(pool: pool, catalog: catalog, adapters: adapters, configuration: configuration, logger: logger)
-        let poller = Poller(pool: pool, catalog: catalog, adapters: adapters, configuration: configuration, logger: logger)
+        let pollers = (0..<instances).map { _ in
+            Poller(pool: pool, catalog: catalog, adapters: adapters, configuration: configuration, logger: logger)
+        }
         let stop = StopSignal()
         let cpuBefore = Self.cpuSeconds()
         let started = ContinuousClock.now
-        let polling = Task { await poller.run(until: stop) }
-        try await submit(service, count: jobs, scenario: "", keyPrefix: "e2e")
+        let polling = pollers.map { poller in Task { await poller.run(until: stop) } }
+        try await submit(service, count: jobs, scenario: "", keyPrefix: "e2e\(instances)")
         while try await Self.count(pool, "SELECT count(*) FROM jobs WHERE finished_at IS NULL") > 0 {
             try await Task.sleep(for: .milliseconds(20))
         }
         let seconds = Self.seconds(ContinuousClock.now - started)
         stop.stop()
-        await polling.value
-        let completed = try await Self.count(pool, "SELECT count(*) FROM jobs WHERE status = 'completed'")
+        for task in polling { await task.value }
+        let completed = try await Self.count(pool, "SELECT count(*) FROM jobs WHERE status = 'completed' AND idempotency_key LIKE $1", ["e2e\(instances)-%"])
         if completed != jobs { print("  warning: \(jobs - completed) jobs did not complete") }
         return (Double(jobs) / seconds, seconds, Self.cpuSeconds() - cpuBefore)
     }
@@ -180,8 +186,8 @@ struct JobsBenchCommand: AsyncParsableCommand {
         return Double(count) / Self.seconds(ContinuousClock.now - started)
     }
 
-    static func count(_ pool: PostgresPool, _ sql: String) async throws -> Int {
-        try await pool.withSession { session in try session.query(sql)[0].decode(0) }
+    static func count(_ pool: PostgresPool, _ sql: String, _ parameters: [(any PostgresEncodable)?] = []) async throws -> Int {
+        try await pool.withSession { session in try session.query(sql, parameters)[0].decode(0) }
     }
 
     static func seconds(_ duration: Duration) -> Double {

@@ -108,16 +108,22 @@ struct ServeCommand: AsyncParsableCommand {
             pool: pool, catalog: catalog, authenticator: TokenAuthenticator(store: tokens), jobs: jobs, reconciler: reconciler,
             metrics: metrics, scorecards: scorecards)
         let usesSimulator = providers.usesSimulator
+        let startLogger = logger
         let application = VideoLedgerApplication.build(
             configuration: configuration, dependencies: dependencies, logger: logger,
             services: [
                 PollerService(poller: poller),
-                ReconcilerService(reconciler: reconciler, intervalMilliseconds: reconcileEveryMinutes * 60_000, logger: logger),
+                ReconcilerService(
+                    reconciler: reconciler, intervalMilliseconds: reconcileEveryMinutes * 60_000, instanceID: instanceID, logger: logger),
                 ScorecardService(
                     board: scorecards, reader: ScorecardReader(pool: pool, catalog: catalog),
                     intervalMilliseconds: scorecardsEverySeconds * 1_000, logger: logger),
             ],
-            onServerRunning: { port in if usesSimulator { DemoInstructions.print(port: port) } })
+            onServerRunning: { port in
+                // The port actually bound (`--port 0` picks a free one): scripts and tests read it here.
+                startLogger.notice("listening", metadata: ["port": "\(port)"])
+                if usesSimulator { DemoInstructions.print(port: port) }
+            })
         // runService installs SIGTERM/SIGINT handlers: the server stops accepting connections and
         // finishes in-flight requests, then the poller and reconciler return (releasing leases),
         // and only then do the HTTP client, the simulator and the pool close.

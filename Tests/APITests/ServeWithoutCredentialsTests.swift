@@ -24,20 +24,25 @@ import Testing
         environment["VIDEOLEDGER_MIGRATIONS_DIR"] = TestDatabase.repositoryRoot + "/migrations"
         environment["VIDEOLEDGER_PRICING_DIR"] = TestDatabase.repositoryRoot + "/pricing"
         environment["VIDEOLEDGER_TOKEN_FILE"] = "/tmp/videoledger-serve-test-\(getpid())-token"
-        let port = try Self.freePort()
         let log = "/tmp/videoledger-serve-test-\(getpid()).log"
         try? FileManager.default.removeItem(atPath: log)
+        // Port 0: serve binds a free port and logs it; no port can be taken in between.
         let pid = try ChildProcessHandle.spawn(
-            binary, arguments: ["serve", "--host", "127.0.0.1", "--port", String(port)], environment: environment, log: log)
+            binary, arguments: ["serve", "--host", "127.0.0.1", "--port", "0"], environment: environment, log: log)
         let client = try CurlHTTPClient()
-        let base = "http://127.0.0.1:\(port)"
         let auth = [HTTPHeader("Authorization", "Bearer \(token)")]
+        var port: Int?
         var healthy = false
         let deadline = ContinuousClock.now + .seconds(300)
         while !healthy && ContinuousClock.now < deadline {
-            healthy = (try? await client.execute(HTTPRequest(method: .get, url: base + "/healthz", timeoutMilliseconds: 5_000)))?.status == 200
+            port = port ?? Self.listeningPort(in: log)
+            if let port {
+                let probe = HTTPRequest(method: .get, url: "http://127.0.0.1:\(port)/healthz", timeoutMilliseconds: 5_000)
+                healthy = (try? await client.execute(probe))?.status == 200
+            }
             if !healthy { try await Task.sleep(for: .milliseconds(100)) }
         }
+        let base = "http://127.0.0.1:\(port ?? 0)"
         #expect(healthy, "serve never answered /healthz")
         for provider in ["venice", "cheapest"] {
             let body = """
@@ -80,21 +85,12 @@ import Testing
         return [beside, fallback].first { FileManager.default.isExecutableFile(atPath: $0) }
     }
 
-    /// A port nothing listens on now (bound, read back, released).
-    static func freePort() throws -> Int {
-        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(socket) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer -> Int32 in
-                guard bind(socket, pointer, length) == 0 else { return -1 }
-                return getsockname(socket, pointer, &length)
-            }
-        }
-        guard bound == 0 else { throw ChildProcessHandle.SpawnFailed(code: errno) }
-        return Int(UInt16(bigEndian: address.sin_port))
+    /// The port from serve's `listening port=N` log line, once it is there.
+    static func listeningPort(in log: String) -> Int? {
+        let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+        guard let line = text.split(separator: "\n").first(where: { $0.contains("listening") && $0.contains("port=") }),
+            let value = line.split(separator: "port=").last?.prefix(while: \.isNumber)
+        else { return nil }
+        return Int(value)
     }
 }

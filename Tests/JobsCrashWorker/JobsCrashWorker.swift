@@ -8,7 +8,8 @@
 // ("venice=http://…,nanogpt=…"), CRASH_JOBS, CRASH_USER, CRASH_PROVIDERS (comma-separated; the
 // job mix cycles through them, default all five), CRASH_SCENARIO (extra `sim:` pairs for every
 // job's prompt), CRASH_INSTANCE (the instance id, default a fresh one), CRASH_SUBMITS_PER_SECOND
-// (pace of new submits, default unpaced).
+// (pace of new submits, default unpaced), CRASH_INFLIGHT_MAX (every provider's cap on calls in
+// flight, across all instances).
 import Dispatch
 import Foundation
 import HTTPClient
@@ -60,6 +61,10 @@ struct JobsCrashWorker {
         let client = try CurlHTTPClient(configuration: JobsEnvironment.httpConfiguration())
         let adapters = try JobsEnvironment.simulatorAdapters(baseURLs, client: client, logger: logger)
         let instanceID = environment["CRASH_INSTANCE"] ?? JobService.makeInstanceID()
+        var configuration = Self.configuration
+        if let cap = environment["CRASH_INFLIGHT_MAX"].flatMap(Int.init) {
+            configuration.inFlightMaxPerProvider = Dictionary(uniqueKeysWithValues: Self.providers.map { ($0, cap) })
+        }
         let service = JobService(
             pool: pool, catalog: catalog, adapters: adapters, configuration: configuration, logger: logger, instanceID: instanceID)
         let poller = Poller(pool: pool, catalog: catalog, adapters: adapters, configuration: configuration, logger: logger, instanceID: instanceID)

@@ -145,7 +145,7 @@ struct SimulatorChargeRecord {
             var unsettled = 0
             for provider in SimulatedProvider.allCases {
                 let url = try #require(harness.simulator.controlURL(provider)) + "/charges"
-                let response = try await harness.client.execute(HTTPRequest(method: .get, url: url, timeoutMilliseconds: 300_000))
+                let response = try await harness.controlClient.execute(HTTPRequest(method: .get, url: url, timeoutMilliseconds: 300_000))
                 let body = try #require(try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any])
                 for job in body["jobs"] as? [[String: Any]] ?? [] {
                     if job["settled"] as? Bool != true { unsettled += 1 }

@@ -17,7 +17,11 @@ import TestSupport
 struct JobsHarness {
     let pool: PostgresPool
     let simulator: RunningSimulator
+    /// The adapters' client (its deadline cap is what some tests are about).
     let client: CurlHTTPClient
+    /// The test's own client for the simulator's control routes: never capped by a test's short
+    /// deadline, so a loaded machine cannot fail a control call the test does not examine.
+    let controlClient: CurlHTTPClient
     let catalog: PriceCatalog
     let adapters: [Providers.ProviderID: any ProviderAdapter]
     let configuration: JobsConfiguration
@@ -61,7 +65,7 @@ struct JobsHarness {
         try await Ledger(pool: pool).topUp(key: "fund-alice", userID: "alice", amount: Money(micros: funds, currency: .usd))
         let service = JobService(pool: pool, catalog: catalog, adapters: adapters, configuration: configuration, logger: logger)
         let harness = JobsHarness(
-            pool: pool, simulator: simulator, client: client, catalog: catalog, adapters: adapters, configuration: configuration,
+            pool: pool, simulator: simulator, client: client, controlClient: try CurlHTTPClient(), catalog: catalog, adapters: adapters, configuration: configuration,
             service: service, logger: logger)
         do {
             let result = try await body(harness)
@@ -76,6 +80,7 @@ struct JobsHarness {
     func close() async {
         await simulator.stop()
         await client.shutdown()
+        await controlClient.shutdown()
         await pool.close()
     }
 
@@ -116,14 +121,14 @@ struct JobsHarness {
     /// `POST /_sim/scenario` on one provider.
     func control(_ provider: SimulatedProvider, _ pairs: String) async throws {
         let url = try #require(simulator.controlURL(provider)) + "/scenario"
-        let response = try await client.execute(HTTPRequest(method: .post, url: url, body: Array(pairs.utf8)))
+        let response = try await controlClient.execute(HTTPRequest(method: .post, url: url, body: Array(pairs.utf8), timeoutMilliseconds: 300_000))
         #expect(response.status == 200)
     }
 
     /// The simulator's job count and balances for one provider.
     func simulatorState(_ provider: SimulatedProvider) async throws -> (jobs: Int, balances: [String: String]) {
         let url = try #require(simulator.controlURL(provider)) + "/state"
-        let response = try await client.execute(HTTPRequest(method: .get, url: url))
+        let response = try await controlClient.execute(HTTPRequest(method: .get, url: url, timeoutMilliseconds: 300_000))
         let object = try #require(try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any])
         return (object["jobs"] as? Int ?? -1, object["balances"] as? [String: String] ?? [:])
     }

@@ -33,7 +33,7 @@ public enum TestDatabase {
 
     /// A new cluster of its own (for tests that stop and start the server), in a fresh folder.
     public static func makePrivateCluster() async throws -> EmbeddedCluster {
-        let cluster = EmbeddedCluster(directory: temporaryDirectory("private"), port: freePort())
+        let cluster = EmbeddedCluster(directory: try await temporaryDirectory("private"), port: freePort())
         try await runBlocking { try cluster.start() }
         registerForStop(cluster)
         return cluster
@@ -49,7 +49,10 @@ public enum TestDatabase {
     static let host = ClusterHost()
 
     /// Removes folders left by earlier test processes that are no longer running (a crashed
-    /// run cannot clean up after itself), so /tmp does not fill up run after run.
+    /// run cannot clean up after itself), so /tmp does not fill up run after run. Slow with many
+    /// leftovers on a loaded disk, and everyone waits on this once-initializer: it runs only
+    /// inside `runBlocking`, never on the cooperative pool (where it once froze every test of
+    /// the process for 90 s).
     static let removeStaleFolders: Void = {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: "/tmp")) ?? []
         for name in names where name.hasPrefix("videoledger-test-") || name.hasPrefix("videoledger-migrations-") {
@@ -66,8 +69,8 @@ public enum TestDatabase {
         }
     }()
 
-    static func temporaryDirectory(_ purpose: String) -> String {
-        _ = removeStaleFolders
+    static func temporaryDirectory(_ purpose: String) async throws -> String {
+        try await runBlocking { _ = removeStaleFolders }
         let path = "/tmp/videoledger-test-\(getpid())-\(purpose)-\(UInt32.random(in: 0...UInt32.max))"
         try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         return path
@@ -129,7 +132,7 @@ actor ClusterHost {
     }
 
     private static func startTemplateCluster() async throws -> EmbeddedCluster {
-        let cluster = EmbeddedCluster(directory: TestDatabase.temporaryDirectory("shared"), port: TestDatabase.freePort())
+        let cluster = EmbeddedCluster(directory: try await TestDatabase.temporaryDirectory("shared"), port: TestDatabase.freePort())
         try await TestDatabase.runBlocking { try cluster.start() }
         TestDatabase.registerForStop(cluster)
         let pool = PostgresPool(.init(

@@ -1,6 +1,6 @@
 import Pricing
 
-/// What the ranking saw when a job was submitted, kept on the job (migration 0013) so the
+/// What the ranking saw when a job was submitted, kept on the job (migration 0014) so the
 /// savings report can compare what it cost with the cheapest by price and by expected cost then.
 struct SubmitRanking: Sendable {
     let rank: QuoteRank
