@@ -51,10 +51,12 @@ public enum VideoLedgerApplication {
         public var metrics: APIMetrics
         public var jobs: JobService
         public var reconciler: Reconciler
+        /// The scorecard in force: `rank=expected` and `/v1/providers/scorecards` read it.
+        public var scorecards: ScorecardBoard
 
         public init(
             pool: PostgresPool, catalog: PriceCatalog, authenticator: TokenAuthenticator, jobs: JobService, reconciler: Reconciler,
-            metrics: APIMetrics = APIMetrics()
+            metrics: APIMetrics = APIMetrics(), scorecards: ScorecardBoard? = nil
         ) {
             self.pool = pool
             self.catalog = catalog
@@ -62,6 +64,7 @@ public enum VideoLedgerApplication {
             self.jobs = jobs
             self.reconciler = reconciler
             self.metrics = metrics
+            self.scorecards = scorecards ?? ScorecardBoard(catalog: catalog)
         }
 
         /// Routes without any provider configured: job submits are refused as not offered.
@@ -92,7 +95,9 @@ public enum VideoLedgerApplication {
         HealthRoutes(check: HealthCheck(
             connectionString: dependencies.pool.configuration.connectionString,
             probeTimeoutMilliseconds: configuration.healthProbeTimeoutMilliseconds)).register(on: router)
-        QuoteRoutes(catalog: dependencies.catalog, cheapestAnswers: CheapestAnswerCache()).register(on: router)
+        QuoteRoutes(catalog: dependencies.catalog, cheapestAnswers: CheapestAnswerCache(), scorecards: dependencies.scorecards)
+            .register(on: router)
+        ScorecardRoutes(board: dependencies.scorecards).register(on: router)
         let idempotent = IdempotentRequests(pool: dependencies.pool)
         UserRoutes(ledger: Ledger(pool: dependencies.pool), idempotent: idempotent).register(on: router)
         SpendRoutes(pool: dependencies.pool).register(on: router)

@@ -54,6 +54,10 @@ public struct JobRequest: Sendable, Hashable {
     /// Who asks (an API token's name): recorded as the job's `created_by` and on its hold's
     /// transfer. Not part of the request's identity: a replay by another token is the same job.
     public var actor: String?
+    /// How `cheapest` picks: by catalog price (the default) or by expected cost per successful clip.
+    public var rank: QuoteRank = .price
+    /// Limits a provider must meet for `cheapest` to pick it, judged on its scorecard.
+    public var constraints: QuoteConstraints = .none
 
     public static let cheapest = "cheapest"
 
@@ -83,7 +87,11 @@ public struct JobRequest: Sendable, Hashable {
             spec.resolution, spec.aspectRatio, spec.audio ? "audio" : "silent", String(spec.variants), spec.mode,
             spec.prompt, spec.imageURL,
         ]
-        return fields.map { field in field.map { "\($0.utf8.count):\($0)" } ?? "-" }.joined(separator: "|")
+        // The ranking joins the identity only when asked for, so earlier requests keep their text.
+        let ranking: [String?] = rank == .price && constraints == .none ? [] : [
+            "rank", rank.rawValue, constraints.maxP95Seconds.map(String.init), constraints.minSuccessPPB.map(String.init),
+        ]
+        return (fields + ranking).map { field in field.map { "\($0.utf8.count):\($0)" } ?? "-" }.joined(separator: "|")
     }
 }
 

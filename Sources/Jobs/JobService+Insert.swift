@@ -16,7 +16,7 @@ extension JobService {
     /// request wrote. A concurrent request with the same key waits on the unique index until the
     /// first commits, then finds its row; if the first rolled back, it inserts its own.
     func insert(
-        _ request: JobRequest, offer: Offer, quote: QuoteRequest, liveQuoteMicros: Int64?, synchronous: Bool
+        _ request: JobRequest, offer: Offer, quote: QuoteRequest, ranking: SubmitRanking? = nil, liveQuoteMicros: Int64?, synchronous: Bool
     ) async throws -> Insertion {
         let id = UUID()
         let record = request.isRecord
@@ -34,6 +34,7 @@ extension JobService {
             request.spec.prompt.isEmpty ? nil : request.spec.prompt, request.spec.imageURL, offer.priceBookVersion.hex,
             offer.pricedOn.description, offer.costMicros, offer.billedSeconds, status.rawValue, dispatchNow, record,
             leaseOwner, configuration.submitLeaseMilliseconds, liveQuoteMicros,
+            ranking?.rank.rawValue, ranking?.chosenExpectedMicros, ranking?.cheapestPriceMicros, ranking?.cheapestExpectedMicros,
         ]
         let userID = request.userID
         let actor = request.actor
@@ -66,11 +67,13 @@ extension JobService {
         INSERT INTO jobs (id, user_id, idempotency_key, request_fingerprint, origin, provider, provider_model, quality, family,
                           provider_job_id, mode, duration_seconds, resolution, aspect_ratio, audio, variants, prompt, image_url,
                           price_book_version, priced_on, currency, quoted_micros, quoted_billed_seconds, status, dispatched_at,
-                          submitted_at, queued_at, next_poll_at, lease_owner, lease_expires_at, live_quote_micros)
+                          submitted_at, queued_at, next_poll_at, lease_owner, lease_expires_at, live_quote_micros,
+                          ranked_by, expected_micros, cheapest_price_micros, cheapest_expected_micros)
         VALUES ($1, $2, $3, encode(sha256(convert_to($4, 'UTF8')), 'hex'), $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16,
                 $17, $18, $19, $20::date, 'USD', $21, $22, $23, CASE WHEN $24 THEN now() END, CASE WHEN $25 THEN now() END,
                 CASE WHEN $25 THEN now() END, now(), $26,
-                CASE WHEN $26::text IS NULL THEN NULL ELSE now() + $27::float8 * interval '1 millisecond' END, $28)
+                CASE WHEN $26::text IS NULL THEN NULL ELSE now() + $27::float8 * interval '1 millisecond' END, $28,
+                $29, $30, $31, $32)
         ON CONFLICT DO NOTHING
         RETURNING id
         """

@@ -25,7 +25,7 @@ extension JobService {
             // key and pays twice.
             if let earlier = try await earlierJob(for: request) { return try Self.outcome(earlier, replayed: true) }
             try validate(request)
-            let (offer, quote) = try price(request)
+            let (offer, quote, ranking) = try price(request)
             let provider = offer.provider
             guard let adapter = adapters[provider] else { throw JobError.providerDisabled(offer.provider.rawValue) }
             if request.isRecord && provider.descriptor.isSynchronous {
@@ -35,7 +35,8 @@ extension JobService {
             // Before anything is written: a quote call charges nothing and creates no job.
             let liveQuoteMicros = request.isRecord ? nil : await liveQuotes?.liveMicros(for: offer, aspectRatio: quote.aspectRatio)
             let inserted = try await insert(
-                request, offer: offer, quote: quote, liveQuoteMicros: liveQuoteMicros, synchronous: provider.descriptor.isSynchronous)
+                request, offer: offer, quote: quote, ranking: request.isRecord ? nil : ranking, liveQuoteMicros: liveQuoteMicros,
+                synchronous: provider.descriptor.isSynchronous)
             switch inserted {
             case .existing(let job):
                 return try Self.outcome(job, replayed: true)
@@ -144,8 +145,10 @@ extension JobService {
         }
     }
 
-    /// The offer the job will run on: the named provider's, or the cheapest configured one's.
-    func price(_ request: JobRequest) throws -> (Offer, QuoteRequest) {
+    /// The offer the job will run on: the named provider's, or the cheapest configured one's by
+    /// the request's rank (price or expected cost) within its constraints; with what the ranking
+    /// saw at submit time, kept on the job for the savings report.
+    func price(_ request: JobRequest) throws -> (Offer, QuoteRequest, SubmitRanking) {
         let named = request.provider.lowercased() == JobRequest.cheapest ? nil : request.provider.lowercased()
         let spec = request.spec
         let input = QuoteInput(
@@ -160,15 +163,19 @@ extension JobService {
         if let provider = quoteRequest.provider, adapters[provider] == nil {
             throw JobError.providerDisabled(provider.rawValue)
         }
-        let result = catalog.quote(quoteRequest)
-        guard let offer = result.offers.first(where: { adapters[$0.provider] != nil }) else {
-            if let disabled = result.offers.first {
+        let ranked = catalog.rankedQuote(
+            quoteRequest, rank: request.rank, book: expectedCostBook, constraints: request.constraints,
+            isAvailable: { adapters[$0] != nil })
+        guard let best = ranked.best else {
+            if let disabled = ranked.passedOver.first(where: { $0.code == "provider_disabled" }),
+                !ranked.passedOver.contains(where: { $0.code == "too_slow" || $0.code == "success_rate_too_low" })
+            {
                 // Someone offers it, but only providers this service has no credentials for.
                 throw JobError.providerDisabled(disabled.provider.rawValue)
             }
-            let reasons = result.rejections.map(\.description)
+            let reasons = ranked.passedOver.map { "\($0.provider.rawValue)\($0.providerModel.map { " " + $0 } ?? ""): \($0.reason)" }
             throw JobError.notOffered(reasons.isEmpty ? "no provider model matches" : reasons.joined(separator: "; "))
         }
-        return (offer, quoteRequest)
+        return (best.offer, quoteRequest, SubmitRanking(ranked, chosen: best))
     }
 }

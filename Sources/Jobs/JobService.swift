@@ -27,6 +27,9 @@ public final class JobService: Sendable {
     let recorder: SubmissionRecorder
     /// Asked before a submit is written, when configured; nil keeps the quote path in memory.
     let liveQuotes: LiveQuotes?
+    /// The scorecard `rank=expected` submits rank with; nil ranks on priors only.
+    let scorecards: ScorecardBoard?
+    let priorsOnly: ExpectedCostBook
 
     /// - Parameters:
     ///   - adapters: the configured providers; `cheapest` chooses among these only.
@@ -36,7 +39,7 @@ public final class JobService: Sendable {
         pool: PostgresPool, catalog: PriceCatalog, adapters: [ProviderID: any ProviderAdapter],
         configuration: JobsConfiguration = JobsConfiguration(), logger: Logger = Logger(label: "videoledger.jobs"),
         instanceID: String = JobService.makeInstanceID(), today: @escaping @Sendable () -> CalendarDay = { CalendarDay.today() },
-        liveQuotes: LiveQuotes? = nil
+        liveQuotes: LiveQuotes? = nil, scorecards: ScorecardBoard? = nil
     ) {
         configuration.validate()
         self.pool = pool
@@ -47,6 +50,8 @@ public final class JobService: Sendable {
         self.instanceID = instanceID
         self.today = today
         self.liveQuotes = liveQuotes
+        self.scorecards = scorecards
+        self.priorsOnly = ExpectedCostBook.priorsOnly(catalog: catalog)
         self.settlement = Settlement(catalog: catalog, logger: logger)
         self.recorder = SubmissionRecorder(pool: pool, settlement: settlement, configuration: configuration, logger: logger)
     }

@@ -25,6 +25,9 @@ struct ChartAccumulator {
     private var open: [String: ChartBar] = [:]
     private var kept: [String: [ChartBar]] = [:]
     private var omitted: [String: Int] = [:]
+    /// For a line chart (`per <column>`): the series column and the points collected.
+    private let seriesIndex: Int?
+    private(set) var lines = LineChartCollector()
 
     init(directive: ChartDirective, section: String, columns: [ReportColumn], file: String) throws(ReportError) {
         guard let labelIndex = columns.firstIndex(where: { $0.sourceName == directive.labelColumn }) else {
@@ -32,6 +35,14 @@ struct ChartAccumulator {
         }
         guard let valueIndex = columns.firstIndex(where: { $0.sourceName == directive.valueColumn }) else {
             throw .definitionInvalid(file: file, reason: "chart value column \(directive.valueColumn) is not a column of the query")
+        }
+        if let series = directive.series {
+            guard let index = columns.firstIndex(where: { $0.sourceName == series }) else {
+                throw .definitionInvalid(file: file, reason: "chart series column \(series) is not a column of the query")
+            }
+            seriesIndex = index
+        } else {
+            seriesIndex = nil
         }
         self.directive = directive
         self.section = section
@@ -58,6 +69,11 @@ struct ChartAccumulator {
         }
         var currency = SectionTotals.noCurrency
         if let currencyIndex, case .text(let code) = cells[currencyIndex] { currency = code }
+        if let seriesIndex {
+            try lines.add(label: label, series: Self.text(cells[seriesIndex]), value: value, currency: currency, section: section,
+                          column: directive.valueColumn)
+            return
+        }
 
         if let current = open[currency], current.label == label {
             let (sum, overflow) = current.value.addingReportingOverflow(value)
@@ -96,6 +112,15 @@ struct ChartAccumulator {
             kept[currency, default: []].append(bar)
         } else {
             omitted[currency, default: 0] += 1
+        }
+    }
+
+    static func text(_ cell: ReportCell) -> String {
+        switch cell {
+        case .text(let text): text
+        case .integer(let number): String(number)
+        case .boolean(let flag): flag ? "true" : "false"
+        case .null: "(none)"
         }
     }
 

@@ -13,6 +13,8 @@ struct HTMLReportPage {
     // The section being streamed.
     private var columns: [ReportColumn] = []
     private var bodyRows: [String] = []
+    /// The column drawn as a rate bar, if any.
+    private var meterIndex: Int?
 
     init(title: String, subtitle: String, templates: HTMLTemplates) {
         self.title = title
@@ -20,15 +22,17 @@ struct HTMLReportPage {
         self.templates = templates
     }
 
-    mutating func beginSection(columns: [ReportColumn]) {
+    mutating func beginSection(columns: [ReportColumn], meter: String? = nil) {
         self.columns = columns
+        meterIndex = meter.flatMap { name in columns.firstIndex { $0.sourceName == name } }
         bodyRows = []
     }
 
     mutating func append(_ cells: [ReportCell], texts: [String?]) {
         guard bodyRows.count < ReportLimits.htmlRowsMax else { return }
         bodyRows.append("<tr>" + cells.indices.map { index in
-            Self.cell(texts[index], numeric: Self.isNumeric(cells[index]))
+            if index == meterIndex { return RateMeterSVG.cell(texts[index]) }
+            return Self.cell(texts[index], numeric: Self.isNumeric(cells[index]))
         }.joined() + "</tr>")
     }
 
@@ -65,7 +69,9 @@ struct HTMLReportPage {
             summaryRows.append(templates[.summaryRow].render(["anchor": anchor, "title": title, "rows": "0"]))
         }
 
-        if let (accumulator, series) = chart {
+        if let (accumulator, _) = chart, accumulator.directive.series != nil {
+            charts += LineChartFigures.render(accumulator, section: section)
+        } else if let (accumulator, series) = chart {
             for (index, one) in series.enumerated() {
                 let directive = accumulator.directive
                 let caption = "\(section.title): " + (directive.top.map { "top \($0) " } ?? "")

@@ -22,6 +22,9 @@ public struct SectionDefinition: Sendable, Equatable {
     /// From the header line `-- title: …`, else the name.
     public let title: String
     public let chart: ChartDirective?
+    /// From `-- meter: <column>`: a text column holding a rate from 0 to 1 (`0.9500`), drawn in
+    /// the HTML table as a small bar beside its figure.
+    public internal(set) var meter: String? = nil
     /// One SELECT (a trailing `;` removed), with `$1…` parameters as `ReportKind` lists them.
     public let sql: String
     public let file: String
@@ -109,6 +112,7 @@ public struct ReportDefinitions: Sendable {
     static func section(named name: String, text: String, file: String) throws(ReportError) -> SectionDefinition {
         var title = name
         var chart: ChartDirective?
+        var meter: String?
         // Directives live in the leading comment block only.
         for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
             let trimmed = line.trimmingWhitespace()
@@ -126,9 +130,17 @@ public struct ReportDefinitions: Sendable {
                             + " (N from 1 to \(ReportLimits.chartTopMax))")
                 }
                 chart = parsed
+            } else if comment.hasPrefix("meter:") {
+                let column = Substring(comment.dropFirst(6)).trimmingWhitespace()
+                guard !column.isEmpty, !column.contains(" ") else {
+                    throw .definitionInvalid(file: file, reason: "meter '\(column)' should name one column")
+                }
+                meter = column
             }
         }
-        return SectionDefinition(name: name, title: title, chart: chart, sql: try statement(text, file: file), file: file)
+        var section = SectionDefinition(name: name, title: title, chart: chart, sql: try statement(text, file: file), file: file)
+        section.meter = meter
+        return section
     }
 
     /// The file's one statement without its trailing `;`, so it can follow `DECLARE … CURSOR FOR`.

@@ -58,7 +58,10 @@ struct ReportStreamer {
                 csv = try CSVSectionWriter(file: file, columns: columns)
             }
             try json?.beginSection(section, columns: columns)
-            page?.beginSection(columns: columns)
+            if let meter = section.meter, !columns.contains(where: { $0.sourceName == meter && !$0.isMoney }) {
+                throw ReportError.definitionInvalid(file: section.file, reason: "meter column \(meter) is not a column of the query")
+            }
+            page?.beginSection(columns: columns, meter: section.meter)
 
             // Each value is decoded and formatted once per row, then shared by every writer.
             var cells = [ReportCell](repeating: .null, count: columns.count)

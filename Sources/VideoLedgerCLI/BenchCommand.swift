@@ -13,7 +13,9 @@ struct BenchCommand: AsyncParsableCommand {
         @Option(name: .customLong("pricing-dir")) var pricingDirectory: String?
 
         func run() async throws {
-            print(QuoteBenchmark.run(catalog: try PricingDirectory.loadCatalog(pricingDirectory)))
+            let catalog = try PricingDirectory.loadCatalog(pricingDirectory)
+            print(QuoteBenchmark.run(catalog: catalog))
+            print(QuoteBenchmark.runRanked(catalog: catalog, book: ExpectedCostBook.synthetic(catalog)))
         }
     }
 }

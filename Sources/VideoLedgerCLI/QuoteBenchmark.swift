@@ -51,7 +51,7 @@ enum QuoteBenchmark {
     public static func run(catalog: PriceCatalog, on day: CalendarDay = .today(), lookups: Int = 5_000_000,
                            latencySamples: Int = 200_000, fullQuotes: Int = 500_000) -> Report {
         precondition(lookups > 0 && latencySamples > 0 && fullQuotes > 0, "benchmark counts must be positive")
-        let requests = requestSet(catalog, on: day)
+        let requests = catalog.sampleRequests(on: day)
         precondition(!requests.isEmpty, "the catalog has no family to benchmark")
         let clock = ContinuousClock()
         var checksum: Int64 = 0
@@ -96,31 +96,6 @@ enum QuoteBenchmark {
                       lookups: lookups, lookupsPerSecond: perSecond(lookups, throughputNanoseconds),
                       medianLookupNanoseconds: median(samples), clockOverheadNanoseconds: median(overhead),
                       fullQuotesPerSecond: perSecond(fullQuotes, quotesNanoseconds), checksumMicros: checksum)
-    }
-
-    /// Every family × a resolution some model of it offers × duration × audio × n, normalized
-    /// once up front. Some combinations still have no taker (audio on a silent model, a clip
-    /// too long), as in real traffic; the report says how many.
-    static func requestSet(_ catalog: PriceCatalog, on day: CalendarDay) -> [QuoteRequest] {
-        let durations: [DurationInput] = [.auto, 4, 5, 6, 8, 10, 12, 15]
-        var requests: [QuoteRequest] = []
-        for family in catalog.families {
-            let offered = family.modelIndices.reduce(into: ResolutionSet()) { set, index in
-                for sheet in catalog.models[index].sheets { set.formUnion(sheet.offered) }
-            }
-            for resolution in offered.members {
-                for duration in durations {
-                    for audio in [false, true] {
-                        for variants in [1, 2] {
-                            let input = QuoteInput(family: family.id, duration: duration, resolution: resolution.rawValue,
-                                                   audio: audio, variants: variants)
-                            if let request = try? catalog.request(for: input, today: day) { requests.append(request) }
-                        }
-                    }
-                }
-            }
-        }
-        return requests
     }
 
     private static func nanoseconds(_ duration: Duration) -> Int64 {

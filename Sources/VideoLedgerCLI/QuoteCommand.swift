@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
+import Jobs
 import Money
+import Postgres
 import Pricing
 
 /// `videoledger quote`: prices a video job at every provider from the price books, cheapest
@@ -28,8 +30,26 @@ struct QuoteCommand: AsyncParsableCommand {
     @Flag(help: "Print JSON instead of a table.") var json = false
     @Flag(help: "Also ask providers with a quote endpoint (Venice) for their live price: needs VIDEOLEDGER_VENICE_API_KEY, or VIDEOLEDGER_VENICE_BASE_URL of a simulator.")
     var live = false
+    @Option(help: "Rank by price (default) or expected cost per successful clip from the job history (reads the database).")
+    var rank = "price"
+    @Option(name: .customLong("max-p95-seconds"), help: "Pass over providers whose p95 time to complete is longer (reads the database).")
+    var maxP95Seconds: Int?
+    @Option(name: .customLong("min-success-rate"), help: "Pass over providers whose estimated success rate is lower, 0-1 (reads the database).")
+    var minSuccessRate: String?
+    @OptionGroup var database: DatabaseOptions
 
     func run() async throws {
+        guard let rank = QuoteRank(rawValue: rank) else { throw ValidationError("--rank must be price or expected") }
+        var constraints = QuoteConstraints()
+        constraints.maxP95Seconds = maxP95Seconds
+        if let text = minSuccessRate {
+            guard let value = Double(text), (0...1).contains(value) else { throw ValidationError("--min-success-rate must be 0-1") }
+            constraints.minSuccessPPB = Reliability.ppb(value)
+        }
+        if rank == .expected || constraints != .none {
+            try await runRanked(rank: rank, constraints: constraints)
+            return
+        }
         let catalog = try PricingDirectory.loadCatalog(pricingDirectory)
         let input = QuoteInput(family: family, model: model, provider: provider, quality: quality,
                                duration: .text(duration), resolution: resolution, aspectRatio: aspectRatio,
@@ -52,6 +72,56 @@ struct QuoteCommand: AsyncParsableCommand {
             if live { print(LiveQuoteLookup.table(drifts)) }
         }
         if result.offers.isEmpty { throw ExitCode(1) }
+    }
+
+    /// Ranked by expected cost or within constraints: the scorecard is computed from the database first.
+    func runRanked(rank: QuoteRank, constraints: QuoteConstraints) async throws {
+        let catalog = try PricingDirectory.loadCatalog(pricingDirectory)
+        let input = QuoteInput(family: family, model: model, provider: provider, quality: quality,
+                               duration: .text(duration), resolution: resolution, aspectRatio: aspectRatio,
+                               audio: audio, variants: variants, mode: mode, pricedOn: pricedOn)
+        let request: QuoteRequest
+        do {
+            request = try catalog.request(for: input)
+        } catch {
+            throw ValidationError(error.description)
+        }
+        let pool = try await database.makePool()
+        try await Migrator(pool: pool, directory: database.resolvedMigrationsDirectory).migrate()
+        let scorecard = try await ScorecardReader(pool: pool, catalog: catalog).compute(asOf: Date(), generation: 1)
+        await pool.close()
+        let result = catalog.rankedQuote(request, rank: rank, book: scorecard.book, constraints: constraints)
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            print(String(decoding: try encoder.encode(result), as: UTF8.self))
+        } else {
+            print(Self.rankedTable(result))
+        }
+        if result.offers.isEmpty { throw ExitCode(1) }
+    }
+
+    /// Ranked offers with both figures and what each rests on, then everything passed over.
+    static func rankedTable(_ result: RankedQuote) -> String {
+        let request = result.request
+        var lines = ["\(request.family) \(request.duration) \(request.resolution)" + (request.audio ? " audio" : " silent")
+            + " n=\(request.variants) \(request.mode) priced on \(request.pricedOn), ranked by \(result.rank.rawValue)"
+            + " (scorecard \(result.book.window) as of \(result.book.computedAt.map { $0.formatted(.iso8601) } ?? "-"))"]
+        let header = ["#", "provider", "model", "cost USD", "expected USD", "basis"]
+        let rows = result.offers.enumerated().map { rank, ranked in
+            [String(rank + 1), ranked.offer.provider.rawValue, ranked.offer.providerModel + (ranked.offer.quality.map { " (\($0))" } ?? ""),
+             ranked.offer.cost.decimalString, ranked.expectedCost.decimalString, ranked.estimate.successSummary]
+        }
+        if rows.isEmpty {
+            lines.append("no provider qualifies")
+        } else {
+            lines += ScorecardTable.table([header] + rows)
+        }
+        if !result.passedOver.isEmpty {
+            lines.append("passed over:")
+            lines += result.passedOver.map { "  \($0.provider.rawValue)\($0.providerModel.map { " " + $0 } ?? ""): \($0.reason)" }
+        }
+        return lines.joined(separator: "\n")
     }
 
     /// The offers as an aligned table, then the rejections.

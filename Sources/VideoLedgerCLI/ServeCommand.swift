@@ -34,6 +34,8 @@ struct ServeCommand: AsyncParsableCommand {
     var pricingDirectory: String?
     @Option(name: .customLong("reconcile-every-minutes"), help: "Minutes between scheduled reconciliations.")
     var reconcileEveryMinutes = 60
+    @Option(name: .customLong("scorecards-every-seconds"), help: "Seconds between provider scorecard refreshes (rank=expected ranks on the newest).")
+    var scorecardsEverySeconds = 300
     @Flag(name: .customLong("live-quotes"),
           help: "Ask providers with a quote endpoint (Venice) for their live price on each submit and keep it beside the catalog quote (default: $VIDEOLEDGER_LIVE_QUOTES=true, else off).")
     var liveQuotesFlag = false
@@ -46,6 +48,7 @@ struct ServeCommand: AsyncParsableCommand {
         var logger = Logger(label: "videoledger")
         logger.logLevel = environment["VIDEOLEDGER_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
         guard (1...10_080).contains(reconcileEveryMinutes) else { throw ValidationError("--reconcile-every-minutes must be 1-10080") }
+        guard (1...86_400).contains(scorecardsEverySeconds) else { throw ValidationError("--scorecards-every-seconds must be 1-86400") }
         let catalog = try PricingDirectory.loadCatalog(pricingDirectory)
         let pool = try await database.makePool()
         let applied = try await Migrator(pool: pool, directory: database.resolvedMigrationsDirectory).migrate()
@@ -68,8 +71,11 @@ struct ServeCommand: AsyncParsableCommand {
         }
         // One instance id for submits and polls: its heartbeat covers the leases of both.
         let instanceID = JobService.makeInstanceID()
+        // One scorecard for quotes and submits, refreshed in the background and swapped in whole.
+        let scorecards = ScorecardBoard(catalog: catalog)
         let jobs = JobService(
-            pool: pool, catalog: catalog, adapters: providers.adapters, logger: logger, instanceID: instanceID, liveQuotes: liveQuotes)
+            pool: pool, catalog: catalog, adapters: providers.adapters, logger: logger, instanceID: instanceID, liveQuotes: liveQuotes,
+            scorecards: scorecards)
         let poller = Poller(pool: pool, catalog: catalog, adapters: providers.adapters, logger: logger, instanceID: instanceID)
         let reconciler = Reconciler(pool: pool, catalog: catalog, adapters: providers.adapters, logger: logger)
 
@@ -101,7 +107,7 @@ struct ServeCommand: AsyncParsableCommand {
         MetricsSystem.bootstrap(metrics.factory)
         let dependencies = VideoLedgerApplication.Dependencies(
             pool: pool, catalog: catalog, authenticator: TokenAuthenticator(store: tokens), jobs: jobs, reconciler: reconciler,
-            metrics: metrics)
+            metrics: metrics, scorecards: scorecards)
         let usesSimulator = providers.usesSimulator
         let startLogger = logger
         let application = VideoLedgerApplication.build(
@@ -110,6 +116,9 @@ struct ServeCommand: AsyncParsableCommand {
                 PollerService(poller: poller),
                 ReconcilerService(
                     reconciler: reconciler, intervalMilliseconds: reconcileEveryMinutes * 60_000, instanceID: instanceID, logger: logger),
+                ScorecardService(
+                    board: scorecards, reader: ScorecardReader(pool: pool, catalog: catalog),
+                    intervalMilliseconds: scorecardsEverySeconds * 1_000, logger: logger),
             ],
             onServerRunning: { port in
                 // The port actually bound (`--port 0` picks a free one): scripts and tests read it here.

@@ -17,6 +17,7 @@ struct VideoLedgerCommand: AsyncParsableCommand {
             ReconcileCommand.self,
             PollCommand.self,
             QuoteCommand.self,
+            ProvidersCommand.self,
             PricingCommand.self,
             UserCommand.self,
             TokenCommand.self,

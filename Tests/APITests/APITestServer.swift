@@ -20,6 +20,8 @@ struct APITestServer: Sendable {
     let adminToken: String
     let readToken: String
     let task: Task<Void, any Error>
+    /// The scorecard the quote routes rank with; a test refreshes it from the jobs it writes.
+    let scorecards: ScorecardBoard
 
     /// - Parameter adapters: provider adapters for job routes (none: submits are not offered).
     static func start(
@@ -32,6 +34,7 @@ struct APITestServer: Sendable {
         let tokens = TokenStore(pool: pool)
         let adminToken = try await tokens.create(name: "test-admin", scope: .admin)
         let readToken = try await tokens.create(name: "test-read", scope: .read)
+        let scorecards = ScorecardBoard(catalog: catalog)
         let (ports, continuation) = AsyncStream<Int>.makeStream()
         var configuration = VideoLedgerApplication.Configuration(host: host, port: 0, metricsOpen: metricsOpen, corsAllowedOrigins: corsOrigins)
         // The whole suite shares two cores: a first connection can take seconds.
@@ -41,7 +44,7 @@ struct APITestServer: Sendable {
             dependencies: .init(
                 pool: pool, catalog: catalog, authenticator: TokenAuthenticator(store: tokens, cacheMilliseconds: 0),
                 jobs: JobService(pool: pool, catalog: catalog, adapters: adapters),
-                reconciler: Reconciler(pool: pool, catalog: catalog, adapters: adapters)))
+                reconciler: Reconciler(pool: pool, catalog: catalog, adapters: adapters), scorecards: scorecards))
         extraRoutes(router)
         let application = Application(
             router: router, configuration: .init(address: .hostname(host, port: 0), serverName: "videoledger"),
@@ -50,7 +53,7 @@ struct APITestServer: Sendable {
         var iterator = ports.makeAsyncIterator()
         guard let port = await iterator.next() else { throw CancellationError() }
         return APITestServer(baseURL: "http://127.0.0.1:\(port)", pool: pool, client: try CurlHTTPClient(),
-                             adminToken: adminToken, readToken: readToken, task: task)
+                             adminToken: adminToken, readToken: readToken, task: task, scorecards: scorecards)
     }
 
     func stop() async {

@@ -109,9 +109,9 @@ import Testing
 
     @Test func theShippedDefinitionsLoad() throws {
         let nightly = try ReportDefinitions.load(directory: ReportTestSupport.reportsDirectory, kind: .nightly)
-        #expect(nightly.sections.map(\.name) == ["user_summary", "user_spend", "spend_by_provider", "holds_outstanding", "quote_accuracy",
-                                                  "savings", "provider_drift", "live_quote_drift", "held_money", "held_resolutions",
-                                                  "shortfalls"])
+        #expect(nightly.sections.map(\.name) == ["user_summary", "user_spend", "spend_by_provider", "daily_spend_by_provider",
+                                                  "holds_outstanding", "quote_accuracy", "savings", "savings_by_user", "provider_drift",
+                                                  "live_quote_drift", "held_money", "held_resolutions", "shortfalls", "provider_scorecards"])
         #expect(nightly.controlTotalsSQL != nil)
         #expect(nightly.sections[0].chart?.top == 20)
         let spend = try ReportDefinitions.load(directory: ReportTestSupport.reportsDirectory, kind: .spend)

@@ -156,11 +156,23 @@ import Testing
         let path = out + "/nightly-\(day).html"
         let elements = try Support.parseXML(path)
         #expect(elements.first == "html")
-        #expect(elements.filter { $0 == "svg" }.count == 2)  // users and providers, one currency
+        let html = try Support.text(path)
+        // Counted outside comments (the template's own comment names the placeholders).
+        let markup = html.split(separator: "<!--").enumerated().map { index, part in
+            index == 0 ? Substring(part) : (part.range(of: "-->").map { part[$0.upperBound...] } ?? "")
+        }.joined()
+        func count(_ text: String) -> Int { markup.components(separatedBy: text).count - 1 }
+        // Bar charts of users and providers and the month's daily spend lines, one currency;
+        // then a success-rate meter per scorecard row with an outcome.
+        let meters = count("<td class=\"num\"><svg")
+        #expect(elements.filter { $0 == "svg" }.count == 3 + meters)
+        #expect(meters > 0)
         let spenders = SeededMonth.spenders.filter { month.daySpend(day, user: $0) > 0 }.count
         let providers = Set(month.settled(on: day).map(\.provider)).count
-        #expect(elements.filter { $0 == "rect" }.count == spenders + providers)
-        let html = try Support.text(path)
+        #expect(count("height=\"18\" fill=\"#3b6ea8\"><title>") == spenders + providers)
+        // One line per provider that spent this month, each named in the legend.
+        let lines = count("<polyline ")
+        #expect(lines >= providers && lines == count("width=\"12\" height=\"12\""))
         #expect(html.hasPrefix("<!DOCTYPE html>"))
         #expect(!html.contains("<script") && !html.contains("href=\"http") && !html.contains("src="))
         #expect(!html.contains("<beta>"))

@@ -31,7 +31,8 @@ CROSS JOIN LATERAL (VALUES
     ('user_spend', 'day_spend_micros', s.day_spend),
     ('user_spend', 'mtd_spend_micros', s.mtd_spend),
     ('spend_by_provider', 'day_spend_micros', s.day_spend),
-    ('spend_by_provider', 'mtd_spend_micros', s.mtd_spend)
+    ('spend_by_provider', 'mtd_spend_micros', s.mtd_spend),
+    ('daily_spend_by_provider', 'spend_micros', s.mtd_spend)
 ) AS v (section, column_name, total)
 UNION ALL
 SELECT v.section, v.column_name, h.currency, v.total::bigint

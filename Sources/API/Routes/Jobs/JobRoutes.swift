@@ -30,6 +30,9 @@ struct JobRoutes: Sendable {
         var mode: String?
         var prompt: String?
         var imageUrl: String?
+        var rank: String?
+        var maxP95Seconds: Int?
+        var minSuccessRate: FlexibleRate?
     }
 
     /// `POST /v1/jobs/{id}/resolve`: `completed` with the `cost` to capture, or `failed`.
@@ -61,9 +64,13 @@ struct JobRoutes: Sendable {
                 family: body.family, model: body.model, quality: body.quality, duration: body.duration?.input ?? .auto,
                 resolution: body.resolution, aspectRatio: body.aspectRatio, audio: body.audio ?? false, variants: body.n ?? 1,
                 mode: body.mode, prompt: body.prompt ?? "", imageURL: body.imageUrl)
-            let jobRequest = JobRequest(
+            var jobRequest = JobRequest(
                 userID: userID, idempotencyKey: key, spec: spec, provider: body.provider ?? JobRequest.cheapest,
                 providerJobID: body.providerJobId, actor: context.principal?.tokenName)
+            let ranking = try RankingInput.make(
+                rank: body.rank, maxP95Seconds: body.maxP95Seconds.map(String.init), minSuccessRate: body.minSuccessRate)
+            jobRequest.rank = ranking.rank
+            jobRequest.constraints = ranking.constraints
             // A provider's refusal is kept too: the job exists (failed, hold released), and a
             // replay must answer the same 502, not submit again.
             return try await idempotent.run(

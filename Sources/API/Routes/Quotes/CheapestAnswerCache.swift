@@ -23,6 +23,8 @@ final class CheapestAnswerCache: Sendable {
     struct Key: Hashable, Sendable {
         let query: String
         let day: CalendarDay
+        /// The scorecard generation ranked with: a refresh makes every answer new.
+        let generation: UInt64
     }
 
     private struct Generations {
@@ -39,9 +41,9 @@ final class CheapestAnswerCache: Sendable {
     }
 
     /// The cache key for a request, or nil when the query is too long to cache.
-    static func key(query: String, day: CalendarDay) -> Key? {
+    static func key(query: String, day: CalendarDay, generation: UInt64 = 0) -> Key? {
         guard query.utf8.count <= queryBytesMax else { return nil }
-        return Key(query: query, day: day)
+        return Key(query: query, day: day, generation: generation)
     }
 
     func answer(for key: Key) -> ByteBuffer? {

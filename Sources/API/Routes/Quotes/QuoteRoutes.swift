@@ -1,42 +1,51 @@
 import Basics
 import Foundation
 import Hummingbird
+import Jobs
 import Pricing
 
-/// `POST /v1/quotes` and `GET /v1/quotes/cheapest`: in memory, no SQL, no network.
+/// `POST /v1/quotes` and `GET /v1/quotes/cheapest`: in memory, no SQL, no network. Both rank by
+/// `rank` (price, the default, or expected cost per successful clip, from the scorecard in force).
 struct QuoteRoutes: Sendable {
     let catalog: PriceCatalog
     let cheapestAnswers: CheapestAnswerCache
+    let scorecards: ScorecardBoard
 
     func register(on router: Router<APIRequestContext>) {
         router.post("/v1/quotes") { request, context in
             let body = try await JSONBody.decode(QuoteBody.self, from: request, context: context)
             try body.checkForms()
-            let result = catalog.quote(try catalog.request(for: body.input))
-            return try JSONResponse.make(result)
+            let ranking = try body.ranking()
+            let request = try catalog.request(for: body.input)
+            return try JSONResponse.make(
+                catalog.rankedQuote(request, rank: ranking.rank, book: scorecards.book, constraints: ranking.constraints))
         }
         router.get("/v1/quotes/cheapest") { request, _ in
             // One day for both the key and the pricing, so an answer never lands under the wrong day.
             let today = CalendarDay.today()
-            let key = CheapestAnswerCache.key(query: request.uri.query ?? "", day: today)
+            // One book for the key and the ranking, so an answer never lands under another scorecard.
+            let book = scorecards.book
+            let key = CheapestAnswerCache.key(query: request.uri.query ?? "", day: today, generation: book.generation)
             if let key, let body = cheapestAnswers.answer(for: key) { return JSONResponse.make(body: body) }
-            let body = try cheapest(query: request.uri.queryParameters, today: today)
+            let body = try cheapest(query: request.uri.queryParameters, today: today, book: book)
             if let key { cheapestAnswers.store(body, for: key) }
             return JSONResponse.make(body: body)
         }
     }
 
     /// The cheapest offer's JSON, or the reasons no provider offers the video.
-    private func cheapest(query: Parameters, today: CalendarDay) throws -> ByteBuffer {
+    private func cheapest(query: Parameters, today: CalendarDay, book: ExpectedCostBook) throws -> ByteBuffer {
         let input = try QuoteBody.input(query: query)
-        let result = catalog.quote(try catalog.request(for: input, today: today))
-        guard let cheapest = result.offers.first else {
+        let ranking = try RankingInput.parse(query: query)
+        let result = catalog.rankedQuote(
+            try catalog.request(for: input, today: today), rank: ranking.rank, book: book, constraints: ranking.constraints)
+        guard let best = result.best else {
             throw APIError.unprocessable(
                 "no_offer",
-                "no provider offers this video: " + result.rejections.prefix(5).map { "\($0.provider): \($0.reason.description)" }
+                "no provider offers this video: " + result.passedOver.prefix(5).map { "\($0.provider): \($0.reason)" }
                     .joined(separator: "; "))
         }
-        return try JSONResponse.body(cheapest)
+        return try JSONResponse.body(RankedQuote.Cheapest(quote: result, best: best))
     }
 }
 
@@ -53,6 +62,14 @@ struct QuoteBody: Decodable, Sendable {
     var n: Int?
     var mode: String?
     var pricedOn: String?
+    var rank: String?
+    var maxP95Seconds: Int?
+    var minSuccessRate: FlexibleRate?
+
+    /// How to rank (400 for a value out of its form).
+    func ranking() throws -> RankingInput {
+        try RankingInput.make(rank: rank, maxP95Seconds: maxP95Seconds.map(String.init), minSuccessRate: minSuccessRate)
+    }
 
     /// The fields' forms as the OpenAPI document states them (400 otherwise).
     func checkForms() throws {

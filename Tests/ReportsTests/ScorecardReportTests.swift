@@ -1,0 +1,73 @@
+import Foundation
+import Basics
+import Ledger
+import Money
+import Postgres
+import Reports
+import TestSupport
+import Testing
+
+/// The nightly sections issue 16 adds: savings per user against the cheapest by price and by
+/// expected cost at submit time, the month's daily spend per provider, and the scorecards.
+@Suite struct ScorecardReportTests {
+    typealias Support = ReportTestSupport
+
+    @Test func savingsPerUserDailySpendAndScorecards() async throws {
+        let pool = try await TestDatabase.makePool(connectionsMax: 2)
+        let ledger = Ledger(pool: pool)
+        _ = try await ledger.createUser("ivy")
+        _ = try await ledger.topUp(key: "fund-ivy", userID: "ivy", amount: Money(micros: 10_000_000, currency: .usd))
+        // Three settled jobs: one ranked by price on the cheapest offer, one ranked by expected
+        // cost that paid 0.24 over the cheapest price to save 0.30 of expected cost, one recorded.
+        // (quoted, actual, ranked_by, expected, cheapest price, cheapest expected, provider)
+        let jobs: [(Int64, Int64, String?, Int64?, Int64?, Int64?, String)] = [
+            (640_000, 650_000, "price", 900_000, 640_000, 900_000, "aimo"),
+            (880_000, 880_000, "expected", 1_100_000, 640_000, 1_100_000, "venice"),
+            (500_000, 500_000, nil, nil, nil, nil, "venice"),
+        ]
+        for (index, job) in jobs.enumerated() {
+            let hold = try await ledger.hold(key: "hold-\(index)", userID: "ivy", amount: Money(micros: job.0, currency: .usd), provider: job.6)
+            try await pool.withSession { session in
+                try session.execute(
+                    """
+                    INSERT INTO jobs (id, user_id, origin, provider, provider_model, family, duration_seconds, price_book_version,
+                                      quoted_micros, actual_micros, hold_id, status, finished_at, ranked_by, expected_micros,
+                                      cheapest_price_micros, cheapest_expected_micros)
+                    VALUES (gen_random_uuid(), 'ivy', 'submit', $1, 'm', 'veo-3.1-fast', 8, 'b', $2, $3, $4, 'completed', now(), $5,
+                            $6::bigint, $7::bigint, $8::bigint)
+                    """,
+                    [job.6, job.0, job.1, hold, job.2, job.3, job.4, job.5])
+            }
+            _ = try await ledger.capture(key: "capture-\(index)", holdID: hold, actualMicros: job.1)
+        }
+        let day = CalendarDay.today()
+        let out = Support.temporaryDirectory("scorecards")
+        _ = try await Support.runner(pool).nightly(NightlyReportRequest(date: day, outputDirectory: out, formats: [.csv, .html]))
+
+        let savings = try Support.csvRows(out + "/nightly-\(day)-savings_by_user.csv")
+        #expect(savings.count == 1)
+        let ivy = try #require(savings.first)
+        #expect(ivy["user_id"] == "ivy" && ivy["jobs"] == "3" && ivy["jobs_without_ranking"] == "1" && ivy["jobs_ranked_by_expected"] == "1")
+        #expect(ivy["cost"] == "2.030000")
+        #expect(ivy["quoted"] == "1.520000" && ivy["cheapest_price"] == "1.280000" && ivy["above_cheapest_price"] == "0.240000")
+        #expect(ivy["expected"] == "2.000000" && ivy["cheapest_expected"] == "2.000000" && ivy["above_cheapest_expected"] == "0.000000")
+
+        // Every day of the month to date, for both providers; the total is the day's spend.
+        let daily = try Support.csvRows(out + "/nightly-\(day)-daily_spend_by_provider.csv")
+        #expect(daily.count == 2 * day.day)
+        #expect(Set(daily.map { $0["provider"] ?? "" }) == ["aimo", "venice"])
+        let today = daily.filter { $0["day"] == day.description }
+        #expect(today.map { $0["spend"] ?? "" } == ["0.650000", "1.380000"])
+        #expect(daily.filter { $0["day"] != day.description }.allSatisfy { $0["spend"] == "0.000000" })
+
+        let cards = try Support.csvRows(out + "/nightly-\(day)-provider_scorecards.csv")
+        #expect(cards.map { $0["provider"] ?? "" } == ["aimo", "venice"])
+        #expect(cards.allSatisfy { $0["success_rate"] == "1.0000" })
+        #expect(cards.first?["quote_error"] == "0.010000")
+
+        let html = try Support.text(out + "/nightly-\(day).html")
+        #expect(html.contains("<polyline ") || day.day == 1)
+        #expect(html.contains("aria-label=\"1.0000\""))
+        await pool.close()
+    }
+}
