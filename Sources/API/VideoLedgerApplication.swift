@@ -23,7 +23,9 @@ public enum VideoLedgerApplication {
         /// - Parameter metricsOpen: nil (the default) opens `/metrics` only while the listener
         ///   is a loopback address, since it shows business figures (customer funds, amounts
         ///   owed to providers); true or false decides explicitly.
-        public init(host: String = "127.0.0.1", port: Int = 8080, metricsOpen: Bool? = nil, corsAllowedOrigins: [String] = []) {
+        public init(
+            host: String = "127.0.0.1", port: Int = 8080, metricsOpen: Bool? = nil, corsAllowedOrigins: [String] = []
+        ) {
             self.host = host
             self.port = port
             self.metricsOpen = metricsOpen ?? Self.isLoopback(host: host)
@@ -55,7 +57,8 @@ public enum VideoLedgerApplication {
         public var scorecards: ScorecardBoard
 
         public init(
-            pool: PostgresPool, catalog: PriceCatalog, authenticator: TokenAuthenticator, jobs: JobService, reconciler: Reconciler,
+            pool: PostgresPool, catalog: PriceCatalog, authenticator: TokenAuthenticator, jobs: JobService,
+            reconciler: Reconciler,
             metrics: APIMetrics = APIMetrics(), scorecards: ScorecardBoard? = nil
         ) {
             self.pool = pool
@@ -69,7 +72,10 @@ public enum VideoLedgerApplication {
 
         /// Routes without any provider configured: job submits are refused as not offered.
         /// For tests and benchmarks of the read side.
-        public init(pool: PostgresPool, catalog: PriceCatalog, authenticator: TokenAuthenticator, metrics: APIMetrics = APIMetrics()) {
+        public init(
+            pool: PostgresPool, catalog: PriceCatalog, authenticator: TokenAuthenticator,
+            metrics: APIMetrics = APIMetrics()
+        ) {
             self.init(
                 pool: pool, catalog: catalog, authenticator: authenticator,
                 jobs: JobService(pool: pool, catalog: catalog, adapters: [:]),
@@ -92,11 +98,15 @@ public enum VideoLedgerApplication {
         var openPaths: Set<String> = ["/healthz"]
         if configuration.metricsOpen { openPaths.insert("/metrics") }
         router.add(middleware: AuthMiddleware(authenticator: dependencies.authenticator, openPaths: openPaths))
-        HealthRoutes(check: HealthCheck(
-            connectionString: dependencies.pool.configuration.connectionString,
-            probeTimeoutMilliseconds: configuration.healthProbeTimeoutMilliseconds)).register(on: router)
-        QuoteRoutes(catalog: dependencies.catalog, cheapestAnswers: CheapestAnswerCache(), scorecards: dependencies.scorecards)
-            .register(on: router)
+        HealthRoutes(
+            check: HealthCheck(
+                connectionString: dependencies.pool.configuration.connectionString,
+                probeTimeoutMilliseconds: configuration.healthProbeTimeoutMilliseconds)
+        ).register(on: router)
+        QuoteRoutes(
+            catalog: dependencies.catalog, cheapestAnswers: CheapestAnswerCache(), scorecards: dependencies.scorecards
+        )
+        .register(on: router)
         ScorecardRoutes(board: dependencies.scorecards).register(on: router)
         let idempotent = IdempotentRequests(pool: dependencies.pool)
         UserRoutes(ledger: Ledger(pool: dependencies.pool), idempotent: idempotent).register(on: router)
@@ -105,10 +115,14 @@ public enum VideoLedgerApplication {
         JobListRoutes(store: jobStore).register(on: router)
         JobRoutes(jobs: dependencies.jobs, store: jobStore, idempotent: idempotent).register(on: router)
         ReconciliationRoutes(reconciler: dependencies.reconciler, idempotent: idempotent).register(on: router)
-        TokenRoutes(store: dependencies.authenticator.store, authenticator: dependencies.authenticator).register(on: router)
-        ProviderRoutes(jobs: jobStore, reconciliations: ReconciliationStore(pool: dependencies.pool)).register(on: router)
-        MetricsRoutes(registry: dependencies.metrics.registry,
-                      gauges: DatabaseGauges(pool: dependencies.pool, factory: dependencies.metrics.factory)).register(on: router)
+        TokenRoutes(store: dependencies.authenticator.store, authenticator: dependencies.authenticator).register(
+            on: router)
+        ProviderRoutes(jobs: jobStore, reconciliations: ReconciliationStore(pool: dependencies.pool)).register(
+            on: router)
+        MetricsRoutes(
+            registry: dependencies.metrics.registry,
+            gauges: DatabaseGauges(pool: dependencies.pool, factory: dependencies.metrics.factory)
+        ).register(on: router)
         OpenAPIRoutes().register(on: router)
         routeMethods.load(router.routes.map { (method: $0.method.rawValue, path: $0.path.description) })
         return router
@@ -123,7 +137,8 @@ public enum VideoLedgerApplication {
     ) -> some ApplicationProtocol {
         Application(
             router: router(configuration: configuration, dependencies: dependencies),
-            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "videoledger"),
+            configuration: .init(
+                address: .hostname(configuration.host, port: configuration.port), serverName: "videoledger"),
             services: services,
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
             logger: logger)

@@ -1,7 +1,12 @@
 /// One HTTP request to a provider, as plain values: adapters build these without I/O, so their
 /// request shapes are testable without a network.
 public struct HTTPRequest: Sendable, Equatable {
-    public enum Method: String, Sendable { case get = "GET", post = "POST", put = "PUT", delete = "DELETE" }
+    public enum Method: String, Sendable {
+        case get = "GET"
+        case post = "POST"
+        case put = "PUT"
+        case delete = "DELETE"
+    }
 
     public var method: Method
     /// Absolute URL, `http` or `https`.

@@ -40,7 +40,8 @@ struct InstanceHeartbeat: Sendable {
         _ = try? await pool.withSession { session in
             try session.execute("UPDATE instances SET stopped_at = $2 WHERE id = $1", [instanceID, now])
             try session.execute(
-                "DELETE FROM instances WHERE coalesce(stopped_at, heartbeat_at) < $1::timestamptz - interval '1 day'", [now])
+                "DELETE FROM instances WHERE coalesce(stopped_at, heartbeat_at) < $1::timestamptz - interval '1 day'",
+                [now])
         }
     }
 

@@ -40,7 +40,8 @@ public enum JobError: Error, Sendable, Equatable, CustomStringConvertible {
         case .invalidSpec(let error): return error.description
         case .invalidField(let field, let problem, let accepted): return "\(field): \(problem); accepted: \(accepted)"
         case .providerDisabled(let provider):
-            return "provider '\(provider)' is disabled in this service (no credentials configured); retry later or choose another"
+            return
+                "provider '\(provider)' is disabled in this service (no credentials configured); retry later or choose another"
         case .notOffered(let reasons): return "no configured provider can run this job: \(reasons)"
         case .recordUnsupported(let provider, let reason): return "\(provider) jobs cannot be recorded: \(reason)"
         case .insufficientFunds(let message): return message
@@ -48,8 +49,10 @@ public enum JobError: Error, Sendable, Equatable, CustomStringConvertible {
         case .providerJobAlreadyRecorded(let provider, let providerJobID, let jobID):
             return "\(provider) job '\(providerJobID)' is already recorded as job \(jobID.uuidString.lowercased())"
         case .jobNotFound(let id): return "job \(id.uuidString.lowercased()) not found"
-        case .notCancellable(let id, let status): return "job \(id.uuidString.lowercased()) is \(status) and cannot be cancelled"
-        case .notResolvable(let id, let status): return "job \(id.uuidString.lowercased()) is \(status): it ended, nothing to resolve"
+        case .notCancellable(let id, let status):
+            return "job \(id.uuidString.lowercased()) is \(status) and cannot be cancelled"
+        case .notResolvable(let id, let status):
+            return "job \(id.uuidString.lowercased()) is \(status): it ended, nothing to resolve"
         case .providerRejected(let id, let code, let message):
             return "the provider refused job \(id.uuidString.lowercased()) (\(code)): \(message)"
         case .database(let message): return "database error: \(message)"

@@ -20,14 +20,17 @@ package enum JobMetrics {
 
     /// One poll's result: `videoledger_polls_total{provider,outcome}`.
     static func poll(provider: String, outcome: String) {
-        Counter(label: "videoledger_polls_total", dimensions: [("provider", provider), ("outcome", outcome)]).increment()
+        Counter(label: "videoledger_polls_total", dimensions: [("provider", provider), ("outcome", outcome)])
+            .increment()
     }
 
     /// A provider call's latency: `videoledger_provider_call_seconds{provider,operation}`.
     static func providerCall(provider: String, operation: String, since start: ContinuousClock.Instant) {
         let nanoseconds = (ContinuousClock.now - start).wholeNanoseconds
-        Timer(label: "videoledger_provider_call_seconds", dimensions: [("provider", provider), ("operation", operation)])
-            .recordNanoseconds(nanoseconds)
+        Timer(
+            label: "videoledger_provider_call_seconds", dimensions: [("provider", provider), ("operation", operation)]
+        )
+        .recordNanoseconds(nanoseconds)
     }
 
     /// A provider call that failed: `videoledger_provider_errors_total{provider,operation,kind}`.

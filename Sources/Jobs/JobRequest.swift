@@ -61,8 +61,10 @@ public struct JobRequest: Sendable, Hashable {
 
     public static let cheapest = "cheapest"
 
-    public init(userID: String, idempotencyKey: String? = nil, spec: JobSpec, provider: String = JobRequest.cheapest,
-                providerJobID: String? = nil, actor: String? = nil) {
+    public init(
+        userID: String, idempotencyKey: String? = nil, spec: JobSpec, provider: String = JobRequest.cheapest,
+        providerJobID: String? = nil, actor: String? = nil
+    ) {
         self.userID = userID
         self.idempotencyKey = idempotencyKey
         self.spec = spec
@@ -88,9 +90,13 @@ public struct JobRequest: Sendable, Hashable {
             spec.prompt, spec.imageURL,
         ]
         // The ranking joins the identity only when asked for, so earlier requests keep their text.
-        let ranking: [String?] = rank == .price && constraints == .none ? [] : [
-            "rank", rank.rawValue, constraints.maxP95Seconds.map(String.init), constraints.minSuccessPPB.map(String.init),
-        ]
+        let ranking: [String?] =
+            rank == .price && constraints == .none
+            ? []
+            : [
+                "rank", rank.rawValue, constraints.maxP95Seconds.map(String.init),
+                constraints.minSuccessPPB.map(String.init),
+            ]
         return (fields + ranking).map { field in field.map { "\($0.utf8.count):\($0)" } ?? "-" }.joined(separator: "|")
     }
 }

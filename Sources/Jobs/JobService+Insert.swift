@@ -16,7 +16,8 @@ extension JobService {
     /// request wrote. A concurrent request with the same key waits on the unique index until the
     /// first commits, then finds its row; if the first rolled back, it inserts its own.
     func insert(
-        _ request: JobRequest, offer: Offer, quote: QuoteRequest, ranking: SubmitRanking? = nil, liveQuoteMicros: Int64?, synchronous: Bool
+        _ request: JobRequest, offer: Offer, quote: QuoteRequest, ranking: SubmitRanking? = nil,
+        liveQuoteMicros: Int64?, synchronous: Bool
     ) async throws -> Insertion {
         let id = UUID()
         let record = request.isRecord
@@ -29,12 +30,14 @@ extension JobService {
         let leaseOwner: String? = dispatchNow ? instanceID : nil
         let parameters: [(any PostgresEncodable)?] = [
             id, request.userID, request.idempotencyKey, request.canonicalText, record ? "record" : "submit",
-            offer.provider.rawValue, offer.providerModel, offer.quality, offer.family, request.providerJobID, offer.mode.rawValue,
+            offer.provider.rawValue, offer.providerModel, offer.quality, offer.family, request.providerJobID,
+            offer.mode.rawValue,
             offer.clipSeconds, offer.resolution.rawValue, quote.aspectRatio?.rawValue, offer.audio, quote.variants,
             request.spec.prompt.isEmpty ? nil : request.spec.prompt, request.spec.imageURL, offer.priceBookVersion.hex,
             offer.pricedOn.description, offer.costMicros, offer.billedSeconds, status.rawValue, dispatchNow, record,
             leaseOwner, configuration.submitLeaseMilliseconds, liveQuoteMicros,
-            ranking?.rank.rawValue, ranking?.chosenExpectedMicros, ranking?.cheapestPriceMicros, ranking?.cheapestExpectedMicros,
+            ranking?.rank.rawValue, ranking?.chosenExpectedMicros, ranking?.cheapestPriceMicros,
+            ranking?.cheapestExpectedMicros,
         ]
         let userID = request.userID
         let actor = request.actor
@@ -51,14 +54,17 @@ extension JobService {
             var holdID: Int64?
             if offer.costMicros > 0 {
                 holdID = try LedgerStatements.hold(
-                    session, key: JobLedgerKeys.holdKey(id), userID: userID, amount: Money(micros: offer.costMicros, currency: .usd),
+                    session, key: JobLedgerKeys.holdKey(id), userID: userID,
+                    amount: Money(micros: offer.costMicros, currency: .usd),
                     provider: offer.provider.rawValue, jobID: id)
                 try session.execute("UPDATE jobs SET hold_id = $2 WHERE id = $1", [id, holdID])
             }
             guard let job = try JobRows.load(session, id: id, withTransfers: false) else {
                 preconditionFailure("job \(id) not readable inside the transaction that wrote it")
             }
-            precondition(job.holdID == holdID && job.quotedMicros == offer.costMicros, "job \(id) read back differs from what was written")
+            precondition(
+                job.holdID == holdID && job.quotedMicros == offer.costMicros,
+                "job \(id) read back differs from what was written")
             return .created(job)
         }
     }
@@ -80,7 +86,9 @@ extension JobService {
 
     /// The job an earlier request wrote, if it was this same request; a conflict otherwise.
     private static func existing(_ session: PostgresSession, _ request: JobRequest) throws -> JobRecord {
-        guard let job = try existingIfAny(session, request) else { throw JobError.database("job insert conflicted on no known key") }
+        guard let job = try existingIfAny(session, request) else {
+            throw JobError.database("job insert conflicted on no known key")
+        }
         return job
     }
 
@@ -91,7 +99,8 @@ extension JobService {
         if let key = request.idempotencyKey,
             let row = try session.query(
                 "SELECT id, request_fingerprint = \(fingerprint) FROM jobs WHERE user_id = $1 AND idempotency_key = $2",
-                [request.userID, key, request.canonicalText]).first
+                [request.userID, key, request.canonicalText]
+            ).first
         {
             let id: UUID = try row.decode(0)
             guard try row.decodeIfPresent(1, as: Bool.self) == true else {
@@ -105,11 +114,13 @@ extension JobService {
                 """
                 SELECT id, user_id = $4 AND request_fingerprint = \(fingerprint)
                 FROM jobs WHERE provider = $1 AND provider_job_id = $2
-                """, [request.provider.lowercased(), providerJobID, request.canonicalText, request.userID]).first
+                """, [request.provider.lowercased(), providerJobID, request.canonicalText, request.userID]
+            ).first
         {
             let id: UUID = try row.decode(0)
             guard try row.decodeIfPresent(1, as: Bool.self) == true else {
-                throw JobError.providerJobAlreadyRecorded(provider: request.provider.lowercased(), providerJobID: providerJobID, jobID: id)
+                throw JobError.providerJobAlreadyRecorded(
+                    provider: request.provider.lowercased(), providerJobID: providerJobID, jobID: id)
             }
             return try load(session, id)
         }

@@ -19,7 +19,9 @@ extension JobService {
     /// charged from available), or `failed` (hold released). Recorded with who and why, in the
     /// same transaction as the money. For jobs whose money is held (`unknown`, `stalled`) and
     /// jobs in flight; a job that already ended is refused (`notResolvable`).
-    public func resolve(id: UUID, outcome: ManualOutcome, by operatorName: String, reason: String) async throws -> JobRecord {
+    public func resolve(id: UUID, outcome: ManualOutcome, by operatorName: String, reason: String) async throws
+        -> JobRecord
+    {
         do {
             let trimmedReason = reason.trimmingCharacters(in: .whitespacesAndNewlines)
             guard (1...Self.resolutionReasonCharactersMax).contains(trimmedReason.count) else {
@@ -28,7 +30,8 @@ extension JobService {
                     accepted: "1 to \(Self.resolutionReasonCharactersMax) characters")
             }
             guard (1...200).contains(operatorName.count) else {
-                throw JobError.invalidField(field: "resolved_by", problem: "empty or too long", accepted: "1 to 200 characters")
+                throw JobError.invalidField(
+                    field: "resolved_by", problem: "empty or too long", accepted: "1 to 200 characters")
             }
             if case .completed(let cost) = outcome, cost < 0 {
                 throw JobError.invalidField(field: "cost", problem: "negative", accepted: "zero or more")
@@ -50,7 +53,8 @@ extension JobService {
                 let ended = try JobRows.load(session, id: id, withTransfers: false) ?? job
                 try self.settlement.recordResolution(
                     session, jobID: id, method: "operator", outcome: ended.status,
-                    cost: ended.actualMicros.map { Money(micros: $0, currency: .usd) }, by: operatorName, reason: trimmedReason,
+                    cost: ended.actualMicros.map { Money(micros: $0, currency: .usd) }, by: operatorName,
+                    reason: trimmedReason,
                     evidence: nil)
                 guard let full = try JobRows.load(session, id: id) else { throw JobError.jobNotFound(id) }
                 return full

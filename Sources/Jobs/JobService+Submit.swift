@@ -30,23 +30,30 @@ extension JobService {
             guard let adapter = adapters[provider] else { throw JobError.providerDisabled(offer.provider.rawValue) }
             if request.isRecord && provider.descriptor.isSynchronous {
                 throw JobError.recordUnsupported(
-                    provider: provider.rawValue, reason: "it answers the submit call itself and has no status endpoint to poll")
+                    provider: provider.rawValue,
+                    reason: "it answers the submit call itself and has no status endpoint to poll")
             }
             // Before anything is written: a quote call charges nothing and creates no job.
-            let liveQuoteMicros = request.isRecord ? nil : await liveQuotes?.liveMicros(for: offer, aspectRatio: quote.aspectRatio)
+            let liveQuoteMicros =
+                request.isRecord ? nil : await liveQuotes?.liveMicros(for: offer, aspectRatio: quote.aspectRatio)
             let inserted = try await insert(
-                request, offer: offer, quote: quote, ranking: request.isRecord ? nil : ranking, liveQuoteMicros: liveQuoteMicros,
+                request, offer: offer, quote: quote, ranking: request.isRecord ? nil : ranking,
+                liveQuoteMicros: liveQuoteMicros,
                 synchronous: provider.descriptor.isSynchronous)
             switch inserted {
             case .existing(let job):
                 return try Self.outcome(job, replayed: true)
             case .created(let job):
                 JobMetrics.transition(to: job.status)
-                guard job.status == .submitting, !provider.descriptor.isSynchronous else { return try await finish(job) }
+                guard job.status == .submitting, !provider.descriptor.isSynchronous else {
+                    return try await finish(job)
+                }
                 // Shielded from the caller's cancellation: once the call may have gone out, its
                 // answer must be written whatever happens to the request that asked.
                 let recorder = self.recorder
-                let sent = try await Task { try await Self.send(job, adapter: adapter, provider: provider, recorder: recorder) }.value
+                let sent = try await Task {
+                    try await Self.send(job, adapter: adapter, provider: provider, recorder: recorder)
+                }.value
                 JobMetrics.transition(to: sent.status)
                 return try await finish(sent)
             }
@@ -81,9 +88,11 @@ extension JobService {
         _ job: JobRecord, adapter: any ProviderAdapter, provider: ProviderID, recorder: SubmissionRecorder
     ) async throws -> JobRecord {
         let spec = ProviderJobSpec(
-            model: job.providerModel, prompt: job.prompt ?? "", durationSeconds: job.durationSeconds, resolution: job.resolution,
+            model: job.providerModel, prompt: job.prompt ?? "", durationSeconds: job.durationSeconds,
+            resolution: job.resolution,
             aspectRatio: job.aspectRatio, audio: job.audio, count: job.variants,
-            mode: ProviderJobSpec.Mode(rawValue: job.mode) ?? .textToVideo, imageURL: job.imageURL, quality: job.quality,
+            mode: ProviderJobSpec.Mode(rawValue: job.mode) ?? .textToVideo, imageURL: job.imageURL,
+            quality: job.quality,
             clientReference: job.id.uuidString.lowercased())
         let started = ContinuousClock.now
         let submission: ProviderSubmission
@@ -94,20 +103,24 @@ extension JobService {
             // The writes below are unstructured tasks: a cancelled caller must not cut them.
             switch SubmitFailure.classify(error) {
             case .refused(let code, let message, let refunded):
-                return try await Task { try await recorder.refused(jobID: job.id, code: code, message: message, refunded: refunded) }.value
+                return try await Task {
+                    try await recorder.refused(jobID: job.id, code: code, message: message, refunded: refunded)
+                }.value
             case .unknown(let message):
                 return try await Task { try await recorder.lost(jobID: job.id, message: message) }.value
             }
         }
         JobMetrics.providerCall(provider: provider.rawValue, operation: "submit", since: started)
-        return try await Task { try await recorder.accepted(jobID: job.id, provider: provider, submission: submission) }.value
+        return try await Task { try await recorder.accepted(jobID: job.id, provider: provider, submission: submission) }
+            .value
     }
 
     // MARK: - Checks and pricing (no I/O)
 
     func validate(_ request: JobRequest) throws {
         if let key = request.idempotencyKey, !(1...200).contains(key.count) {
-            throw JobError.invalidField(field: "idempotency_key", problem: "\(key.count) characters", accepted: "1 to 200 characters")
+            throw JobError.invalidField(
+                field: "idempotency_key", problem: "\(key.count) characters", accepted: "1 to 200 characters")
         }
         if let id = request.providerJobID {
             // It becomes a path segment of provider URLs that carry our key: no `/`, `?`, `%`,
@@ -125,13 +138,16 @@ extension JobService {
             return
         }
         let prompt = request.spec.prompt
-        guard !prompt.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty, prompt.count <= configuration.promptCharactersMax else {
+        guard !prompt.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty,
+            prompt.count <= configuration.promptCharactersMax
+        else {
             throw JobError.invalidField(
                 field: "prompt", problem: prompt.isEmpty ? "missing" : "\(prompt.count) characters",
                 accepted: "1 to \(configuration.promptCharactersMax) characters")
         }
         if GenerationMode.parse(request.spec.mode ?? "t2v") == .i2v, (request.spec.imageURL ?? "").isEmpty {
-            throw JobError.invalidField(field: "image_url", problem: "missing for image-to-video", accepted: "an https or data URL")
+            throw JobError.invalidField(
+                field: "image_url", problem: "missing for image-to-video", accepted: "an https or data URL")
         }
     }
 
@@ -141,7 +157,8 @@ extension JobService {
         guard (1...200).contains(bytes.count), id != ".", id != ".." else { return false }
         return bytes.allSatisfy { byte in
             (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte)
-                || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "_") || byte == UInt8(ascii: ":") || byte == UInt8(ascii: "-")
+                || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "_") || byte == UInt8(ascii: ":")
+                || byte == UInt8(ascii: "-")
         }
     }
 
@@ -153,7 +170,8 @@ extension JobService {
         let spec = request.spec
         let input = QuoteInput(
             family: spec.family, model: spec.model, provider: named, quality: spec.quality, duration: spec.duration,
-            resolution: spec.resolution, aspectRatio: spec.aspectRatio, audio: spec.audio, variants: spec.variants, mode: spec.mode)
+            resolution: spec.resolution, aspectRatio: spec.aspectRatio, audio: spec.audio, variants: spec.variants,
+            mode: spec.mode)
         let quoteRequest: QuoteRequest
         do {
             quoteRequest = try catalog.request(for: input, today: today())
@@ -173,7 +191,9 @@ extension JobService {
                 // Someone offers it, but only providers this service has no credentials for.
                 throw JobError.providerDisabled(disabled.provider.rawValue)
             }
-            let reasons = ranked.passedOver.map { "\($0.provider.rawValue)\($0.providerModel.map { " " + $0 } ?? ""): \($0.reason)" }
+            let reasons = ranked.passedOver.map {
+                "\($0.provider.rawValue)\($0.providerModel.map { " " + $0 } ?? ""): \($0.reason)"
+            }
             throw JobError.notOffered(reasons.isEmpty ? "no provider model matches" : reasons.joined(separator: "; "))
         }
         return (best.offer, quoteRequest, SubmitRanking(ranked, chosen: best))

@@ -38,7 +38,8 @@ public final class JobService: Sendable {
     public init(
         pool: PostgresPool, catalog: PriceCatalog, adapters: [ProviderID: any ProviderAdapter],
         configuration: JobsConfiguration = JobsConfiguration(), logger: Logger = Logger(label: "videoledger.jobs"),
-        instanceID: String = JobService.makeInstanceID(), today: @escaping @Sendable () -> CalendarDay = { CalendarDay.today() },
+        instanceID: String = JobService.makeInstanceID(),
+        today: @escaping @Sendable () -> CalendarDay = { CalendarDay.today() },
         liveQuotes: LiveQuotes? = nil, scorecards: ScorecardBoard? = nil
     ) {
         configuration.validate()
@@ -53,7 +54,8 @@ public final class JobService: Sendable {
         self.scorecards = scorecards
         self.priorsOnly = ExpectedCostBook.priorsOnly(catalog: catalog)
         self.settlement = Settlement(catalog: catalog, logger: logger)
-        self.recorder = SubmissionRecorder(pool: pool, settlement: settlement, configuration: configuration, logger: logger)
+        self.recorder = SubmissionRecorder(
+            pool: pool, settlement: settlement, configuration: configuration, logger: logger)
     }
 
     /// `host:pid:random`: unique per process start, readable in the database.
@@ -85,7 +87,9 @@ public final class JobService: Sendable {
                 }
                 if job.status == .cancelled { return job }
                 guard !job.status.isTerminal else { throw JobError.notCancellable(jobID: id, status: job.status) }
-                _ = try self.settlement.end(session, job: job, as: .cancelled, code: "cancelled", reason: "cancelled by request", refunded: false)
+                _ = try self.settlement.end(
+                    session, job: job, as: .cancelled, code: "cancelled", reason: "cancelled by request",
+                    refunded: false)
                 try session.execute("UPDATE jobs SET cancelled_by = $2 WHERE id = $1", [id, actor])
                 guard let ended = try JobRows.load(session, id: id) else { throw JobError.jobNotFound(id) }
                 return ended

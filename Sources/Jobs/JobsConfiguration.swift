@@ -133,23 +133,29 @@ public struct JobsConfiguration: Sendable, Equatable {
     /// Stops on a configuration that cannot work: a programmer's mistake, caught at start.
     package func validate() {
         precondition(leaseMilliseconds >= 100, "leaseMilliseconds must be at least 100")
-        precondition(submitLeaseMilliseconds >= leaseMilliseconds, "submitLeaseMilliseconds must be at least leaseMilliseconds")
+        precondition(
+            submitLeaseMilliseconds >= leaseMilliseconds, "submitLeaseMilliseconds must be at least leaseMilliseconds")
         precondition(synchronousLeaseMilliseconds >= submitLeaseMilliseconds, "synchronousLeaseMilliseconds too short")
         precondition(pollIntervalMillisecondsMin >= 1, "pollIntervalMillisecondsMin must be positive")
         precondition(pollIntervalMillisecondsMax >= pollIntervalMillisecondsMin, "poll interval max below min")
         precondition(errorBackoffMillisecondsBase >= 1, "errorBackoffMillisecondsBase must be positive")
         precondition(stallAfterMilliseconds >= 1 && stallErrorsMin >= 1, "stall limits must be positive")
-        precondition(stalledPollIntervalMilliseconds >= pollIntervalMillisecondsMin, "stalled jobs are polled less often, not more")
+        precondition(
+            stalledPollIntervalMilliseconds >= pollIntervalMillisecondsMin,
+            "stalled jobs are polled less often, not more")
         precondition(inFlightMaxPerProvider.values.allSatisfy { $0 >= 1 && $0 <= 4_096 }, "in-flight caps out of range")
         precondition(leaseBatchMax >= 1 && leaseBatchMax <= 10_000, "leaseBatchMax out of range")
         precondition(idleTickMilliseconds >= 1, "idleTickMilliseconds must be positive")
         precondition(jobAgeMaxMilliseconds.values.allSatisfy { $0 >= 1 }, "job age limits must be positive")
-        precondition(shutdownGraceMilliseconds >= 0 && synchronousDrainMilliseconds >= 0, "drain times must not be negative")
+        precondition(
+            shutdownGraceMilliseconds >= 0 && synchronousDrainMilliseconds >= 0, "drain times must not be negative")
         precondition(heartbeatIntervalMilliseconds >= 10, "heartbeatIntervalMilliseconds must be at least 10")
-        precondition(heartbeatDeadAfterMilliseconds >= 2 * heartbeatIntervalMilliseconds, "a live instance must not look dead")
+        precondition(
+            heartbeatDeadAfterMilliseconds >= 2 * heartbeatIntervalMilliseconds, "a live instance must not look dead")
         precondition(heldBoundMilliseconds >= submitLeaseMilliseconds, "held money is released before its lease ends")
         precondition(balanceToleranceMicros >= 0, "balance tolerance must not be negative")
-        precondition((0...10_000).contains(evidenceToleranceBasisPoints), "evidence tolerance is 0 to 10,000 basis points")
+        precondition(
+            (0...10_000).contains(evidenceToleranceBasisPoints), "evidence tolerance is 0 to 10,000 basis points")
         precondition(noChargeEvidenceAfterMilliseconds >= 0, "noChargeEvidenceAfterMilliseconds must not be negative")
         precondition(evidenceQuietMarginMilliseconds >= 0, "evidenceQuietMarginMilliseconds must not be negative")
         precondition(promptCharactersMax >= 1, "promptCharactersMax must be positive")

@@ -18,7 +18,8 @@ public struct LiveQuotes: Sendable {
         public var cacheEntriesMax: Int
 
         public init(cacheTTLMilliseconds: Int64 = 60_000, cacheEntriesMax: Int = 1_024) {
-            precondition(cacheTTLMilliseconds > 0 && cacheEntriesMax > 0, "a live quote cache keeps something for some time")
+            precondition(
+                cacheTTLMilliseconds > 0 && cacheEntriesMax > 0, "a live quote cache keeps something for some time")
             self.cacheTTLMilliseconds = cacheTTLMilliseconds
             self.cacheEntriesMax = cacheEntriesMax
         }
@@ -31,7 +32,8 @@ public struct LiveQuotes: Sendable {
         var comparers: [ProviderID: LiveQuoteComparer] = [:]
         for source in sources {
             precondition(comparers[source.provider] == nil, "one live quote source per provider")
-            let cache = LiveQuoteCache(maxEntries: configuration.cacheEntriesMax, ttlMilliseconds: configuration.cacheTTLMilliseconds)
+            let cache = LiveQuoteCache(
+                maxEntries: configuration.cacheEntriesMax, ttlMilliseconds: configuration.cacheTTLMilliseconds)
             comparers[source.provider] = LiveQuoteComparer(source: source, cache: cache)
         }
         self.comparers = comparers
@@ -40,7 +42,9 @@ public struct LiveQuotes: Sendable {
 
     /// Every live quote endpoint among the configured adapters (Venice's is the only one the five
     /// providers document).
-    public init(adapters: [ProviderID: any ProviderAdapter], configuration: Configuration = Configuration(), logger: Logger) {
+    public init(
+        adapters: [ProviderID: any ProviderAdapter], configuration: Configuration = Configuration(), logger: Logger
+    ) {
         var sources: [any LiveQuoteSource] = []
         if let venice = adapters[.venice] as? VeniceAdapter { sources.append(VeniceLiveQuoteSource(adapter: venice)) }
         self.init(sources: sources, configuration: configuration, logger: logger)
@@ -75,6 +79,7 @@ public struct LiveQuotes: Sendable {
     }
 
     private static func count(provider: String, outcome: String) {
-        Counter(label: "videoledger_live_quotes_total", dimensions: [("provider", provider), ("outcome", outcome)]).increment()
+        Counter(label: "videoledger_live_quotes_total", dimensions: [("provider", provider), ("outcome", outcome)])
+            .increment()
     }
 }

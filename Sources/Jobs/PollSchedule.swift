@@ -26,7 +26,8 @@ struct PollSchedule: Sendable {
         precondition(consecutiveErrors >= 1, "an error delay needs at least one error")
         precondition(unitRandom >= 0 && unitRandom < 1, "unitRandom must be in [0, 1)")
         let exponent = min(consecutiveErrors - 1, 20)
-        let backoff = min(configuration.errorBackoffMillisecondsBase << exponent, configuration.pollIntervalMillisecondsMax)
+        let backoff = min(
+            configuration.errorBackoffMillisecondsBase << exponent, configuration.pollIntervalMillisecondsMax)
         let jittered = clamp(Int(Double(backoff) * (0.5 + unitRandom / 2)))
         guard let seconds = retryAfterSeconds, seconds > 0 else { return jittered }
         return max(jittered, min(seconds, 3_600) * 1_000)

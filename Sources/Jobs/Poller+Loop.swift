@@ -83,7 +83,9 @@ extension Poller {
     static let drainTickMilliseconds = 20
 
     private func heartbeatIfDue(_ lastBeat: inout ContinuousClock.Instant) async {
-        guard ContinuousClock.now - lastBeat >= .milliseconds(configuration.heartbeatIntervalMilliseconds) else { return }
+        guard ContinuousClock.now - lastBeat >= .milliseconds(configuration.heartbeatIntervalMilliseconds) else {
+            return
+        }
         lastBeat = ContinuousClock.now
         await heartbeat.beat()
     }

@@ -45,22 +45,28 @@ extension Poller {
         switch status.state {
         case .completed:
             do {
-                return try await settle(job.id) { session, locked in try self.settlement.complete(session, job: locked, status: status) }
+                return try await settle(job.id) { session, locked in
+                    try self.settlement.complete(session, job: locked, status: status)
+                }
             } catch let refusal as SettlementRefusal {
                 return try await stall(job, reason: refusal.reason, message: refusal.message)
             }
         case .failed, .cancelled, .expired:
             // The provider's own terminal word: the only thing that fails a job and releases it.
-            let final: JobStatus = status.state == .failed ? .failed : (status.state == .cancelled ? .cancelled : .expired)
+            let final: JobStatus =
+                status.state == .failed ? .failed : (status.state == .cancelled ? .cancelled : .expired)
             return try await settle(job.id) { session, locked in
                 try self.settlement.end(
-                    session, job: locked, as: final, code: "provider_\(status.state.rawValue)", reason: status.failureReason,
+                    session, job: locked, as: final, code: "provider_\(status.state.rawValue)",
+                    reason: status.failureReason,
                     refunded: status.refunded)
             }
         case .queued, .running:
             if isPastMaxAge(job) {
                 let limit = configuration.jobAgeMax(job.provider)
-                return try await stall(job, reason: .maxAge, message: "still unfinished after \(limit) ms; the provider says \(status.state)")
+                return try await stall(
+                    job, reason: .maxAge,
+                    message: "still unfinished after \(limit) ms; the provider says \(status.state)")
             }
             return try await progressed(job, state: status.state, etaMilliseconds: status.etaMilliseconds)
         }
@@ -68,7 +74,9 @@ extension Poller {
 
     /// The provider answered and the job is still on its way: reschedule, clear any error run,
     /// and bring a stalled job back.
-    private func progressed(_ job: JobRecord, state: ProviderJobState, etaMilliseconds: Int64?) async throws -> PollOutcome {
+    private func progressed(_ job: JobRecord, state: ProviderJobState, etaMilliseconds: Int64?) async throws
+        -> PollOutcome
+    {
         let delay = schedule.afterProgress(etaMilliseconds: etaMilliseconds, attempts: job.pollAttempts)
         let running = state == .running
         let now = clock.now
@@ -100,7 +108,8 @@ extension Poller {
         switch error {
         case .contentPolicy(let refunded, let message):
             return try await settle(job.id) { session, locked in
-                try self.settlement.end(session, job: locked, as: .failed, code: "content_policy", reason: message, refunded: refunded)
+                try self.settlement.end(
+                    session, job: locked, as: .failed, code: "content_policy", reason: message, refunded: refunded)
             }
         case .rateLimited(let seconds?) where seconds > 0:
             let until = ContinuousClock.now + .seconds(min(seconds, 3_600))
@@ -111,12 +120,16 @@ extension Poller {
         let now = clock.now
         let errors = job.pollErrorsConsecutive + 1
         let silentMilliseconds = (job.pollErrorsSince.map { now.timeIntervalSince($0) } ?? 0) * 1_000
-        let stalls = job.status == .stalled
-            || (errors >= configuration.stallErrorsMin && silentMilliseconds >= Double(configuration.stallAfterMilliseconds))
+        let stalls =
+            job.status == .stalled
+            || (errors >= configuration.stallErrorsMin
+                && silentMilliseconds >= Double(configuration.stallAfterMilliseconds))
         let retryAfter: Int? = if case .rateLimited(let seconds) = error { seconds } else { nil }
-        let delay = stalls
+        let delay =
+            stalls
             ? schedule.afterStall(unitRandom: Double.random(in: 0..<1))
-            : schedule.afterError(consecutiveErrors: errors, retryAfterSeconds: retryAfter, unitRandom: Double.random(in: 0..<1))
+            : schedule.afterError(
+                consecutiveErrors: errors, retryAfterSeconds: retryAfter, unitRandom: Double.random(in: 0..<1))
         let updated = try await pool.withSession { session in
             try session.execute(
                 """
@@ -128,14 +141,19 @@ extension Poller {
                        lease_owner = NULL, lease_expires_at = NULL, updated_at = now()
                 WHERE id = $1 AND lease_owner = $2 AND status IN ('queued', 'running', 'stalled')
                 """,
-                [job.id, self.instanceID, delay, "status: \(error.kind)", now, stalls, StallReason.providerSilent.rawValue])
+                [
+                    job.id, self.instanceID, delay, "status: \(error.kind)", now, stalls,
+                    StallReason.providerSilent.rawValue,
+                ])
         }
         guard updated == 1 else { return .skipped }
         guard stalls && job.status != .stalled else { return .error }
         JobMetrics.transition(to: .stalled)
         logger.warning(
             "job stalled: its provider has not given a usable answer; the hold stays",
-            metadata: ["job": "\(job.id)", "provider": "\(provider.rawValue)", "errors": "\(errors)", "last": "\(error.kind)"])
+            metadata: [
+                "job": "\(job.id)", "provider": "\(provider.rawValue)", "errors": "\(errors)", "last": "\(error.kind)",
+            ])
         return .stalled
     }
 
@@ -156,7 +174,8 @@ extension Poller {
         guard updated == 1 else { return .skipped }
         if job.status != .stalled {
             JobMetrics.transition(to: .stalled)
-            logger.warning("job stalled; the hold stays", metadata: ["job": "\(job.id)", "reason": "\(reason.rawValue)"])
+            logger.warning(
+                "job stalled; the hold stays", metadata: ["job": "\(job.id)", "reason": "\(reason.rawValue)"])
         }
         return .stalled
     }
@@ -167,7 +186,9 @@ extension Poller {
         _ id: UUID, _ step: @escaping @Sendable (PostgresSession, JobRecord) throws -> Bool
     ) async throws -> PollOutcome {
         let final = try await pool.transaction { session -> JobStatus? in
-            guard let locked = try JobRows.load(session, id: id, forUpdate: true, withTransfers: false) else { return nil }
+            guard let locked = try JobRows.load(session, id: id, forUpdate: true, withTransfers: false) else {
+                return nil
+            }
             guard try step(session, locked) else { return nil }
             return try JobRows.load(session, id: id, withTransfers: false)?.status
         }
@@ -228,7 +249,8 @@ extension Poller {
     private func snapshotBalance(before job: JobRecord, adapter: any ProviderAdapter) async {
         guard let balance = try? await adapter.balance() else { return }
         _ = try? await pool.withSession { session in
-            try ProviderChargeStatements.snapshot(session, provider: job.provider, balance: balance, source: "before_dispatch", jobID: job.id)
+            try ProviderChargeStatements.snapshot(
+                session, provider: job.provider, balance: balance, source: "before_dispatch", jobID: job.id)
         }
     }
 }

@@ -50,7 +50,8 @@ public final class Poller: Sendable {
         self.adapters = adapters
         self.providers = adapters.keys.sorted { $0.rawValue < $1.rawValue }
         self.settlement = Settlement(catalog: catalog, logger: logger)
-        self.recorder = SubmissionRecorder(pool: pool, settlement: settlement, configuration: configuration, logger: logger)
+        self.recorder = SubmissionRecorder(
+            pool: pool, settlement: settlement, configuration: configuration, logger: logger)
         self.schedule = PollSchedule(configuration: configuration)
         self.clock = clock
         self.heartbeat = InstanceHeartbeat(pool: pool, instanceID: instanceID, clock: clock, logger: logger)
@@ -99,7 +100,8 @@ public final class Poller: Sendable {
             let now = clock.now
             let takeable = InstanceHeartbeat.leaseTakeable(now: "$5", dead: "$6")
             return try await pool.transaction { session in
-                try session.execute("SELECT pg_advisory_xact_lock(hashtext('videoledger.lease.' || $1))", [provider.rawValue])
+                try session.execute(
+                    "SELECT pg_advisory_xact_lock(hashtext('videoledger.lease.' || $1))", [provider.rawValue])
                 return try session.query(
                     """
                     UPDATE jobs SET lease_owner = $1, lease_expires_at = $5::timestamptz + $2::float8 * interval '1 millisecond'

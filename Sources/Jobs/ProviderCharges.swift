@@ -21,14 +21,18 @@ package enum ProviderChargeStatements {
 
     /// The precharge recorded for the job, if any.
     static func precharge(_ session: PostgresSession, jobID: UUID) throws -> (currency: String, micros: Int64)? {
-        guard let row = try session.query(
-            "SELECT currency, amount_micros FROM provider_charges WHERE job_id = $1 AND kind = 'precharge'", [jobID]
-        ).first else { return nil }
+        guard
+            let row = try session.query(
+                "SELECT currency, amount_micros FROM provider_charges WHERE job_id = $1 AND kind = 'precharge'", [jobID]
+            ).first
+        else { return nil }
         return (try row.decode(0), try row.decode(1))
     }
 
     /// Every balance in the snapshot, one row per currency and measure.
-    package static func snapshot(_ session: PostgresSession, provider: String, balance: BalanceSnapshot, source: String, jobID: UUID?) throws {
+    package static func snapshot(
+        _ session: PostgresSession, provider: String, balance: BalanceSnapshot, source: String, jobID: UUID?
+    ) throws {
         for money in balance.available {
             try insertSnapshot(session, provider, money, measure: "available", source: source, jobID: jobID)
         }
@@ -44,6 +48,10 @@ package enum ProviderChargeStatements {
             """
             INSERT INTO provider_balance_snapshots (provider, currency, balance_micros, measure, source, job_id)
             VALUES ($1, $2, $3, $4, $5, $6)
-            """, [provider, money.currency.rawValue, money.micros, measure, source, jobID.map { $0 as any PostgresEncodable }])
+            """,
+            [
+                provider, money.currency.rawValue, money.micros, measure, source,
+                jobID.map { $0 as any PostgresEncodable },
+            ])
     }
 }

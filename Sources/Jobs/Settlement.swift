@@ -48,7 +48,8 @@ package struct Settlement: Sendable {
     ///   - decided: the user's charge as an operator decided it; it replaces the price book and the
     ///     provider's figure, and is recorded as the provider-side cost too.
     package func complete(
-        _ session: PostgresSession, job: JobRecord, status: ProviderStatus, measured: Measurement? = nil, decided: Measurement? = nil
+        _ session: PostgresSession, job: JobRecord, status: ProviderStatus, measured: Measurement? = nil,
+        decided: Measurement? = nil
     ) throws -> Bool {
         precondition(status.state == .completed, "complete() needs a completed status")
         guard !job.status.isTerminal else { return false }
@@ -60,13 +61,16 @@ package struct Settlement: Sendable {
         let reported = status.reportedCost
         // A reported final cost wins when it is in the job's currency; in another currency (a
         // NanoGPT job paid in XNO) it is kept for reconciliation and the price book decides.
-        let actual = decided?.cost.micros ?? reported.flatMap { $0.currency.rawValue == job.currency ? $0.micros : nil } ?? computed
+        let actual =
+            decided?.cost.micros ?? reported.flatMap { $0.currency.rawValue == job.currency ? $0.micros : nil }
+            ?? computed
         if decided == nil {
             try Self.checkPlausible(actual: actual, computed: computed, job: job, billedSeconds: billed)
         }
         precondition(actual >= 0, "a decided cost is never negative (checked where it is decided)")
         if let holdID = job.holdID {
-            _ = try LedgerStatements.capture(session, key: JobLedgerKeys.captureKey(job.id), holdID: holdID, actualMicros: actual)
+            _ = try LedgerStatements.capture(
+                session, key: JobLedgerKeys.captureKey(job.id), holdID: holdID, actualMicros: actual)
         }
         let providerCost = decided?.cost ?? reported ?? measured?.cost
         let urls = status.resultURLs.isEmpty ? nil : JobRecord.resultURLsJSON(status.resultURLs)
@@ -81,10 +85,13 @@ package struct Settlement: Sendable {
             """,
             [job.id, billed, computed, actual, providerCost?.micros, providerCost?.currency.rawValue, urls])
         precondition(updated == 1, "job \(job.id) was locked and not terminal, yet not updated")
-        let chargeSource = decided?.source ?? (reported != nil ? "provider_reported" : (measured?.source ?? "price_book"))
-        try recordCompletionCharge(session, job: job, providerFinal: providerCost, computed: computed, source: chargeSource)
+        let chargeSource =
+            decided?.source ?? (reported != nil ? "provider_reported" : (measured?.source ?? "price_book"))
+        try recordCompletionCharge(
+            session, job: job, providerFinal: providerCost, computed: computed, source: chargeSource)
         if let balance = status.balance {
-            try ProviderChargeStatements.snapshot(session, provider: job.provider, balance: balance, source: "status", jobID: job.id)
+            try ProviderChargeStatements.snapshot(
+                session, provider: job.provider, balance: balance, source: "status", jobID: job.id)
         }
         return true
     }
@@ -93,14 +100,18 @@ package struct Settlement: Sendable {
     /// seconds) is not believable, and an operator should see it before anyone is charged.
     static func checkPlausible(actual: Int64, computed: Int64, job: JobRecord, billedSeconds: Int) throws {
         guard actual >= 0, computed >= 0 else {
-            throw SettlementRefusal(reason: .implausibleCost, message: "negative cost (actual \(actual), computed \(computed) micro-units)")
+            throw SettlementRefusal(
+                reason: .implausibleCost, message: "negative cost (actual \(actual), computed \(computed) micro-units)")
         }
         let (multiple, overflow) = job.quotedMicros.multipliedReportingOverflow(by: plausibleQuoteMultipleMax)
-        let ceiling = overflow ? Int64.max : max(multiple, job.quotedMicros.addingReportingOverflow(plausibleExcessMicrosMax).partialValue)
+        let ceiling =
+            overflow
+            ? Int64.max : max(multiple, job.quotedMicros.addingReportingOverflow(plausibleExcessMicrosMax).partialValue)
         guard actual <= ceiling, computed <= ceiling else {
             throw SettlementRefusal(
                 reason: .implausibleCost,
-                message: "cost \(max(actual, computed)) micro-units for \(billedSeconds) billed seconds is over \(ceiling) "
+                message:
+                    "cost \(max(actual, computed)) micro-units for \(billedSeconds) billed seconds is over \(ceiling) "
                     + "(quote \(job.quotedMicros)); held for a look")
         }
     }
@@ -136,13 +147,16 @@ package struct Settlement: Sendable {
             let resolution = job.resolution.flatMap({ Resolution.parse($0)?.resolution }),
             let day = job.pricedOn.flatMap(CalendarDay.init(iso:)),
             let offer = try? catalog.price(
-                provider: provider, model: job.providerModel, quality: job.quality, seconds: billedSeconds, resolution: resolution,
+                provider: provider, model: job.providerModel, quality: job.quality, seconds: billedSeconds,
+                resolution: resolution,
                 audio: job.audio, variants: job.variants, mode: GenerationMode.parse(job.mode) ?? .t2v, on: day)
         {
             return offer.costMicros
         }
         let quotedSeconds = Int128(max(1, job.quotedBilledSeconds ?? job.durationSeconds))
-        let scaled = (try? Rounding.halfUp(Int128(job.quotedMicros) * Int128(billedSeconds), dividedBy: quotedSeconds)) ?? job.quotedMicros
+        let scaled =
+            (try? Rounding.halfUp(Int128(job.quotedMicros) * Int128(billedSeconds), dividedBy: quotedSeconds))
+            ?? job.quotedMicros
         logger.warning(
             "job's model is not priced any more; cost scaled from the quote",
             metadata: ["job": "\(job.id)", "model": "\(job.providerModel)"])
@@ -161,14 +175,22 @@ package struct Settlement: Sendable {
         guard let providerID = ProviderID(rawValue: job.provider) else { return }
         let sourceCurrency = job.paymentSource.flatMap(Self.currency(ofStoredSource:))
         let bookCurrency = sourceCurrency.flatMap { Self.usdPegged.contains($0) ? $0 : nil } ?? job.currency
-        let final = providerFinal.map { (micros: $0.micros, currency: $0.currency.rawValue) } ?? (micros: computed, currency: bookCurrency)
+        let final =
+            providerFinal.map { (micros: $0.micros, currency: $0.currency.rawValue) } ?? (
+                micros: computed, currency: bookCurrency
+            )
         switch providerID.descriptor.billing {
         case .reportedPrecharge, .silentReserve:
             if let precharge = try ProviderChargeStatements.precharge(session, jobID: job.id) {
-                guard precharge.currency == final.currency || (providerFinal == nil && Self.usdPegged.contains(precharge.currency)) else {
+                guard
+                    precharge.currency == final.currency
+                        || (providerFinal == nil && Self.usdPegged.contains(precharge.currency))
+                else {
                     logger.info(
                         "no adjustment: the final cost and the precharge are in different currencies",
-                        metadata: ["job": "\(job.id)", "precharge": "\(precharge.currency)", "final": "\(final.currency)"])
+                        metadata: [
+                            "job": "\(job.id)", "precharge": "\(precharge.currency)", "final": "\(final.currency)",
+                        ])
                     return
                 }
                 try ProviderChargeStatements.record(
@@ -179,7 +201,8 @@ package struct Settlement: Sendable {
             fallthrough
         case .atCompletion:
             try ProviderChargeStatements.record(
-                session, jobID: job.id, provider: job.provider, kind: "charge", currency: final.currency, amountMicros: final.micros,
+                session, jobID: job.id, provider: job.provider, kind: "charge", currency: final.currency,
+                amountMicros: final.micros,
                 source: source)
         }
     }
@@ -191,7 +214,8 @@ package struct Settlement: Sendable {
     /// evidence, by an operator, or by the long bound. Written in the transaction that ends the
     /// job, so a job is never resolved without its record, nor recorded without ending.
     package func recordResolution(
-        _ session: PostgresSession, jobID: UUID, method: String, outcome: JobStatus, cost: Money?, by: String, reason: String,
+        _ session: PostgresSession, jobID: UUID, method: String, outcome: JobStatus, cost: Money?, by: String,
+        reason: String,
         evidence: String?
     ) throws {
         precondition(outcome.isTerminal, "a resolution ends the job")
@@ -200,8 +224,11 @@ package struct Settlement: Sendable {
             INSERT INTO job_resolutions (job_id, method, outcome, cost_micros, currency, resolved_by, reason, evidence)
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb)
             """,
-            [jobID, method, outcome.rawValue, cost?.micros, cost?.currency.rawValue, String(by.prefix(200)), String(reason.prefix(1_000)),
-             evidence])
+            [
+                jobID, method, outcome.rawValue, cost?.micros, cost?.currency.rawValue, String(by.prefix(200)),
+                String(reason.prefix(1_000)),
+                evidence,
+            ])
     }
 
     /// `USD` → USD, `wallet:USDC` → USDC; nil for a source naming no currency.

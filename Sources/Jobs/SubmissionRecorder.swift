@@ -24,15 +24,19 @@ struct SubmissionRecorder: Sendable {
         var attempt = 1
         while true {
             do {
-                return try await pool.transaction { session in try self.writeAccepted(session, jobID: jobID, provider: provider, submission) }
+                return try await pool.transaction { session in
+                    try self.writeAccepted(session, jobID: jobID, provider: provider, submission)
+                }
             } catch {
                 guard attempt < Self.writeAttemptsMax else {
                     // The provider has a job we could not record: say so loudly, with its id, so an
                     // operator can match it; the job turns `unknown` when its lease ends.
                     logger.error(
                         "could not record an accepted submission",
-                        metadata: ["job": "\(jobID)", "provider": "\(provider.rawValue)",
-                                   "provider_job_id": "\(submission.providerJobID)", "error": "\(error)"])
+                        metadata: [
+                            "job": "\(jobID)", "provider": "\(provider.rawValue)",
+                            "provider_job_id": "\(submission.providerJobID)", "error": "\(error)",
+                        ])
                     throw error
                 }
                 attempt += 1
@@ -61,16 +65,23 @@ struct SubmissionRecorder: Sendable {
                    lease_owner = NULL, lease_expires_at = NULL
             WHERE id = $1
             """,
-            [jobID, submission.providerJobID, submission.paymentSource?.storedText, precharge?.micros, precharge?.currency.rawValue,
-             submission.remainingBalance?.micros, submission.remainingBalance?.currency.rawValue, submission.downloadURL,
-             configuration.pollIntervalMillisecondsMin])
-        try recordPrecharge(session, job: job, provider: provider, submission: submission, paymentCurrency: paymentCurrency)
+            [
+                jobID, submission.providerJobID, submission.paymentSource?.storedText, precharge?.micros,
+                precharge?.currency.rawValue,
+                submission.remainingBalance?.micros, submission.remainingBalance?.currency.rawValue,
+                submission.downloadURL,
+                configuration.pollIntervalMillisecondsMin,
+            ])
+        try recordPrecharge(
+            session, job: job, provider: provider, submission: submission, paymentCurrency: paymentCurrency)
         if let remaining = submission.remainingBalance {
             try ProviderChargeStatements.snapshot(
-                session, provider: job.provider, balance: BalanceSnapshot(available: [remaining]), source: "submit", jobID: jobID)
+                session, provider: job.provider, balance: BalanceSnapshot(available: [remaining]), source: "submit",
+                jobID: jobID)
         }
         if let before = submission.balanceBefore {
-            try ProviderChargeStatements.snapshot(session, provider: job.provider, balance: before, source: "before_submit", jobID: jobID)
+            try ProviderChargeStatements.snapshot(
+                session, provider: job.provider, balance: before, source: "before_submit", jobID: jobID)
         }
         guard var current = try JobRows.load(session, id: jobID, forUpdate: true, withTransfers: false) else {
             preconditionFailure("job \(jobID) vanished inside its own transaction")
@@ -93,7 +104,8 @@ struct SubmissionRecorder: Sendable {
             guard let precharge = submission.precharge else { return }
             // The amount's own currency: NanoGPT reports it in the paying balance's (XNO or USD).
             try ProviderChargeStatements.record(
-                session, jobID: job.id, provider: job.provider, kind: "precharge", currency: precharge.currency.rawValue,
+                session, jobID: job.id, provider: job.provider, kind: "precharge",
+                currency: precharge.currency.rawValue,
                 amountMicros: precharge.micros, source: "provider_reported")
         case .silentReserve:
             try ProviderChargeStatements.record(
@@ -105,7 +117,9 @@ struct SubmissionRecorder: Sendable {
     }
 
     /// A synchronous provider answered with the finished job.
-    private func settleFinal(_ session: PostgresSession, job: JobRecord, final: ProviderStatus, before: BalanceSnapshot?) throws {
+    private func settleFinal(
+        _ session: PostgresSession, job: JobRecord, final: ProviderStatus, before: BalanceSnapshot?
+    ) throws {
         switch final.state {
         case .completed:
             let measured = try measuredCost(session, job: job, before: before, after: final.balance)
@@ -122,7 +136,8 @@ struct SubmissionRecorder: Sendable {
                 logger.warning("synchronous job held: \(refusal.message)", metadata: ["job": "\(job.id)"])
             }
         case .failed, .cancelled, .expired:
-            let status: JobStatus = final.state == .failed ? .failed : (final.state == .cancelled ? .cancelled : .expired)
+            let status: JobStatus =
+                final.state == .failed ? .failed : (final.state == .cancelled ? .cancelled : .expired)
             _ = try settlement.end(
                 session, job: job, as: status, code: "provider_\(final.state.rawValue)", reason: final.failureReason,
                 refunded: final.refunded)

@@ -19,10 +19,13 @@ enum SubmitFailure: Equatable {
         case .authentication(let message):
             return .refused(code: "submit_authentication", message: message ?? "credential refused", refunded: false)
         case .paymentRequired(let details):
-            return .refused(code: "submit_payment_required", message: details.message ?? "provider balance too low", refunded: false)
+            return .refused(
+                code: "submit_payment_required", message: details.message ?? "provider balance too low", refunded: false
+            )
         case .rateLimited(let seconds):
             let wait = seconds.map { "; retry after \($0) s" } ?? ""
-            return .refused(code: "submit_rate_limited", message: "the provider is rate limiting" + wait, refunded: false)
+            return .refused(
+                code: "submit_rate_limited", message: "the provider is rate limiting" + wait, refunded: false)
         case .contentPolicy(let refunded, let message):
             return .refused(code: "submit_content_policy", message: message ?? "content refused", refunded: refunded)
         case .notFound(let message), .expired(let message):
@@ -31,7 +34,9 @@ enum SubmitFailure: Equatable {
             return .unknown(message: "HTTP 408" + (message.map { " \($0)" } ?? ""))
         case .rejected(let status, let code, let message):
             let detail = [code, message].compactMap { $0 }.joined(separator: ": ")
-            return .refused(code: "submit_rejected", message: "HTTP \(status)" + (detail.isEmpty ? "" : " \(detail)"), refunded: false)
+            return .refused(
+                code: "submit_rejected", message: "HTTP \(status)" + (detail.isEmpty ? "" : " \(detail)"),
+                refunded: false)
         case .unavailable(let status, let message):
             return .unknown(message: "HTTP \(status)" + (message.map { " \($0)" } ?? ""))
         case .malformedResponse(let reason):

@@ -18,7 +18,8 @@ public struct VeniceLiveQuoteSource: LiveQuoteSource {
         precondition(query.provider == .venice, "the Venice quote endpoint prices only Venice models")
         precondition(query.variants >= 1, "a quote is for at least one clip")
         let spec = ProviderJobSpec(
-            model: query.providerModel, prompt: "", durationSeconds: query.clipSeconds, resolution: query.resolution.rawValue,
+            model: query.providerModel, prompt: "", durationSeconds: query.clipSeconds,
+            resolution: query.resolution.rawValue,
             aspectRatio: query.aspectRatio?.rawValue, audio: query.audio)
         let clip = try await adapter.quote(spec)
         guard clip.currency == .usd else {

@@ -67,8 +67,11 @@ public final class HoldBatcher: Sendable {
     private let state: Mutex<State>
 
     public init(pool: PostgresPool, configuration: Configuration = .init()) {
-        precondition(configuration.batchSizeMax >= 1 && configuration.batchSizeMax <= 1_000, "batchSizeMax out of range")
-        precondition(configuration.batchesInFlightMax >= 1 && configuration.batchesInFlightMax <= 256, "batchesInFlightMax out of range")
+        precondition(
+            configuration.batchSizeMax >= 1 && configuration.batchSizeMax <= 1_000, "batchSizeMax out of range")
+        precondition(
+            configuration.batchesInFlightMax >= 1 && configuration.batchesInFlightMax <= 256,
+            "batchesInFlightMax out of range")
         precondition(configuration.pendingMax >= 1, "pendingMax must be positive")
         self.pool = pool
         self.configuration = configuration
@@ -92,8 +95,9 @@ public final class HoldBatcher: Sendable {
             case .queued: break
             case .startLane: Task { await self.runLane(lane) }
             case .refused:
-                continuation.resume(throwing: LedgerError.database(
-                    .poolExhausted("\(configuration.pendingMax) holds already waiting for group commit")))
+                continuation.resume(
+                    throwing: LedgerError.database(
+                        .poolExhausted("\(configuration.pendingMax) holds already waiting for group commit")))
             }
         }
     }
@@ -135,7 +139,9 @@ public final class HoldBatcher: Sendable {
         }
     }
 
-    private static func holdBatch(_ session: PostgresSession, _ requests: [Request]) throws -> [Result<Int64, any Error>] {
+    private static func holdBatch(_ session: PostgresSession, _ requests: [Request]) throws -> [Result<
+        Int64, any Error
+    >] {
         let rows = try session.query(
             "SELECT ordinal, hold_id, error_code, error_message FROM ledger_hold_batch($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::uuid[])",
             [
@@ -143,7 +149,8 @@ public final class HoldBatcher: Sendable {
                 requests.map(\.amount.micros), requests.map(\.provider),
                 PostgresArrayWithNulls(requests.map { $0.jobID?.uuidString.lowercased() }),
             ])
-        var results = [Result<Int64, any Error>](repeating: .failure(LedgerError.database(.cancelled)), count: requests.count)
+        var results = [Result<Int64, any Error>](
+            repeating: .failure(LedgerError.database(.cancelled)), count: requests.count)
         for row in rows {
             let index = try row.decode(0, as: Int.self) - 1
             if let holdID = try row.decodeIfPresent(1, as: Int64.self) {
@@ -157,4 +164,3 @@ public final class HoldBatcher: Sendable {
         return results
     }
 }
-

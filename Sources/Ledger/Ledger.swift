@@ -26,7 +26,8 @@ public struct Ledger: Sendable {
                 "INSERT INTO users (id, credit_limit_micros) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING",
                 [userID, creditLimitMicros])
             if inserted == 1 { return true }
-            let existing: Int64 = try session.query("SELECT credit_limit_micros FROM users WHERE id = $1", [userID])[0].decode(0)
+            let existing: Int64 = try session.query("SELECT credit_limit_micros FROM users WHERE id = $1", [userID])[0]
+                .decode(0)
             guard existing == creditLimitMicros else {
                 throw LedgerError.userConflict("user \(userID) exists with credit limit \(existing) micro-units")
             }
@@ -39,7 +40,9 @@ public struct Ledger: Sendable {
     @discardableResult
     public func topUp(key: String, userID: String, amount: Money, actor: String? = nil) async throws -> Int64 {
         try await run { session in
-            guard actor != nil else { return try LedgerStatements.topUp(session, key: key, userID: userID, amount: amount) }
+            guard actor != nil else {
+                return try LedgerStatements.topUp(session, key: key, userID: userID, amount: amount)
+            }
             return try session.transaction(attemptsMax: 1) { session in
                 try LedgerStatements.setActor(session, actor)
                 return try LedgerStatements.topUp(session, key: key, userID: userID, amount: amount)
@@ -48,8 +51,12 @@ public struct Ledger: Sendable {
     }
 
     /// Moves `amount` from available to held; refused when available plus credit cannot cover it.
-    public func hold(key: String, userID: String, amount: Money, provider: String, jobID: UUID? = nil) async throws -> Int64 {
-        try await run { try LedgerStatements.hold($0, key: key, userID: userID, amount: amount, provider: provider, jobID: jobID) }
+    public func hold(key: String, userID: String, amount: Money, provider: String, jobID: UUID? = nil) async throws
+        -> Int64
+    {
+        try await run {
+            try LedgerStatements.hold($0, key: key, userID: userID, amount: amount, provider: provider, jobID: jobID)
+        }
     }
 
     /// Ends a hold by charging `actualMicros` to its provider; the rest returns to available.

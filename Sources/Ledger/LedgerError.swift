@@ -19,8 +19,8 @@ public enum LedgerError: Error, Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .insufficientFunds(let message), .idempotencyConflict(let message), .holdAlreadyResolved(let message),
-             .unknownUser(let message), .unknownHold(let message), .invalidAmount(let message),
-             .unknownCurrency(let message), .userConflict(let message):
+            .unknownUser(let message), .unknownHold(let message), .invalidAmount(let message),
+            .unknownCurrency(let message), .userConflict(let message):
             return message
         case .database(let error):
             return error.description

@@ -17,7 +17,8 @@ public enum LedgerStatements {
 
     public static func topUp(_ session: PostgresSession, key: String, userID: String, amount: Money) throws -> Int64 {
         try run {
-            try session.query("SELECT ledger_top_up($1, $2, $3, $4)", [key, userID, amount.currency.rawValue, amount.micros])[0]
+            try session.query(
+                "SELECT ledger_top_up($1, $2, $3, $4)", [key, userID, amount.currency.rawValue, amount.micros])[0]
                 .decode(0)
         }
     }
@@ -28,13 +29,20 @@ public enum LedgerStatements {
         try run {
             try session.query(
                 "SELECT ledger_hold($1, $2, $3, $4, $5, $6)",
-                [key, userID, amount.currency.rawValue, amount.micros, provider, jobID.map { $0 as any PostgresEncodable }]
+                [
+                    key, userID, amount.currency.rawValue, amount.micros, provider,
+                    jobID.map { $0 as any PostgresEncodable },
+                ]
             )[0].decode(0)
         }
     }
 
-    public static func capture(_ session: PostgresSession, key: String, holdID: Int64, actualMicros: Int64) throws -> Hold {
-        try run { try Hold(row: session.query("SELECT * FROM ledger_capture($1, $2, $3)", [key, holdID, actualMicros])[0]) }
+    public static func capture(_ session: PostgresSession, key: String, holdID: Int64, actualMicros: Int64) throws
+        -> Hold
+    {
+        try run {
+            try Hold(row: session.query("SELECT * FROM ledger_capture($1, $2, $3)", [key, holdID, actualMicros])[0])
+        }
     }
 
     public static func release(_ session: PostgresSession, key: String, holdID: Int64) throws -> Hold {

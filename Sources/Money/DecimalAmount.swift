@@ -91,7 +91,8 @@ public enum DecimalAmount {
         }
         guard rest.isEmpty else { throw .notADecimal(text) }
         return Parsed(
-            negative: negative, explicitPlus: explicitPlus, hasExponent: hasExponent, integer: integer, fraction: fraction,
+            negative: negative, explicitPlus: explicitPlus, hasExponent: hasExponent, integer: integer,
+            fraction: fraction,
             exponent: exponent)
     }
 

@@ -13,7 +13,8 @@ public enum MoneyError: Error, Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .notADecimal(let text):
-            return "'\(Self.echo(text))' is not a decimal amount (expected digits with an optional '.' and up to 6 decimals)"
+            return
+                "'\(Self.echo(text))' is not a decimal amount (expected digits with an optional '.' and up to 6 decimals)"
         case .tooManyFractionDigits(let text):
             return "'\(Self.echo(text))' has more than 6 decimals; amounts are kept in micro-units"
         case .overflow:
@@ -26,7 +27,9 @@ public enum MoneyError: Error, Sendable, Equatable, CustomStringConvertible {
     /// Input quoted back in a message: at most 32 characters, control characters as `?`, so an
     /// error never echoes a request body back at length.
     public static func echo(_ text: String) -> String {
-        let shown = text.unicodeScalars.prefix(32).map { $0.properties.generalCategory == .control ? "?" : Character($0) }
+        let shown = text.unicodeScalars.prefix(32).map {
+            $0.properties.generalCategory == .control ? "?" : Character($0)
+        }
         return String(shown) + (text.unicodeScalars.count > 32 ? "…" : "")
     }
 }

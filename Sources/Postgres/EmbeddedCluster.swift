@@ -24,7 +24,8 @@ public struct EmbeddedCluster: Sendable {
         public var description: String {
             switch self {
             case .toolMissing(let tool):
-                return "PostgreSQL server tool '\(tool)' not found; install the 'postgresql' package or set VIDEOLEDGER_PG_BIN"
+                return
+                    "PostgreSQL server tool '\(tool)' not found; install the 'postgresql' package or set VIDEOLEDGER_PG_BIN"
             case .commandFailed(let command, let status, let output):
                 return "'\(command)' failed with status \(status): \(output)"
             case .insecure(let message):
@@ -58,8 +59,11 @@ public struct EmbeddedCluster: Sendable {
     public var connectionString: String { connectionString(database: databaseName) }
 
     public func connectionString(database: String) -> String {
-        [("host", socketDirectory), ("port", String(port)), ("user", "postgres"), ("dbname", database), ("passfile", passwordFile)]
-            .map { "\($0.0)=\(Self.quoted($0.1))" }.joined(separator: " ")
+        [
+            ("host", socketDirectory), ("port", String(port)), ("user", "postgres"), ("dbname", database),
+            ("passfile", passwordFile),
+        ]
+        .map { "\($0.0)=\(Self.quoted($0.1))" }.joined(separator: " ")
     }
 
     /// A conninfo value in single quotes, with `\` and `'` escaped (libpq's rule).
@@ -90,22 +94,28 @@ public struct EmbeddedCluster: Sendable {
             // A cluster from before passwords (trust): give the superuser a password first.
             let password = Self.generatePassword()
             if isRunning(tools: tools, asPostgres: runAsPostgres) {
-                try runServerTool(tools + "/pg_ctl", ["stop", "--pgdata=\(dataDirectory)", "--wait", "--mode=fast"], asPostgres: runAsPostgres)
+                try runServerTool(
+                    tools + "/pg_ctl", ["stop", "--pgdata=\(dataDirectory)", "--wait", "--mode=fast"],
+                    asPostgres: runAsPostgres)
             }
             try setPasswordInSingleUserMode(tools: tools, password: password, runAsPostgres: runAsPostgres)
             try writePasswordFile(password)
         }
         try writeHostBasedAuthentication()
         if !isRunning(tools: tools, asPostgres: runAsPostgres) {
-            let options = "-c listen_addresses='' -c unix_socket_directories='\(socketDirectory)' -c port=\(port)"
+            let options =
+                "-c listen_addresses='' -c unix_socket_directories='\(socketDirectory)' -c port=\(port)"
                 + " -c unix_socket_permissions=0700 -c password_encryption=scram-sha-256"
                 + " -c fsync=on -c max_connections=200 -c shared_buffers=256MB"
             do {
                 // The server outlives pg_ctl and would hold a captured output pipe open forever,
                 // so its output goes to the log file only.
-                try runServerTool(tools + "/pg_ctl", [
-                    "start", "--pgdata=\(dataDirectory)", "--wait", "--timeout=60", "--log=\(logFile)", "-o", options,
-                ], asPostgres: runAsPostgres, captureOutput: false)
+                try runServerTool(
+                    tools + "/pg_ctl",
+                    [
+                        "start", "--pgdata=\(dataDirectory)", "--wait", "--timeout=60", "--log=\(logFile)", "-o",
+                        options,
+                    ], asPostgres: runAsPostgres, captureOutput: false)
             } catch let ClusterError.commandFailed(command, status, _) {
                 let log = (try? String(contentsOfFile: logFile, encoding: .utf8)) ?? ""
                 throw ClusterError.commandFailed(command: command, status: status, output: String(log.suffix(2_000)))
@@ -120,8 +130,9 @@ public struct EmbeddedCluster: Sendable {
     /// Stops the server (fast shutdown: in-flight transactions roll back).
     public func stop(mode: String = "fast") throws {
         let tools = try Self.serverTools()
-        try runServerTool(tools + "/pg_ctl", ["stop", "--pgdata=\(dataDirectory)", "--wait", "--mode=\(mode)"],
-                          asPostgres: geteuid() == 0)
+        try runServerTool(
+            tools + "/pg_ctl", ["stop", "--pgdata=\(dataDirectory)", "--wait", "--mode=\(mode)"],
+            asPostgres: geteuid() == 0)
     }
 
     /// Immediate shutdown by signal (SIGQUIT to the postmaster), with no child process: safe
@@ -134,7 +145,7 @@ public struct EmbeddedCluster: Sendable {
     /// The running server's process id, from `postmaster.pid`.
     public var postmasterPID: pid_t? {
         guard let pidFile = try? String(contentsOfFile: dataDirectory + "/postmaster.pid", encoding: .utf8),
-              let firstLine = pidFile.split(separator: "\n").first
+            let firstLine = pidFile.split(separator: "\n").first
         else { return nil }
         return pid_t(firstLine)
     }
@@ -147,7 +158,8 @@ public struct EmbeddedCluster: Sendable {
         for folder in [directory, socketDirectory] {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
             guard chmod(folder, 0o700) == 0 else {
-                throw ClusterError.insecure("cannot make \(folder) private (chmod 0700): \(String(cString: strerror(errno)))")
+                throw ClusterError.insecure(
+                    "cannot make \(folder) private (chmod 0700): \(String(cString: strerror(errno)))")
             }
         }
         if runAsPostgres {
@@ -166,16 +178,20 @@ public struct EmbeddedCluster: Sendable {
         try Self.writePrivateFile(passwordInput, contents: password + "\n")
         defer { unlink(passwordInput) }
         if runAsPostgres { try Self.run("/bin/chown", ["postgres:postgres", passwordInput]) }
-        try runServerTool(tools + "/initdb", [
-            "--pgdata=\(dataDirectory)", "--username=postgres", "--auth-local=scram-sha-256", "--auth-host=scram-sha-256",
-            "--pwfile=\(passwordInput)", "--encoding=UTF8", "--locale=C", "--no-instructions",
-        ], asPostgres: runAsPostgres)
+        try runServerTool(
+            tools + "/initdb",
+            [
+                "--pgdata=\(dataDirectory)", "--username=postgres", "--auth-local=scram-sha-256",
+                "--auth-host=scram-sha-256",
+                "--pwfile=\(passwordInput)", "--encoding=UTF8", "--locale=C", "--no-instructions",
+            ], asPostgres: runAsPostgres)
     }
 
     private func setPasswordInSingleUserMode(tools: String, password: String, runAsPostgres: Bool) throws {
         let statement = "ALTER ROLE postgres PASSWORD '\(password)';\n"
         let output = try runServerTool(
-            tools + "/postgres", ["--single", "-D", dataDirectory, "-c", "password_encryption=scram-sha-256", "postgres"],
+            tools + "/postgres",
+            ["--single", "-D", dataDirectory, "-c", "password_encryption=scram-sha-256", "postgres"],
             asPostgres: runAsPostgres, input: Array(statement.utf8), redacting: password)
         if output.contains("ERROR") {
             throw ClusterError.commandFailed(command: "postgres --single (set password)", status: 1, output: output)
@@ -190,7 +206,9 @@ public struct EmbeddedCluster: Sendable {
         // In place (not a rename), so the file keeps its owner when root writes the server's file.
         let path = dataDirectory + "/pg_hba.conf"
         let descriptor = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC | O_NOFOLLOW)
-        guard descriptor >= 0 else { throw ClusterError.insecure("cannot write \(path): \(String(cString: strerror(errno)))") }
+        guard descriptor >= 0 else {
+            throw ClusterError.insecure("cannot write \(path): \(String(cString: strerror(errno)))")
+        }
         defer { close(descriptor) }
         let bytes = Array(Self.hostBasedAuthentication.utf8)
         guard write(descriptor, bytes, bytes.count) == bytes.count else {
@@ -203,7 +221,9 @@ public struct EmbeddedCluster: Sendable {
     static func writePrivateFile(_ path: String, contents: String) throws {
         let temporary = path + ".\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp"
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else { throw ClusterError.insecure("cannot create \(temporary): \(String(cString: strerror(errno)))") }
+        guard descriptor >= 0 else {
+            throw ClusterError.insecure("cannot create \(temporary): \(String(cString: strerror(errno)))")
+        }
         let bytes = Array(contents.utf8)
         let written = write(descriptor, bytes, bytes.count)
         let synced = fsync(descriptor) == 0
@@ -233,7 +253,8 @@ public struct EmbeddedCluster: Sendable {
     private func createDatabaseIfMissing(tools: String) throws {
         let psql = FileManager.default.isExecutableFile(atPath: tools + "/psql") ? tools + "/psql" : "/usr/bin/psql"
         let connection = connectionString(database: "postgres")
-        let exists = try Self.run(psql, ["-X", connection, "-tAc", "SELECT 1 FROM pg_database WHERE datname = '\(databaseName)'"])
+        let exists = try Self.run(
+            psql, ["-X", connection, "-tAc", "SELECT 1 FROM pg_database WHERE datname = '\(databaseName)'"])
         if exists.trimmingCharacters(in: .whitespacesAndNewlines) != "1" {
             try Self.run(psql, ["-X", connection, "-qc", "CREATE DATABASE \"\(databaseName)\""])
         }
@@ -245,8 +266,9 @@ public struct EmbeddedCluster: Sendable {
         redacting secret: String? = nil
     ) throws -> String {
         if asPostgres {
-            return try Self.run("/usr/sbin/runuser", ["-u", "postgres", "--", tool] + arguments, captureOutput: captureOutput,
-                                input: input, redacting: secret)
+            return try Self.run(
+                "/usr/sbin/runuser", ["-u", "postgres", "--", tool] + arguments, captureOutput: captureOutput,
+                input: input, redacting: secret)
         }
         return try Self.run(tool, arguments, captureOutput: captureOutput, input: input, redacting: secret)
     }
@@ -268,15 +290,18 @@ public struct EmbeddedCluster: Sendable {
     /// come from its arguments alone). Output quoted in errors has `secret` redacted.
     @discardableResult
     static func run(
-        _ executable: String, _ arguments: [String], captureOutput: Bool = true, input: [UInt8]? = nil, redacting secret: String? = nil
+        _ executable: String, _ arguments: [String], captureOutput: Bool = true, input: [UInt8]? = nil,
+        redacting secret: String? = nil
     ) throws -> String {
         func redact(_ text: String) -> String {
             guard let secret, !secret.isEmpty else { return text }
             return text.replacingOccurrences(of: secret, with: "<redacted>")
         }
         do {
-            return redact(try ChildProcess.run(
-                executable, arguments, captureOutput: captureOutput, environment: ChildProcess.minimalEnvironment(), input: input))
+            return redact(
+                try ChildProcess.run(
+                    executable, arguments, captureOutput: captureOutput, environment: ChildProcess.minimalEnvironment(),
+                    input: input))
         } catch let failure as ChildProcess.Failure {
             throw ClusterError.commandFailed(
                 command: redact(([executable] + arguments).joined(separator: " ")), status: failure.status,

@@ -10,7 +10,10 @@ public struct Migrator: Sendable {
         public let sql: String
     }
 
-    public enum State: String, Sendable { case applied, pending, edited, missingFile = "missing file" }
+    public enum State: String, Sendable {
+        case applied, pending, edited
+        case missingFile = "missing file"
+    }
 
     public struct Status: Sendable, Equatable {
         public let version: Int
@@ -31,7 +34,8 @@ public struct Migrator: Sendable {
             case .duplicateVersion(let version): return "two migration files have version \(version)"
             case .edited(let version, let name):
                 return "migration \(version) (\(name)) was edited after it was applied; add a new migration instead"
-            case .missingFile(let version, let name): return "applied migration \(version) (\(name)) has no file any more"
+            case .missingFile(let version, let name):
+                return "applied migration \(version) (\(name)) has no file any more"
             case .unreadable(let path): return "cannot read migrations from \(path)"
             }
         }
@@ -63,7 +67,8 @@ public struct Migrator: Sendable {
                 throw MigrationError.unreadable(directory + "/" + name)
             }
             if migrations.contains(where: { $0.version == version }) { throw MigrationError.duplicateVersion(version) }
-            migrations.append(Migration(version: version, name: String(stem[stem.index(after: underscore)...]), sql: sql))
+            migrations.append(
+                Migration(version: version, name: String(stem[stem.index(after: underscore)...]), sql: sql))
         }
         return migrations
     }
@@ -128,7 +133,8 @@ public struct Migrator: Sendable {
             }
             let checksum: String = try session.query(
                 "SELECT encode(sha256(convert_to($1, 'UTF8')), 'hex')", [file.sql])[0].decode(0)
-            statuses.append(Status(version: file.version, name: file.name, state: checksum == record.checksum ? .applied : .edited))
+            statuses.append(
+                Status(version: file.version, name: file.name, state: checksum == record.checksum ? .applied : .edited))
         }
         for (version, record) in recorded.sorted(by: { $0.key < $1.key }) {
             statuses.append(Status(version: version, name: record.name, state: .missingFile))

@@ -102,7 +102,10 @@ public final class PostgresConnection: @unchecked Sendable {
             if error.sqlState == nil || (handle.map { PQstatus($0) != CONNECTION_OK } ?? true) {
                 throw .connectionLost(error.message)
             }
-            throw .server(ServerError(sqlState: error.sqlState!, message: error.message, detail: error.detail, constraint: error.constraint))
+            throw .server(
+                ServerError(
+                    sqlState: error.sqlState!, message: error.message, detail: error.detail,
+                    constraint: error.constraint))
         }
     }
 
@@ -110,7 +113,8 @@ public final class PostgresConnection: @unchecked Sendable {
     func failure() -> PostgresError {
         guard let handle else { return .connectionLost("not connected") }
         let message = Self.errorMessage(handle)
-        return PQstatus(handle) == CONNECTION_OK ? .server(ServerError(sqlState: "XX000", message: message)) : .connectionLost(message)
+        return PQstatus(handle) == CONNECTION_OK
+            ? .server(ServerError(sqlState: "XX000", message: message)) : .connectionLost(message)
     }
 
     private func connect() -> OpaquePointer? {
@@ -135,7 +139,9 @@ public final class PostgresConnection: @unchecked Sendable {
     }
 
     /// The error fields of a failed result; `sqlState` is nil for errors libpq made up itself.
-    static func serverError(_ result: OpaquePointer) -> (sqlState: String?, message: String, detail: String?, constraint: String?) {
+    static func serverError(_ result: OpaquePointer) -> (
+        sqlState: String?, message: String, detail: String?, constraint: String?
+    ) {
         func field(_ code: Character) -> String? {
             guard let value = PQresultErrorField(result, Int32(code.asciiValue!)) else { return nil }
             return String(cString: value)

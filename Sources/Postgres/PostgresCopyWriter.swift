@@ -41,7 +41,8 @@ public struct PostgresCopyWriter {
             bytes.withMemoryRebound(to: CChar.self) { PQputCopyData(handle, $0.baseAddress, Int32($0.count)) }
         }
         guard sent == 1 else {
-            throw .connectionLost(String(cString: PQerrorMessage(handle)).trimmingCharacters(in: .whitespacesAndNewlines))
+            throw .connectionLost(
+                String(cString: PQerrorMessage(handle)).trimmingCharacters(in: .whitespacesAndNewlines))
         }
         buffer.removeAll(keepingCapacity: true)
     }

@@ -45,7 +45,8 @@ public final class PostgresPool: Sendable {
     }
 
     public init(_ configuration: Configuration) {
-        precondition(configuration.connectionsMax >= 1 && configuration.connectionsMax <= 256, "connectionsMax out of range")
+        precondition(
+            configuration.connectionsMax >= 1 && configuration.connectionsMax <= 256, "connectionsMax out of range")
         precondition(configuration.waitersMax >= 0, "waitersMax must not be negative")
         precondition(configuration.acquireTimeoutMilliseconds > 0, "acquire timeout must be positive")
         self.configuration = configuration
@@ -104,7 +105,11 @@ public final class PostgresPool: Sendable {
         defer { timeoutTask.withLock { $0?.cancel() } }
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
-                enum Outcome { case ready(PostgresConnection), failed(PostgresError), waiting }
+                enum Outcome {
+                    case ready(PostgresConnection)
+                    case failed(PostgresError)
+                    case waiting
+                }
                 let outcome = state.withLock { state -> Outcome in
                     if state.closed { return .failed(.poolClosed) }
                     if let connection = state.idle.popLast() { return .ready(connection) }

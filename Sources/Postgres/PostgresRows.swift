@@ -54,7 +54,9 @@ public struct PostgresRow: Sendable {
     }
 
     /// The column's value decoded as `T`, or nil for NULL.
-    public func decodeIfPresent<T: PostgresDecodable>(_ column: Int, as type: T.Type = T.self) throws(PostgresError) -> T? {
+    public func decodeIfPresent<T: PostgresDecodable>(_ column: Int, as type: T.Type = T.self) throws(PostgresError)
+        -> T?
+    {
         precondition(column >= 0 && column < rows.columnCount, "column \(column) out of range")
         let result = rows.result
         let field = Int32(column)
@@ -75,7 +77,9 @@ public struct PostgresRow: Sendable {
     }
 
     /// The named column's value decoded as `T`, or nil for NULL.
-    public func decodeIfPresent<T: PostgresDecodable>(_ name: String, as type: T.Type = T.self) throws(PostgresError) -> T? {
+    public func decodeIfPresent<T: PostgresDecodable>(_ name: String, as type: T.Type = T.self) throws(PostgresError)
+        -> T?
+    {
         guard let column = rows.columnIndex(name) else {
             throw .decoding(column: name, reason: "no such column")
         }

@@ -6,7 +6,9 @@ extension PostgresSession {
     /// For fixed SQL text on hot paths only (the text is the cache key); anything past
     /// `PostgresConnection.preparedStatementsMax` distinct statements runs unprepared.
     @discardableResult
-    public func queryPrepared(_ sql: String, _ parameters: [(any PostgresEncodable)?] = []) throws(PostgresError) -> PostgresRows {
+    public func queryPrepared(_ sql: String, _ parameters: [(any PostgresEncodable)?] = []) throws(PostgresError)
+        -> PostgresRows
+    {
         let handle = try connection.liveHandle()
         let name: String
         if let known = connection.preparedStatementNames[sql] {
@@ -19,7 +21,8 @@ extension PostgresSession {
             _ = try connection.checked(PQprepare(handle, name, sql, Int32(parameters.count), nil))
             connection.preparedStatementNames[sql] = name
         }
-        let result = try ParameterBuffer.withPointers(parameters) { (values, count) throws(PostgresError) -> OpaquePointer? in
+        let result = try ParameterBuffer.withPointers(parameters) {
+            (values, count) throws(PostgresError) -> OpaquePointer? in
             PQexecPrepared(handle, name, count, values, nil, nil, 1)
         }
         return try connection.checked(result)

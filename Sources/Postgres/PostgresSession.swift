@@ -9,9 +9,12 @@ public struct PostgresSession {
 
     /// Runs one statement with parameters and returns its rows (binary result format).
     @discardableResult
-    public func query(_ sql: String, _ parameters: [(any PostgresEncodable)?] = []) throws(PostgresError) -> PostgresRows {
+    public func query(_ sql: String, _ parameters: [(any PostgresEncodable)?] = []) throws(PostgresError)
+        -> PostgresRows
+    {
         let handle = try connection.liveHandle()
-        let result = try ParameterBuffer.withPointers(parameters) { (values, count) throws(PostgresError) -> OpaquePointer? in
+        let result = try ParameterBuffer.withPointers(parameters) {
+            (values, count) throws(PostgresError) -> OpaquePointer? in
             PQexecParams(handle, sql, count, nil, values, nil, nil, 1)
         }
         return try connection.checked(result)

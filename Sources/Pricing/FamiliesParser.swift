@@ -27,7 +27,8 @@ struct FamiliesParser {
 
     func parse(_ root: Node) -> [ParsedFamily] {
         guard let top = reader.fields(root, of: "families.yaml", allowed: ["families", "note"]),
-              let familiesNode = reader.required("families", in: top, of: "families.yaml", at: root) else { return [] }
+            let familiesNode = reader.required("families", in: top, of: "families.yaml", at: root)
+        else { return [] }
         guard case .mapping(let mapping) = familiesNode else {
             reader.problem(familiesNode, "families must map a family id to its providers")
             return []
@@ -47,8 +48,11 @@ struct FamiliesParser {
     private func parseFamily(id: String, key: Node, _ node: Node) -> ParsedFamily? {
         let what = "family '\(id)'"
         guard let fields = reader.fields(node, of: what, allowed: Self.familyKeys) else { return nil }
-        let name = reader.required("name", in: fields, of: what, at: key).flatMap { reader.text($0, of: "\(what) name") }
-        guard let providersNode = fields["providers"], case .mapping(let providers) = providersNode, !providers.isEmpty else {
+        let name = reader.required("name", in: fields, of: what, at: key).flatMap {
+            reader.text($0, of: "\(what) name")
+        }
+        guard let providersNode = fields["providers"], case .mapping(let providers) = providersNode, !providers.isEmpty
+        else {
             reader.problem(fields["providers"] ?? key, "\(what) has no provider")
             return nil
         }
@@ -56,8 +60,10 @@ struct FamiliesParser {
         for (providerKey, memberNode) in providers {
             guard let providerName = reader.text(providerKey, of: "\(what) provider") else { continue }
             guard let provider = ProviderID(rawValue: providerName) else {
-                reader.problem(providerKey, "\(what) names unknown provider '\(providerName)'; accepted: "
-                    + ProviderID.allCases.map(\.rawValue).joined(separator: ", "))
+                reader.problem(
+                    providerKey,
+                    "\(what) names unknown provider '\(providerName)'; accepted: "
+                        + ProviderID.allCases.map(\.rawValue).joined(separator: ", "))
                 continue
             }
             if case .sequence(let list) = memberNode {
@@ -83,7 +89,9 @@ struct FamiliesParser {
             }
         }
         guard let fields = reader.fields(node, of: owner, allowed: Self.memberKeys),
-              let slug = reader.required("slug", in: fields, of: owner, at: node).flatMap({ reader.text($0, of: "\(owner) slug") })
+            let slug = reader.required("slug", in: fields, of: owner, at: node).flatMap({
+                reader.text($0, of: "\(owner) slug")
+            })
         else { return nil }
         let quality = fields["quality"].flatMap { reader.text($0, of: "\(owner) quality") }
         return ParsedFamily.Member(provider: provider, slug: slug, quality: quality, line: reader.line(node))

@@ -19,7 +19,10 @@ public final class LiveQuoteCache: Sendable {
     ///   - maxEntries: at most this many quotes are kept; storing one more evicts the oldest.
     ///   - ttlMilliseconds: a quote older than this is not returned.
     ///   - nowMilliseconds: a monotonic clock in ms (injected by tests).
-    public init(maxEntries: Int, ttlMilliseconds: Int64, nowMilliseconds: @escaping @Sendable () -> Int64 = LiveQuoteCache.monotonicMilliseconds) {
+    public init(
+        maxEntries: Int, ttlMilliseconds: Int64,
+        nowMilliseconds: @escaping @Sendable () -> Int64 = LiveQuoteCache.monotonicMilliseconds
+    ) {
         precondition(maxEntries > 0, "a live quote cache holds at least one entry")
         precondition(ttlMilliseconds > 0, "a live quote cache keeps entries for a positive time")
         self.maxEntries = maxEntries
@@ -46,7 +49,8 @@ public final class LiveQuoteCache: Sendable {
             if entries[query] == nil && entries.count >= maxEntries {
                 entries = entries.filter { now - $0.value.storedAtMilliseconds < ttlMilliseconds }
                 if entries.count >= maxEntries,
-                   let oldest = entries.min(by: { $0.value.storedAtMilliseconds < $1.value.storedAtMilliseconds }) {
+                    let oldest = entries.min(by: { $0.value.storedAtMilliseconds < $1.value.storedAtMilliseconds })
+                {
                     entries[oldest.key] = nil
                 }
             }

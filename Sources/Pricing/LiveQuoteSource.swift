@@ -11,8 +11,10 @@ public struct LiveQuoteQuery: Sendable, Hashable {
     public let audio: Bool
     public let variants: Int
 
-    public init(provider: ProviderID, providerModel: String, quality: String?, clipSeconds: Int,
-                resolution: Resolution, aspectRatio: AspectRatio?, audio: Bool, variants: Int) {
+    public init(
+        provider: ProviderID, providerModel: String, quality: String?, clipSeconds: Int,
+        resolution: Resolution, aspectRatio: AspectRatio?, audio: Bool, variants: Int
+    ) {
         self.provider = provider
         self.providerModel = providerModel
         self.quality = quality
@@ -25,9 +27,10 @@ public struct LiveQuoteQuery: Sendable, Hashable {
 
     /// The query that re-prices a catalog offer live.
     public init(offer: Offer, aspectRatio: AspectRatio?) {
-        self.init(provider: offer.provider, providerModel: offer.providerModel, quality: offer.quality,
-                  clipSeconds: offer.clipSeconds, resolution: offer.resolution, aspectRatio: aspectRatio,
-                  audio: offer.audio, variants: offer.breakdown.variants)
+        self.init(
+            provider: offer.provider, providerModel: offer.providerModel, quality: offer.quality,
+            clipSeconds: offer.clipSeconds, resolution: offer.resolution, aspectRatio: aspectRatio,
+            audio: offer.audio, variants: offer.breakdown.variants)
     }
 }
 

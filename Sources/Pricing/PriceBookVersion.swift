@@ -20,8 +20,10 @@ public struct PriceBookVersion: Sendable, Hashable, Codable, CustomStringConvert
     public init(from decoder: any Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)
         guard text.count == 64, text.allSatisfy(\.isHexDigit) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath,
-                                                    debugDescription: "not a 64-digit hex price-book version"))
+            throw DecodingError.dataCorrupted(
+                .init(
+                    codingPath: decoder.codingPath,
+                    debugDescription: "not a 64-digit hex price-book version"))
         }
         hex = text.lowercased()
     }

@@ -31,33 +31,42 @@ extension PriceCatalog {
     /// least `seconds` long.
     /// - Parameter mode: recorded on the result; not checked.
     /// - Parameter day: the day the job was quoted or submitted; its prices apply.
-    public func price(provider: ProviderID, model slug: String, quality: String? = nil, seconds: Int,
-                      resolution: Resolution, audio: Bool, variants: Int, mode: GenerationMode = .t2v,
-                      on day: CalendarDay) throws(ExactPriceError) -> Offer {
-        guard let index = modelIndicesBySlug[slug]?.first(where: {
-            models[$0].provider == provider && models[$0].quality == quality
-        }) else { throw .unknownModel(provider: provider, model: slug, quality: quality) }
+    public func price(
+        provider: ProviderID, model slug: String, quality: String? = nil, seconds: Int,
+        resolution: Resolution, audio: Bool, variants: Int, mode: GenerationMode = .t2v,
+        on day: CalendarDay
+    ) throws(ExactPriceError) -> Offer {
+        guard
+            let index = modelIndicesBySlug[slug]?.first(where: {
+                models[$0].provider == provider && models[$0].quality == quality
+            })
+        else { throw .unknownModel(provider: provider, model: slug, quality: quality) }
         guard (1...PricingLimits.durationSecondsMax).contains(seconds) else { throw .secondsOutOfRange(seconds) }
         guard (1...PricingLimits.variantsMax).contains(variants) else { throw .variantsOutOfRange(variants) }
         let model = models[index]
         if let retired = model.retiredOn, day >= retired { throw .notPriced(.retired(on: retired)) }
-        guard let sheet = model.sheet(on: day) else { throw .notPriced(.notYetPriced(from: model.sheets[0].effectiveFrom)) }
+        guard let sheet = model.sheet(on: day) else {
+            throw .notPriced(.notYetPriced(from: model.sheets[0].effectiveFrom))
+        }
         guard let rate = sheet.rate(for: resolution) else {
             throw .notPriced(.resolutionNotOffered(resolution, offered: sheet.offered))
         }
         let clipSeconds = rate.unit == .perClip ? rate.clips.first(where: { $0.seconds >= seconds })?.seconds : seconds
         guard let clipSeconds else {
-            throw .notPriced(.durationTooLong(requestedSeconds: seconds, longestSeconds: model.durations.longestSeconds))
+            throw .notPriced(
+                .durationTooLong(requestedSeconds: seconds, longestSeconds: model.durations.longestSeconds))
         }
         // What the provider rendered: a route that cannot be asked for silence made audio.
         guard let rendered = Self.renderedAudio(model, requested: audio) else { throw .notPriced(.audioNotRequestable) }
-        guard let breakdown = Self.cost(model, rate, clipSeconds: clipSeconds, audio: rendered, variants: variants) else {
+        guard let breakdown = Self.cost(model, rate, clipSeconds: clipSeconds, audio: rendered, variants: variants)
+        else {
             throw .notPriced(.audioNotOffered)
         }
-        return Offer(provider: provider, providerModel: slug, quality: quality, family: model.family, mode: mode,
-                     resolution: resolution, audio: audio, clipSeconds: clipSeconds, billedSeconds: breakdown.billedSeconds,
-                     costMicros: breakdown.totalMicros, breakdown: breakdown, priceBookVersion: version, pricedOn: day,
-                     provenance: rate.provenance, conflict: rate.conflict, retiring: Self.notice(model, on: day),
-                     repricedReason: rendered != audio ? model.unrequestableAudio?.reason : nil)
+        return Offer(
+            provider: provider, providerModel: slug, quality: quality, family: model.family, mode: mode,
+            resolution: resolution, audio: audio, clipSeconds: clipSeconds, billedSeconds: breakdown.billedSeconds,
+            costMicros: breakdown.totalMicros, breakdown: breakdown, priceBookVersion: version, pricedOn: day,
+            provenance: rate.provenance, conflict: rate.conflict, retiring: Self.notice(model, on: day),
+            repricedReason: rendered != audio ? model.unrequestableAudio?.reason : nil)
     }
 }

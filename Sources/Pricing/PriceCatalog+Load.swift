@@ -14,7 +14,9 @@ extension PriceCatalog {
             names = try FileManager.default.contentsOfDirectory(atPath: directory)
         } catch {
             throw PriceCatalogLoadError(problems: [
-                PriceBookProblem(file: directory, line: 0, message: "cannot list the pricing directory: \(error.localizedDescription)")
+                PriceBookProblem(
+                    file: directory, line: 0,
+                    message: "cannot list the pricing directory: \(error.localizedDescription)")
             ])
         }
         var files: [String: String] = [:]
@@ -26,8 +28,10 @@ extension PriceCatalog {
                 continue
             }
             guard data.count <= PricingLimits.bookBytesMax else {
-                problems.append(PriceBookProblem(file: name, line: 0,
-                                                 message: "file is over \(PricingLimits.bookBytesMax) bytes"))
+                problems.append(
+                    PriceBookProblem(
+                        file: name, line: 0,
+                        message: "file is over \(PricingLimits.bookBytesMax) bytes"))
                 continue
             }
             guard let text = String(data: data, encoding: .utf8) else {
@@ -45,9 +49,12 @@ extension PriceCatalog {
         let log = ProblemLog()
         var documents: [(name: String, root: Node)] = []
         for name in files.keys.sorted() {
-            guard name == familiesFileName || ProviderID.allCases.contains(where: { $0.priceBookFileName == name }) else {
-                log.add(name, 0, "unknown price book file; expected \(familiesFileName) or one of "
-                    + ProviderID.allCases.map(\.priceBookFileName).joined(separator: ", "))
+            guard name == familiesFileName || ProviderID.allCases.contains(where: { $0.priceBookFileName == name })
+            else {
+                log.add(
+                    name, 0,
+                    "unknown price book file; expected \(familiesFileName) or one of "
+                        + ProviderID.allCases.map(\.priceBookFileName).joined(separator: ", "))
                 continue
             }
             if let root = compose(name: name, text: files[name]!, log: log) { documents.append((name, root)) }
@@ -69,8 +76,9 @@ extension PriceCatalog {
         guard log.isEmpty else {
             throw PriceCatalogLoadError(problems: log.problems.sorted { ($0.file, $0.line) < ($1.file, $1.line) })
         }
-        return PriceCatalog(version: CanonicalForm.version(of: documents), models: linked.models, families: linked.families,
-                            warnings: log.warnings.sorted { ($0.file, $0.line) < ($1.file, $1.line) })
+        return PriceCatalog(
+            version: CanonicalForm.version(of: documents), models: linked.models, families: linked.families,
+            warnings: log.warnings.sorted { ($0.file, $0.line) < ($1.file, $1.line) })
     }
 
     private static func compose(name: String, text: String, log: ProblemLog) -> Node? {
@@ -106,8 +114,10 @@ extension PriceCatalog {
 
     /// Gives each book model its family, checking that every family member exists, that no model
     /// is in two families and that every model is in one.
-    private static func link(families parsed: [ParsedFamily], books: [ProviderID: ParsedBook], files: Set<String>,
-                             log: ProblemLog) -> (models: [PricedModel], families: [ModelFamily]) {
+    private static func link(
+        families parsed: [ParsedFamily], books: [ProviderID: ParsedBook], files: Set<String>,
+        log: ProblemLog
+    ) -> (models: [PricedModel], families: [ModelFamily]) {
         var familyOfModel: [String: String] = [:]
         func key(_ provider: ProviderID, _ slug: String, _ quality: String?) -> String {
             "\(provider.rawValue)\u{0}\(slug)\u{0}\(quality ?? "")"
@@ -116,23 +126,31 @@ extension PriceCatalog {
             for member in family.members {
                 let memberName = member.quality.map { "'\(member.slug)' quality \($0)" } ?? "'\(member.slug)'"
                 guard files.contains("\(member.provider.rawValue).yaml") else {
-                    log.add(familiesFileName, member.line,
-                            "family '\(family.id)' names \(member.provider.rawValue), which has no price book")
+                    log.add(
+                        familiesFileName, member.line,
+                        "family '\(family.id)' names \(member.provider.rawValue), which has no price book")
                     continue
                 }
                 guard let book = books[member.provider],
-                      book.models.contains(where: { $0.slug == member.slug && $0.quality == member.quality }) else {
+                    book.models.contains(where: { $0.slug == member.slug && $0.quality == member.quality })
+                else {
                     // A model that failed to parse has already been reported in its own book.
-                    if let book = books[member.provider], !book.slugsSeen.contains(ParsedBook.key(member.slug, member.quality)) {
-                        log.add(familiesFileName, member.line, "family '\(family.id)': \(member.provider.rawValue) "
-                            + "has no model \(memberName) in \(member.provider.rawValue).yaml")
+                    if let book = books[member.provider],
+                        !book.slugsSeen.contains(ParsedBook.key(member.slug, member.quality))
+                    {
+                        log.add(
+                            familiesFileName, member.line,
+                            "family '\(family.id)': \(member.provider.rawValue) "
+                                + "has no model \(memberName) in \(member.provider.rawValue).yaml")
                     }
                     continue
                 }
                 let modelKey = key(member.provider, member.slug, member.quality)
                 if let other = familyOfModel[modelKey] {
-                    log.add(familiesFileName, member.line, "\(member.provider.rawValue) model \(memberName) "
-                        + "is already in family '\(other)'; a model belongs to one family")
+                    log.add(
+                        familiesFileName, member.line,
+                        "\(member.provider.rawValue) model \(memberName) "
+                            + "is already in family '\(other)'; a model belongs to one family")
                     continue
                 }
                 familyOfModel[modelKey] = family.id
@@ -143,15 +161,17 @@ extension PriceCatalog {
             for model in books[provider]?.models ?? [] {
                 guard let family = familyOfModel[key(provider, model.slug, model.quality)] else {
                     let name = model.quality.map { "'\(model.slug)' quality \($0)" } ?? "'\(model.slug)'"
-                    log.add("\(provider.rawValue).yaml", model.line, "model \(name) is in no family in \(familiesFileName)")
+                    log.add(
+                        "\(provider.rawValue).yaml", model.line, "model \(name) is in no family in \(familiesFileName)")
                     continue
                 }
                 models.append(model.build(family))
             }
         }
         let families = parsed.sorted { $0.id < $1.id }.map { family in
-            ModelFamily(id: family.id, name: family.name,
-                        modelIndices: models.indices.filter { models[$0].family == family.id })
+            ModelFamily(
+                id: family.id, name: family.name,
+                modelIndices: models.indices.filter { models[$0].family == family.id })
         }
         return (models, families)
     }

@@ -18,8 +18,10 @@ extension PriceCatalog {
             case .priced(let pricing):
                 offers.append(offer(model, request, pricing))
             case .rejected(let reason):
-                rejections.append(Rejection(provider: model.provider, providerModel: model.slug, quality: model.quality,
-                                            family: model.family, reason: reason))
+                rejections.append(
+                    Rejection(
+                        provider: model.provider, providerModel: model.slug, quality: model.quality,
+                        family: model.family, reason: reason))
             }
         }
         // A provider with several models of the family (a route per resolution) that offers the
@@ -32,13 +34,17 @@ extension PriceCatalog {
                 let offersFamily = families[familyIndexByID[request.family]!].modelIndices
                     .contains { models[$0].provider == provider }
                 if !offersFamily {
-                    rejections.append(Rejection(provider: provider, providerModel: nil, quality: nil,
-                                                family: request.family, reason: .familyNotOffered))
+                    rejections.append(
+                        Rejection(
+                            provider: provider, providerModel: nil, quality: nil,
+                            family: request.family, reason: .familyNotOffered))
                 }
             }
         }
         offers.sort { left, right in
-            (left.costMicros, left.provider.order, left.providerModel) < (right.costMicros, right.provider.order, right.providerModel)
+            (left.costMicros, left.provider.order, left.providerModel) < (
+                right.costMicros, right.provider.order, right.providerModel
+            )
         }
         rejections.sort { ($0.provider.order, $0.providerModel ?? "") < ($1.provider.order, $1.providerModel ?? "") }
         return QuoteResult(request: request, offers: offers, rejections: rejections, priceBookVersion: version)
@@ -97,12 +103,16 @@ extension PriceCatalog {
         }
         guard let clipSeconds = model.durations.snap(request.duration) else {
             let requested = if case .seconds(let seconds) = request.duration { seconds } else { 0 }
-            return .rejected(.durationTooLong(requestedSeconds: requested, longestSeconds: model.durations.longestSeconds))
+            return .rejected(
+                .durationTooLong(requestedSeconds: requested, longestSeconds: model.durations.longestSeconds))
         }
-        guard let audio = Self.renderedAudio(model, requested: request.audio) else { return .rejected(.audioNotRequestable) }
+        guard let audio = Self.renderedAudio(model, requested: request.audio) else {
+            return .rejected(.audioNotRequestable)
+        }
         guard let breakdown = Self.cost(model, rate, clipSeconds: clipSeconds, audio: audio, variants: request.variants)
         else { return .rejected(.audioNotOffered) }
-        return .priced(Pricing(clipSeconds: clipSeconds, breakdown: breakdown, rate: rate, repriced: audio != request.audio))
+        return .priced(
+            Pricing(clipSeconds: clipSeconds, breakdown: breakdown, rate: rate, repriced: audio != request.audio))
     }
 
     /// The audio choice to price: the one asked for, or, when the provider's request cannot
@@ -119,7 +129,8 @@ extension PriceCatalog {
     /// the model does not price it. Exact integer arithmetic: no rounding happens here, since
     /// every rate is whole micro-USD and billed seconds are whole.
     @inline(__always)
-    static func cost(_ model: PricedModel, _ rate: Rate, clipSeconds: Int, audio: Bool, variants: Int) -> CostBreakdown? {
+    static func cost(_ model: PricedModel, _ rate: Rate, clipSeconds: Int, audio: Bool, variants: Int) -> CostBreakdown?
+    {
         let billedSeconds = model.durations.billedSeconds(for: clipSeconds)
         let base: Int64
         let baseWithAudio: Int64?
@@ -156,20 +167,22 @@ extension PriceCatalog {
         }
         let seconds = Int64(billedSeconds)
         let perVariant = rate.unit == .perSecond ? (rateMicros + surcharge) * seconds : rateMicros + surcharge * seconds
-        return CostBreakdown(unit: rate.unit, rateMicros: rateMicros, audio: charge, audioSurchargeMicrosPerSecond: surcharge,
-                             billedSeconds: billedSeconds, variants: variants, perVariantMicros: perVariant,
-                             totalMicros: perVariant * Int64(variants))
+        return CostBreakdown(
+            unit: rate.unit, rateMicros: rateMicros, audio: charge, audioSurchargeMicrosPerSecond: surcharge,
+            billedSeconds: billedSeconds, variants: variants, perVariantMicros: perVariant,
+            totalMicros: perVariant * Int64(variants))
     }
 
     @inline(__always)
     func offer(_ model: PricedModel, _ request: QuoteRequest, _ pricing: Pricing) -> Offer {
-        Offer(provider: model.provider, providerModel: model.slug, quality: model.quality, family: model.family,
-              mode: request.mode, resolution: request.resolution, audio: request.audio, clipSeconds: pricing.clipSeconds,
-              billedSeconds: pricing.breakdown.billedSeconds, costMicros: pricing.breakdown.totalMicros,
-              breakdown: pricing.breakdown, priceBookVersion: version, pricedOn: request.pricedOn,
-              provenance: pricing.rate.provenance, conflict: pricing.rate.conflict,
-              retiring: Self.notice(model, on: request.pricedOn),
-              repricedReason: pricing.repriced ? model.unrequestableAudio?.reason : nil)
+        Offer(
+            provider: model.provider, providerModel: model.slug, quality: model.quality, family: model.family,
+            mode: request.mode, resolution: request.resolution, audio: request.audio, clipSeconds: pricing.clipSeconds,
+            billedSeconds: pricing.breakdown.billedSeconds, costMicros: pricing.breakdown.totalMicros,
+            breakdown: pricing.breakdown, priceBookVersion: version, pricedOn: request.pricedOn,
+            provenance: pricing.rate.provenance, conflict: pricing.rate.conflict,
+            retiring: Self.notice(model, on: request.pricedOn),
+            repricedReason: pricing.repriced ? model.unrequestableAudio?.reason : nil)
     }
 
     /// The model's retirement notice when `day` is in its window.

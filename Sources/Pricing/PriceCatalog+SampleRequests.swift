@@ -15,8 +15,9 @@ extension PriceCatalog {
                 for duration in durations {
                     for audio in [false, true] {
                         for variants in [1, 2] {
-                            let input = QuoteInput(family: family.id, duration: duration, resolution: resolution.rawValue,
-                                                   audio: audio, variants: variants)
+                            let input = QuoteInput(
+                                family: family.id, duration: duration, resolution: resolution.rawValue,
+                                audio: audio, variants: variants)
                             if let request = try? request(for: input, today: day) { requests.append(request) }
                         }
                     }

@@ -22,8 +22,9 @@ extension ProviderBookParser {
         let owner = context.owner
         if case .scalar = node {
             guard let micros = reader.price(node, of: "\(owner) per_second") else { return nil }
-            return finish(node, context, unit: .perSecond, perSecond: micros, withAudio: nil, clips: [],
-                          provenance: context.provenance, conflict: context.conflict)
+            return finish(
+                node, context, unit: .perSecond, perSecond: micros, withAudio: nil, clips: [],
+                provenance: context.provenance, conflict: context.conflict)
         }
         guard let fields = reader.fields(node, of: "\(owner) rate", allowed: Self.rateKeys) else { return nil }
         let provenance = reader.provenance(fields, at: node, of: "\(owner) rate", inherited: context.provenance)
@@ -38,18 +39,22 @@ extension ProviderBookParser {
                 reader.problem(stray, "\(owner) has per_clip_with_audio without per_clip")
             }
             let perSecond = reader.price(secondNode, of: "\(owner) per_second")
-            let withAudio = fields["per_second_with_audio"].flatMap { reader.price($0, of: "\(owner) per_second_with_audio") }
+            let withAudio = fields["per_second_with_audio"].flatMap {
+                reader.price($0, of: "\(owner) per_second_with_audio")
+            }
             guard let perSecond, let provenance else { return nil }
-            return finish(node, context, unit: .perSecond, perSecond: perSecond, withAudio: withAudio, clips: [],
-                          provenance: provenance, conflict: conflict)
+            return finish(
+                node, context, unit: .perSecond, perSecond: perSecond, withAudio: withAudio, clips: [],
+                provenance: provenance, conflict: conflict)
         case (nil, let clipNode?):
             if let stray = fields["per_second_with_audio"] {
                 reader.problem(stray, "\(owner) has per_second_with_audio without per_second")
             }
             let clips = parseClips(clipNode, withAudio: fields["per_clip_with_audio"], context)
             guard let clips, let provenance else { return nil }
-            return finish(node, context, unit: .perClip, perSecond: 0, withAudio: nil, clips: clips, provenance: provenance,
-                          conflict: conflict)
+            return finish(
+                node, context, unit: .perClip, perSecond: 0, withAudio: nil, clips: clips, provenance: provenance,
+                conflict: conflict)
         case (_?, _?):
             reader.problem(node, "\(owner) has both per_second and per_clip; a rate is one or the other")
         case (nil, nil):
@@ -78,15 +83,19 @@ extension ProviderBookParser {
         }
         var prices: [Int: Int64] = [:]
         for (key, value) in mapping {
-            guard let seconds = reader.integer(key, of: "\(what) clip length", in: 1...PricingLimits.durationSecondsMax),
-                  let micros = reader.price(value, of: "\(what) \(seconds)s") else { continue }
+            guard
+                let seconds = reader.integer(key, of: "\(what) clip length", in: 1...PricingLimits.durationSecondsMax),
+                let micros = reader.price(value, of: "\(what) \(seconds)s")
+            else { continue }
             prices[seconds] = micros
         }
         let expected = Set(lengths)
         guard Set(prices.keys) == expected else {
-            reader.problem(node, "\(what) must price exactly the listed durations "
-                + "\(lengths.map(String.init).joined(separator: ", ")), got "
-                + "\(prices.keys.sorted().map(String.init).joined(separator: ", "))")
+            reader.problem(
+                node,
+                "\(what) must price exactly the listed durations "
+                    + "\(lengths.map(String.init).joined(separator: ", ")), got "
+                    + "\(prices.keys.sorted().map(String.init).joined(separator: ", "))")
             return nil
         }
         return prices
@@ -96,13 +105,16 @@ extension ProviderBookParser {
     func parseConflict(_ node: Node, of owner: String) -> PriceConflict? {
         let what = "\(owner) conflict"
         guard let fields = reader.fields(node, of: what, allowed: Self.conflictKeys) else { return nil }
-        let reason = reader.required("reason", in: fields, of: what, at: node).flatMap { reader.text($0, of: "\(what) reason") }
+        let reason = reader.required("reason", in: fields, of: what, at: node).flatMap {
+            reader.text($0, of: "\(what) reason")
+        }
         var others: [ConflictingFigure] = []
         var complete = true
         if let othersNode = fields["others"] {
             guard let items = reader.list(othersNode, of: "\(what) others") else { return nil }
             for item in items {
-                guard let figure = reader.fields(item, of: "\(what) other price", allowed: Self.conflictFigureKeys) else {
+                guard let figure = reader.fields(item, of: "\(what) other price", allowed: Self.conflictFigureKeys)
+                else {
                     complete = false
                     continue
                 }
@@ -124,22 +136,30 @@ extension ProviderBookParser {
     }
 
     func warnConflict(line: Int, _ conflict: PriceConflict, of owner: String) {
-        let others = conflict.others.map { "\(DecimalAmount.string(fromMicros: $0.micros)) per \($0.source) (as of \($0.asOf))" }
-        reader.warning(line: line, "\(owner): " + (others.isEmpty ? "uncertain price" : "sources conflict")
-            + " (offers carry conflict: true): \(conflict.reason)"
-            + (others.isEmpty ? "" : "; not quoted: " + others.joined(separator: "; ")))
+        let others = conflict.others.map {
+            "\(DecimalAmount.string(fromMicros: $0.micros)) per \($0.source) (as of \($0.asOf))"
+        }
+        reader.warning(
+            line: line,
+            "\(owner): " + (others.isEmpty ? "uncertain price" : "sources conflict")
+                + " (offers carry conflict: true): \(conflict.reason)"
+                + (others.isEmpty ? "" : "; not quoted: " + others.joined(separator: "; ")))
     }
 
     /// Checks the rate against the model's audio support and builds it.
-    private func finish(_ node: Node, _ context: RateContext, unit: PriceUnit, perSecond: Int64, withAudio: Int64?,
-                        clips: [ClipPrice], provenance: Provenance, conflict: PriceConflict?) -> Rate? {
+    private func finish(
+        _ node: Node, _ context: RateContext, unit: PriceUnit, perSecond: Int64, withAudio: Int64?,
+        clips: [ClipPrice], provenance: Provenance, conflict: PriceConflict?
+    ) -> Rate? {
         let clipAudio = clips.contains { $0.withAudioMicros != nil }
         switch context.audio {
         case .optional:
             let hasAudioPrice = withAudio != nil || context.surcharge != nil || (unit == .perClip && clipAudio)
             guard hasAudioPrice else {
-                reader.problem(node, "\(context.owner) is missing a rate with audio: give per_second_with_audio, "
-                    + "per_clip_with_audio or the entry's audio_surcharge_per_second (audio is optional)")
+                reader.problem(
+                    node,
+                    "\(context.owner) is missing a rate with audio: give per_second_with_audio, "
+                        + "per_clip_with_audio or the entry's audio_surcharge_per_second (audio is optional)")
                 return nil
             }
             if context.surcharge != nil && (withAudio != nil || clipAudio) {
@@ -152,17 +172,22 @@ extension ProviderBookParser {
             }
         case .none, .always:
             if withAudio != nil || clipAudio {
-                reader.problem(node, "\(context.owner) prices audio separately but the model's audio is "
-                    + "'\(context.audio.rawValue)' (use audio: optional)")
+                reader.problem(
+                    node,
+                    "\(context.owner) prices audio separately but the model's audio is "
+                        + "'\(context.audio.rawValue)' (use audio: optional)")
                 return nil
             }
         }
         if let unrequestable = context.unrequestableAudio {
             let (kept, dropped) = unrequestable.rendersAudio ? ("with audio", "silent") : ("silent", "with audio")
-            reader.warning(line: context.line, "\(context.owner): the \(dropped) price cannot be requested (\(unrequestable.reason)); "
-                + "every request is priced \(kept), as the provider renders it")
+            reader.warning(
+                line: context.line,
+                "\(context.owner): the \(dropped) price cannot be requested (\(unrequestable.reason)); "
+                    + "every request is priced \(kept), as the provider renders it")
         }
-        return Rate(unit: unit, perSecondMicros: perSecond, perSecondWithAudioMicros: withAudio,
-                    audioSurchargeMicrosPerSecond: context.surcharge, clips: clips, provenance: provenance, conflict: conflict)
+        return Rate(
+            unit: unit, perSecondMicros: perSecond, perSecondWithAudioMicros: withAudio,
+            audioSurchargeMicrosPerSecond: context.surcharge, clips: clips, provenance: provenance, conflict: conflict)
     }
 }

@@ -12,8 +12,10 @@ public struct QuoteDrift: Sendable, Hashable {
     /// The live figure came from the cache rather than a fresh call.
     public let fromCache: Bool
 
-    public init(query: LiveQuoteQuery, catalogMicros: Int64, liveMicros: Int64, priceBookVersion: PriceBookVersion,
-                observedOn: CalendarDay, fromCache: Bool) {
+    public init(
+        query: LiveQuoteQuery, catalogMicros: Int64, liveMicros: Int64, priceBookVersion: PriceBookVersion,
+        observedOn: CalendarDay, fromCache: Bool
+    ) {
         precondition(catalogMicros > 0, "catalog prices are positive")
         self.query = query
         self.catalogMicros = catalogMicros
@@ -47,16 +49,20 @@ public struct LiveQuoteComparer: Sendable {
 
     /// The drift between an offer and the live price for it. Only offers of the source's
     /// provider can be compared.
-    public func drift(for offer: Offer, aspectRatio: AspectRatio? = nil, on day: CalendarDay = .today()) async throws -> QuoteDrift {
+    public func drift(for offer: Offer, aspectRatio: AspectRatio? = nil, on day: CalendarDay = .today()) async throws
+        -> QuoteDrift
+    {
         precondition(offer.provider == source.provider, "a live quote source only prices its own provider's offers")
         let query = LiveQuoteQuery(offer: offer, aspectRatio: aspectRatio)
         if let cached = cache.micros(for: query) {
-            return QuoteDrift(query: query, catalogMicros: offer.costMicros, liveMicros: cached,
-                              priceBookVersion: offer.priceBookVersion, observedOn: day, fromCache: true)
+            return QuoteDrift(
+                query: query, catalogMicros: offer.costMicros, liveMicros: cached,
+                priceBookVersion: offer.priceBookVersion, observedOn: day, fromCache: true)
         }
         let live = try await source.liveQuoteMicros(for: query)
         cache.store(live, for: query)
-        return QuoteDrift(query: query, catalogMicros: offer.costMicros, liveMicros: live,
-                          priceBookVersion: offer.priceBookVersion, observedOn: day, fromCache: false)
+        return QuoteDrift(
+            query: query, catalogMicros: offer.costMicros, liveMicros: live,
+            priceBookVersion: offer.priceBookVersion, observedOn: day, fromCache: false)
     }
 }

@@ -23,9 +23,11 @@ public struct QuoteInput: Sendable, Hashable {
     /// Price as of this day (`YYYY-MM-DD`); nil for today. Re-pricing an old job passes its date.
     public var pricedOn: String?
 
-    public init(family: String? = nil, model: String? = nil, provider: String? = nil, quality: String? = nil,
-                duration: DurationInput = .auto, resolution: String? = nil, aspectRatio: String? = nil,
-                audio: Bool = false, variants: Int = 1, mode: String? = nil, pricedOn: String? = nil) {
+    public init(
+        family: String? = nil, model: String? = nil, provider: String? = nil, quality: String? = nil,
+        duration: DurationInput = .auto, resolution: String? = nil, aspectRatio: String? = nil,
+        audio: Bool = false, variants: Int = 1, mode: String? = nil, pricedOn: String? = nil
+    ) {
         self.family = family
         self.model = model
         self.provider = provider

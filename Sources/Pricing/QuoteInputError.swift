@@ -64,14 +64,17 @@ public enum QuoteInputError: Error, Sendable, Hashable, CustomStringConvertible 
         switch self {
         case .missingFamilyOrModel: problem = "give a family or a model"
         case .unknownFamily(let family, _): problem = "unknown family '\(Self.echo(family))'"
-        case .unknownModel(let model, let provider?): problem = "\(provider.rawValue) has no model '\(Self.echo(model))'"
+        case .unknownModel(let model, let provider?):
+            problem = "\(provider.rawValue) has no model '\(Self.echo(model))'"
         case .unknownModel(let model, nil): problem = "no provider has a model '\(Self.echo(model))'"
         case .unknownProvider(let provider): problem = "unknown provider '\(Self.echo(provider))'"
         case .ambiguousModel(let model, _): problem = "model '\(Self.echo(model))' comes in several qualities; give one"
-        case .unknownQuality(let quality, let model, _): problem = "model '\(Self.echo(model))' has no quality '\(Self.echo(quality))'"
+        case .unknownQuality(let quality, let model, _):
+            problem = "model '\(Self.echo(model))' has no quality '\(Self.echo(quality))'"
         case .durationNotANumber(let text): problem = "'\(Self.echo(text))' is not a whole number of seconds"
         case .durationNotPositive(let seconds): problem = "\(seconds) s is not a positive duration"
-        case .durationTooLong(let seconds): problem = "\(seconds) s is over the \(PricingLimits.durationSecondsMax) s limit"
+        case .durationTooLong(let seconds):
+            problem = "\(seconds) s is over the \(PricingLimits.durationSecondsMax) s limit"
         case .missingResolution: problem = "a resolution is required"
         case .unknownResolution(let text): problem = "unknown resolution '\(Self.echo(text))'"
         case .unknownAspectRatio(let text): problem = "unknown aspect ratio '\(Self.echo(text))'"

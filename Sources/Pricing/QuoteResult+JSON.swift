@@ -5,7 +5,10 @@ import Money
 
 extension QuoteResult: Encodable {
     private enum Keys: String, CodingKey {
-        case family, priceBookVersion = "price_book_version", pricedOn = "priced_on", offers, rejections
+        case family
+        case priceBookVersion = "price_book_version"
+        case pricedOn = "priced_on"
+        case offers, rejections
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -20,11 +23,23 @@ extension QuoteResult: Encodable {
 
 extension Offer: Encodable {
     private enum Keys: String, CodingKey {
-        case provider, providerModel = "provider_model", quality, family, mode, resolution, audio
-        case clipSeconds = "clip_seconds", billedSeconds = "billed_seconds", costUSD = "cost_usd", breakdown
-        case priceBookVersion = "price_book_version", pricedOn = "priced_on", source, asOf = "as_of"
-        case inferredReason = "inferred_reason", conflict, conflictReason = "conflict_reason"
-        case conflictingPrices = "conflicting_prices", retiring, repricedReason = "repriced_reason"
+        case provider
+        case providerModel = "provider_model"
+        case quality, family, mode, resolution, audio
+        case clipSeconds = "clip_seconds"
+        case billedSeconds = "billed_seconds"
+        case costUSD = "cost_usd"
+        case breakdown
+        case priceBookVersion = "price_book_version"
+        case pricedOn = "priced_on"
+        case source
+        case asOf = "as_of"
+        case inferredReason = "inferred_reason"
+        case conflict
+        case conflictReason = "conflict_reason"
+        case conflictingPrices = "conflicting_prices"
+        case retiring
+        case repricedReason = "repriced_reason"
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -57,7 +72,9 @@ extension Offer: Encodable {
 
 extension ConflictingFigure: Encodable {
     private enum Keys: String, CodingKey {
-        case priceUSD = "price_usd", source, asOf = "as_of"
+        case priceUSD = "price_usd"
+        case source
+        case asOf = "as_of"
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -70,7 +87,8 @@ extension ConflictingFigure: Encodable {
 
 extension RetirementNotice: Encodable {
     private enum Keys: String, CodingKey {
-        case date, confirmed, source, asOf = "as_of"
+        case date, confirmed, source
+        case asOf = "as_of"
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -84,8 +102,14 @@ extension RetirementNotice: Encodable {
 
 extension CostBreakdown: Encodable {
     private enum Keys: String, CodingKey {
-        case unit, rateUSD = "rate_usd", audio, audioSurchargeUSDPerSecond = "audio_surcharge_usd_per_second"
-        case billedSeconds = "billed_seconds", variants = "n", perVariantUSD = "per_variant_usd", totalUSD = "total_usd"
+        case unit
+        case rateUSD = "rate_usd"
+        case audio
+        case audioSurchargeUSDPerSecond = "audio_surcharge_usd_per_second"
+        case billedSeconds = "billed_seconds"
+        case variants = "n"
+        case perVariantUSD = "per_variant_usd"
+        case totalUSD = "total_usd"
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -93,7 +117,8 @@ extension CostBreakdown: Encodable {
         try container.encode(unit, forKey: .unit)
         try container.encode(DecimalAmount.string(fromMicros: rateMicros), forKey: .rateUSD)
         try container.encode(audio, forKey: .audio)
-        try container.encode(DecimalAmount.string(fromMicros: audioSurchargeMicrosPerSecond), forKey: .audioSurchargeUSDPerSecond)
+        try container.encode(
+            DecimalAmount.string(fromMicros: audioSurchargeMicrosPerSecond), forKey: .audioSurchargeUSDPerSecond)
         try container.encode(billedSeconds, forKey: .billedSeconds)
         try container.encode(variants, forKey: .variants)
         try container.encode(DecimalAmount.string(fromMicros: perVariantMicros), forKey: .perVariantUSD)
@@ -103,7 +128,9 @@ extension CostBreakdown: Encodable {
 
 extension Rejection: Encodable {
     private enum Keys: String, CodingKey {
-        case provider, providerModel = "provider_model", quality, family, code, reason
+        case provider
+        case providerModel = "provider_model"
+        case quality, family, code, reason
     }
 
     public func encode(to encoder: any Encoder) throws {

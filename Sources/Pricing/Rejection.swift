@@ -57,8 +57,10 @@ public enum RejectionReason: Sendable, Hashable, CustomStringConvertible {
         switch self {
         case .familyNotOffered: "no model of this family in the provider's price book"
         case .modeNotOffered(let mode, let offered): "mode \(mode) not offered (offers \(offered))"
-        case .resolutionNotOffered(let resolution, let offered): "resolution \(resolution) not offered (offers \(offered))"
-        case .durationTooLong(let requested, let longest): "\(requested) s is longer than its longest clip, \(longest) s"
+        case .resolutionNotOffered(let resolution, let offered):
+            "resolution \(resolution) not offered (offers \(offered))"
+        case .durationTooLong(let requested, let longest):
+            "\(requested) s is longer than its longest clip, \(longest) s"
         case .audioNotOffered: "audio not offered or not priced (silent only)"
         case .audioNotRequestable: "audio cannot be asked for in this provider's request (it renders silence)"
         case .aspectRatioNotOffered(let ratio, let offered): "aspect ratio \(ratio) not offered (offers \(offered))"

@@ -32,7 +32,8 @@ public enum Resolution: String, Sendable, Hashable, CaseIterable, Codable, Compa
     static let count = 10
 
     /// The text forms accepted, for error messages.
-    public static let acceptedForms = allCases.map(\.rawValue).joined(separator: ", ")
+    public static let acceptedForms =
+        allCases.map(\.rawValue).joined(separator: ", ")
         + " (also 2160p, and WIDTHxHEIGHT such as 1280x720)"
 
     /// Parses a resolution name (`720p`, `4K`, `2160p`, `768P`) or a size (`1920x1080`).
@@ -43,7 +44,8 @@ public enum Resolution: String, Sendable, Hashable, CaseIterable, Codable, Compa
         if lowered == "2160p" { return (.k4, nil) }
         let sides = lowered.split(separator: "x", omittingEmptySubsequences: false)
         guard sides.count == 2, let width = Int(sides[0]), let height = Int(sides[1]), width > 0, height > 0,
-              let resolution = Resolution(shortSide: min(width, height)) else { return nil }
+            let resolution = Resolution(shortSide: min(width, height))
+        else { return nil }
         return (resolution, AspectRatio(width: width, height: height))
     }
 

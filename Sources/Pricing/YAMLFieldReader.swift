@@ -43,7 +43,9 @@ struct YAMLFieldReader {
                 continue
             }
             guard allowed.contains(scalar.string) else {
-                problem(key, "unknown key '\(scalar.string)' in \(what); allowed: \(allowed.sorted().joined(separator: ", "))")
+                problem(
+                    key,
+                    "unknown key '\(scalar.string)' in \(what); allowed: \(allowed.sorted().joined(separator: ", "))")
                 continue
             }
             result[scalar.string] = value

@@ -40,7 +40,8 @@ extension ProviderID {
         switch self {
         case .aimo: describe(.silentReserve, [.solanaSecretKey, .preSignedWalletHeader], "https://beta.aimo.network")
         case .openAIVideos: describe(.atCompletion, [.apiKey], nil)
-        case .venice: describe(.silentReserve, [.apiKey, .solanaSecretKey], "https://api.venice.ai", basePath: "/api/v1")
+        case .venice:
+            describe(.silentReserve, [.apiKey, .solanaSecretKey], "https://api.venice.ai", basePath: "/api/v1")
         case .nanoGPT: describe(.reportedPrecharge, [.apiKey], "https://nano-gpt.com")
         case .aigate: describe(.atCompletion, [.apiKey], "https://api.aigate.shop", synchronous: true)
         }

@@ -12,7 +12,8 @@ public enum ProviderSimulator {
 
         public var description: String {
             switch self {
-            case .couldNotListen(let provider, let port, let reason): return "\(provider.rawValue) could not listen on port \(port): \(reason)"
+            case .couldNotListen(let provider, let port, let reason):
+                return "\(provider.rawValue) could not listen on port \(port): \(reason)"
             }
         }
     }
@@ -39,21 +40,25 @@ public enum ProviderSimulator {
             jobsMax: configuration.jobsMaxPerProvider, seed: configuration.seed &+ UInt64(provider.order))
         _ = state.configure(ScenarioText.pairs(configuration.defaults))
         let responder = SimulatorResponder(
-            provider: provider, simulation: simulation(provider, state: state), requestBodyBytesMax: configuration.requestBodyBytesMax)
+            provider: provider, simulation: simulation(provider, state: state),
+            requestBodyBytesMax: configuration.requestBodyBytesMax)
         let requestedPort = configuration.port(for: provider)
         let listening = ListeningSignal()
         let application = Application(
             responder: responder,
-            configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: requestedPort), serverName: nil),
+            configuration: ApplicationConfiguration(
+                address: .hostname(configuration.host, port: requestedPort), serverName: nil),
             onServerRunning: { channel in listening.report(.success(channel.localAddress?.port ?? requestedPort)) }
         )
         // In a service group, so stopping is a graceful shutdown: open keep-alive connections
         // close cleanly instead of each logging a cancellation error.
-        let group = ServiceGroup(configuration: .init(services: [application], logger: Logger(label: "videoledger.simulator")))
+        let group = ServiceGroup(
+            configuration: .init(services: [application], logger: Logger(label: "videoledger.simulator")))
         let task = Task {
             do {
                 try await group.run()
-                listening.report(.failure(.couldNotListen(provider: provider, port: requestedPort, reason: "server stopped")))
+                listening.report(
+                    .failure(.couldNotListen(provider: provider, port: requestedPort, reason: "server stopped")))
             } catch {
                 listening.report(.failure(.couldNotListen(provider: provider, port: requestedPort, reason: "\(error)")))
             }

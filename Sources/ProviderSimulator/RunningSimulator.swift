@@ -38,7 +38,10 @@ public final class RunningSimulator: Sendable {
     /// The base URL to configure VideoLedger's adapter with, as `VIDEOLEDGER_<PROVIDER>_BASE_URL`
     /// (Venice's includes `/api/v1`, as its real one does).
     public var baseURLs: [ProviderID: String] {
-        Dictionary(uniqueKeysWithValues: servers.map { ($0.provider, "http://\(host):\($0.port)\($0.provider.descriptor.basePath)") })
+        Dictionary(
+            uniqueKeysWithValues: servers.map {
+                ($0.provider, "http://\(host):\($0.port)\($0.provider.descriptor.basePath)")
+            })
     }
 
     /// Where the provider's `/_sim/` control endpoint is.

@@ -41,10 +41,13 @@ extension Reconciler {
                 let expected = measure == "spent_to_date" ? charged : -charged
                 let difference = observed - expected
                 guard abs(difference) > tolerance else { continue }
-                findings.append(ReconciliationFinding(
-                    kind: "balance_drift", severity: "warning", provider: provider, currency: currency, expectedMicros: expected,
-                    observedMicros: observed, differenceMicros: difference,
-                    detail: "\(measure) balance moved \(observed) micro-units, recorded charges explain \(expected)"))
+                findings.append(
+                    ReconciliationFinding(
+                        kind: "balance_drift", severity: "warning", provider: provider, currency: currency,
+                        expectedMicros: expected,
+                        observedMicros: observed, differenceMicros: difference,
+                        detail: "\(measure) balance moved \(observed) micro-units, recorded charges explain \(expected)"
+                    ))
             }
             let charged = try session.query(
                 """
@@ -55,10 +58,12 @@ extension Reconciler {
                 let provider: String = try row.decode(0)
                 let currency: String = try row.decode(1)
                 guard !compared.contains(provider + "|" + currency) else { continue }
-                findings.append(ReconciliationFinding(
-                    kind: "balance_unavailable", severity: "info", provider: provider, currency: currency,
-                    expectedMicros: try row.decode(2),
-                    detail: "charges recorded but fewer than two balance snapshots in the period: nothing to compare"))
+                findings.append(
+                    ReconciliationFinding(
+                        kind: "balance_unavailable", severity: "info", provider: provider, currency: currency,
+                        expectedMicros: try row.decode(2),
+                        detail:
+                            "charges recorded but fewer than two balance snapshots in the period: nothing to compare"))
             }
             return findings
         }
@@ -83,11 +88,12 @@ extension Reconciler {
                 let computed: Int64 = try row.decode(3)
                 let providerCost: Int64 = try row.decode(4)
                 let actual: Int64 = try row.decode(5)
-                findings.append(ReconciliationFinding(
-                    kind: "cost_mismatch", severity: "info", provider: try row.decode(1), jobID: try row.decode(0),
-                    currency: try row.decode(2), expectedMicros: computed, observedMicros: providerCost,
-                    differenceMicros: providerCost - computed,
-                    detail: "provider cost \(providerCost) vs price book \(computed); charged \(actual)"))
+                findings.append(
+                    ReconciliationFinding(
+                        kind: "cost_mismatch", severity: "info", provider: try row.decode(1), jobID: try row.decode(0),
+                        currency: try row.decode(2), expectedMicros: computed, observedMicros: providerCost,
+                        differenceMicros: providerCost - computed,
+                        detail: "provider cost \(providerCost) vs price book \(computed); charged \(actual)"))
             }
             for row in try session.query(
                 """
@@ -101,10 +107,12 @@ extension Reconciler {
                 let holdID: Int64 = try row.decode(0)
                 let status: String = try row.decode(5)
                 let age: Int64 = try row.decode(6)
-                findings.append(ReconciliationFinding(
-                    kind: "hold_open_too_long", severity: "warning", provider: try row.decode(1), jobID: try row.decodeIfPresent(4),
-                    currency: try row.decode(2), expectedMicros: try row.decode(3),
-                    detail: "hold \(holdID) open for \(age) ms (limit \(holdLimit)); job is \(status)"))
+                findings.append(
+                    ReconciliationFinding(
+                        kind: "hold_open_too_long", severity: "warning", provider: try row.decode(1),
+                        jobID: try row.decodeIfPresent(4),
+                        currency: try row.decode(2), expectedMicros: try row.decode(3),
+                        detail: "hold \(holdID) open for \(age) ms (limit \(holdLimit)); job is \(status)"))
             }
             for row in try session.query(
                 """
@@ -118,10 +126,12 @@ extension Reconciler {
                 let error: String = try row.decode(6)
                 let age: Int64 = try row.decode(7)
                 let what = status == "unknown" ? "submission outcome unknown" : "stalled (\(reason))"
-                findings.append(ReconciliationFinding(
-                    kind: status == "unknown" ? "unknown_job" : "stalled_job", severity: "warning", provider: try row.decode(1),
-                    jobID: try row.decode(0), currency: try row.decode(2), expectedMicros: try row.decode(3),
-                    detail: "\(what) for \(age) ms, hold kept: \(error)"))
+                findings.append(
+                    ReconciliationFinding(
+                        kind: status == "unknown" ? "unknown_job" : "stalled_job", severity: "warning",
+                        provider: try row.decode(1),
+                        jobID: try row.decode(0), currency: try row.decode(2), expectedMicros: try row.decode(3),
+                        detail: "\(what) for \(age) ms, hold kept: \(error)"))
             }
             for row in try session.query(
                 """
@@ -131,10 +141,13 @@ extension Reconciler {
             {
                 let shortfall: Int64 = try row.decode(3)
                 let user: String = try row.decode(4)
-                findings.append(ReconciliationFinding(
-                    kind: "shortfall", severity: "warning", provider: try row.decode(1), jobID: try row.decode(0),
-                    currency: try row.decode(2), observedMicros: shortfall,
-                    detail: "user \(user) owes \(shortfall) micro-units that available plus credit could not cover at capture"))
+                findings.append(
+                    ReconciliationFinding(
+                        kind: "shortfall", severity: "warning", provider: try row.decode(1), jobID: try row.decode(0),
+                        currency: try row.decode(2), observedMicros: shortfall,
+                        detail:
+                            "user \(user) owes \(shortfall) micro-units that available plus credit could not cover at capture"
+                    ))
             }
             return findings
         }
@@ -165,7 +178,8 @@ extension Reconciler {
                 let large = Self.exceedsWarning(differenceMicros: difference, catalogMicros: catalog)
                 return ReconciliationFinding(
                     kind: "live_quote_drift", severity: large ? "warning" : "info", provider: try row.decode(0),
-                    currency: try row.decode(2), expectedMicros: catalog, observedMicros: live, differenceMicros: difference,
+                    currency: try row.decode(2), expectedMicros: catalog, observedMicros: live,
+                    differenceMicros: difference,
                     detail: "\(model): \(differing) of \(jobs) live-quoted jobs priced differently by the provider; "
                         + "catalog \(catalog), live \(live) micro-units")
             }

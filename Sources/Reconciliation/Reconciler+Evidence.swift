@@ -33,12 +33,18 @@ extension Reconciler {
         for job in try await heldJobs() { byProvider[job.provider, default: []].append(job) }
         var findings: [ReconciliationFinding] = []
         for (provider, jobs) in byProvider.sorted(by: { $0.key < $1.key }) {
-            guard let providerID = ProviderID(rawValue: provider), let window = try await balanceWindow(provider, jobs: jobs)
+            guard let providerID = ProviderID(rawValue: provider),
+                let window = try await balanceWindow(provider, jobs: jobs)
             else { continue }
-            let candidates = jobs.filter { $0.sentAt < window.s1At && ($0.prechargeCurrency ?? window.currency) == window.currency }
-            guard !candidates.isEmpty, try await isQuiet(provider, around: [window.s0At, window.s1At], except: candidates.map(\.id))
+            let candidates = jobs.filter {
+                $0.sentAt < window.s1At && ($0.prechargeCurrency ?? window.currency) == window.currency
+            }
+            guard !candidates.isEmpty,
+                try await isQuiet(provider, around: [window.s0At, window.s1At], except: candidates.map(\.id))
             else { continue }
-            let verdict = judge(candidates, window: window, billing: providerID.descriptor.billing, synchronous: providerID.descriptor.isSynchronous)
+            let verdict = judge(
+                candidates, window: window, billing: providerID.descriptor.billing,
+                synchronous: providerID.descriptor.isSynchronous)
             findings += try await apply(verdict, candidates, provider: provider, window: window)
         }
         return findings
@@ -77,7 +83,8 @@ extension Reconciler {
         case none
     }
 
-    func judge(_ jobs: [HeldJob], window: BalanceWindow, billing: ProviderBilling, synchronous: Bool) -> EvidenceVerdict {
+    func judge(_ jobs: [HeldJob], window: BalanceWindow, billing: ProviderBilling, synchronous: Bool) -> EvidenceVerdict
+    {
         let unexplained = window.unexplainedMicros
         let ifCompleted = jobs.map { $0.prechargeMicros == nil ? $0.quotedMicros : nil }
         let noTraceCounts = billing != .atCompletion || synchronous
@@ -92,8 +99,13 @@ extension Reconciler {
         let tolerance = max(
             configuration.balanceToleranceMicros,
             Int64(clamping: Int128(scale) * Int128(configuration.evidenceToleranceBasisPoints) / 10_000))
-        func matches(_ sum: Int64?) -> Bool { sum.map { Int128(unexplained) - Int128($0) }.map { $0.magnitude <= tolerance } ?? false }
-        let apart = completedSum.flatMap { c in notChargedSum.map { n in (Int128(c) - Int128(n)).magnitude > 2 * UInt128(tolerance) } } ?? true
+        func matches(_ sum: Int64?) -> Bool {
+            sum.map { Int128(unexplained) - Int128($0) }.map { $0.magnitude <= tolerance } ?? false
+        }
+        let apart =
+            completedSum.flatMap { c in
+                notChargedSum.map { n in (Int128(c) - Int128(n)).magnitude > 2 * UInt128(tolerance) }
+            } ?? true
         switch (matches(completedSum), matches(notChargedSum)) {
         case (true, false) where apart: return .completed
         case (false, true) where apart: return .notCharged
@@ -124,20 +136,27 @@ extension Reconciler {
         case .none:
             return []
         case .ambiguous(let detail):
-            return [ReconciliationFinding(
-                kind: "evidence_ambiguous", severity: "warning", provider: provider, currency: window.currency,
-                expectedMicros: nil, observedMicros: window.unexplainedMicros,
-                detail: "\(jobs.count) held jobs; \(detail); money stays held")]
+            return [
+                ReconciliationFinding(
+                    kind: "evidence_ambiguous", severity: "warning", provider: provider, currency: window.currency,
+                    expectedMicros: nil, observedMicros: window.unexplainedMicros,
+                    detail: "\(jobs.count) held jobs; \(detail); money stays held")
+            ]
         case .completed, .notCharged:
             var findings: [ReconciliationFinding] = []
-            let evidence = window.evidenceJSON(verdict: verdict == .completed ? "completed" : "not_charged", jobs: jobs.map(\.id))
+            let evidence = window.evidenceJSON(
+                verdict: verdict == .completed ? "completed" : "not_charged", jobs: jobs.map(\.id))
             for held in jobs {
-                guard let job = try await settleOnEvidence(held, completed: verdict == .completed, evidence: evidence) else { continue }
-                findings.append(ReconciliationFinding(
-                    kind: "evidence_settled", severity: "warning", provider: provider, jobID: job.id, currency: window.currency,
-                    expectedMicros: held.quotedMicros, observedMicros: window.unexplainedMicros,
-                    detail: "\(job.status) on balance evidence: \(window.measure) moved \(window.observedMicros), recorded charges "
-                        + "explain \(window.recordedMicros), between \(window.s0At) and \(window.s1At)"))
+                guard let job = try await settleOnEvidence(held, completed: verdict == .completed, evidence: evidence)
+                else { continue }
+                findings.append(
+                    ReconciliationFinding(
+                        kind: "evidence_settled", severity: "warning", provider: provider, jobID: job.id,
+                        currency: window.currency,
+                        expectedMicros: held.quotedMicros, observedMicros: window.unexplainedMicros,
+                        detail:
+                            "\(job.status) on balance evidence: \(window.measure) moved \(window.observedMicros), recorded charges "
+                            + "explain \(window.recordedMicros), between \(window.s0At) and \(window.s1At)"))
             }
             return findings
         }
@@ -146,22 +165,27 @@ extension Reconciler {
     /// Ends one held job as the evidence says, with its resolution record, in one transaction.
     private func settleOnEvidence(_ held: HeldJob, completed: Bool, evidence: String) async throws -> JobRecord? {
         let ended = try await pool.transaction { session -> JobRecord? in
-            guard let job = try JobRows.load(session, id: held.id, forUpdate: true, withTransfers: false), job.status.isHeldForEvidence
+            guard let job = try JobRows.load(session, id: held.id, forUpdate: true, withTransfers: false),
+                job.status.isHeldForEvidence
             else { return nil }
             if completed {
                 let status = ProviderStatus(providerJobID: job.providerJobID ?? "", state: .completed)
                 guard try self.settlement.complete(session, job: job, status: status) else { return nil }
             } else {
-                let reason = held.prechargeMicros == nil ? "no charge seen at the provider" : "the provider's refund was seen"
-                guard try self.settlement.end(
-                    session, job: job, as: .failed, code: "evidence_not_charged", reason: reason, refunded: held.prechargeMicros != nil)
+                let reason =
+                    held.prechargeMicros == nil ? "no charge seen at the provider" : "the provider's refund was seen"
+                guard
+                    try self.settlement.end(
+                        session, job: job, as: .failed, code: "evidence_not_charged", reason: reason,
+                        refunded: held.prechargeMicros != nil)
                 else { return nil }
             }
             let after = try JobRows.load(session, id: job.id, withTransfers: false) ?? job
             try self.settlement.recordResolution(
                 session, jobID: job.id, method: "evidence", outcome: after.status,
                 cost: after.actualMicros.map { Money(micros: $0, currency: .usd) }, by: "reconciliation",
-                reason: completed ? "balance movement matched the quote" : "balance showed no charge", evidence: evidence)
+                reason: completed ? "balance movement matched the quote" : "balance showed no charge",
+                evidence: evidence)
             return after
         }
         if let ended { JobMetrics.transition(to: ended.status) }
@@ -173,20 +197,22 @@ extension Reconciler {
     private func balanceWindow(_ provider: String, jobs: [HeldJob]) async throws -> BalanceWindow? {
         guard let start = jobs.map(\.sentAt).min() else { return nil }
         return try await pool.withSession { session -> BalanceWindow? in
-            guard let row = try session.query(
-                """
-                SELECT c.currency, c.measure, s0.balance_micros, s0.taken_at, s1.balance_micros, s1.taken_at
-                FROM (VALUES ('USD', 'spent_to_date', 1), ('USDC', 'spent_to_date', 2), ('USD', 'available', 3),
-                             ('USDC', 'available', 4)) AS c (currency, measure, preference)
-                CROSS JOIN LATERAL (SELECT balance_micros, taken_at FROM provider_balance_snapshots s
-                                    WHERE s.provider = $1 AND s.currency = c.currency AND s.measure = c.measure AND s.taken_at <= $2
-                                    ORDER BY s.taken_at DESC, s.id DESC LIMIT 1) s0
-                CROSS JOIN LATERAL (SELECT balance_micros, taken_at FROM provider_balance_snapshots s
-                                    WHERE s.provider = $1 AND s.currency = c.currency AND s.measure = c.measure AND s.taken_at > $2
-                                    ORDER BY s.taken_at DESC, s.id DESC LIMIT 1) s1
-                ORDER BY c.preference LIMIT 1
-                """, [provider, start]
-            ).first else { return nil }
+            guard
+                let row = try session.query(
+                    """
+                    SELECT c.currency, c.measure, s0.balance_micros, s0.taken_at, s1.balance_micros, s1.taken_at
+                    FROM (VALUES ('USD', 'spent_to_date', 1), ('USDC', 'spent_to_date', 2), ('USD', 'available', 3),
+                                 ('USDC', 'available', 4)) AS c (currency, measure, preference)
+                    CROSS JOIN LATERAL (SELECT balance_micros, taken_at FROM provider_balance_snapshots s
+                                        WHERE s.provider = $1 AND s.currency = c.currency AND s.measure = c.measure AND s.taken_at <= $2
+                                        ORDER BY s.taken_at DESC, s.id DESC LIMIT 1) s0
+                    CROSS JOIN LATERAL (SELECT balance_micros, taken_at FROM provider_balance_snapshots s
+                                        WHERE s.provider = $1 AND s.currency = c.currency AND s.measure = c.measure AND s.taken_at > $2
+                                        ORDER BY s.taken_at DESC, s.id DESC LIMIT 1) s1
+                    ORDER BY c.preference LIMIT 1
+                    """, [provider, start]
+                ).first
+            else { return nil }
             let currency: String = try row.decode(0)
             let measure: String = try row.decode(1)
             let s0At: Date = try row.decode(3)
@@ -197,7 +223,8 @@ extension Reconciler {
                 WHERE provider = $1 AND currency = $2 AND recorded_at > $3 AND recorded_at <= $4
                 """, [provider, currency, s0At, s1At])[0].decode(0)
             return BalanceWindow(
-                currency: currency, measure: measure, s0Micros: try row.decode(2), s0At: s0At, s1Micros: try row.decode(4), s1At: s1At,
+                currency: currency, measure: measure, s0Micros: try row.decode(2), s0At: s0At,
+                s1Micros: try row.decode(4), s1At: s1At,
                 recordedMicros: recorded)
         }
     }
@@ -216,7 +243,9 @@ struct BalanceWindow: Sendable, Equatable {
 
     /// What the provider took between the readings, as a charge (positive) or refund (negative).
     var observedMicros: Int64 {
-        let (moved, overflow) = measure == "spent_to_date" ? s1Micros.subtractingReportingOverflow(s0Micros) : s0Micros.subtractingReportingOverflow(s1Micros)
+        let (moved, overflow) =
+            measure == "spent_to_date"
+            ? s1Micros.subtractingReportingOverflow(s0Micros) : s0Micros.subtractingReportingOverflow(s1Micros)
         return overflow ? Int64.max : moved
     }
 

@@ -26,7 +26,9 @@ extension Reconciler {
     private func markLostSubmits() async throws {
         let now = clock.now
         let dead = configuration.heartbeatDeadAfterMilliseconds
-        let marked = try await pool.withSession { session in try JobRows.markLostSubmits(session, now: now, deadAfterMilliseconds: dead) }
+        let marked = try await pool.withSession { session in
+            try JobRows.markLostSubmits(session, now: now, deadAfterMilliseconds: dead)
+        }
         for _ in 0..<marked { JobMetrics.transition(to: .unknown) }
     }
 
@@ -45,8 +47,10 @@ extension Reconciler {
                 """, [providers, Self.findingsPerCheckMax]
             ).map { row in
                 HeldJob(
-                    id: try row.decode(0), provider: try row.decode(1), quotedMicros: try row.decode(2), sentAt: try row.decode(3),
-                    status: try row.decode(4), heldSince: try row.decode(5), prechargeMicros: try row.decodeIfPresent(6),
+                    id: try row.decode(0), provider: try row.decode(1), quotedMicros: try row.decode(2),
+                    sentAt: try row.decode(3),
+                    status: try row.decode(4), heldSince: try row.decode(5),
+                    prechargeMicros: try row.decodeIfPresent(6),
                     prechargeCurrency: try row.decodeIfPresent(7))
             }
         }
@@ -59,23 +63,31 @@ extension Reconciler {
         let due = try await heldJobs().filter { now.timeIntervalSince($0.heldSince) * 1_000 > Double(bound) }
         var findings: [ReconciliationFinding] = []
         for held in due {
-            let reason = "held \(held.status) for over \(bound) ms without evidence; hold released, the provider may have charged"
+            let reason =
+                "held \(held.status) for over \(bound) ms without evidence; hold released, the provider may have charged"
             let ended = try await pool.transaction { session -> JobRecord? in
-                guard let job = try JobRows.load(session, id: held.id, forUpdate: true, withTransfers: false), job.status.isHeldForEvidence
+                guard let job = try JobRows.load(session, id: held.id, forUpdate: true, withTransfers: false),
+                    job.status.isHeldForEvidence
                 else { return nil }
-                guard try self.settlement.end(session, job: job, as: .expired, code: "held_bound", reason: reason, refunded: false) else {
+                guard
+                    try self.settlement.end(
+                        session, job: job, as: .expired, code: "held_bound", reason: reason, refunded: false)
+                else {
                     return nil
                 }
                 try self.settlement.recordResolution(
-                    session, jobID: job.id, method: "bound", outcome: .expired, cost: nil, by: "reconciliation", reason: reason,
+                    session, jobID: job.id, method: "bound", outcome: .expired, cost: nil, by: "reconciliation",
+                    reason: reason,
                     evidence: nil)
                 return job
             }
             guard let job = ended else { continue }
             JobMetrics.transition(to: .expired)
-            findings.append(ReconciliationFinding(
-                kind: "held_bound_released", severity: "error", provider: job.provider, jobID: job.id, currency: job.currency,
-                expectedMicros: job.quotedMicros, detail: reason))
+            findings.append(
+                ReconciliationFinding(
+                    kind: "held_bound_released", severity: "error", provider: job.provider, jobID: job.id,
+                    currency: job.currency,
+                    expectedMicros: job.quotedMicros, detail: reason))
         }
         return findings
     }

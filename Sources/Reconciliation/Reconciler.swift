@@ -27,7 +27,8 @@ public final class Reconciler: Sendable {
 
     public init(
         pool: PostgresPool, catalog: PriceCatalog, adapters: [ProviderID: any ProviderAdapter],
-        configuration: JobsConfiguration = JobsConfiguration(), logger: Logger = Logger(label: "videoledger.reconciler"),
+        configuration: JobsConfiguration = JobsConfiguration(),
+        logger: Logger = Logger(label: "videoledger.reconciler"),
         clock: JobClock = .system
     ) {
         configuration.validate()
@@ -43,7 +44,9 @@ public final class Reconciler: Sendable {
     /// takes a fresh balance snapshot from each provider (best effort: a provider that does not
     /// answer is simply compared on the snapshots it gave before).
     /// `actor` (an API token's name) is recorded as the run's `created_by`.
-    public func run(from: Date, to: Date, trigger: String = "cli", actor: String? = nil) async throws -> ReconciliationReport {
+    public func run(from: Date, to: Date, trigger: String = "cli", actor: String? = nil) async throws
+        -> ReconciliationReport
+    {
         precondition(from <= to, "a period ends after it starts")
         let startedAt = Date()
         var to = to
@@ -58,7 +61,8 @@ public final class Reconciler: Sendable {
         findings += try await liveQuoteFindings(from: from, to: to)
         findings += try await invariantFindings()
         let report = ReconciliationReport(
-            id: UUID(), periodFrom: from, periodTo: to, startedAt: startedAt, finishedAt: Date(), trigger: trigger, findings: findings,
+            id: UUID(), periodFrom: from, periodTo: to, startedAt: startedAt, finishedAt: Date(), trigger: trigger,
+            findings: findings,
             createdBy: actor)
         try await store(report, actor: actor)
         logger.info("reconciliation finished", metadata: ["id": "\(report.id)", "findings": "\(findings.count)"])
@@ -76,7 +80,8 @@ public final class Reconciler: Sendable {
             do {
                 guard let balance = try await adapter.balance() else { continue }
                 try await pool.withSession { session in
-                    try ProviderChargeStatements.snapshot(session, provider: provider.rawValue, balance: balance, source: "reconcile", jobID: nil)
+                    try ProviderChargeStatements.snapshot(
+                        session, provider: provider.rawValue, balance: balance, source: "reconcile", jobID: nil)
                 }
             } catch {
                 logger.info("no balance snapshot", metadata: ["provider": "\(provider.rawValue)", "error": "\(error)"])
@@ -91,8 +96,11 @@ public final class Reconciler: Sendable {
                 INSERT INTO reconciliations (id, period_from, period_to, started_at, finished_at, findings_count, trigger, created_by)
                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
                 """,
-                [report.id, report.periodFrom, report.periodTo, report.startedAt, report.finishedAt, report.findings.count, report.trigger,
-                 actor])
+                [
+                    report.id, report.periodFrom, report.periodTo, report.startedAt, report.finishedAt,
+                    report.findings.count, report.trigger,
+                    actor,
+                ])
             for finding in report.findings {
                 try session.execute(
                     """
@@ -100,8 +108,12 @@ public final class Reconciler: Sendable {
                                                          expected_micros, observed_micros, difference_micros, detail)
                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
                     """,
-                    [report.id, finding.kind, finding.severity, finding.provider, finding.jobID.map { $0 as any PostgresEncodable },
-                     finding.currency, finding.expectedMicros, finding.observedMicros, finding.differenceMicros, finding.detail])
+                    [
+                        report.id, finding.kind, finding.severity, finding.provider,
+                        finding.jobID.map { $0 as any PostgresEncodable },
+                        finding.currency, finding.expectedMicros, finding.observedMicros, finding.differenceMicros,
+                        finding.detail,
+                    ])
             }
         }
     }

@@ -70,6 +70,9 @@ public struct ReconcilerService: Service {
         let nowMilliseconds = Int64((now.timeIntervalSince1970 * 1_000).rounded(.down))
         let interval = Int64(intervalMilliseconds)
         let end = nowMilliseconds / interval * interval
-        return (Date(timeIntervalSince1970: Double(end - interval) / 1_000), Date(timeIntervalSince1970: Double(end) / 1_000))
+        return (
+            Date(timeIntervalSince1970: Double(end - interval) / 1_000),
+            Date(timeIntervalSince1970: Double(end) / 1_000)
+        )
     }
 }

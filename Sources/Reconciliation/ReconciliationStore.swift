@@ -15,9 +15,12 @@ public struct ReconciliationStore: Sendable {
     /// A stored run with its findings; nil for an unknown id.
     public func report(id: UUID) async throws -> ReconciliationReport? {
         try await pool.withSession { session in
-            guard let run = try session.query(
-                "SELECT period_from, period_to, started_at, finished_at, trigger, created_by FROM reconciliations WHERE id = $1", [id]
-            ).first else { return nil }
+            guard
+                let run = try session.query(
+                    "SELECT period_from, period_to, started_at, finished_at, trigger, created_by FROM reconciliations WHERE id = $1",
+                    [id]
+                ).first
+            else { return nil }
             let findings = try session.query(
                 """
                 SELECT kind, severity, provider, job_id, currency, expected_micros, observed_micros, difference_micros, detail
@@ -26,8 +29,10 @@ public struct ReconciliationStore: Sendable {
             ).map { row in
                 ReconciliationFinding(
                     kind: try row.decode(0), severity: try row.decode(1), provider: try row.decodeIfPresent(2),
-                    jobID: try row.decodeIfPresent(3), currency: try row.decodeIfPresent(4), expectedMicros: try row.decodeIfPresent(5),
-                    observedMicros: try row.decodeIfPresent(6), differenceMicros: try row.decodeIfPresent(7), detail: try row.decode(8))
+                    jobID: try row.decodeIfPresent(3), currency: try row.decodeIfPresent(4),
+                    expectedMicros: try row.decodeIfPresent(5),
+                    observedMicros: try row.decodeIfPresent(6), differenceMicros: try row.decodeIfPresent(7),
+                    detail: try row.decode(8))
             }
             return ReconciliationReport(
                 id: id, periodFrom: try run.decode(0), periodTo: try run.decode(1), startedAt: try run.decode(2),
@@ -45,14 +50,20 @@ public struct ReconciliationStore: Sendable {
             var amounts: [ProviderID: [BalanceDrift.Amount]] = [:]
             for row in try session.query(Self.latestDriftSQL, [providers]) {
                 run = (try row.decode(0), try row.decode(1))
-                guard let name = try row.decodeIfPresent(2, as: String.self), let provider = ProviderID(rawValue: name) else { continue }
+                guard let name = try row.decodeIfPresent(2, as: String.self), let provider = ProviderID(rawValue: name)
+                else { continue }
                 amounts[provider, default: []].append(
-                    BalanceDrift.Amount(currency: try row.decode(3), differenceMicros: try row.decode(4), severity: try row.decode(5)))
+                    BalanceDrift.Amount(
+                        currency: try row.decode(3), differenceMicros: try row.decode(4), severity: try row.decode(5)))
             }
             guard let run else { return [:] }
-            return Dictionary(uniqueKeysWithValues: ProviderID.allCases.map { provider in
-                (provider, BalanceDrift(reconciliationID: run.id, reconciledAt: run.at, amounts: amounts[provider] ?? []))
-            })
+            return Dictionary(
+                uniqueKeysWithValues: ProviderID.allCases.map { provider in
+                    (
+                        provider,
+                        BalanceDrift(reconciliationID: run.id, reconciledAt: run.at, amounts: amounts[provider] ?? [])
+                    )
+                })
         }
     }
 

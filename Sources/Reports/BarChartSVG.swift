@@ -16,7 +16,8 @@ enum BarChartSVG {
     static func render(series: ChartSeries, valueColumn: ReportColumn, title: String, id: String) -> String {
         let height = max(1, series.bars.count) * (barHeight + barGap) + barGap
         let largest = series.bars.map(\.value).max() ?? 0
-        var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" width=\"\(width)\" height=\"\(height)\""
+        var svg =
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" width=\"\(width)\" height=\"\(height)\""
             + " viewBox=\"0 0 \(width) \(height)\" role=\"img\" aria-labelledby=\"\(id)-title\">\n"
         svg += "<title id=\"\(id)-title\">\(TextEscaping.html(title))</title>\n"
         if series.bars.isEmpty {
@@ -27,11 +28,14 @@ enum BarChartSVG {
             let textBaseline = top + barHeight - 5
             let length = barLength(bar.value, largest: largest)
             let valueText = ReportCell.integer(bar.value).text(for: valueColumn) ?? ""
-            svg += "<text x=\"\(labelWidth - 8)\" y=\"\(textBaseline)\" font-size=\"12\" text-anchor=\"end\">"
+            svg +=
+                "<text x=\"\(labelWidth - 8)\" y=\"\(textBaseline)\" font-size=\"12\" text-anchor=\"end\">"
                 + TextEscaping.html(shortened(bar.label)) + "</text>"
-            svg += "<rect x=\"\(labelWidth)\" y=\"\(top)\" width=\"\(length)\" height=\"\(barHeight)\" fill=\"#3b6ea8\">"
+            svg +=
+                "<rect x=\"\(labelWidth)\" y=\"\(top)\" width=\"\(length)\" height=\"\(barHeight)\" fill=\"#3b6ea8\">"
                 + "<title>" + TextEscaping.html(bar.label + ": " + valueText) + "</title></rect>"
-            svg += "<text x=\"\(labelWidth + length + 6)\" y=\"\(textBaseline)\" font-size=\"12\">"
+            svg +=
+                "<text x=\"\(labelWidth + length + 6)\" y=\"\(textBaseline)\" font-size=\"12\">"
                 + TextEscaping.html(valueText) + "</text>\n"
         }
         return svg + "</svg>"

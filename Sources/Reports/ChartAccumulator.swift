@@ -31,14 +31,17 @@ struct ChartAccumulator {
 
     init(directive: ChartDirective, section: String, columns: [ReportColumn], file: String) throws(ReportError) {
         guard let labelIndex = columns.firstIndex(where: { $0.sourceName == directive.labelColumn }) else {
-            throw .definitionInvalid(file: file, reason: "chart label column \(directive.labelColumn) is not a column of the query")
+            throw .definitionInvalid(
+                file: file, reason: "chart label column \(directive.labelColumn) is not a column of the query")
         }
         guard let valueIndex = columns.firstIndex(where: { $0.sourceName == directive.valueColumn }) else {
-            throw .definitionInvalid(file: file, reason: "chart value column \(directive.valueColumn) is not a column of the query")
+            throw .definitionInvalid(
+                file: file, reason: "chart value column \(directive.valueColumn) is not a column of the query")
         }
         if let series = directive.series {
             guard let index = columns.firstIndex(where: { $0.sourceName == series }) else {
-                throw .definitionInvalid(file: file, reason: "chart series column \(series) is not a column of the query")
+                throw .definitionInvalid(
+                    file: file, reason: "chart series column \(series) is not a column of the query")
             }
             seriesIndex = index
         } else {
@@ -65,13 +68,15 @@ struct ChartAccumulator {
         case .integer(let number): value = number
         case .null: value = 0
         case .text, .boolean:
-            throw .unsupportedColumn(section: section, column: directive.valueColumn, reason: "a chart value must be an integer column")
+            throw .unsupportedColumn(
+                section: section, column: directive.valueColumn, reason: "a chart value must be an integer column")
         }
         var currency = SectionTotals.noCurrency
         if let currencyIndex, case .text(let code) = cells[currencyIndex] { currency = code }
         if let seriesIndex {
-            try lines.add(label: label, series: Self.text(cells[seriesIndex]), value: value, currency: currency, section: section,
-                          column: directive.valueColumn)
+            try lines.add(
+                label: label, series: Self.text(cells[seriesIndex]), value: value, currency: currency, section: section,
+                column: directive.valueColumn)
             return
         }
 
@@ -89,7 +94,9 @@ struct ChartAccumulator {
     mutating func finish() -> [ChartSeries] {
         for (currency, bar) in open { keep(bar, currency: currency) }
         open.removeAll()
-        let currencies = Set(kept.keys).union(omitted.keys).sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
+        let currencies = Set(kept.keys).union(omitted.keys).sorted {
+            Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8))
+        }
         return currencies.map { ChartSeries(currency: $0, bars: kept[$0] ?? [], omitted: omitted[$0] ?? 0) }
     }
 

@@ -28,7 +28,9 @@ public struct ChartDirective: Sendable, Equatable {
         var words = text.split(separator: " ").map(String.init)
         var top: Int?
         if words.first == "top" {
-            guard words.count >= 2, let count = Int(words[1]), (1...ReportLimits.chartTopMax).contains(count) else { return nil }
+            guard words.count >= 2, let count = Int(words[1]), (1...ReportLimits.chartTopMax).contains(count) else {
+                return nil
+            }
             top = count
             words.removeFirst(2)
         }

@@ -7,7 +7,9 @@ enum ControlTotals {
     /// Checks rows of (section, column_name, currency, total_micros) against the sections.
     static func verify(_ rows: PostgresRows, against sections: [SectionTotals], file: String) throws(ReportError) {
         guard rows.columnCount == 4 else {
-            throw .definitionInvalid(file: file, reason: "expected 4 columns (section, column_name, currency, total_micros), got \(rows.columnCount)")
+            throw .definitionInvalid(
+                file: file,
+                reason: "expected 4 columns (section, column_name, currency, total_micros), got \(rows.columnCount)")
         }
         // (section, column) → currency → ledger total. A handful of entries.
         var expected: [String: [String: Int64]] = [:]
@@ -31,10 +33,12 @@ enum ControlTotals {
         }
         for (sectionName, column) in order {
             guard let section = sections.first(where: { $0.section == sectionName }) else {
-                throw .definitionInvalid(file: file, reason: "names section \(sectionName), which the report does not have")
+                throw .definitionInvalid(
+                    file: file, reason: "names section \(sectionName), which the report does not have")
             }
             guard section.columns.contains(where: { $0.sourceName == column }) else {
-                throw .definitionInvalid(file: file, reason: "names column \(column), which section \(sectionName) does not have")
+                throw .definitionInvalid(
+                    file: file, reason: "names column \(column), which section \(sectionName) does not have")
             }
             let ledger = expected[sectionName + "\u{0}" + column] ?? [:]
             let currencies = Set(ledger.keys).union(section.currencies).sorted()
@@ -42,8 +46,9 @@ enum ControlTotals {
                 let reported = section.total(column: column, currency: currency)
                 let fromLedger = ledger[currency] ?? 0
                 guard reported == fromLedger else {
-                    throw .controlTotalMismatch(section: sectionName, column: column, currency: currency,
-                                                ledgerMicros: fromLedger, reportMicros: reported)
+                    throw .controlTotalMismatch(
+                        section: sectionName, column: column, currency: currency,
+                        ledgerMicros: fromLedger, reportMicros: reported)
                 }
             }
         }

@@ -30,28 +30,36 @@ struct HTMLReportPage {
 
     mutating func append(_ cells: [ReportCell], texts: [String?]) {
         guard bodyRows.count < ReportLimits.htmlRowsMax else { return }
-        bodyRows.append("<tr>" + cells.indices.map { index in
-            if index == meterIndex { return RateMeterSVG.cell(texts[index]) }
-            return Self.cell(texts[index], numeric: Self.isNumeric(cells[index]))
-        }.joined() + "</tr>")
+        bodyRows.append(
+            "<tr>"
+                + cells.indices.map { index in
+                    if index == meterIndex { return RateMeterSVG.cell(texts[index]) }
+                    return Self.cell(texts[index], numeric: Self.isNumeric(cells[index]))
+                }.joined() + "</tr>")
     }
 
-    mutating func endSection(_ section: SectionDefinition, rowCount: Int, totals: SectionTotals, chart: (ChartAccumulator, [ChartSeries])?) {
+    mutating func endSection(
+        _ section: SectionDefinition, rowCount: Int, totals: SectionTotals, chart: (ChartAccumulator, [ChartSeries])?
+    ) {
         let anchor = "section-" + section.name
         let title = TextEscaping.html(section.title)
         var notes = ""
         if rowCount > bodyRows.count {
-            notes = Self.note("The first \(bodyRows.count) of \(Self.grouped(rowCount)) rows; every row is in the CSV and JSON files.") + "\n"
+            notes =
+                Self.note(
+                    "The first \(bodyRows.count) of \(Self.grouped(rowCount)) rows; every row is in the CSV and JSON files."
+                ) + "\n"
         }
         var table = ""
         if rowCount == 0 {
             notes = Self.note("No rows.") + "\n"
         } else {
-            table = templates[.table].render([
-                "header": columns.map { "<th>" + TextEscaping.html($0.outputName) + "</th>" }.joined(),
-                "rows": bodyRows.joined(separator: "\n"),
-                "footer": footer(totals),
-            ]) + "\n"
+            table =
+                templates[.table].render([
+                    "header": columns.map { "<th>" + TextEscaping.html($0.outputName) + "</th>" }.joined(),
+                    "rows": bodyRows.joined(separator: "\n"),
+                    "footer": footer(totals),
+                ]) + "\n"
         }
         sections.append(templates[.section].render(["anchor": anchor, "title": title, "notes": notes, "table": table]))
 
@@ -60,10 +68,12 @@ struct HTMLReportPage {
                 "<span class=\"figure\">" + TextEscaping.html(column.outputName) + " <b>"
                     + TextEscaping.html(ReportCell.integer(value).text(for: column) ?? "") + "</b></span>"
             }
-            summaryRows.append(templates[.summaryRow].render([
-                "anchor": anchor, "title": title, "rows": Self.grouped(rowCount), "currency": TextEscaping.html(currency),
-                "figures": figures.joined(separator: " "),
-            ]))
+            summaryRows.append(
+                templates[.summaryRow].render([
+                    "anchor": anchor, "title": title, "rows": Self.grouped(rowCount),
+                    "currency": TextEscaping.html(currency),
+                    "figures": figures.joined(separator: " "),
+                ]))
         }
         if totals.currencies.isEmpty {
             summaryRows.append(templates[.summaryRow].render(["anchor": anchor, "title": title, "rows": "0"]))
@@ -74,17 +84,21 @@ struct HTMLReportPage {
         } else if let (accumulator, series) = chart {
             for (index, one) in series.enumerated() {
                 let directive = accumulator.directive
-                let caption = "\(section.title): " + (directive.top.map { "top \($0) " } ?? "")
+                let caption =
+                    "\(section.title): " + (directive.top.map { "top \($0) " } ?? "")
                     + "\(directive.labelColumn) by \(accumulator.valueColumn.outputName)"
                     + (one.currency == SectionTotals.noCurrency ? "" : ", \(one.currency)")
                 let svg = BarChartSVG.render(
-                    series: one, valueColumn: accumulator.valueColumn, title: caption, id: "chart-\(section.name)-\(index)")
+                    series: one, valueColumn: accumulator.valueColumn, title: caption,
+                    id: "chart-\(section.name)-\(index)")
                 let note = one.omitted > 0 ? "\n" + Self.note("\(Self.grouped(one.omitted)) more not shown.") : ""
-                charts.append(templates[.chart].render(["caption": TextEscaping.html(caption), "svg": svg, "note": note]))
+                charts.append(
+                    templates[.chart].render(["caption": TextEscaping.html(caption), "svg": svg, "note": note]))
             }
             if series.isEmpty {
                 let svg = BarChartSVG.render(
-                    series: ChartSeries(currency: "", bars: [], omitted: 0), valueColumn: accumulator.valueColumn, title: section.title,
+                    series: ChartSeries(currency: "", bars: [], omitted: 0), valueColumn: accumulator.valueColumn,
+                    title: section.title,
                     id: "chart-\(section.name)-0")
                 charts.append(templates[.chart].render(["caption": title, "svg": svg]))
             }
@@ -94,12 +108,17 @@ struct HTMLReportPage {
     /// The `<tfoot>` of a section: one line of totals per currency; empty when there are none.
     private func footer(_ totals: SectionTotals) -> String {
         let lines = totals.currencies.map { currency -> String in
-            let byColumn = Dictionary(totals.totals(currency: currency).map { ($0.column.sourceName, $0) }, uniquingKeysWith: { a, _ in a })
-            return "<tr>" + columns.enumerated().map { index, column -> String in
-                if index == 0 { return "<th>Total" + (currency == SectionTotals.noCurrency ? "" : " " + TextEscaping.html(currency)) + "</th>" }
-                guard let total = byColumn[column.sourceName] else { return "<td></td>" }
-                return Self.cell(ReportCell.integer(total.value).text(for: column), numeric: true)
-            }.joined() + "</tr>"
+            let byColumn = Dictionary(
+                totals.totals(currency: currency).map { ($0.column.sourceName, $0) }, uniquingKeysWith: { a, _ in a })
+            return "<tr>"
+                + columns.enumerated().map { index, column -> String in
+                    if index == 0 {
+                        return "<th>Total"
+                            + (currency == SectionTotals.noCurrency ? "" : " " + TextEscaping.html(currency)) + "</th>"
+                    }
+                    guard let total = byColumn[column.sourceName] else { return "<td></td>" }
+                    return Self.cell(ReportCell.integer(total.value).text(for: column), numeric: true)
+                }.joined() + "</tr>"
         }
         return lines.isEmpty ? "" : "<tfoot>\n" + lines.joined(separator: "\n") + "\n</tfoot>\n"
     }

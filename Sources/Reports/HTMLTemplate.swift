@@ -70,7 +70,8 @@ struct HTMLTemplate: Sendable {
             let name = Substring(afterOpen[..<close.lowerBound]).trimmingWhitespace()
             guard placeholders.contains(name) else {
                 throw .templateInvalid(
-                    file: file, reason: "unknown placeholder {{\(name)}}; known: \(placeholders.sorted().joined(separator: ", "))")
+                    file: file,
+                    reason: "unknown placeholder {{\(name)}}; known: \(placeholders.sorted().joined(separator: ", "))")
             }
             parts.append(.placeholder(name))
             rest = afterOpen[close.upperBound...]

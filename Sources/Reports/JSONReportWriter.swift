@@ -28,7 +28,9 @@ struct JSONReportWriter {
     private var keys: [String] = []
     private var columns: [ReportColumn] = []
 
-    init(file: OutputFile, kind: ReportKind, title: String, parameters: [(name: String, value: String)]) throws(ReportError) {
+    init(file: OutputFile, kind: ReportKind, title: String, parameters: [(name: String, value: String)])
+        throws(ReportError)
+    {
         self.file = file
         let parameterText = parameters.map { JSONString.quoted($0.name) + ": " + JSONString.quoted($0.value) }
             .joined(separator: ", ")
@@ -44,7 +46,8 @@ struct JSONReportWriter {
         let columnList = columns.map { JSONString.quoted($0.outputName) }.joined(separator: ", ")
         try file.append(
             (sectionsWritten > 0 ? "," : "") + "\n    {\n      \"name\": \(JSONString.quoted(section.name)),\n"
-                + "      \"title\": \(JSONString.quoted(section.title)),\n      \"columns\": [\(columnList)],\n      \"rows\": [")
+                + "      \"title\": \(JSONString.quoted(section.title)),\n      \"columns\": [\(columnList)],\n      \"rows\": ["
+        )
         sectionsWritten += 1
     }
 
@@ -82,7 +85,8 @@ struct JSONReportWriter {
             let fields = totals.totals(currency: currency).map { column, value in
                 JSONString.quoted(column.outputName) + ": " + Self.value(.integer(value), column: column)
             }
-            text += (position > 0 ? ", " : "") + JSONString.quoted(currency) + ": {" + fields.joined(separator: ", ") + "}"
+            text +=
+                (position > 0 ? ", " : "") + JSONString.quoted(currency) + ": {" + fields.joined(separator: ", ") + "}"
         }
         text += "}\n    }"
         try file.append(text)

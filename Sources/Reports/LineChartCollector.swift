@@ -28,7 +28,9 @@ struct LineChartCollector {
 
     var isEmpty: Bool { labels.isEmpty && omittedLabels.isEmpty }
 
-    mutating func add(label: String, series: String, value: Int64, currency: String, section: String, column: String) throws(ReportError) {
+    mutating func add(label: String, series: String, value: Int64, currency: String, section: String, column: String)
+        throws(ReportError)
+    {
         let index: Int
         if let known = labelIndex[currency]?[label] {
             index = known
@@ -54,9 +56,13 @@ struct LineChartCollector {
 
     /// One chart per currency, in currency byte order.
     func charts() -> [LineChartData] {
-        let currencies = Set(labels.keys).union(omittedLabels.keys).sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
+        let currencies = Set(labels.keys).union(omittedLabels.keys).sorted {
+            Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8))
+        }
         return currencies.map { currency in
-            let names = (values[currency] ?? [:]).keys.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
+            let names = (values[currency] ?? [:]).keys.sorted {
+                Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8))
+            }
             let count = labels[currency]?.count ?? 0
             return LineChartData(
                 currency: currency, labels: labels[currency] ?? [],

@@ -9,15 +9,18 @@ enum LineChartSVG {
     static let right = 150
     static let top = 12
     static let bottom = 36
-    static let palette = ["#3b6ea8", "#d9822b", "#2f9e44", "#c92a2a", "#7048e8", "#0c8599", "#e64980", "#5c940d", "#495057",
-                          "#f08c00", "#1864ab", "#862e9c"]
+    static let palette = [
+        "#3b6ea8", "#d9822b", "#2f9e44", "#c92a2a", "#7048e8", "#0c8599", "#e64980", "#5c940d", "#495057",
+        "#f08c00", "#1864ab", "#862e9c",
+    ]
 
     static var plotWidth: Int { width - left - right }
     static var plotHeight: Int { height - top - bottom }
 
     /// `id` must be unique in the page; it ties the SVG to its title for screen readers.
     static func render(_ data: LineChartData, valueColumn: ReportColumn, title: String, id: String) -> String {
-        var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" width=\"\(width)\" height=\"\(height)\""
+        var svg =
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" width=\"\(width)\" height=\"\(height)\""
             + " viewBox=\"0 0 \(width) \(height)\" role=\"img\" aria-labelledby=\"\(id)-title\">\n"
         svg += "<title id=\"\(id)-title\">\(TextEscaping.html(title))</title>\n"
         let largest = max(data.lines.flatMap(\.values).max() ?? 0, 0)
@@ -27,16 +30,20 @@ enum LineChartSVG {
         // Axes and the scale.
         let baseline = top + plotHeight
         svg += "<line x1=\"\(left)\" y1=\"\(top)\" x2=\"\(left)\" y2=\"\(baseline)\" stroke=\"#999\"/>"
-        svg += "<line x1=\"\(left)\" y1=\"\(baseline)\" x2=\"\(left + plotWidth)\" y2=\"\(baseline)\" stroke=\"#999\"/>\n"
+        svg +=
+            "<line x1=\"\(left)\" y1=\"\(baseline)\" x2=\"\(left + plotWidth)\" y2=\"\(baseline)\" stroke=\"#999\"/>\n"
         let topText = ReportCell.integer(largest).text(for: valueColumn) ?? ""
         let zeroText = ReportCell.integer(0).text(for: valueColumn) ?? "0"
-        svg += "<text x=\"\(left - 6)\" y=\"\(top + 10)\" font-size=\"11\" text-anchor=\"end\">\(TextEscaping.html(topText))</text>"
-        svg += "<text x=\"\(left - 6)\" y=\"\(baseline)\" font-size=\"11\" text-anchor=\"end\">\(TextEscaping.html(zeroText))</text>\n"
+        svg +=
+            "<text x=\"\(left - 6)\" y=\"\(top + 10)\" font-size=\"11\" text-anchor=\"end\">\(TextEscaping.html(topText))</text>"
+        svg +=
+            "<text x=\"\(left - 6)\" y=\"\(baseline)\" font-size=\"11\" text-anchor=\"end\">\(TextEscaping.html(zeroText))</text>\n"
         var shown = [0, data.labels.count / 2, data.labels.count - 1]
         shown = shown.enumerated().filter { index, value in shown.firstIndex(of: value) == index }.map(\.1)
         for index in shown {
             let anchor = index == 0 ? "start" : (index == data.labels.count - 1 ? "end" : "middle")
-            svg += "<text x=\"\(x(index, count: data.labels.count))\" y=\"\(baseline + 16)\" font-size=\"11\" text-anchor=\"\(anchor)\">"
+            svg +=
+                "<text x=\"\(x(index, count: data.labels.count))\" y=\"\(baseline + 16)\" font-size=\"11\" text-anchor=\"\(anchor)\">"
                 + TextEscaping.html(data.labels[index]) + "</text>"
         }
         svg += "\n"
@@ -48,14 +55,17 @@ enum LineChartSVG {
             let total = line.values.reduce(Int64(0)) { $0.addingReportingOverflow($1).partialValue }
             let totalText = ReportCell.integer(total).text(for: valueColumn) ?? ""
             if line.values.count == 1 {
-                svg += "<circle cx=\"\(x(0, count: 1))\" cy=\"\(y(line.values[0], largest: largest))\" r=\"3\" fill=\"\(colour)\">"
+                svg +=
+                    "<circle cx=\"\(x(0, count: 1))\" cy=\"\(y(line.values[0], largest: largest))\" r=\"3\" fill=\"\(colour)\">"
                     + "<title>" + TextEscaping.html("\(line.name): \(totalText)") + "</title></circle>\n"
             } else {
-                svg += "<polyline points=\"\(points)\" fill=\"none\" stroke=\"\(colour)\" stroke-width=\"2\">"
+                svg +=
+                    "<polyline points=\"\(points)\" fill=\"none\" stroke=\"\(colour)\" stroke-width=\"2\">"
                     + "<title>" + TextEscaping.html("\(line.name): \(totalText) in total") + "</title></polyline>\n"
             }
             let legendY = top + 4 + number * 18
-            svg += "<rect x=\"\(width - right + 12)\" y=\"\(legendY)\" width=\"12\" height=\"12\" fill=\"\(colour)\"/>"
+            svg +=
+                "<rect x=\"\(width - right + 12)\" y=\"\(legendY)\" width=\"12\" height=\"12\" fill=\"\(colour)\"/>"
                 + "<text x=\"\(width - right + 30)\" y=\"\(legendY + 10)\" font-size=\"11\">"
                 + TextEscaping.html(BarChartSVG.shortened(line.name)) + "</text>\n"
         }

@@ -2,9 +2,9 @@ import Crypto
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// One report file being written: a fixed buffer in front of `write(2)`, a SHA-256 over every
@@ -33,7 +33,8 @@ final class OutputFile {
     /// Creates the temporary file (mode 0600, exclusively) in the final file's folder.
     init(directory: String, name: String, temporaryPath: String? = nil) throws(ReportError) {
         finalPath = directory + "/" + name
-        self.temporaryPath = temporaryPath ?? directory + "/." + name + ".\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp"
+        self.temporaryPath =
+            temporaryPath ?? directory + "/." + name + ".\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp"
         descriptor = open(self.temporaryPath, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
         buffer = .allocate(byteCount: ReportLimits.fileBufferBytes, alignment: 16)
         buffered = .allocate(capacity: 1)

@@ -30,7 +30,9 @@ enum ReportCell: PostgresDecodable, Equatable {
         default:
             throw .decoding(
                 column: cell.column,
-                reason: "type oid \(cell.typeOID) is not reported as is; cast it to bigint (amounts, counts) or text in the SQL")
+                reason:
+                    "type oid \(cell.typeOID) is not reported as is; cast it to bigint (amounts, counts) or text in the SQL"
+            )
         }
     }
 }

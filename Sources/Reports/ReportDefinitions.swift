@@ -60,7 +60,7 @@ public struct ReportDefinitions: Sendable {
         let folder = directory + "/" + kind.rawValue
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue,
-              let names = try? FileManager.default.contentsOfDirectory(atPath: folder)
+            let names = try? FileManager.default.contentsOfDirectory(atPath: folder)
         else { throw .definitionsMissing(path: folder) }
 
         var hasher = SHA256()
@@ -75,13 +75,16 @@ public struct ReportDefinitions: Sendable {
                 continue
             }
             guard let (order, sectionName) = sectionFileName(name) else {
-                throw .definitionInvalid(file: path, reason: "section files are named NN_name.sql (digits, '_', a lower-case name other than 'totals')")
+                throw .definitionInvalid(
+                    file: path,
+                    reason: "section files are named NN_name.sql (digits, '_', a lower-case name other than 'totals')")
             }
             sections.append((order, try section(named: sectionName, text: text, file: path)))
         }
         guard !sections.isEmpty else { throw .definitionsMissing(path: folder) }
         guard sections.count <= ReportLimits.sectionsMax else {
-            throw .definitionInvalid(file: folder, reason: "\(sections.count) sections; at most \(ReportLimits.sectionsMax)")
+            throw .definitionInvalid(
+                file: folder, reason: "\(sections.count) sections; at most \(ReportLimits.sectionsMax)")
         }
         sections.sort { ($0.order, $0.definition.name) < ($1.order, $1.definition.name) }
         var seen = Set<String>()
@@ -126,7 +129,8 @@ public struct ReportDefinitions: Sendable {
                 guard let parsed = ChartDirective(parsing: directive) else {
                     throw .definitionInvalid(
                         file: file,
-                        reason: "chart '\(directive)' should read 'top N <label column> by <value column>' or '<label column> by <value column>'"
+                        reason:
+                            "chart '\(directive)' should read 'top N <label column> by <value column>' or '<label column> by <value column>'"
                             + " (N from 1 to \(ReportLimits.chartTopMax))")
                 }
                 chart = parsed
@@ -138,7 +142,8 @@ public struct ReportDefinitions: Sendable {
                 meter = column
             }
         }
-        var section = SectionDefinition(name: name, title: title, chart: chart, sql: try statement(text, file: file), file: file)
+        var section = SectionDefinition(
+            name: name, title: title, chart: chart, sql: try statement(text, file: file), file: file)
         section.meter = meter
         return section
     }
@@ -147,7 +152,9 @@ public struct ReportDefinitions: Sendable {
     static func statement(_ text: String, file: String) throws(ReportError) -> String {
         var sql = Substring(text)
         while let last = sql.last, last.isWhitespace || last == ";" { sql = sql.dropLast() }
-        guard sql.contains(where: { !$0.isWhitespace }) else { throw .definitionInvalid(file: file, reason: "the file has no SQL") }
+        guard sql.contains(where: { !$0.isWhitespace }) else {
+            throw .definitionInvalid(file: file, reason: "the file has no SQL")
+        }
         return String(sql)
     }
 

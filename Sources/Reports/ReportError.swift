@@ -22,7 +22,8 @@ public enum ReportError: Error, Sendable, Equatable, CustomStringConvertible {
     // Data.
     case unsupportedColumn(section: String, column: String, reason: String)
     case totalOverflow(section: String, column: String)
-    case controlTotalMismatch(section: String, column: String, currency: String, ledgerMicros: Int64, reportMicros: Int64)
+    case controlTotalMismatch(
+        section: String, column: String, currency: String, ledgerMicros: Int64, reportMicros: Int64)
 
     // Environment.
     case schemaMissing
@@ -58,7 +59,8 @@ public enum ReportError: Error, Sendable, Equatable, CustomStringConvertible {
         case .totalOverflow(let section, let column):
             return "section \(section), column \(column): the total does not fit in 64-bit micro-units"
         case .controlTotalMismatch(let section, let column, let currency, let ledger, let report):
-            return "section \(section), column \(column), \(currency): rows sum to \(report) micro-units but the ledger says "
+            return
+                "section \(section), column \(column), \(currency): rows sum to \(report) micro-units but the ledger says "
                 + "\(ledger); no report was published"
         case .schemaMissing:
             return "the database has no report_runs table; run `videoledger migrate` first"

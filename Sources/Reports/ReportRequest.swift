@@ -37,11 +37,15 @@ public struct SpendReportRequest: Sendable, Equatable {
     public let formats: Set<ReportFormat>
 
     /// Throws when `from` is after `to` or the range is longer than `ReportLimits.spendRangeDaysMax`.
-    public init(userID: String, from: CalendarDay, to: CalendarDay, outputDirectory: String,
-                formats: Set<ReportFormat> = Set(ReportFormat.allCases)) throws(ReportError) {
+    public init(
+        userID: String, from: CalendarDay, to: CalendarDay, outputDirectory: String,
+        formats: Set<ReportFormat> = Set(ReportFormat.allCases)
+    ) throws(ReportError) {
         guard from <= to else { throw .rangeReversed(from: from, to: to) }
         let days = Int(to.daysSinceEpoch) - Int(from.daysSinceEpoch) + 1
-        guard days <= ReportLimits.spendRangeDaysMax else { throw .rangeTooLong(days: days, daysMax: ReportLimits.spendRangeDaysMax) }
+        guard days <= ReportLimits.spendRangeDaysMax else {
+            throw .rangeTooLong(days: days, daysMax: ReportLimits.spendRangeDaysMax)
+        }
         self.userID = userID
         self.from = from
         self.to = to

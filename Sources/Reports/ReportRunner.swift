@@ -18,12 +18,16 @@ public struct ReportRunner: Sendable {
     }
 
     /// The nightly report for `request.date`. Re-running a date gives byte-identical files.
-    public func nightly(_ request: NightlyReportRequest, progress: (any ReportProgress)? = nil) async throws(ReportError) -> ReportOutcome {
+    public func nightly(_ request: NightlyReportRequest, progress: (any ReportProgress)? = nil)
+        async throws(ReportError) -> ReportOutcome
+    {
         try await run(request.plan, progress: progress)
     }
 
     /// One user's spend over a range of days; throws `unknownUser` for a user the ledger lacks.
-    public func spend(_ request: SpendReportRequest, progress: (any ReportProgress)? = nil) async throws(ReportError) -> ReportOutcome {
+    public func spend(_ request: SpendReportRequest, progress: (any ReportProgress)? = nil) async throws(ReportError)
+        -> ReportOutcome
+    {
         try await run(request.plan, progress: progress)
     }
 
@@ -32,15 +36,19 @@ public struct ReportRunner: Sendable {
         let outputDirectory = try OutputDirectory.prepare(plan.outputDirectory)
         do {
             return try await pool.withSession { session in
-                try Self.run(plan, definitions: definitions, outputDirectory: outputDirectory, progress: progress, session: session)
+                try Self.run(
+                    plan, definitions: definitions, outputDirectory: outputDirectory, progress: progress,
+                    session: session)
             }
         } catch {
             throw ReportError.wrap(error)
         }
     }
 
-    private static func run(_ plan: ReportPlan, definitions: ReportDefinitions, outputDirectory: String,
-                            progress: (any ReportProgress)?, session: PostgresSession) throws -> ReportOutcome {
+    private static func run(
+        _ plan: ReportPlan, definitions: ReportDefinitions, outputDirectory: String,
+        progress: (any ReportProgress)?, session: PostgresSession
+    ) throws -> ReportOutcome {
         let hasRunTable: Bool = try session.query("SELECT to_regclass('report_runs') IS NOT NULL")[0].decode(0)
         guard hasRunTable else { throw ReportError.schemaMissing }
         if let userID = plan.userID {
@@ -48,9 +56,11 @@ public struct ReportRunner: Sendable {
                 throw ReportError.unknownUser(userID)
             }
         }
-        let runID = try ReportRunRecord.start(session, plan: plan, definitions: definitions, outputDirectory: outputDirectory)
+        let runID = try ReportRunRecord.start(
+            session, plan: plan, definitions: definitions, outputDirectory: outputDirectory)
         do {
-            let streamer = ReportStreamer(plan: plan, definitions: definitions, outputDirectory: outputDirectory, progress: progress)
+            let streamer = ReportStreamer(
+                plan: plan, definitions: definitions, outputDirectory: outputDirectory, progress: progress)
             // attemptsMax 1: the body writes files, so it must never be replayed.
             let result = try session.transaction(isolation: .repeatableRead, attemptsMax: 1) { session in
                 try session.execute("SET TRANSACTION READ ONLY")

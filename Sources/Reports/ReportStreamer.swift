@@ -39,7 +39,9 @@ struct ReportStreamer {
             let file = try OutputFile(directory: outputDirectory, name: plan.fileStem + ".json")
             json = try JSONReportWriter(file: file, kind: plan.kind, title: plan.title, parameters: plan.parameters)
         }
-        var page = formats.contains(.html) ? HTMLReportPage(title: plan.title, subtitle: plan.subtitle, templates: definitions.templates) : nil
+        var page =
+            formats.contains(.html)
+            ? HTMLReportPage(title: plan.title, subtitle: plan.subtitle, templates: definitions.templates) : nil
         var allTotals: [SectionTotals] = []
         var results: [ReportSectionResult] = []
         progress?.started(sections: definitions.sections.map(\.name))
@@ -49,7 +51,8 @@ struct ReportStreamer {
             var totals = try SectionTotals(section: section.name, columns: columns)
             var chart: ChartAccumulator?
             if let directive = section.chart, page != nil {
-                chart = try ChartAccumulator(directive: directive, section: section.name, columns: columns, file: section.file)
+                chart = try ChartAccumulator(
+                    directive: directive, section: section.name, columns: columns, file: section.file)
             }
             var csv: CSVSectionWriter?
             if formats.contains(.csv) {
@@ -59,7 +62,8 @@ struct ReportStreamer {
             }
             try json?.beginSection(section, columns: columns)
             if let meter = section.meter, !columns.contains(where: { $0.sourceName == meter && !$0.isMoney }) {
-                throw ReportError.definitionInvalid(file: section.file, reason: "meter column \(meter) is not a column of the query")
+                throw ReportError.definitionInvalid(
+                    file: section.file, reason: "meter column \(meter) is not a column of the query")
             }
             page?.beginSection(columns: columns, meter: section.meter)
 
@@ -96,8 +100,9 @@ struct ReportStreamer {
         }
 
         if let controlSQL = definitions.controlTotalsSQL {
-            try ControlTotals.verify(try session.query(controlSQL, parameters), against: allTotals,
-                                     file: definitions.directory + "/" + plan.kind.rawValue + "/" + ReportDefinitions.controlTotalsFileName)
+            try ControlTotals.verify(
+                try session.query(controlSQL, parameters), against: allTotals,
+                file: definitions.directory + "/" + plan.kind.rawValue + "/" + ReportDefinitions.controlTotalsFileName)
         }
 
         if formats.contains(.csv) {
@@ -120,13 +125,16 @@ struct ReportStreamer {
 
     /// The section's columns, from a zero-row run of its query (so an empty section still gets
     /// its CSV header and JSON column list).
-    private func describe(_ section: SectionDefinition, session: PostgresSession,
-                          parameters: [(any PostgresEncodable)?]) throws -> [ReportColumn] {
+    private func describe(
+        _ section: SectionDefinition, session: PostgresSession,
+        parameters: [(any PostgresEncodable)?]
+    ) throws -> [ReportColumn] {
         let probe = try session.query("SELECT * FROM (\n" + section.sql + "\n) AS report_section LIMIT 0", parameters)
         let columns = (0..<probe.columnCount).map { ReportColumn(sourceName: probe.columnName($0)) }
         var seen = Set<String>()
         for column in columns where !seen.insert(column.outputName).inserted {
-            throw ReportError.definitionInvalid(file: section.file, reason: "two columns are output as \(column.outputName)")
+            throw ReportError.definitionInvalid(
+                file: section.file, reason: "two columns are output as \(column.outputName)")
         }
         return columns
     }
@@ -149,8 +157,10 @@ struct ReportStreamer {
             try writer.writeLine([result.name, "", "rows", String(result.rowCount)])
             for total in result.totals {
                 let column = ReportColumn(sourceName: total.column)
-                try writer.writeLine([result.name, total.currency, column.outputName,
-                                      ReportCell.integer(total.value).text(for: column) ?? ""])
+                try writer.writeLine([
+                    result.name, total.currency, column.outputName,
+                    ReportCell.integer(total.value).text(for: column) ?? "",
+                ])
             }
         }
     }

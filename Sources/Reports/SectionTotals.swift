@@ -21,8 +21,9 @@ struct SectionTotals {
         self.currencyColumn = columns.firstIndex { $0.sourceName == "currency" }
         self.integerColumns = columns.map(\.isMoney)
         if currencyColumn == nil, let money = columns.first(where: \.isMoney) {
-            throw .unsupportedColumn(section: section, column: money.sourceName,
-                                     reason: "a money column needs a currency column in the same section")
+            throw .unsupportedColumn(
+                section: section, column: money.sourceName,
+                reason: "a money column needs a currency column in the same section")
         }
     }
 
@@ -30,18 +31,22 @@ struct SectionTotals {
         var currency = Self.noCurrency
         if let currencyColumn {
             guard case .text(let code) = cells[currencyColumn] else {
-                throw .unsupportedColumn(section: section, column: "currency", reason: "is NULL or not text; every row needs its currency")
+                throw .unsupportedColumn(
+                    section: section, column: "currency", reason: "is NULL or not text; every row needs its currency")
             }
             currency = code
         }
         let width = columns.count
         // Modified in place (no copy of the row per add).
-        try Self.accumulate(cells, into: &sums[currency, default: Array(repeating: nil, count: width)],
-                            integerColumns: &integerColumns, columns: columns, section: section)
+        try Self.accumulate(
+            cells, into: &sums[currency, default: Array(repeating: nil, count: width)],
+            integerColumns: &integerColumns, columns: columns, section: section)
     }
 
-    private static func accumulate(_ cells: [ReportCell], into row: inout [Int64?], integerColumns: inout [Bool],
-                                   columns: [ReportColumn], section: String) throws(ReportError) {
+    private static func accumulate(
+        _ cells: [ReportCell], into row: inout [Int64?], integerColumns: inout [Bool],
+        columns: [ReportColumn], section: String
+    ) throws(ReportError) {
         for index in cells.indices {
             switch cells[index] {
             case .integer(let value):
@@ -53,8 +58,9 @@ struct SectionTotals {
                 continue
             case .text, .boolean:
                 if columns[index].isMoney {
-                    throw .unsupportedColumn(section: section, column: columns[index].sourceName,
-                                             reason: "money columns (…_micros) must be bigint micro-units")
+                    throw .unsupportedColumn(
+                        section: section, column: columns[index].sourceName,
+                        reason: "money columns (…_micros) must be bigint micro-units")
                 }
             }
         }
@@ -74,7 +80,9 @@ struct SectionTotals {
 
     /// The total of one column and currency; 0 when no row had that currency.
     func total(column sourceName: String, currency: String) -> Int64 {
-        guard let index = columns.firstIndex(where: { $0.sourceName == sourceName }), let row = sums[currency] else { return 0 }
+        guard let index = columns.firstIndex(where: { $0.sourceName == sourceName }), let row = sums[currency] else {
+            return 0
+        }
         return row[index] ?? 0
     }
 }

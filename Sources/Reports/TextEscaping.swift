@@ -59,7 +59,8 @@ public enum TextEscaping {
     /// Control characters other than tab, LF and CR are dropped: they are not allowed in XML.
     static func html(_ text: String) -> String {
         let needsEscape = text.utf8.contains {
-            $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 || $0 == 0x27 || ($0 < 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D)
+            $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 || $0 == 0x27
+                || ($0 < 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D)
         }
         guard needsEscape else { return text }
         var result = ""

@@ -29,7 +29,9 @@ struct APIBenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "api",
         abstract: "REST API throughput and latency under wrk, beside baselines.",
-        discussion: "Needs wrk (apt-get install wrk). Uses $DATABASE_URL, or the embedded cluster's 'videoledger_bench_api' database.")
+        discussion:
+            "Needs wrk (apt-get install wrk). Uses $DATABASE_URL, or the embedded cluster's 'videoledger_bench_api' database."
+    )
 
     @OptionGroup var database: DatabaseOptions
     @Option(help: "Users to seed.") var users = 10_000
@@ -38,14 +40,19 @@ struct APIBenchCommand: AsyncParsableCommand {
     @Option(help: "Seconds per wrk run.") var seconds = 10
     @Option(help: "wrk connections (and pgbench clients).") var connections = 32
     @Option(help: "wrk threads.") var threads = 2
-    @Option(help: "Benchmark a running server at this base URL instead of starting one (needs --token).") var url: String?
+    @Option(help: "Benchmark a running server at this base URL instead of starting one (needs --token).") var url:
+        String?
     @Option(help: "Read token for --url.") var token: String?
     @Option(name: .customLong("pricing-dir")) var pricingDirectory: String?
 
     func validate() throws {
         guard (1...1_000_000).contains(users), (0...50_000_000).contains(jobs), (1...3_650).contains(days),
-              (1...600).contains(seconds), (1...1_000).contains(connections), (1...64).contains(threads)
-        else { throw ValidationError("--users 1-1000000, --jobs 0-50000000, --days 1-3650, --seconds 1-600, --connections 1-1000, --threads 1-64") }
+            (1...600).contains(seconds), (1...1_000).contains(connections), (1...64).contains(threads)
+        else {
+            throw ValidationError(
+                "--users 1-1000000, --jobs 0-50000000, --days 1-3650, --seconds 1-600, --connections 1-1000, --threads 1-64"
+            )
+        }
         if url != nil && token == nil { throw ValidationError("--url needs --token") }
     }
 
@@ -56,8 +63,9 @@ struct APIBenchCommand: AsyncParsableCommand {
         try await Migrator(pool: pool, directory: database.resolvedMigrationsDirectory).migrate()
         let seed = BenchSeed(users: users, jobs: jobs, days: days)
         let seeded = try await seed.ensure(pool)
-        print("Seed: \(users) users, \(jobs) settled jobs over \(days) days (\(seeded.rollupRows) rollup rows); "
-            + (seeded.created ? "created in \(seeded.seconds) s." : "reused."))
+        print(
+            "Seed: \(users) users, \(jobs) settled jobs over \(days) days (\(seeded.rollupRows) rollup rows); "
+                + (seeded.created ? "created in \(seeded.seconds) s." : "reused."))
 
         var server: InProcessServer?
         let baseURL: String
@@ -77,7 +85,8 @@ struct APIBenchCommand: AsyncParsableCommand {
             logger.logLevel = .warning
             // A scorecard with history for every provider family, so rank=expected ranks for real.
             let scorecards = ScorecardBoard(catalog: catalog)
-            scorecards.publish(Scorecard(asOf: Date(), generation: 1, rows: [], book: ExpectedCostBook.synthetic(catalog)))
+            scorecards.publish(
+                Scorecard(asOf: Date(), generation: 1, rows: [], book: ExpectedCostBook.synthetic(catalog)))
             let (ports, continuation) = AsyncStream<Int>.makeStream()
             let application = VideoLedgerApplication.build(
                 configuration: .init(host: "127.0.0.1", port: 0),
@@ -91,17 +100,26 @@ struct APIBenchCommand: AsyncParsableCommand {
             guard let port = await iterator.next() else { throw ValidationError("the server did not start") }
             baseURL = "http://127.0.0.1:\(port)"
         }
-        let runner = WrkRunner(executable: wrk, baseURL: baseURL, token: bearer, seconds: seconds, connections: connections, threads: threads)
-        print("wrk: \(threads) threads, \(connections) connections, \(seconds) s per run, against \(baseURL) (\(ProcessInfo.processInfo.activeProcessorCount) cores)")
+        let runner = WrkRunner(
+            executable: wrk, baseURL: baseURL, token: bearer, seconds: seconds, connections: connections,
+            threads: threads)
+        print(
+            "wrk: \(threads) threads, \(connections) connections, \(seconds) s per run, against \(baseURL) (\(ProcessInfo.processInfo.activeProcessorCount) cores)"
+        )
 
-        _ = try await runner.run(path: "/v1/quotes/cheapest?family=veo-3.1-fast&duration=8&resolution=1080p", warmUpOnly: true)
+        _ = try await runner.run(
+            path: "/v1/quotes/cheapest?family=veo-3.1-fast&duration=8&resolution=1080p", warmUpOnly: true)
         let bare = try await BareHummingbirdServer.measure { baseURL in
-            try await WrkRunner(executable: wrk, baseURL: baseURL, token: "", seconds: seconds, connections: connections, threads: threads)
-                .run(path: "/")
+            try await WrkRunner(
+                executable: wrk, baseURL: baseURL, token: "", seconds: seconds, connections: connections,
+                threads: threads
+            )
+            .run(path: "/")
         }
         let floor = try await runner.run(path: "/v1/bench-floor-no-such-route")
         let cheapest = try await runner.run(path: "/v1/quotes/cheapest?family=veo-3.1-fast&duration=8&resolution=1080p")
-        let expected = try await runner.run(path: "/v1/quotes/cheapest?family=veo-3.1-fast&duration=8&resolution=1080p&rank=expected")
+        let expected = try await runner.run(
+            path: "/v1/quotes/cheapest?family=veo-3.1-fast&duration=8&resolution=1080p&rank=expected")
         let spend = try await runner.run(path: "/v1/users/u0/spend", script: Self.spendScript(users: users))
         let sql = try await PgBenchLatency(connectionString: connectionString, clients: connections, seconds: seconds)
             .run(script: Self.spendSQLScript(users: users))
@@ -111,19 +129,28 @@ struct APIBenchCommand: AsyncParsableCommand {
         print(Self.row("floor: unknown route (auth + 404 JSON)", floor) + Self.ratio(floor, to: bare))
         print(Self.row("GET /v1/quotes/cheapest", cheapest) + Self.ratio(cheapest, to: bare))
         print(Self.row("GET /v1/quotes/cheapest?rank=expected", expected) + Self.ratio(expected, to: bare))
-        print(Self.row("GET /v1/users/{id}/spend", spend) + String(format: "   p99 %.2f× the bare SQL's", spend.p99Milliseconds / max(sql.p99Milliseconds, 0.001)))
-        print("bare spend SQL (pgbench, \(connections) clients)".padding(toLength: 44, withPad: " ", startingAt: 0)
-            + String(format: "%10.0f tx/s    p50 %7.2f ms   p99 %7.2f ms", sql.transactionsPerSecond, sql.p50Milliseconds, sql.p99Milliseconds))
+        print(
+            Self.row("GET /v1/users/{id}/spend", spend)
+                + String(format: "   p99 %.2f× the bare SQL's", spend.p99Milliseconds / max(sql.p99Milliseconds, 0.001))
+        )
+        print(
+            "bare spend SQL (pgbench, \(connections) clients)".padding(toLength: 44, withPad: " ", startingAt: 0)
+                + String(
+                    format: "%10.0f tx/s    p50 %7.2f ms   p99 %7.2f ms", sql.transactionsPerSecond,
+                    sql.p50Milliseconds, sql.p99Milliseconds))
         print("")
         let cheapestGoal = cheapest.requestsPerSecond >= 20_000 ? "met" : "NOT met"
         let spendGoal = spend.p99Milliseconds < 20 ? "met" : "NOT met"
         let expectedGoal = expected.requestsPerSecond >= 0.8 * bare.requestsPerSecond ? "met" : "NOT met"
-        print("Goals: cheapest >= 20000 req/s: \(cheapestGoal) (" + String(format: "%.0f", cheapest.requestsPerSecond)
-            + "); rank=expected >= 0.8x bare: \(expectedGoal) ("
-            + String(format: "%.2f", expected.requestsPerSecond / max(bare.requestsPerSecond, 1))
-            + "x); spend p99 < 20 ms: \(spendGoal) (" + String(format: "%.2f", spend.p99Milliseconds) + " ms).")
+        print(
+            "Goals: cheapest >= 20000 req/s: \(cheapestGoal) (" + String(format: "%.0f", cheapest.requestsPerSecond)
+                + "); rank=expected >= 0.8x bare: \(expectedGoal) ("
+                + String(format: "%.2f", expected.requestsPerSecond / max(bare.requestsPerSecond, 1))
+                + "x); spend p99 < 20 ms: \(spendGoal) (" + String(format: "%.2f", spend.p99Milliseconds) + " ms).")
         if cheapest.non2xx > 0 || expected.non2xx > 0 || spend.non2xx > 0 {
-            print("WARNING: non-2xx responses: cheapest \(cheapest.non2xx), rank=expected \(expected.non2xx), spend \(spend.non2xx)")
+            print(
+                "WARNING: non-2xx responses: cheapest \(cheapest.non2xx), rank=expected \(expected.non2xx), spend \(spend.non2xx)"
+            )
         }
         if let benchToken { try await TokenStore(pool: pool).revoke(name: benchToken) }
         await server?.stop()
@@ -136,7 +163,9 @@ struct APIBenchCommand: AsyncParsableCommand {
 
     static func row(_ name: String, _ result: WrkResult) -> String {
         name.padding(toLength: 44, withPad: " ", startingAt: 0)
-            + String(format: "%10.0f req/s   p50 %7.2f ms   p99 %7.2f ms", result.requestsPerSecond, result.p50Milliseconds, result.p99Milliseconds)
+            + String(
+                format: "%10.0f req/s   p50 %7.2f ms   p99 %7.2f ms", result.requestsPerSecond, result.p50Milliseconds,
+                result.p99Milliseconds)
     }
 
     /// wrk Lua: each request a random user and a random range of 30-366 days ending in the seed.
@@ -180,13 +209,15 @@ struct APIBenchCommand: AsyncParsableCommand {
 
 /// Runs a blocking child process off Swift's cooperative pool (the in-process server needs it),
 /// with the minimal environment (libpq's `PG*` settings kept) plus `environment`.
-func runOffPool(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) async throws -> String {
+func runOffPool(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) async throws -> String
+{
     let childEnvironment = ChildProcess.minimalEnvironment(libpq: true).merging(environment) { _, given in given }
     return try await withCheckedThrowingContinuation { continuation in
         DispatchQueue.global().async {
-            continuation.resume(with: Result {
-                try ChildProcess.run(executable, arguments, captureOutput: true, environment: childEnvironment)
-            })
+            continuation.resume(
+                with: Result {
+                    try ChildProcess.run(executable, arguments, captureOutput: true, environment: childEnvironment)
+                })
         }
     }
 }

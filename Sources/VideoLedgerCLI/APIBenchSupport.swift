@@ -22,15 +22,19 @@ struct BenchSeed {
         let created = try await pool.withSession { session -> Bool in
             try session.execute("CREATE TABLE IF NOT EXISTS bench_api_seed (users int, jobs int, days int)")
             let recorded = try session.query("SELECT users, jobs, days FROM bench_api_seed")
-            if recorded.count == 1, try recorded[0].decode(0, as: Int.self) == users, try recorded[0].decode(1, as: Int.self) == jobs,
-               try recorded[0].decode(2, as: Int.self) == days {
+            if recorded.count == 1, try recorded[0].decode(0, as: Int.self) == users,
+                try recorded[0].decode(1, as: Int.self) == jobs,
+                try recorded[0].decode(2, as: Int.self) == days
+            {
                 return false
             }
             try session.transaction { session in
                 try session.execute("DELETE FROM bench_api_seed")
                 try session.execute("DELETE FROM user_spend_daily WHERE user_id LIKE 'u%'")
                 try session.execute("DELETE FROM jobs WHERE user_id LIKE 'u%' AND price_book_version = 'bench-api'")
-                try session.execute("INSERT INTO users (id) SELECT 'u' || g FROM generate_series(0, $1::int - 1) g ON CONFLICT DO NOTHING", [users])
+                try session.execute(
+                    "INSERT INTO users (id) SELECT 'u' || g FROM generate_series(0, $1::int - 1) g ON CONFLICT DO NOTHING",
+                    [users])
                 // Job g: user g mod users, provider and family cycling, created at a random time in
                 // the last `days` days, settled 20-300 s later for 0.05-5.00 USD.
                 try session.execute(
@@ -58,8 +62,11 @@ struct BenchSeed {
             try session.execute("VACUUM ANALYZE jobs")
             return true
         }
-        let rollupRows = try await pool.withSession { try $0.query("SELECT count(*) FROM user_spend_daily")[0].decode(0, as: Int64.self) }
-        return Outcome(created: created, seconds: Int((ContinuousClock.now - start).components.seconds), rollupRows: rollupRows)
+        let rollupRows = try await pool.withSession {
+            try $0.query("SELECT count(*) FROM user_spend_daily")[0].decode(0, as: Int64.self)
+        }
+        return Outcome(
+            created: created, seconds: Int((ContinuousClock.now - start).components.seconds), rollupRows: rollupRows)
     }
 }
 
@@ -80,7 +87,9 @@ struct WrkRunner {
     let threads: Int
 
     func run(path: String, script: String? = nil, warmUpOnly: Bool = false) async throws -> WrkResult {
-        var arguments = ["-t", String(threads), "-c", String(connections), "-d", "\(warmUpOnly ? 2 : seconds)s", "--latency"]
+        var arguments = [
+            "-t", String(threads), "-c", String(connections), "-d", "\(warmUpOnly ? 2 : seconds)s", "--latency",
+        ]
         var scriptPath: String?
         if let script {
             let file = NSTemporaryDirectory() + "videoledger-wrk-\(UUID().uuidString).lua"
@@ -91,7 +100,8 @@ struct WrkRunner {
             arguments += ["-H", "Authorization: Bearer \(token)"]
         }
         defer { if let scriptPath { try? FileManager.default.removeItem(atPath: scriptPath) } }
-        let output = try await runOffPool(executable, arguments + [baseURL + path], environment: ["VIDEOLEDGER_BENCH_TOKEN": token])
+        let output = try await runOffPool(
+            executable, arguments + [baseURL + path], environment: ["VIDEOLEDGER_BENCH_TOKEN": token])
         return try Self.parse(output)
     }
 
@@ -137,11 +147,14 @@ struct PgBenchLatency {
         try script.write(toFile: scriptPath, atomically: true, encoding: .utf8)
         let executable = try EmbeddedCluster.serverTools() + "/pgbench"
         let prefix = directory + "/log"
-        let output = try await runOffPool(executable, [
-            "-n", "-M", "prepared", "-c", String(clients), "-j", "2", "-T", String(seconds), "-l", "--log-prefix", prefix, "-f", scriptPath, connectionString,
-        ])
+        let output = try await runOffPool(
+            executable,
+            [
+                "-n", "-M", "prepared", "-c", String(clients), "-j", "2", "-T", String(seconds), "-l", "--log-prefix",
+                prefix, "-f", scriptPath, connectionString,
+            ])
         guard let line = output.split(separator: "\n").first(where: { $0.hasPrefix("tps = ") }),
-              let tps = Double(line.dropFirst(6).prefix { $0 != " " })
+            let tps = Double(line.dropFirst(6).prefix { $0 != " " })
         else { throw ValidationError("could not read pgbench's tps from: \(output)") }
         // Log lines: client_id transaction_no time_us script_no time_epoch time_us_part.
         var latencies: [Double] = []

@@ -6,10 +6,14 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Run a benchmark and print its figures.",
-        subcommands: [LedgerBenchCommand.self, QuotesBench.self, JobsBenchCommand.self, ReportBenchCommand.self, APIBenchCommand.self])
+        subcommands: [
+            LedgerBenchCommand.self, QuotesBench.self, JobsBenchCommand.self, ReportBenchCommand.self,
+            APIBenchCommand.self,
+        ])
 
     struct QuotesBench: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "quotes", abstract: "Cheapest-provider lookups per second.")
+        static let configuration = CommandConfiguration(
+            commandName: "quotes", abstract: "Cheapest-provider lookups per second.")
         @Option(name: .customLong("pricing-dir")) var pricingDirectory: String?
 
         func run() async throws {

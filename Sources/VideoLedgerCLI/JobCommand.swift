@@ -33,13 +33,16 @@ struct JobCommand: AsyncParsableCommand {
 
         func validate() throws {
             guard completed != failed else { throw ValidationError("say --completed or --failed") }
-            guard completed == (cost != nil) else { throw ValidationError("--cost goes with --completed, and only with it") }
+            guard completed == (cost != nil) else {
+                throw ValidationError("--cost goes with --completed, and only with it")
+            }
             guard UUID(uuidString: jobID) != nil else { throw ValidationError("'\(jobID)' is not a job id (a UUID)") }
         }
 
         func run() async throws {
             guard let id = UUID(uuidString: jobID) else { throw ValidationError("'\(jobID)' is not a job id (a UUID)") }
-            let outcome: ManualOutcome = try cost.map { .completed(costMicros: try parseAmount($0, field: "--cost")) } ?? .failed
+            let outcome: ManualOutcome =
+                try cost.map { .completed(costMicros: try parseAmount($0, field: "--cost")) } ?? .failed
             let operatorName = by ?? ProcessInfo.processInfo.environment["USER"] ?? "operator"
             let catalog = try PricingDirectory.loadCatalog(pricingDirectory)
             let pool = try await database.makePool()

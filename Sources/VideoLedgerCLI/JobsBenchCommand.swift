@@ -20,7 +20,8 @@ import Providers
 /// Runs on a private PostgreSQL cluster in a temporary folder and a provider simulator child
 /// process (`videoledger simulate-providers`), so the figures count this process's work only.
 struct JobsBenchCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "jobs", abstract: "Jobs per second end to end, and poller CPU per in-flight job.")
+    static let configuration = CommandConfiguration(
+        commandName: "jobs", abstract: "Jobs per second end to end, and poller CPU per in-flight job.")
 
     @Option(help: "Jobs carried end to end.") var jobs = 10_000
     @Option(help: "Submits in flight at once.") var concurrency = 64
@@ -34,7 +35,8 @@ struct JobsBenchCommand: AsyncParsableCommand {
         var logger = Logger(label: "videoledger.bench")
         logger.logLevel = .error
         let catalog = try PricingDirectory.loadCatalog(pricingDirectory)
-        let cluster = EmbeddedCluster(directory: "/tmp/videoledger-bench-\(getpid())", port: 30_000 + Int(getpid() % 5_000))
+        let cluster = EmbeddedCluster(
+            directory: "/tmp/videoledger-bench-\(getpid())", port: 30_000 + Int(getpid() % 5_000))
         try await Self.blocking { try cluster.start() }
         defer { try? cluster.stop(mode: "immediate") }
         let pool = PostgresPool(.init(connectionString: cluster.connectionString, connectionsMax: 16))
@@ -45,38 +47,67 @@ struct JobsBenchCommand: AsyncParsableCommand {
         try await simulator.fund(client)
         let adapters = try ProviderAdapters.simulator(baseURLs: simulator.baseURLs, client: client, logger: logger)
         try await Ledger(pool: pool).createUser("bench")
-        try await Ledger(pool: pool).topUp(key: "bench-funds", userID: "bench", amount: Money(micros: 1_000_000_000_000, currency: .usd))
+        try await Ledger(pool: pool).topUp(
+            key: "bench-funds", userID: "bench", amount: Money(micros: 1_000_000_000_000, currency: .usd))
 
-        print("VideoLedger jobs benchmark: \(jobs) jobs, \(concurrency) submits at once, 4 polled providers (AIGate left out:")
-        print("its calls hold a connection for the whole render), simulated completion after \(completeAfterMilliseconds) ms")
-        let endToEnd = try await throughput(instances: 1, pool: pool, catalog: catalog, adapters: adapters, logger: logger)
-        let threeInstances = try await throughput(instances: 3, pool: pool, catalog: catalog, adapters: adapters, logger: logger)
+        print(
+            "VideoLedger jobs benchmark: \(jobs) jobs, \(concurrency) submits at once, 4 polled providers (AIGate left out:"
+        )
+        print(
+            "its calls hold a connection for the whole render), simulated completion after \(completeAfterMilliseconds) ms"
+        )
+        let endToEnd = try await throughput(
+            instances: 1, pool: pool, catalog: catalog, adapters: adapters, logger: logger)
+        let threeInstances = try await throughput(
+            instances: 3, pool: pool, catalog: catalog, adapters: adapters, logger: logger)
         let inserts = try await insertBaseline(pool: pool)
         let requests = try await requestBaseline(client: client, adapters: adapters)
-        print(String(format: "  end to end:        %8.0f jobs/s  (%d jobs in %.2f s, CPU %.2f s = %.3f ms per job)",
-                     endToEnd.perSecond, jobs, endToEnd.seconds, endToEnd.cpuSeconds, endToEnd.cpuSeconds * 1_000 / Double(jobs)))
-        print(String(format: "  three instances:   %8.0f jobs/s  (%d jobs in %.2f s, CPU %.2f s; three pollers sharing the caps and the database)",
-                     threeInstances.perSecond, jobs, threeInstances.seconds, threeInstances.cpuSeconds))
-        print(String(format: "  baseline INSERT:   %8.0f rows/s  (single-row autocommit INSERTs, same pool and concurrency)", inserts))
-        print(String(format: "  baseline requests: %8.0f req/s   (simulator status GETs, same client and concurrency)", requests))
-        print(String(format: "  ratio: end to end = %.3f x bare INSERT rate, %.3f x simulator request rate",
-                     endToEnd.perSecond / inserts, endToEnd.perSecond / requests))
+        print(
+            String(
+                format: "  end to end:        %8.0f jobs/s  (%d jobs in %.2f s, CPU %.2f s = %.3f ms per job)",
+                endToEnd.perSecond, jobs, endToEnd.seconds, endToEnd.cpuSeconds,
+                endToEnd.cpuSeconds * 1_000 / Double(jobs)))
+        print(
+            String(
+                format:
+                    "  three instances:   %8.0f jobs/s  (%d jobs in %.2f s, CPU %.2f s; three pollers sharing the caps and the database)",
+                threeInstances.perSecond, jobs, threeInstances.seconds, threeInstances.cpuSeconds))
+        print(
+            String(
+                format: "  baseline INSERT:   %8.0f rows/s  (single-row autocommit INSERTs, same pool and concurrency)",
+                inserts))
+        print(
+            String(
+                format: "  baseline requests: %8.0f req/s   (simulator status GETs, same client and concurrency)",
+                requests))
+        print(
+            String(
+                format: "  ratio: end to end = %.3f x bare INSERT rate, %.3f x simulator request rate",
+                endToEnd.perSecond / inserts, endToEnd.perSecond / requests))
         let cpu = try await pollerCPU(pool: pool, catalog: catalog, adapters: adapters, logger: logger)
-        print(String(format: "  poller CPU:        %8.1f ms per 1,000 in-flight jobs per minute (%d jobs, %d s window, %d polls, %.3f ms CPU per poll)",
-                     cpu.millisecondsPer1000PerMinute, inFlight, windowSeconds, cpu.polls, cpu.millisecondsPerPoll))
+        print(
+            String(
+                format:
+                    "  poller CPU:        %8.1f ms per 1,000 in-flight jobs per minute (%d jobs, %d s window, %d polls, %.3f ms CPU per poll)",
+                cpu.millisecondsPer1000PerMinute, inFlight, windowSeconds, cpu.polls, cpu.millisecondsPerPoll))
         await client.shutdown()
         await pool.close()
     }
 
     /// Submits `jobs` through `JobService` while `instances` pollers (each its own instance id,
     /// as separate `serve` processes would be) run; stops when all have ended.
-    func throughput(instances: Int, pool: PostgresPool, catalog: PriceCatalog, adapters: [ProviderID: any ProviderAdapter], logger: Logger)
+    func throughput(
+        instances: Int, pool: PostgresPool, catalog: PriceCatalog, adapters: [ProviderID: any ProviderAdapter],
+        logger: Logger
+    )
         async throws -> (perSecond: Double, seconds: Double, cpuSeconds: Double)
     {
         let configuration = JobsConfiguration(
-            pollIntervalMillisecondsMin: 250, pollIntervalMillisecondsMax: 2_000, inFlightMaxPerProvider: [:], leaseBatchMax: 64,
+            pollIntervalMillisecondsMin: 250, pollIntervalMillisecondsMax: 2_000, inFlightMaxPerProvider: [:],
+            leaseBatchMax: 64,
             idleTickMilliseconds: 20)
-        let service = JobService(pool: pool, catalog: catalog, adapters: adapters, configuration: configuration, logger: logger)
+        let service = JobService(
+            pool: pool, catalog: catalog, adapters: adapters, configuration: configuration, logger: logger)
         let pollers = (0..<instances).map { _ in
             Poller(pool: pool, catalog: catalog, adapters: adapters, configuration: configuration, logger: logger)
         }
@@ -91,13 +122,17 @@ struct JobsBenchCommand: AsyncParsableCommand {
         let seconds = Self.seconds(ContinuousClock.now - started)
         stop.stop()
         for task in polling { await task.value }
-        let completed = try await Self.count(pool, "SELECT count(*) FROM jobs WHERE status = 'completed' AND idempotency_key LIKE $1", ["e2e\(instances)-%"])
+        let completed = try await Self.count(
+            pool, "SELECT count(*) FROM jobs WHERE status = 'completed' AND idempotency_key LIKE $1",
+            ["e2e\(instances)-%"])
         if completed != jobs { print("  warning: \(jobs - completed) jobs did not complete") }
         return (Double(jobs) / seconds, seconds, Self.cpuSeconds() - cpuBefore)
     }
 
     /// `inFlight` jobs that take 10 minutes; then the poller alone for the window.
-    func pollerCPU(pool: PostgresPool, catalog: PriceCatalog, adapters: [ProviderID: any ProviderAdapter], logger: Logger)
+    func pollerCPU(
+        pool: PostgresPool, catalog: PriceCatalog, adapters: [ProviderID: any ProviderAdapter], logger: Logger
+    )
         async throws -> (millisecondsPer1000PerMinute: Double, polls: Int, millisecondsPerPoll: Double)
     {
         let service = JobService(pool: pool, catalog: catalog, adapters: adapters, logger: logger)
@@ -122,7 +157,8 @@ struct JobsBenchCommand: AsyncParsableCommand {
             for lane in 0..<lanes {
                 group.addTask {
                     for index in stride(from: lane, to: count, by: lanes) {
-                        _ = try await service.submit(Self.request(index, scenario: scenario, key: "\(keyPrefix)-\(index)"))
+                        _ = try await service.submit(
+                            Self.request(index, scenario: scenario, key: "\(keyPrefix)-\(index)"))
                     }
                 }
             }
@@ -180,7 +216,9 @@ struct JobsBenchCommand: AsyncParsableCommand {
         try await withThrowingTaskGroup(of: Void.self) { group in
             for lane in 0..<concurrency {
                 group.addTask {
-                    for _ in stride(from: lane, to: count, by: self.concurrency) { _ = try await adapter.status(of: handle) }
+                    for _ in stride(from: lane, to: count, by: self.concurrency) {
+                        _ = try await adapter.status(of: handle)
+                    }
                 }
             }
             try await group.waitForAll()
@@ -188,7 +226,9 @@ struct JobsBenchCommand: AsyncParsableCommand {
         return Double(count) / Self.seconds(ContinuousClock.now - started)
     }
 
-    static func count(_ pool: PostgresPool, _ sql: String, _ parameters: [(any PostgresEncodable)?] = []) async throws -> Int {
+    static func count(_ pool: PostgresPool, _ sql: String, _ parameters: [(any PostgresEncodable)?] = []) async throws
+        -> Int
+    {
         try await pool.withSession { session in try session.query(sql, parameters)[0].decode(0) }
     }
 
@@ -265,7 +305,8 @@ struct BenchSimulator {
         for url in baseURLs.values {
             let origin = url.split(separator: "/").prefix(2).joined(separator: "//")
             let body = "balance_usd=100000000 balance_usdc=100000000 balance_xno=100000000"
-            _ = try await client.execute(HTTPRequest(method: .post, url: origin + "/_sim/scenario", body: Array(body.utf8)))
+            _ = try await client.execute(
+                HTTPRequest(method: .post, url: origin + "/_sim/scenario", body: Array(body.utf8)))
         }
     }
 

@@ -80,7 +80,8 @@ struct JobsEnvironment: Sendable {
         } catch {
             throw .invalidBaseURL(error.description)
         }
-        let adapters = ProviderAdapters.make(endpoints: endpoints, credentials: credentials, client: client, logger: logger)
+        let adapters = ProviderAdapters.make(
+            endpoints: endpoints, credentials: credentials, client: client, logger: logger)
         let disabled = ProviderID.allCases.filter { !configured.contains($0) }
         return JobsEnvironment(adapters: adapters, client: client, usesSimulator: false, disabled: disabled)
     }
@@ -99,7 +100,11 @@ extension JobsEnvironment {
 
     /// The CLI's choice: simulator mode with the exported base URLs when asked for, else real
     /// providers.
-    static func fromCLIEnvironment(_ environment: [String: String], logger: Logger) throws(SetupError) -> JobsEnvironment {
-        try make(environment: environment, simulatorBaseURLs: simulatorRequested(environment) ? baseURLOverrides(environment) : nil, logger: logger)
+    static func fromCLIEnvironment(_ environment: [String: String], logger: Logger) throws(SetupError)
+        -> JobsEnvironment
+    {
+        try make(
+            environment: environment,
+            simulatorBaseURLs: simulatorRequested(environment) ? baseURLOverrides(environment) : nil, logger: logger)
     }
 }

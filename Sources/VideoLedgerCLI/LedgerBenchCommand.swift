@@ -28,7 +28,8 @@ struct LedgerBenchCommand: AsyncParsableCommand {
     @Option(help: "Users holds are spread over.") var users = 1_000
 
     func run() async throws {
-        guard (1...256).contains(clients), (1...10_000).contains(callers), (1...600).contains(seconds), (1...1_000_000).contains(users)
+        guard (1...256).contains(clients), (1...10_000).contains(callers), (1...600).contains(seconds),
+            (1...1_000_000).contains(users)
         else { throw ValidationError("--clients 1-256, --callers 1-10000, --seconds 1-600, --users 1-1000000") }
         let connectionString = try await database.connectionString(embeddedDatabase: "videoledger_bench")
         let pool = PostgresPool(.init(connectionString: connectionString, connectionsMax: clients))
@@ -41,14 +42,16 @@ struct LedgerBenchCommand: AsyncParsableCommand {
         print("Ledger benchmark: \(clients) clients, \(seconds) s per workload, \(users) users; synchronous_commit on.")
         let swiftHolds = try await measure(concurrency: clients) { worker, index in
             let user = "bench-\(Int.random(in: 0..<users))"
-            _ = try await ledger.hold(key: "sw-\(run)-h-\(worker)-\(index)", userID: user, amount: Self.amount, provider: "bench")
+            _ = try await ledger.hold(
+                key: "sw-\(run)-h-\(worker)-\(index)", userID: user, amount: Self.amount, provider: "bench")
         }
         let pgHolds = try pgbench.run(script: PgBench.holdScript)
         report("hold (1 per transaction)", swift: swiftHolds, pgbench: pgHolds, unit: "holds/s")
 
         let swiftSettles = try await measure(concurrency: clients) { worker, index in
             let user = "bench-\(Int.random(in: 0..<users))"
-            let holdID = try await ledger.hold(key: "sw-\(run)-s-\(worker)-\(index)", userID: user, amount: Self.amount, provider: "bench")
+            let holdID = try await ledger.hold(
+                key: "sw-\(run)-s-\(worker)-\(index)", userID: user, amount: Self.amount, provider: "bench")
             _ = try await ledger.capture(key: "sw-\(run)-c-\(worker)-\(index)", holdID: holdID, actualMicros: 700)
         }
         let pgSettles = try pgbench.run(script: PgBench.settleScript)
@@ -57,13 +60,16 @@ struct LedgerBenchCommand: AsyncParsableCommand {
         let batcher = HoldBatcher(pool: pool, configuration: .init(batchSizeMax: 200, batchesInFlightMax: clients))
         let swiftBatched = try await measure(concurrency: callers) { worker, index in
             let user = "bench-\(Int.random(in: 0..<users))"
-            _ = try await batcher.hold(.init(key: "sw-\(run)-b-\(worker)-\(index)", userID: user, amount: Self.amount, provider: "bench"))
+            _ = try await batcher.hold(
+                .init(key: "sw-\(run)-b-\(worker)-\(index)", userID: user, amount: Self.amount, provider: "bench"))
         }
         let pgBatched = try pgbench.run(script: PgBench.batchScript) * 100
         report("holds with group commit (batched)", swift: swiftBatched, pgbench: pgBatched, unit: "holds/s")
 
         let violations = try await LedgerInvariants(pool: pool).run(adding: JobInvariants.checks).filter { !$0.passed }
-        print(violations.isEmpty ? "Ledger invariants hold after the run." : "INVARIANT VIOLATIONS: \(violations.map(\.check.name))")
+        print(
+            violations.isEmpty
+                ? "Ledger invariants hold after the run." : "INVARIANT VIOLATIONS: \(violations.map(\.check.name))")
         await pool.close()
         print("Re-run: videoledger bench ledger --clients \(clients) --seconds \(seconds)")
     }
@@ -74,7 +80,8 @@ struct LedgerBenchCommand: AsyncParsableCommand {
         let count = users
         try await pool.withSession { session in
             try session.execute(
-                "INSERT INTO users (id) SELECT 'bench-' || g FROM generate_series(0, $1::int - 1) g ON CONFLICT DO NOTHING", [count])
+                "INSERT INTO users (id) SELECT 'bench-' || g FROM generate_series(0, $1::int - 1) g ON CONFLICT DO NOTHING",
+                [count])
             try session.execute(
                 "SELECT ledger_top_up('bench-fund-' || g, 'bench-' || g, 'USD', 1000000000000) FROM generate_series(0, $1::int - 1) g",
                 [count])
@@ -108,8 +115,9 @@ struct LedgerBenchCommand: AsyncParsableCommand {
     private func report(_ name: String, swift: Double, pgbench: Double, unit: String) {
         let ratio = pgbench > 0 ? swift / pgbench : 0
         let padded = name.padding(toLength: 42, withPad: " ", startingAt: 0)
-        print(padded + String(format: " swift %9.0f", swift) + " \(unit)   " + String(format: "pgbench %9.0f", pgbench)
-            + " \(unit)   " + String(format: "ratio %.2f×", ratio))
+        print(
+            padded + String(format: " swift %9.0f", swift) + " \(unit)   " + String(format: "pgbench %9.0f", pgbench)
+                + " \(unit)   " + String(format: "ratio %.2f×", ratio))
     }
 }
 
@@ -157,11 +165,14 @@ struct PgBench {
         let path = NSTemporaryDirectory() + "videoledger-pgbench-\(UUID().uuidString).sql"
         try script.write(toFile: path, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(atPath: path) }
-        let output = try ChildProcess.run(executable, [
-            "-n", "-c", String(clients), "-j", String(min(2, clients)), "-T", String(seconds), "-D", "users=\(users)", "-f", path, connectionString,
-        ], captureOutput: true, environment: ChildProcess.minimalEnvironment(libpq: true))
+        let output = try ChildProcess.run(
+            executable,
+            [
+                "-n", "-c", String(clients), "-j", String(min(2, clients)), "-T", String(seconds), "-D",
+                "users=\(users)", "-f", path, connectionString,
+            ], captureOutput: true, environment: ChildProcess.minimalEnvironment(libpq: true))
         guard let line = output.split(separator: "\n").first(where: { $0.hasPrefix("tps = ") }),
-              let value = Double(line.dropFirst(6).prefix { $0 != " " })
+            let value = Double(line.dropFirst(6).prefix { $0 != " " })
         else { throw ValidationError("could not read pgbench's tps from: \(output)") }
         return value
     }

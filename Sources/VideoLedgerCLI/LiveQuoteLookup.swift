@@ -29,7 +29,9 @@ enum LiveQuoteLookup {
         var failure: (any Error)?
         for offer in result.offers.prefix(offersMax) where liveQuotes.providers.contains(offer.provider) {
             do {
-                if let drift = try await liveQuotes.drift(for: offer, aspectRatio: result.request.aspectRatio) { drifts.append(drift) }
+                if let drift = try await liveQuotes.drift(for: offer, aspectRatio: result.request.aspectRatio) {
+                    drifts.append(drift)
+                }
             } catch {
                 failure = error
                 break
@@ -42,12 +44,15 @@ enum LiveQuoteLookup {
 
     static func table(_ drifts: [QuoteDrift]) -> String {
         guard !drifts.isEmpty else { return "live: no offer from a provider with a quote endpoint" }
-        return (["live (catalog → provider's own price now):"] + drifts.map { drift in
-            let percent = (try? drift.driftBasisPoints).map(Self.percent) ?? "?"
-            return "  \(drift.query.provider.rawValue) \(drift.query.providerModel): \(DecimalAmount.string(fromMicros: drift.catalogMicros))"
-                + " → \(DecimalAmount.string(fromMicros: drift.liveMicros)) USD, drift \(DecimalAmount.string(fromMicros: drift.driftMicros))"
-                + " (\(percent) %)"
-        }).joined(separator: "\n")
+        return
+            (["live (catalog → provider's own price now):"]
+            + drifts.map { drift in
+                let percent = (try? drift.driftBasisPoints).map(Self.percent) ?? "?"
+                return
+                    "  \(drift.query.provider.rawValue) \(drift.query.providerModel): \(DecimalAmount.string(fromMicros: drift.catalogMicros))"
+                    + " → \(DecimalAmount.string(fromMicros: drift.liveMicros)) USD, drift \(DecimalAmount.string(fromMicros: drift.driftMicros))"
+                    + " (\(percent) %)"
+            }).joined(separator: "\n")
     }
 
     /// Basis points as a percentage with two decimals: -909 → "-9.09".

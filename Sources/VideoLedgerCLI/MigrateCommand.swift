@@ -18,7 +18,9 @@ struct MigrateCommand: AsyncParsableCommand {
         if status {
             let statuses = try await migrator.status()
             for entry in statuses {
-                print("\(String(format: "%04d", entry.version))  \(entry.state.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0))  \(entry.name)")
+                print(
+                    "\(String(format: "%04d", entry.version))  \(entry.state.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0))  \(entry.name)"
+                )
             }
             if statuses.contains(where: { $0.state == .edited || $0.state == .missingFile }) { throw ExitCode(1) }
             return

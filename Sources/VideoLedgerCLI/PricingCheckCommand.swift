@@ -14,7 +14,9 @@ struct PricingCheckCommand: AsyncParsableCommand {
         commandName: "check",
         abstract: "Validate the price books and print their version.")
 
-    @Option(name: .customLong("pricing-dir"), help: "Price book directory (default: $VIDEOLEDGER_PRICING_DIR or ./pricing).")
+    @Option(
+        name: .customLong("pricing-dir"), help: "Price book directory (default: $VIDEOLEDGER_PRICING_DIR or ./pricing)."
+    )
     var pricingDirectory: String?
 
     func run() async throws {
@@ -31,8 +33,10 @@ struct PricingCheckCommand: AsyncParsableCommand {
                     Resolution.allCases.contains { sheet.rate(for: $0)?.provenance.isInferred == true }
                 }
             }
-            print("  \(provider.rawValue.padding(toLength: 14, withPad: " ", startingAt: 0))"
-                + "\(models.count) models, \(inForce.count) not retired today, \(inferred.count) with inferred prices")
+            print(
+                "  \(provider.rawValue.padding(toLength: 14, withPad: " ", startingAt: 0))"
+                    + "\(models.count) models, \(inForce.count) not retired today, \(inferred.count) with inferred prices"
+            )
         }
         print("\(catalog.warnings.count) warning(s)")
         for warning in catalog.warnings {

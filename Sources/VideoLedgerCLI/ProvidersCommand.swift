@@ -17,7 +17,9 @@ struct ProvidersCommand: AsyncParsableCommand {
     struct ScorecardsCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "scorecards",
-            abstract: "Per provider and model family over 24 h, 7 d and 30 d: outcomes, times, quote error, and the expected-cost estimate.")
+            abstract:
+                "Per provider and model family over 24 h, 7 d and 30 d: outcomes, times, quote error, and the expected-cost estimate."
+        )
 
         @OptionGroup var database: DatabaseOptions
         @Option(help: "Only this window: 24h, 7d or 30d.") var window: String?
@@ -25,7 +27,9 @@ struct ProvidersCommand: AsyncParsableCommand {
         var pricingDirectory: String?
 
         func validate() throws {
-            if let window, !Scorecard.windows.contains(window) { throw ValidationError("--window must be 24h, 7d or 30d") }
+            if let window, !Scorecard.windows.contains(window) {
+                throw ValidationError("--window must be 24h, 7d or 30d")
+            }
         }
 
         func run() async throws {
@@ -43,31 +47,45 @@ struct ProvidersCommand: AsyncParsableCommand {
 enum ScorecardTable {
     static func render(_ scorecard: Scorecard, window: String?) -> String {
         var lines = ["provider scorecards as of \(scorecard.asOf.formatted(.iso8601)) (jobs created in each window)"]
-        let header = ["window", "provider", "family", "jobs", "done", "failed", "policy", "cancel", "expired", "stalled", "unknown",
-                      "success", "refund", "p50 s", "p95 s", "quote error USD", "live drift USD"]
+        let header = [
+            "window", "provider", "family", "jobs", "done", "failed", "policy", "cancel", "expired", "stalled",
+            "unknown",
+            "success", "refund", "p50 s", "p95 s", "quote error USD", "live drift USD",
+        ]
         let rows = scorecard.rows.filter { window == nil || $0.window == window }.map { row -> [String] in
-            [row.window, row.provider.rawValue, row.family, String(row.jobs), String(row.completed), String(row.failed),
-             String(row.contentPolicy), String(row.cancelled), String(row.expired), String(row.stalled), String(row.unknown),
-             row.completionRatePPB.map { Reliability.decimal($0, digits: 2) } ?? "-",
-             row.refundRatePPB.map { Reliability.decimal($0, digits: 2) } ?? "-",
-             row.p50Milliseconds.map(seconds) ?? "-", row.p95Milliseconds.map(seconds) ?? "-",
-             DecimalAmount.string(fromMicros: row.quoteErrorTotalMicros),
-             row.liveQuoted > 0 ? DecimalAmount.string(fromMicros: row.liveDriftTotalMicros) : "-"]
+            [
+                row.window, row.provider.rawValue, row.family, String(row.jobs), String(row.completed),
+                String(row.failed),
+                String(row.contentPolicy), String(row.cancelled), String(row.expired), String(row.stalled),
+                String(row.unknown),
+                row.completionRatePPB.map { Reliability.decimal($0, digits: 2) } ?? "-",
+                row.refundRatePPB.map { Reliability.decimal($0, digits: 2) } ?? "-",
+                row.p50Milliseconds.map(seconds) ?? "-", row.p95Milliseconds.map(seconds) ?? "-",
+                DecimalAmount.string(fromMicros: row.quoteErrorTotalMicros),
+                row.liveQuoted > 0 ? DecimalAmount.string(fromMicros: row.liveDriftTotalMicros) : "-",
+            ]
         }
         lines += rows.isEmpty ? ["no jobs in the window"] : table([header] + rows)
         let used = Set(scorecard.rows.filter { $0.window == Scorecard.rankingWindow }.map(\.key))
         let estimates = scorecard.book.estimates.filter { used.contains($0.key) }
         lines.append("")
-        lines.append("expected cost basis (\(Scorecard.rankingWindow); prior \(scorecard.book.settings.priorJobs) jobs, Wilson z \(scorecard.book.settings.z)); "
-            + "providers and families without jobs rank on the prior")
-        let basisHeader = ["provider", "family", "jobs", "success est", "interval", "ranked at", "prior", "prior weight", "quote error",
-                           "failure billed"]
+        lines.append(
+            "expected cost basis (\(Scorecard.rankingWindow); prior \(scorecard.book.settings.priorJobs) jobs, Wilson z \(scorecard.book.settings.z)); "
+                + "providers and families without jobs rank on the prior")
+        let basisHeader = [
+            "provider", "family", "jobs", "success est", "interval", "ranked at", "prior", "prior weight",
+            "quote error",
+            "failure billed",
+        ]
         let basisRows = estimates.map { estimate -> [String] in
-            [estimate.key.provider.rawValue, estimate.key.family, String(estimate.jobs), Reliability.decimal(estimate.successPPB),
-             "\(Reliability.decimal(estimate.observedLowPPB))-\(Reliability.decimal(estimate.observedHighPPB))",
-             Reliability.decimal(estimate.rankingSuccessPPB), Reliability.decimal(estimate.priorSuccessPPB),
-             Reliability.decimal(estimate.priorWeightPPB), Reliability.decimal(estimate.quoteErrorPPB),
-             Reliability.decimal(estimate.failureBilledPPB)]
+            [
+                estimate.key.provider.rawValue, estimate.key.family, String(estimate.jobs),
+                Reliability.decimal(estimate.successPPB),
+                "\(Reliability.decimal(estimate.observedLowPPB))-\(Reliability.decimal(estimate.observedHighPPB))",
+                Reliability.decimal(estimate.rankingSuccessPPB), Reliability.decimal(estimate.priorSuccessPPB),
+                Reliability.decimal(estimate.priorWeightPPB), Reliability.decimal(estimate.quoteErrorPPB),
+                Reliability.decimal(estimate.failureBilledPPB),
+            ]
         }
         lines += basisRows.isEmpty ? ["no history yet"] : table([basisHeader] + basisRows)
         return lines.joined(separator: "\n")
@@ -80,8 +98,10 @@ enum ScorecardTable {
     static func table(_ rows: [[String]]) -> [String] {
         let widths = rows[0].indices.map { column in rows.map { $0[column].count }.max() ?? 0 }
         return rows.map { row in
-            row.indices.map { row[$0].padding(toLength: widths[$0], withPad: " ", startingAt: 0) }.joined(separator: "  ")
-                .trimmingCharacters(in: .whitespaces)
+            row.indices.map { row[$0].padding(toLength: widths[$0], withPad: " ", startingAt: 0) }.joined(
+                separator: "  "
+            )
+            .trimmingCharacters(in: .whitespaces)
         }
     }
 }

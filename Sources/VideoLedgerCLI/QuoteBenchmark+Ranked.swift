@@ -30,7 +30,9 @@ extension QuoteBenchmark {
         }
     }
 
-    static func runRanked(catalog: PriceCatalog, book: ExpectedCostBook, on day: CalendarDay = .today(), lookups: Int = 5_000_000)
+    static func runRanked(
+        catalog: PriceCatalog, book: ExpectedCostBook, on day: CalendarDay = .today(), lookups: Int = 5_000_000
+    )
         -> RankedReport
     {
         let requests = catalog.sampleRequests(on: day)
@@ -41,7 +43,9 @@ extension QuoteBenchmark {
         for request in requests {
             let byPrice = catalog.cheapestOffer(for: request, rank: .price, book: book)
             let byExpected = catalog.cheapestOffer(for: request, rank: .expected, book: book)
-            if byPrice?.offer.provider != byExpected?.offer.provider || byPrice?.offer.providerModel != byExpected?.offer.providerModel {
+            if byPrice?.offer.provider != byExpected?.offer.provider
+                || byPrice?.offer.providerModel != byExpected?.offer.providerModel
+            {
                 changed += 1
             }
         }
@@ -62,7 +66,8 @@ extension QuoteBenchmark {
         let byPrice = measure { catalog.cheapestOffer(for: $0, rank: .price, book: book)?.offer.costMicros ?? 0 }
         let byExpected = measure { catalog.cheapestOffer(for: $0, rank: .expected, book: book)?.expectedMicros ?? 0 }
         return RankedReport(
-            requestCount: requests.count, lookups: lookups, priceOnlyLookupsPerSecond: baseline, priceRankLookupsPerSecond: byPrice,
+            requestCount: requests.count, lookups: lookups, priceOnlyLookupsPerSecond: baseline,
+            priceRankLookupsPerSecond: byPrice,
             expectedRankLookupsPerSecond: byExpected, winnersChanged: changed, checksumMicros: checksum)
     }
 }

@@ -48,8 +48,10 @@ enum QuoteBenchmark {
     ///   - lookups: cheapest-provider lookups in the throughput run.
     ///   - latencySamples: single lookups timed one by one for the median.
     ///   - fullQuotes: full quotes in the second throughput run.
-    public static func run(catalog: PriceCatalog, on day: CalendarDay = .today(), lookups: Int = 5_000_000,
-                           latencySamples: Int = 200_000, fullQuotes: Int = 500_000) -> Report {
+    public static func run(
+        catalog: PriceCatalog, on day: CalendarDay = .today(), lookups: Int = 5_000_000,
+        latencySamples: Int = 200_000, fullQuotes: Int = 500_000
+    ) -> Report {
         precondition(lookups > 0 && latencySamples > 0 && fullQuotes > 0, "benchmark counts must be positive")
         let requests = catalog.sampleRequests(on: day)
         precondition(!requests.isEmpty, "the catalog has no family to benchmark")
@@ -59,7 +61,9 @@ enum QuoteBenchmark {
         for request in requests where catalog.cheapestOffer(for: request) != nil { servable += 1 }
 
         // Warm-up, then the throughput run.
-        for index in 0..<min(lookups, 100_000) { checksum &+= catalog.cheapestOffer(for: requests[index % requests.count])?.costMicros ?? 0 }
+        for index in 0..<min(lookups, 100_000) {
+            checksum &+= catalog.cheapestOffer(for: requests[index % requests.count])?.costMicros ?? 0
+        }
         checksum = 0
         let started = clock.now
         var cursor = 0
@@ -92,10 +96,11 @@ enum QuoteBenchmark {
         let quotesNanoseconds = nanoseconds(quotesStarted.duration(to: clock.now))
         checksum &+= Int64(offersSeen)
 
-        return Report(priceBookVersion: catalog.version, requestCount: requests.count, servableRequestCount: servable,
-                      lookups: lookups, lookupsPerSecond: perSecond(lookups, throughputNanoseconds),
-                      medianLookupNanoseconds: median(samples), clockOverheadNanoseconds: median(overhead),
-                      fullQuotesPerSecond: perSecond(fullQuotes, quotesNanoseconds), checksumMicros: checksum)
+        return Report(
+            priceBookVersion: catalog.version, requestCount: requests.count, servableRequestCount: servable,
+            lookups: lookups, lookupsPerSecond: perSecond(lookups, throughputNanoseconds),
+            medianLookupNanoseconds: median(samples), clockOverheadNanoseconds: median(overhead),
+            fullQuotesPerSecond: perSecond(fullQuotes, quotesNanoseconds), checksumMicros: checksum)
     }
 
     private static func nanoseconds(_ duration: Duration) -> Int64 {

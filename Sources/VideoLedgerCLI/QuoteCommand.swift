@@ -24,17 +24,28 @@ struct QuoteCommand: AsyncParsableCommand {
     @Flag(help: "Ask for audio.") var audio = false
     @Option(name: .customLong("n"), help: "Number of variants (1-16).") var variants = 1
     @Option(help: "t2v, i2v, v2v or upscale (default t2v).") var mode: String?
-    @Option(name: .customLong("priced-on"), help: "Price as of this day, YYYY-MM-DD (default today).") var pricedOn: String?
-    @Option(name: .customLong("pricing-dir"), help: "Price book directory (default: $VIDEOLEDGER_PRICING_DIR or ./pricing).")
+    @Option(name: .customLong("priced-on"), help: "Price as of this day, YYYY-MM-DD (default today).") var pricedOn:
+        String?
+    @Option(
+        name: .customLong("pricing-dir"), help: "Price book directory (default: $VIDEOLEDGER_PRICING_DIR or ./pricing)."
+    )
     var pricingDirectory: String?
     @Flag(help: "Print JSON instead of a table.") var json = false
-    @Flag(help: "Also ask providers with a quote endpoint (Venice) for their live price: needs VIDEOLEDGER_VENICE_API_KEY, or VIDEOLEDGER_VENICE_BASE_URL of a simulator.")
+    @Flag(
+        help:
+            "Also ask providers with a quote endpoint (Venice) for their live price: needs VIDEOLEDGER_VENICE_API_KEY, or VIDEOLEDGER_VENICE_BASE_URL of a simulator."
+    )
     var live = false
-    @Option(help: "Rank by price (default) or expected cost per successful clip from the job history (reads the database).")
+    @Option(
+        help: "Rank by price (default) or expected cost per successful clip from the job history (reads the database).")
     var rank = "price"
-    @Option(name: .customLong("max-p95-seconds"), help: "Pass over providers whose p95 time to complete is longer (reads the database).")
+    @Option(
+        name: .customLong("max-p95-seconds"),
+        help: "Pass over providers whose p95 time to complete is longer (reads the database).")
     var maxP95Seconds: Int?
-    @Option(name: .customLong("min-success-rate"), help: "Pass over providers whose estimated success rate is lower, 0-1 (reads the database).")
+    @Option(
+        name: .customLong("min-success-rate"),
+        help: "Pass over providers whose estimated success rate is lower, 0-1 (reads the database).")
     var minSuccessRate: String?
     @OptionGroup var database: DatabaseOptions
 
@@ -43,7 +54,9 @@ struct QuoteCommand: AsyncParsableCommand {
         var constraints = QuoteConstraints()
         constraints.maxP95Seconds = maxP95Seconds
         if let text = minSuccessRate {
-            guard let value = Double(text), (0...1).contains(value) else { throw ValidationError("--min-success-rate must be 0-1") }
+            guard let value = Double(text), (0...1).contains(value) else {
+                throw ValidationError("--min-success-rate must be 0-1")
+            }
             constraints.minSuccessPPB = Reliability.ppb(value)
         }
         if rank == .expected || constraints != .none {
@@ -51,9 +64,10 @@ struct QuoteCommand: AsyncParsableCommand {
             return
         }
         let catalog = try PricingDirectory.loadCatalog(pricingDirectory)
-        let input = QuoteInput(family: family, model: model, provider: provider, quality: quality,
-                               duration: .text(duration), resolution: resolution, aspectRatio: aspectRatio,
-                               audio: audio, variants: variants, mode: mode, pricedOn: pricedOn)
+        let input = QuoteInput(
+            family: family, model: model, provider: provider, quality: quality,
+            duration: .text(duration), resolution: resolution, aspectRatio: aspectRatio,
+            audio: audio, variants: variants, mode: mode, pricedOn: pricedOn)
         let request: QuoteRequest
         do {
             request = try catalog.request(for: input)
@@ -65,7 +79,8 @@ struct QuoteCommand: AsyncParsableCommand {
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            let document: any Encodable = live ? LiveQuoteLookup.Document(quote: result, live: drifts.map(LiveQuoteLookup.Entry.init)) : result
+            let document: any Encodable =
+                live ? LiveQuoteLookup.Document(quote: result, live: drifts.map(LiveQuoteLookup.Entry.init)) : result
             print(String(decoding: try encoder.encode(document), as: UTF8.self))
         } else {
             print(Self.table(result))
@@ -77,9 +92,10 @@ struct QuoteCommand: AsyncParsableCommand {
     /// Ranked by expected cost or within constraints: the scorecard is computed from the database first.
     func runRanked(rank: QuoteRank, constraints: QuoteConstraints) async throws {
         let catalog = try PricingDirectory.loadCatalog(pricingDirectory)
-        let input = QuoteInput(family: family, model: model, provider: provider, quality: quality,
-                               duration: .text(duration), resolution: resolution, aspectRatio: aspectRatio,
-                               audio: audio, variants: variants, mode: mode, pricedOn: pricedOn)
+        let input = QuoteInput(
+            family: family, model: model, provider: provider, quality: quality,
+            duration: .text(duration), resolution: resolution, aspectRatio: aspectRatio,
+            audio: audio, variants: variants, mode: mode, pricedOn: pricedOn)
         let request: QuoteRequest
         do {
             request = try catalog.request(for: input)
@@ -104,13 +120,18 @@ struct QuoteCommand: AsyncParsableCommand {
     /// Ranked offers with both figures and what each rests on, then everything passed over.
     static func rankedTable(_ result: RankedQuote) -> String {
         let request = result.request
-        var lines = ["\(request.family) \(request.duration) \(request.resolution)" + (request.audio ? " audio" : " silent")
-            + " n=\(request.variants) \(request.mode) priced on \(request.pricedOn), ranked by \(result.rank.rawValue)"
-            + " (scorecard \(result.book.window) as of \(result.book.computedAt.map { $0.formatted(.iso8601) } ?? "-"))"]
+        var lines = [
+            "\(request.family) \(request.duration) \(request.resolution)" + (request.audio ? " audio" : " silent")
+                + " n=\(request.variants) \(request.mode) priced on \(request.pricedOn), ranked by \(result.rank.rawValue)"
+                + " (scorecard \(result.book.window) as of \(result.book.computedAt.map { $0.formatted(.iso8601) } ?? "-"))"
+        ]
         let header = ["#", "provider", "model", "cost USD", "expected USD", "basis"]
         let rows = result.offers.enumerated().map { rank, ranked in
-            [String(rank + 1), ranked.offer.provider.rawValue, ranked.offer.providerModel + (ranked.offer.quality.map { " (\($0))" } ?? ""),
-             ranked.offer.cost.decimalString, ranked.expectedCost.decimalString, ranked.estimate.successSummary]
+            [
+                String(rank + 1), ranked.offer.provider.rawValue,
+                ranked.offer.providerModel + (ranked.offer.quality.map { " (\($0))" } ?? ""),
+                ranked.offer.cost.decimalString, ranked.expectedCost.decimalString, ranked.estimate.successSummary,
+            ]
         }
         if rows.isEmpty {
             lines.append("no provider qualifies")
@@ -119,7 +140,9 @@ struct QuoteCommand: AsyncParsableCommand {
         }
         if !result.passedOver.isEmpty {
             lines.append("passed over:")
-            lines += result.passedOver.map { "  \($0.provider.rawValue)\($0.providerModel.map { " " + $0 } ?? ""): \($0.reason)" }
+            lines += result.passedOver.map {
+                "  \($0.provider.rawValue)\($0.providerModel.map { " " + $0 } ?? ""): \($0.reason)"
+            }
         }
         return lines.joined(separator: "\n")
     }
@@ -127,23 +150,30 @@ struct QuoteCommand: AsyncParsableCommand {
     /// The offers as an aligned table, then the rejections.
     static func table(_ result: QuoteResult) -> String {
         let request = result.request
-        var lines = ["\(request.family) \(request.duration) \(request.resolution)"
-            + (request.audio ? " audio" : " silent") + " n=\(request.variants) \(request.mode)"
-            + " priced on \(request.pricedOn), price books \(result.priceBookVersion.short)"]
+        var lines = [
+            "\(request.family) \(request.duration) \(request.resolution)"
+                + (request.audio ? " audio" : " silent") + " n=\(request.variants) \(request.mode)"
+                + " priced on \(request.pricedOn), price books \(result.priceBookVersion.short)"
+        ]
         let header = ["#", "provider", "model", "clip", "billed", "rate USD", "audio", "n", "cost USD", ""]
         let rows = result.offers.enumerated().map { rank, offer in
-            [String(rank + 1), offer.provider.rawValue,
-             offer.providerModel + (offer.quality.map { " (\($0))" } ?? ""),
-             "\(offer.clipSeconds)s", "\(offer.billedSeconds)s",
-             DecimalAmount.string(fromMicros: offer.breakdown.rateMicros)
-                + (offer.breakdown.unit == .perSecond ? "/s" : "/clip"),
-             offer.breakdown.audio == .surcharge
-                ? "+\(DecimalAmount.string(fromMicros: offer.breakdown.audioSurchargeMicrosPerSecond))/s"
-                : offer.breakdown.audio.rawValue,
-             String(offer.breakdown.variants), offer.cost.decimalString,
-             [offer.provenance.isInferred ? "inferred" : nil, offer.hasConflict ? "conflict" : nil,
-              offer.retiring.map { "retiring \($0.on)" + ($0.confirmed ? "" : "?") }, offer.repricedReason.map { _ in "repriced" }]
-                .compactMap { $0 }.joined(separator: ", ")]
+            [
+                String(rank + 1), offer.provider.rawValue,
+                offer.providerModel + (offer.quality.map { " (\($0))" } ?? ""),
+                "\(offer.clipSeconds)s", "\(offer.billedSeconds)s",
+                DecimalAmount.string(fromMicros: offer.breakdown.rateMicros)
+                    + (offer.breakdown.unit == .perSecond ? "/s" : "/clip"),
+                offer.breakdown.audio == .surcharge
+                    ? "+\(DecimalAmount.string(fromMicros: offer.breakdown.audioSurchargeMicrosPerSecond))/s"
+                    : offer.breakdown.audio.rawValue,
+                String(offer.breakdown.variants), offer.cost.decimalString,
+                [
+                    offer.provenance.isInferred ? "inferred" : nil, offer.hasConflict ? "conflict" : nil,
+                    offer.retiring.map { "retiring \($0.on)" + ($0.confirmed ? "" : "?") },
+                    offer.repricedReason.map { _ in "repriced" },
+                ]
+                .compactMap { $0 }.joined(separator: ", "),
+            ]
         }
         if rows.isEmpty {
             lines.append("no provider can serve this request")
@@ -151,8 +181,9 @@ struct QuoteCommand: AsyncParsableCommand {
             let table = [header] + rows
             let widths = header.indices.map { column in table.map { $0[column].count }.max() ?? 0 }
             for row in table {
-                lines.append(row.indices.map { row[$0].padding(toLength: widths[$0], withPad: " ", startingAt: 0) }
-                    .joined(separator: "  ").trimmingCharacters(in: .whitespaces))
+                lines.append(
+                    row.indices.map { row[$0].padding(toLength: widths[$0], withPad: " ", startingAt: 0) }
+                        .joined(separator: "  ").trimmingCharacters(in: .whitespaces))
             }
         }
         let notes = result.offers.flatMap { offer -> [String] in
@@ -160,8 +191,9 @@ struct QuoteCommand: AsyncParsableCommand {
             var notes: [String] = []
             if let conflict = offer.conflict {
                 let others = conflict.others.map { "\(DecimalAmount.string(fromMicros: $0.micros)) (\($0.source))" }
-                notes.append("\(name): conflict: \(conflict.reason)"
-                    + (others.isEmpty ? "" : "; not quoted: " + others.joined(separator: "; ")))
+                notes.append(
+                    "\(name): conflict: \(conflict.reason)"
+                        + (others.isEmpty ? "" : "; not quoted: " + others.joined(separator: "; ")))
             }
             if let retiring = offer.retiring { notes.append("\(name): \(retiring.description)") }
             if let reason = offer.repricedReason { notes.append("\(name): repriced: \(reason)") }

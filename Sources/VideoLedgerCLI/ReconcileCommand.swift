@@ -13,7 +13,9 @@ import Reconciliation
 struct ReconcileCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "reconcile",
-        abstract: "Reconcile provider balances, costs, holds and unknown jobs; or check the ledger invariants (--invariants).")
+        abstract:
+            "Reconcile provider balances, costs, holds and unknown jobs; or check the ledger invariants (--invariants)."
+    )
 
     @OptionGroup var database: DatabaseOptions
     @Flag(help: "Check the ledger invariants 1-5 (docs/ledger.md) only; exit 1 on any violation.")
@@ -72,11 +74,15 @@ enum ReconciliationTable {
                 + "\(formatter.string(from: report.periodTo)): \(report.findings.count) finding(s)"
         ]
         guard !report.findings.isEmpty else { return (lines + ["Nothing to report."]).joined(separator: "\n") }
-        let header = ["severity", "kind", "provider", "job", "currency", "expected", "observed", "difference", "detail"]
+        let header = [
+            "severity", "kind", "provider", "job", "currency", "expected", "observed", "difference", "detail",
+        ]
         let rows = report.findings.map { finding in
             [
-                finding.severity, finding.kind, finding.provider ?? "-", finding.jobID.map { String($0.uuidString.lowercased().prefix(8)) } ?? "-",
-                finding.currency ?? "-", finding.expectedMicros.map(micros) ?? "-", finding.observedMicros.map(micros) ?? "-",
+                finding.severity, finding.kind, finding.provider ?? "-",
+                finding.jobID.map { String($0.uuidString.lowercased().prefix(8)) } ?? "-",
+                finding.currency ?? "-", finding.expectedMicros.map(micros) ?? "-",
+                finding.observedMicros.map(micros) ?? "-",
                 finding.differenceMicros.map(micros) ?? "-", finding.detail,
             ]
         }

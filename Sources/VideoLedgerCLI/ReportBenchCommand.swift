@@ -36,7 +36,8 @@ struct ReportBenchCommand: AsyncParsableCommand {
     @Option(name: .customLong("out"), help: "Folder for the report files.")
     var outputDirectory = NSTemporaryDirectory() + "videoledger-report-bench"
 
-    @Option(name: .customLong("reports-dir"), help: "Report definitions (default: $VIDEOLEDGER_REPORTS_DIR or ./reports).")
+    @Option(
+        name: .customLong("reports-dir"), help: "Report definitions (default: $VIDEOLEDGER_REPORTS_DIR or ./reports).")
     var reportsDirectory: String?
 
     @Option(help: "The psql program.")
@@ -62,7 +63,9 @@ struct ReportBenchCommand: AsyncParsableCommand {
         let clock = ContinuousClock()
         let generationStart = clock.now
         let (transfers, generated) = try await pool.withSession { session -> (Int64, Bool) in
-            if !regenerate, let existing = try ReportBenchData.existing(session, size: size) { return (existing, false) }
+            if !regenerate, let existing = try ReportBenchData.existing(session, size: size) {
+                return (existing, false)
+            }
             print("generating \(size.users) users, \(size.jobs) jobs …")
             let transfers = try ReportBenchData.generate(session, size: size) { step, seconds in
                 print("  \(step): \(String(format: "%.1f", seconds)) s")
@@ -80,9 +83,11 @@ struct ReportBenchCommand: AsyncParsableCommand {
         defer { try? FileManager.default.removeItem(atPath: scriptPath) }
         let runner = ReportRunner(pool: pool, definitionsDirectory: definitionsDirectory)
 
-        print("data: \(size.users) users, \(size.jobs) jobs, \(transfers) ledger transfers, \(ReportBenchData.days) days "
-            + "(\(ReportBenchData.firstDay) to \(ReportBenchData.reportDay)), scale \(scale)"
-            + (generated ? "; generated in \(String(format: "%.1f", generationSeconds)) s" : "; reused from an earlier run"))
+        print(
+            "data: \(size.users) users, \(size.jobs) jobs, \(transfers) ledger transfers, \(ReportBenchData.days) days "
+                + "(\(ReportBenchData.firstDay) to \(ReportBenchData.reportDay)), scale \(scale)"
+                + (generated
+                    ? "; generated in \(String(format: "%.1f", generationSeconds)) s" : "; reused from an earlier run"))
         print("nightly report for \(date) (month to date = all \(ReportBenchData.days) days)")
 
         var reportBest = Double.infinity
@@ -92,23 +97,30 @@ struct ReportBenchCommand: AsyncParsableCommand {
             let psqlStart = clock.now
             let psqlOutput = try await Self.runPSQL(psql, script: scriptPath, connection: connection)
             let psqlSeconds = (clock.now - psqlStart).secondsValue
-            print("  psql:     " + Self.statementTimes(psqlOutput, names: definitions.sections.map(\.name) + ["control totals"]))
+            print(
+                "  psql:     "
+                    + Self.statementTimes(psqlOutput, names: definitions.sections.map(\.name) + ["control totals"]))
             let reportStart = clock.now
             let timer = SectionTimer()
-            outcome = try await runner.nightly(NightlyReportRequest(date: date, outputDirectory: outputDirectory), progress: timer)
+            outcome = try await runner.nightly(
+                NightlyReportRequest(date: date, outputDirectory: outputDirectory), progress: timer)
             let reportSeconds = (clock.now - reportStart).secondsValue
             print("  report:   " + timer.summary())
             psqlBest = min(psqlBest, psqlSeconds)
             reportBest = min(reportBest, reportSeconds)
-            print("round \(round): report \(String(format: "%.3f", reportSeconds)) s, bare SQL via psql \(String(format: "%.3f", psqlSeconds)) s")
+            print(
+                "round \(round): report \(String(format: "%.3f", reportSeconds)) s, bare SQL via psql \(String(format: "%.3f", psqlSeconds)) s"
+            )
         }
         await pool.close()
 
         let ratio = reportBest / psqlBest
-        print("best: report \(String(format: "%.3f", reportBest)) s, bare SQL via psql \(String(format: "%.3f", psqlBest)) s, "
-            + "ratio \(String(format: "%.2f", ratio)) (goal ≤ 1.50)")
-        print("peak RSS: \(String(format: "%.1f", Self.peakRSSMegabytes(children: false))) MB (goal < 200 MB); "
-            + "psql's: \(String(format: "%.1f", Self.peakRSSMegabytes(children: true))) MB")
+        print(
+            "best: report \(String(format: "%.3f", reportBest)) s, bare SQL via psql \(String(format: "%.3f", psqlBest)) s, "
+                + "ratio \(String(format: "%.2f", ratio)) (goal ≤ 1.50)")
+        print(
+            "peak RSS: \(String(format: "%.1f", Self.peakRSSMegabytes(children: false))) MB (goal < 200 MB); "
+                + "psql's: \(String(format: "%.1f", Self.peakRSSMegabytes(children: true))) MB")
         if let outcome {
             let bytes = outcome.files.reduce(0) { $0 + $1.bytes }
             print("output: \(outcome.files.count) files, \(bytes) bytes in \(outputDirectory)")
@@ -120,9 +132,10 @@ struct ReportBenchCommand: AsyncParsableCommand {
     static func psqlScript(_ definitions: ReportDefinitions, date: CalendarDay) -> String {
         var statements = definitions.sections.map(\.sql)
         if let control = definitions.controlTotalsSQL { statements.append(control) }
-        return "\\timing on\n" + statements.enumerated().map { index, sql in
-            "PREPARE bench_\(index) AS\n\(sql)\n;\nEXECUTE bench_\(index)('\(date)');\nDEALLOCATE bench_\(index);\n"
-        }.joined(separator: "\n")
+        return "\\timing on\n"
+            + statements.enumerated().map { index, sql in
+                "PREPARE bench_\(index) AS\n\(sql)\n;\nEXECUTE bench_\(index)('\(date)');\nDEALLOCATE bench_\(index);\n"
+            }.joined(separator: "\n")
     }
 
     /// Runs the script; returns what psql printed (its `\\timing` lines; query output goes to
@@ -130,15 +143,20 @@ struct ReportBenchCommand: AsyncParsableCommand {
     static func runPSQL(_ psql: String, script: String, connection: String) async throws -> String {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<String, any Error>) in
             DispatchQueue.global().async {
-                continuation.resume(with: Result {
-                    do {
-                        return try ChildProcess.run(
-                            "/usr/bin/env", [psql, "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-o", "/dev/null", "-f", script, "-d", connection],
-                            captureOutput: true, environment: ChildProcess.minimalEnvironment(libpq: true))
-                    } catch let failure as ChildProcess.Failure {
-                        throw ValidationError("psql failed (\(failure.status)): \(failure.output)")
-                    }
-                })
+                continuation.resume(
+                    with: Result {
+                        do {
+                            return try ChildProcess.run(
+                                "/usr/bin/env",
+                                [
+                                    psql, "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-o", "/dev/null", "-f",
+                                    script, "-d", connection,
+                                ],
+                                captureOutput: true, environment: ChildProcess.minimalEnvironment(libpq: true))
+                        } catch let failure as ChildProcess.Failure {
+                            throw ValidationError("psql failed (\(failure.status)): \(failure.output)")
+                        }
+                    })
             }
         }
     }
@@ -152,7 +170,8 @@ struct ReportBenchCommand: AsyncParsableCommand {
         }
         return names.enumerated().map { index, name in
             let position = index * 3 + 1
-            return "\(name) " + (times.indices.contains(position) ? String(format: "%.3f s", times[position] / 1000) : "?")
+            return "\(name) "
+                + (times.indices.contains(position) ? String(format: "%.3f s", times[position] / 1000) : "?")
         }.joined(separator: ", ")
     }
 
@@ -175,7 +194,9 @@ struct ReportBenchCommand: AsyncParsableCommand {
     /// The same server, another database: a URL gets a new path, a key=value string a later
     /// `dbname=` (libpq keeps the last value of a repeated keyword).
     static func connectionString(_ base: String, database: String) -> String {
-        if base.hasPrefix("postgres://") || base.hasPrefix("postgresql://"), var components = URLComponents(string: base) {
+        if base.hasPrefix("postgres://") || base.hasPrefix("postgresql://"),
+            var components = URLComponents(string: base)
+        {
             components.path = "/" + database
             return components.string ?? base
         }
@@ -185,7 +206,8 @@ struct ReportBenchCommand: AsyncParsableCommand {
 
 /// Seconds per section of a report run, for the benchmark's breakdown.
 final class SectionTimer: ReportProgress {
-    private let state = Mutex<(names: [String], last: ContinuousClock.Instant, seconds: [Double])>(([], ContinuousClock.now, []))
+    private let state = Mutex<(names: [String], last: ContinuousClock.Instant, seconds: [Double])>(
+        ([], ContinuousClock.now, []))
 
     func started(sections: [String]) {
         state.withLock { $0 = (sections, ContinuousClock.now, []) }

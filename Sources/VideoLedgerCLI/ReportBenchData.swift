@@ -70,7 +70,10 @@ enum ReportBenchData {
             let transfers = try load(session, size: size, timed: timed)
             try session.execute("COMMIT")
             _ = try? session.execute("SET session_replication_role = origin")
-            try timed("vacuum analyze", "VACUUM (ANALYZE) users, accounts, ledger_operations, holds, transfers, quotes, jobs, provider_balance_snapshots")
+            try timed(
+                "vacuum analyze",
+                "VACUUM (ANALYZE) users, accounts, ledger_operations, holds, transfers, quotes, jobs, provider_balance_snapshots"
+            )
             return transfers
         } catch {
             _ = try? session.execute("ROLLBACK")
@@ -79,9 +82,13 @@ enum ReportBenchData {
         }
     }
 
-    private static func load(_ session: PostgresSession, size: Size, timed: (String, String) throws -> Void) throws -> Int64 {
+    private static func load(_ session: PostgresSession, size: Size, timed: (String, String) throws -> Void) throws
+        -> Int64
+    {
         try session.execute("DELETE FROM bench_report_meta")
-        try timed("truncate", """
+        try timed(
+            "truncate",
+            """
             TRUNCATE report_runs, provider_balance_snapshots, jobs, quotes, transfers, holds, ledger_operations, accounts, users
             RESTART IDENTITY CASCADE
             """)
@@ -104,7 +111,9 @@ enum ReportBenchData {
         let users = size.users
         let jobs = size.jobs
         let providerArray = "ARRAY[" + providers.map { "'\($0)'" }.joined(separator: ", ") + "]"
-        try timed("plan \(jobs) jobs", """
+        try timed(
+            "plan \(jobs) jobs",
+            """
             DROP TABLE IF EXISTS bench_plan;
             -- A non-negative pseudo-random number per job and purpose: independent draws.
             CREATE FUNCTION pg_temp.hash(n bigint, purpose bigint) RETURNS bigint
@@ -133,7 +142,9 @@ enum ReportBenchData {
             )
             SELECT *, held_at + make_interval(secs => (60 + pg_temp.hash(n, 10) % 1800)::int) AS settled_at FROM shaped;
             """)
-        try timed("users and accounts", """
+        try timed(
+            "users and accounts",
+            """
             INSERT INTO users (id, created_at)
             SELECT 'u' || lpad(i::text, 6, '0'), timestamptz '2025-03-01 00:00:00+00' FROM generate_series(1, \(users)) AS i;
             INSERT INTO accounts (id, owner, kind, currency) VALUES (1, 'world', 'world', 'USD');
@@ -145,7 +156,9 @@ enum ReportBenchData {
             FROM generate_series(1, \(users)) AS i, (VALUES (0), (1)) AS s (side);
             SELECT setval('accounts_id_seq', \(20 + 2 * users));
             """)
-        try timed("ledger operations", """
+        try timed(
+            "ledger operations",
+            """
             INSERT INTO ledger_operations (key, kind, request, created_at)
             SELECT 'bench-topup-' || i, 'top_up', 'bench', timestamptz '2025-03-31 00:00:00+00' FROM generate_series(1, \(users)) AS i;
             INSERT INTO ledger_operations (key, kind, request, created_at)
@@ -154,7 +167,9 @@ enum ReportBenchData {
             SELECT 'bench-settle-' || n, CASE outcome WHEN 'completed' THEN 'capture' ELSE 'release' END, 'bench', settled_at
             FROM bench_plan WHERE outcome <> 'open';
             """)
-        try timed("holds", """
+        try timed(
+            "holds",
+            """
             INSERT INTO holds (id, operation_key, user_id, currency, amount_micros, provider, job_id, state,
                                captured_micros, released_micros, excess_micros, shortfall_micros, created_at, resolved_at)
             SELECT n, 'bench-hold-' || n, user_id, 'USD', quoted, provider, md5('job' || n)::uuid,
@@ -166,7 +181,9 @@ enum ReportBenchData {
             FROM bench_plan;
             SELECT setval('holds_id_seq', \(jobs));
             """)
-        try timed("quotes and jobs", """
+        try timed(
+            "quotes and jobs",
+            """
             INSERT INTO quotes (id, user_id, provider, provider_model, family, mode, duration_seconds, billed_seconds,
                                 cost_micros, price_book_version, cheapest_cost_micros, created_at)
             SELECT md5('quote' || n)::uuid, user_id, provider, provider || '-model', family, 't2v', 5, 5, quoted, 'bench', cheapest, held_at
@@ -183,7 +200,9 @@ enum ReportBenchData {
                    held_at, CASE WHEN outcome = 'open' THEN NULL ELSE settled_at END, coalesce(settled_at, held_at)
             FROM bench_plan;
             """)
-        try timed("transfers", """
+        try timed(
+            "transfers",
+            """
             INSERT INTO transfers (operation_key, kind, from_account_id, to_account_id, currency, amount_micros, hold_id, user_id, created_at)
             SELECT 'bench-topup-' || i, 'top_up', 1, 10 + 2 * i, 'USD', 10000000000, NULL, 'u' || lpad(i::text, 6, '0'),
                    timestamptz '2025-03-31 00:00:00+00'
@@ -203,7 +222,9 @@ enum ReportBenchData {
             ) AS v (key, kind, from_id, to_id, amount, at)
             WHERE v.amount > 0;
             """)
-        try timed("balances", """
+        try timed(
+            "balances",
+            """
             UPDATE accounts a SET balance_micros = d.balance
             FROM (
                 SELECT id, sum(delta)::bigint AS balance
@@ -216,7 +237,9 @@ enum ReportBenchData {
         // One snapshot per provider at 23:30 each day (and the evening before the first day):
         // the balance falls by our charges up to that moment; venice also by 1.000000 a day of
         // unexplained drift, which the report's provider drift must show.
-        try timed("provider balance snapshots", """
+        try timed(
+            "provider balance snapshots",
+            """
             WITH charges AS (
                 SELECT provider, ((settled_at AT TIME ZONE 'UTC') + interval '30 minutes' - interval '1 microsecond')::date AS bucket,
                        sum(actual) AS charged

@@ -38,12 +38,15 @@ struct ReportCommand: AsyncParsableCommand {
             try await ReportCLI.run {
                 let day: CalendarDay
                 if let date {
-                    guard let parsed = CalendarDay(iso: date) else { throw ReportError.invalidDate(option: "--date", text: date) }
+                    guard let parsed = CalendarDay(iso: date) else {
+                        throw ReportError.invalidDate(option: "--date", text: date)
+                    }
                     day = parsed
                 } else {
                     day = CalendarDay.today().adding(days: -1)!
                 }
-                let request = NightlyReportRequest(date: day, outputDirectory: output.outputDirectory, formats: try output.formats())
+                let request = NightlyReportRequest(
+                    date: day, outputDirectory: output.outputDirectory, formats: try output.formats())
                 try request.requireFinished()
                 let runner = try await ReportCLI.runner(database: database, output: output)
                 defer { Task { await runner.pool.close() } }
@@ -66,10 +69,13 @@ struct ReportCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await ReportCLI.run {
-                guard let first = CalendarDay(iso: from) else { throw ReportError.invalidDate(option: "--from", text: from) }
+                guard let first = CalendarDay(iso: from) else {
+                    throw ReportError.invalidDate(option: "--from", text: from)
+                }
                 guard let last = CalendarDay(iso: to) else { throw ReportError.invalidDate(option: "--to", text: to) }
                 let request = try SpendReportRequest(
-                    userID: user, from: first, to: last, outputDirectory: output.outputDirectory, formats: try output.formats())
+                    userID: user, from: first, to: last, outputDirectory: output.outputDirectory,
+                    formats: try output.formats())
                 let runner = try await ReportCLI.runner(database: database, output: output)
                 defer { Task { await runner.pool.close() } }
                 let outcome = try await runner.spend(request, progress: TerminalProgressBar.ifTerminal())
@@ -87,7 +93,8 @@ struct ReportOutputOptions: ParsableArguments {
     @Option(help: "Comma-separated formats: csv, json, html.")
     var format = "csv,json,html"
 
-    @Option(name: .customLong("reports-dir"), help: "Report definitions (default: $VIDEOLEDGER_REPORTS_DIR or ./reports).")
+    @Option(
+        name: .customLong("reports-dir"), help: "Report definitions (default: $VIDEOLEDGER_REPORTS_DIR or ./reports).")
     var reportsDirectory: String?
 
     func formats() throws(ReportError) -> Set<ReportFormat> {
@@ -112,13 +119,16 @@ enum ReportCLI {
     }
 
     static func runner(database: DatabaseOptions, output: ReportOutputOptions) async throws -> ReportRunner {
-        ReportRunner(pool: try await database.makePool(), definitionsDirectory: ReportDefinitions.resolveDirectory(output.reportsDirectory))
+        ReportRunner(
+            pool: try await database.makePool(),
+            definitionsDirectory: ReportDefinitions.resolveDirectory(output.reportsDirectory))
     }
 
     /// sysexits(3) codes, so cron wrappers can tell bad input from a broken environment.
     static func exitCode(_ error: ReportError) -> Int32 {
         switch error {
-        case .invalidDate, .rangeReversed, .rangeTooLong, .dayNotOver, .unknownFormat, .noFormats: return 64  // EX_USAGE
+        // EX_USAGE
+        case .invalidDate, .rangeReversed, .rangeTooLong, .dayNotOver, .unknownFormat, .noFormats: return 64
         case .definitionsMissing: return 66  // EX_NOINPUT
         case .unknownUser: return 67  // EX_NOUSER
         case .schemaMissing, .database: return 69  // EX_UNAVAILABLE
@@ -143,7 +153,9 @@ enum ReportCLI {
             let money = section.totals.filter(\.isMoney).prefix(3).map { total in
                 "\(total.column.replacingOccurrences(of: "_micros", with: "")) \(DecimalAmount.string(fromMicros: total.value)) \(total.currency)"
             }
-            print("  \(section.name): \(section.rowCount) rows" + (money.isEmpty ? "" : "; " + money.joined(separator: ", ")))
+            print(
+                "  \(section.name): \(section.rowCount) rows"
+                    + (money.isEmpty ? "" : "; " + money.joined(separator: ", ")))
         }
     }
 }

@@ -34,25 +34,39 @@ struct ServeCommand: AsyncParsableCommand {
     var pricingDirectory: String?
     @Option(name: .customLong("reconcile-every-minutes"), help: "Minutes between scheduled reconciliations.")
     var reconcileEveryMinutes = 60
-    @Option(name: .customLong("scorecards-every-seconds"), help: "Seconds between provider scorecard refreshes (rank=expected ranks on the newest).")
+    @Option(
+        name: .customLong("scorecards-every-seconds"),
+        help: "Seconds between provider scorecard refreshes (rank=expected ranks on the newest).")
     var scorecardsEverySeconds = 300
-    @Flag(name: .customLong("live-quotes"),
-          help: "Ask providers with a quote endpoint (Venice) for their live price on each submit and keep it beside the catalog quote (default: $VIDEOLEDGER_LIVE_QUOTES=true, else off).")
+    @Flag(
+        name: .customLong("live-quotes"),
+        help:
+            "Ask providers with a quote endpoint (Venice) for their live price on each submit and keep it beside the catalog quote (default: $VIDEOLEDGER_LIVE_QUOTES=true, else off)."
+    )
     var liveQuotesFlag = false
-    @Flag(name: .customLong("simulator"),
-          help: "Point every provider at the built-in simulator (or at the VIDEOLEDGER_<PROVIDER>_BASE_URL exports of a running 'simulate-providers'), even with a real database. Never for production.")
+    @Flag(
+        name: .customLong("simulator"),
+        help:
+            "Point every provider at the built-in simulator (or at the VIDEOLEDGER_<PROVIDER>_BASE_URL exports of a running 'simulate-providers'), even with a real database. Never for production."
+    )
     var simulatorFlag = false
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
         var logger = Logger(label: "videoledger")
         logger.logLevel = environment["VIDEOLEDGER_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
-        guard (1...10_080).contains(reconcileEveryMinutes) else { throw ValidationError("--reconcile-every-minutes must be 1-10080") }
-        guard (1...86_400).contains(scorecardsEverySeconds) else { throw ValidationError("--scorecards-every-seconds must be 1-86400") }
+        guard (1...10_080).contains(reconcileEveryMinutes) else {
+            throw ValidationError("--reconcile-every-minutes must be 1-10080")
+        }
+        guard (1...86_400).contains(scorecardsEverySeconds) else {
+            throw ValidationError("--scorecards-every-seconds must be 1-86400")
+        }
         let catalog = try PricingDirectory.loadCatalog(pricingDirectory)
         let pool = try await database.makePool()
         let applied = try await Migrator(pool: pool, directory: database.resolvedMigrationsDirectory).migrate()
-        logger.info("database ready", metadata: ["migrations_applied": "\(applied.count)", "price_book": "\(catalog.version.short)"])
+        logger.info(
+            "database ready",
+            metadata: ["migrations_applied": "\(applied.count)", "price_book": "\(catalog.version.short)"])
         let tokens = TokenStore(pool: pool)
         try await DemoToken.ensure(pool: pool, logger: logger)
 
@@ -61,22 +75,29 @@ struct ServeCommand: AsyncParsableCommand {
             embedded: database.configuredURL == nil, logger: logger)
         logger.notice(
             "providers",
-            metadata: ["live": "\(providers.adapters.keys.map(\.rawValue).sorted().joined(separator: ","))",
-                       "disabled": "\(providers.disabled.map(\.rawValue).joined(separator: ","))",
-                       "simulator": "\(providers.usesSimulator)"])
-        let liveQuotes = liveQuotesFlag || environment["VIDEOLEDGER_LIVE_QUOTES"] == "true"
+            metadata: [
+                "live": "\(providers.adapters.keys.map(\.rawValue).sorted().joined(separator: ","))",
+                "disabled": "\(providers.disabled.map(\.rawValue).joined(separator: ","))",
+                "simulator": "\(providers.usesSimulator)",
+            ])
+        let liveQuotes =
+            liveQuotesFlag || environment["VIDEOLEDGER_LIVE_QUOTES"] == "true"
             ? LiveQuotes(adapters: providers.adapters, logger: logger) : nil
         if let liveQuotes {
-            logger.info("live quotes on", metadata: ["providers": "\(liveQuotes.providers.map(\.rawValue).joined(separator: ","))"])
+            logger.info(
+                "live quotes on",
+                metadata: ["providers": "\(liveQuotes.providers.map(\.rawValue).joined(separator: ","))"])
         }
         // One instance id for submits and polls: its heartbeat covers the leases of both.
         let instanceID = JobService.makeInstanceID()
         // One scorecard for quotes and submits, refreshed in the background and swapped in whole.
         let scorecards = ScorecardBoard(catalog: catalog)
         let jobs = JobService(
-            pool: pool, catalog: catalog, adapters: providers.adapters, logger: logger, instanceID: instanceID, liveQuotes: liveQuotes,
+            pool: pool, catalog: catalog, adapters: providers.adapters, logger: logger, instanceID: instanceID,
+            liveQuotes: liveQuotes,
             scorecards: scorecards)
-        let poller = Poller(pool: pool, catalog: catalog, adapters: providers.adapters, logger: logger, instanceID: instanceID)
+        let poller = Poller(
+            pool: pool, catalog: catalog, adapters: providers.adapters, logger: logger, instanceID: instanceID)
         let reconciler = Reconciler(pool: pool, catalog: catalog, adapters: providers.adapters, logger: logger)
 
         let metricsOpen: Bool?
@@ -84,21 +105,32 @@ struct ServeCommand: AsyncParsableCommand {
         case "": metricsOpen = nil  // open only on a loopback listener
         case "true": metricsOpen = true
         case "false": metricsOpen = false
-        default: throw ValidationError("VIDEOLEDGER_METRICS_OPEN must be true or false (unset: open only on a loopback address)")
+        default:
+            throw ValidationError(
+                "VIDEOLEDGER_METRICS_OPEN must be true or false (unset: open only on a loopback address)")
         }
         let corsOrigins = (environment["VIDEOLEDGER_CORS_ORIGINS"] ?? "").split(separator: ",")
             .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         for origin in corsOrigins where origin != "*" {
-            guard let url = URL(string: origin), let scheme = url.scheme, ["http", "https"].contains(scheme), url.host != nil,
-                  url.path.isEmpty, url.query == nil, !origin.hasSuffix("/")
-            else { throw ValidationError("VIDEOLEDGER_CORS_ORIGINS: '\(origin.prefix(64))' is not an origin like https://dash.example.com") }
+            guard let url = URL(string: origin), let scheme = url.scheme, ["http", "https"].contains(scheme),
+                url.host != nil,
+                url.path.isEmpty, url.query == nil, !origin.hasSuffix("/")
+            else {
+                throw ValidationError(
+                    "VIDEOLEDGER_CORS_ORIGINS: '\(origin.prefix(64))' is not an origin like https://dash.example.com")
+            }
         }
         let configuration = VideoLedgerApplication.Configuration(
             host: host ?? environment["VIDEOLEDGER_HOST"] ?? "127.0.0.1",
             port: port ?? environment["VIDEOLEDGER_PORT"].flatMap(Int.init) ?? 8080,
             metricsOpen: metricsOpen, corsAllowedOrigins: corsOrigins)
         if !configuration.metricsOpen {
-            logger.info("/metrics needs a read token", metadata: ["reason": "\(metricsOpen == false ? "VIDEOLEDGER_METRICS_OPEN=false" : "the listener is not a loopback address")"])
+            logger.info(
+                "/metrics needs a read token",
+                metadata: [
+                    "reason":
+                        "\(metricsOpen == false ? "VIDEOLEDGER_METRICS_OPEN=false" : "the listener is not a loopback address")"
+                ])
         }
         // One registry for the process: the API's own metrics and everything recorded through
         // the global swift-metrics API (jobs, poller, providers) appear together at /metrics.
@@ -106,7 +138,8 @@ struct ServeCommand: AsyncParsableCommand {
         let metrics = APIMetrics()
         MetricsSystem.bootstrap(metrics.factory)
         let dependencies = VideoLedgerApplication.Dependencies(
-            pool: pool, catalog: catalog, authenticator: TokenAuthenticator(store: tokens), jobs: jobs, reconciler: reconciler,
+            pool: pool, catalog: catalog, authenticator: TokenAuthenticator(store: tokens), jobs: jobs,
+            reconciler: reconciler,
             metrics: metrics, scorecards: scorecards)
         let usesSimulator = providers.usesSimulator
         let startLogger = logger
@@ -115,7 +148,8 @@ struct ServeCommand: AsyncParsableCommand {
             services: [
                 PollerService(poller: poller),
                 ReconcilerService(
-                    reconciler: reconciler, intervalMilliseconds: reconcileEveryMinutes * 60_000, instanceID: instanceID, logger: logger),
+                    reconciler: reconciler, intervalMilliseconds: reconcileEveryMinutes * 60_000,
+                    instanceID: instanceID, logger: logger),
                 ScorecardService(
                     board: scorecards, reader: ScorecardReader(pool: pool, catalog: catalog),
                     intervalMilliseconds: scorecardsEverySeconds * 1_000, logger: logger),
@@ -148,7 +182,9 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let exported = JobsEnvironment.baseURLOverrides(environment)
         if simulatorAsked && !exported.isEmpty {
-            return (nil, try JobsEnvironment.make(environment: environment, simulatorBaseURLs: exported, logger: logger))
+            return (
+                nil, try JobsEnvironment.make(environment: environment, simulatorBaseURLs: exported, logger: logger)
+            )
         }
         let simulator = try await ProviderSimulator.start(.ephemeralPorts())
         let urls = Dictionary(uniqueKeysWithValues: simulator.baseURLs.map { ($0.key.rawValue, $0.value) })
@@ -168,10 +204,14 @@ enum DemoToken {
     static func ensure(pool: PostgresPool, logger: Logger) async throws {
         do {
             if case .created(let name) = try await AdminTokenBootstrap.ensure(pool: pool, file: path) {
-                logger.notice("created the first admin API token; its value is in the token file", metadata: ["name": "\(name)", "file": "\(path)"])
+                logger.notice(
+                    "created the first admin API token; its value is in the token file",
+                    metadata: ["name": "\(name)", "file": "\(path)"])
             }
         } catch let failure as SecretFile.Failure {
-            throw ValidationError("cannot write the admin token file (\(failure)); set VIDEOLEDGER_TOKEN_FILE to a path in a folder of your own")
+            throw ValidationError(
+                "cannot write the admin token file (\(failure)); set VIDEOLEDGER_TOKEN_FILE to a path in a folder of your own"
+            )
         }
     }
 }

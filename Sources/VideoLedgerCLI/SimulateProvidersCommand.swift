@@ -49,7 +49,8 @@ struct SimulateProvidersCommand: AsyncParsableCommand {
         for override in portOverrides {
             let parts = override.split(separator: "=", maxSplits: 1).map(String.init)
             guard parts.count == 2, let provider = ProviderID(rawValue: parts[0]), let port = Int(parts[1]) else {
-                throw ValidationError("--port expects provider=port with provider one of \(ProviderID.allCases.map(\.rawValue))")
+                throw ValidationError(
+                    "--port expects provider=port with provider one of \(ProviderID.allCases.map(\.rawValue))")
             }
             configuration.ports[provider] = port
         }

@@ -56,7 +56,9 @@ final class TerminalProgressBar: ReportProgress {
             let total = max(1, state.sections.count)
             let filled = state.done * Self.barWidth / total
             let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: Self.barWidth - filled)
-            let name = state.sections.indices.contains(state.current) && state.done < state.sections.count ? state.sections[state.current] : "done"
+            let name =
+                state.sections.indices.contains(state.current) && state.done < state.sections.count
+                ? state.sections[state.current] : "done"
             return "\r\u{1B}[K[\(bar)] \(state.done)/\(state.sections.count) \(name) \(state.rows) rows"
         }
         if let line { FileHandle.standardError.write(Data(line.utf8)) }

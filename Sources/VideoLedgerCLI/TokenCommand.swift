@@ -15,7 +15,9 @@ struct TokenCommand: AsyncParsableCommand {
         @Option(help: "read (GET only) or admin (everything).") var scope: String = "read"
 
         func run() async throws {
-            guard let scope = TokenScope(rawValue: scope) else { throw ValidationError("--scope must be read or admin") }
+            guard let scope = TokenScope(rawValue: scope) else {
+                throw ValidationError("--scope must be read or admin")
+            }
             let pool = try await database.makePool()
             do {
                 let token = try await TokenStore(pool: pool).create(name: name, scope: scope)

@@ -13,7 +13,9 @@ struct UserCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create a user.")
         @OptionGroup var database: DatabaseOptions
         @Argument(help: "User id (letters, digits, _.@:-).") var userID: String
-        @Option(name: .customLong("credit-limit"), help: "How far available may go below zero, e.g. 25.00 (default 0: prepaid).")
+        @Option(
+            name: .customLong("credit-limit"),
+            help: "How far available may go below zero, e.g. 25.00 (default 0: prepaid).")
         var creditLimit = "0"
 
         func run() async throws {
@@ -26,7 +28,8 @@ struct UserCommand: AsyncParsableCommand {
     }
 
     struct TopUp: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "top-up", abstract: "Credit a user's available balance.")
+        static let configuration = CommandConfiguration(
+            commandName: "top-up", abstract: "Credit a user's available balance.")
         @OptionGroup var database: DatabaseOptions
         @Argument(help: "User id.") var userID: String
         @Argument(help: "Amount, e.g. 25.00.") var amount: String
@@ -34,7 +37,9 @@ struct UserCommand: AsyncParsableCommand {
         @Option(name: .customLong("idempotency-key"), help: "Makes the top-up safe to repeat.") var key: String
 
         func run() async throws {
-            guard let currency = Currency(code: currency) else { throw ValidationError("--currency must be USD, XNO or USDC") }
+            guard let currency = Currency(code: currency) else {
+                throw ValidationError("--currency must be USD, XNO or USDC")
+            }
             let micros = try parseAmount(amount, field: "amount")
             let pool = try await database.makePool()
             defer { Task { await pool.close() } }

@@ -1,4 +1,6 @@
+import API
 import Foundation
+import HTTPClient
 import Testing
 
 @Suite struct APIAuthTests {
@@ -12,10 +14,13 @@ import Testing
 
     @Test func everyProtectedRouteNeedsAToken() async throws {
         let server = try await APITestServer.start()
-        for (method, path) in [(HTTPMethodName.get, "/v1/quotes/cheapest?family=veo-3.1-fast&duration=8&resolution=1080p"),
-                               (.get, "/v1/users/alice/balance"), (.post, "/v1/quotes"), (.put, "/v1/users/alice")] {
+        for (method, path) in [
+            (HTTPMethodName.get, "/v1/quotes/cheapest?family=veo-3.1-fast&duration=8&resolution=1080p"),
+            (.get, "/v1/users/alice/balance"), (.post, "/v1/quotes"), (.put, "/v1/users/alice"),
+        ] {
             for token in [APITestServer.Token.none, .bogus] {
-                let response = try await server.request(method.method, path, body: method == .get ? nil : "{}", token: token)
+                let response = try await server.request(
+                    method.method, path, body: method == .get ? nil : "{}", token: token)
                 #expect(response.status == 401, "\(path) with \(token)")
                 #expect(errorCode(response.json) == "unauthorized")
             }
@@ -56,6 +61,3 @@ enum HTTPMethodName {
         }
     }
 }
-
-import API
-import HTTPClient

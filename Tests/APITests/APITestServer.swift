@@ -1,13 +1,13 @@
 import API
 import Foundation
 import HTTPClient
-import Jobs
-import ProviderRegistry
-import Providers
 import Hummingbird
+import Jobs
 import Logging
 import Postgres
 import Pricing
+import ProviderRegistry
+import Providers
 import Reconciliation
 import TestSupport
 import Testing
@@ -36,7 +36,8 @@ struct APITestServer: Sendable {
         let readToken = try await tokens.create(name: "test-read", scope: .read)
         let scorecards = ScorecardBoard(catalog: catalog)
         let (ports, continuation) = AsyncStream<Int>.makeStream()
-        var configuration = VideoLedgerApplication.Configuration(host: host, port: 0, metricsOpen: metricsOpen, corsAllowedOrigins: corsOrigins)
+        var configuration = VideoLedgerApplication.Configuration(
+            host: host, port: 0, metricsOpen: metricsOpen, corsAllowedOrigins: corsOrigins)
         // The whole suite shares two cores: a first connection can take seconds.
         configuration.healthProbeTimeoutMilliseconds = 20_000
         let router = VideoLedgerApplication.router(
@@ -52,8 +53,9 @@ struct APITestServer: Sendable {
         let task = Task { try await application.run() }
         var iterator = ports.makeAsyncIterator()
         guard let port = await iterator.next() else { throw CancellationError() }
-        return APITestServer(baseURL: "http://127.0.0.1:\(port)", pool: pool, client: try CurlHTTPClient(),
-                             adminToken: adminToken, readToken: readToken, task: task, scorecards: scorecards)
+        return APITestServer(
+            baseURL: "http://127.0.0.1:\(port)", pool: pool, client: try CurlHTTPClient(),
+            adminToken: adminToken, readToken: readToken, task: task, scorecards: scorecards)
     }
 
     func stop() async {
@@ -66,7 +68,8 @@ struct APITestServer: Sendable {
     enum Token { case admin, read, none, bogus }
 
     func request(
-        _ method: HTTPClient.HTTPRequest.Method, _ path: String, body: String? = nil, token: Token = .admin, headers: [HTTPClient.HTTPHeader] = []
+        _ method: HTTPClient.HTTPRequest.Method, _ path: String, body: String? = nil, token: Token = .admin,
+        headers: [HTTPClient.HTTPHeader] = []
     ) async throws -> (status: Int, json: [String: Any], body: String) {
         var allHeaders = headers
         switch token {
@@ -76,12 +79,15 @@ struct APITestServer: Sendable {
         case .none: break
         }
         if body != nil { allHeaders.append(HTTPClient.HTTPHeader("Content-Type", "application/json")) }
-        let response = try await client.execute(HTTPClient.HTTPRequest(
-            method: method, url: baseURL + path, headers: allHeaders, body: body.map { Array($0.utf8) }, timeoutMilliseconds: 300_000))
+        let response = try await client.execute(
+            HTTPClient.HTTPRequest(
+                method: method, url: baseURL + path, headers: allHeaders, body: body.map { Array($0.utf8) },
+                timeoutMilliseconds: 300_000))
         let text = String(decoding: response.body, as: UTF8.self)
         // Every response any API test receives must be documented and fit its schema.
         let problems = OpenAPISpec.shared.violations(
-            method: method.rawValue, path: path, status: response.status, body: Data(response.body), contentType: response.header("Content-Type"))
+            method: method.rawValue, path: path, status: response.status, body: Data(response.body),
+            contentType: response.header("Content-Type"))
         for problem in problems { Issue.record("OpenAPI: \(problem)\n\(text.prefix(500))") }
         let json = (try? JSONSerialization.jsonObject(with: Data(response.body))) as? [String: Any] ?? [:]
         return (response.status, json, text)

@@ -1,5 +1,7 @@
 import Foundation
+import HTTPClient
 import Jobs
+import Money
 import TestSupport
 import Testing
 
@@ -8,13 +10,16 @@ import Testing
         let server = try await APITestServer.start()
         _ = try await server.request(.put, "/v1/users/carol", body: "{\"credit_limit\": \"5.00\"}")
         let key = [HTTPHeader("Idempotency-Key", "topup-1")]
-        let first = try await server.request(.post, "/v1/users/carol/credits", body: "{\"amount\": \"12.50\"}", headers: key)
-        let again = try await server.request(.post, "/v1/users/carol/credits", body: "{\"amount\": \"12.50\"}", headers: key)
+        let first = try await server.request(
+            .post, "/v1/users/carol/credits", body: "{\"amount\": \"12.50\"}", headers: key)
+        let again = try await server.request(
+            .post, "/v1/users/carol/credits", body: "{\"amount\": \"12.50\"}", headers: key)
         #expect(first.status == 201)
         #expect(again.body == first.body)
         #expect(first.json["available"] as? String == "12.500000")
         #expect(first.json["credit_limit"] as? String == "5.000000")
-        let conflict = try await server.request(.post, "/v1/users/carol/credits", body: "{\"amount\": \"13\"}", headers: key)
+        let conflict = try await server.request(
+            .post, "/v1/users/carol/credits", body: "{\"amount\": \"13\"}", headers: key)
         #expect(conflict.status == 409)
         #expect(errorCode(conflict.json) == "idempotency_conflict")
         #expect(try await ledgerInvariantViolations(server.pool, adding: JobInvariants.checks).isEmpty)
@@ -31,8 +36,11 @@ import Testing
             ("/v1/users/dave/credits", "{\"amount\": \"1e0\"}", key, 400, "invalid_amount"),
             ("/v1/users/dave/credits", "{\"amount\": \"+5\"}", key, 400, "invalid_amount"),
             ("/v1/users/dave/credits", "{\"amount\": \"05\"}", key, 400, "invalid_amount"),
-            ("/v1/users/dave/credits", "{\"amount\": \"1\"}", [HTTPHeader("Idempotency-Key", String(repeating: "k", count: 201))], 400,
-             "invalid_idempotency_key"),
+            (
+                "/v1/users/dave/credits", "{\"amount\": \"1\"}",
+                [HTTPHeader("Idempotency-Key", String(repeating: "k", count: 201))], 400,
+                "invalid_idempotency_key"
+            ),
             ("/v1/users/dave/credits", "{\"amount\": 5}", key, 400, "invalid_field"),
             ("/v1/users/dave/credits", "{\"amount\": \"1e3\"}", key, 400, "invalid_amount"),
             ("/v1/users/dave/credits", "{\"amount\": \"99999999999999999\"}", key, 400, "invalid_amount"),
@@ -43,8 +51,15 @@ import Testing
             ("/v1/users/dave/credits", "not json", key, 400, "malformed_json"),
             ("/v1/users/ghost/credits", "{\"amount\": \"1\"}", key, 404, "not_found"),
             ("/v1/quotes", "{\"family\": \"no-such-family\", \"resolution\": \"1080p\"}", [], 422, "invalid_family"),
-            ("/v1/quotes", "{\"family\": \"veo-3.1-fast\", \"duration\": 601, \"resolution\": \"1080p\"}", [], 422, "invalid_duration"),
-            ("/v1/quotes", "{\"family\": \"veo-3.1-fast\", \"duration\": \"8s\", \"resolution\": \"1080p\", \"n\": 17}", [], 422, "invalid_n"),
+            (
+                "/v1/quotes", "{\"family\": \"veo-3.1-fast\", \"duration\": 601, \"resolution\": \"1080p\"}", [], 422,
+                "invalid_duration"
+            ),
+            (
+                "/v1/quotes",
+                "{\"family\": \"veo-3.1-fast\", \"duration\": \"8s\", \"resolution\": \"1080p\", \"n\": 17}", [], 422,
+                "invalid_n"
+            ),
             ("/v1/quotes", "{\"family\": \"veo-3.1-fast\", \"duration\": true}", [], 400, "invalid_field"),
         ]
         for (path, body, headers, status, code) in cases {
@@ -58,7 +73,9 @@ import Testing
         #expect(errorCode(tooLarge.json) == "body_too_large")
         let balance = try await server.request(.get, "/v1/users/dave/balance")
         #expect(balance.json["available"] as? String == "0.000000")
-        let operations = try await server.pool.withSession { try $0.query("SELECT count(*) FROM ledger_operations")[0].decode(0, as: Int64.self) }
+        let operations = try await server.pool.withSession {
+            try $0.query("SELECT count(*) FROM ledger_operations")[0].decode(0, as: Int64.self)
+        }
         #expect(operations == 0)
         await server.stop()
     }
@@ -66,7 +83,8 @@ import Testing
     @Test func quotesRankProvidersAndCheapestAnswersOne() async throws {
         let server = try await APITestServer.start()
         let quote = try await server.request(
-            .post, "/v1/quotes", body: "{\"family\": \"veo-3.1-fast\", \"duration\": \"8s\", \"resolution\": \"1080p\", \"n\": 2}")
+            .post, "/v1/quotes",
+            body: "{\"family\": \"veo-3.1-fast\", \"duration\": \"8s\", \"resolution\": \"1080p\", \"n\": 2}")
         #expect(quote.status == 200)
         let offers = try #require(quote.json["offers"] as? [[String: Any]])
         #expect(!offers.isEmpty)
@@ -74,7 +92,8 @@ import Testing
         #expect(costs.count == offers.count)
         let micros = costs.compactMap { try? DecimalAmount.micros(from: $0) }
         #expect(micros == micros.sorted())
-        let cheapest = try await server.request(.get, "/v1/quotes/cheapest?family=veo-3.1-fast&duration=8s&resolution=1080p&n=2")
+        let cheapest = try await server.request(
+            .get, "/v1/quotes/cheapest?family=veo-3.1-fast&duration=8s&resolution=1080p&n=2")
         #expect(cheapest.status == 200)
         #expect(cheapest.json["cost_usd"] as? String == costs.first)
         let none = try await server.request(.get, "/v1/quotes/cheapest?family=sora-2&duration=8&resolution=720p")
@@ -87,18 +106,21 @@ import Testing
     /// announced to retire, and when a choice the provider cannot be sent was re-priced.
     @Test func quotesCarryConflictRetirementAndRepricingNotes() async throws {
         let server = try await APITestServer.start()
-        let veo2 = try await server.request(.post, "/v1/quotes",
-                                            body: #"{"family": "veo-2", "duration": 5, "resolution": "720p", "priced_on": "2026-10-01"}"#)
+        let veo2 = try await server.request(
+            .post, "/v1/quotes",
+            body: #"{"family": "veo-2", "duration": 5, "resolution": "720p", "priced_on": "2026-10-01"}"#)
         #expect(veo2.status == 200)
         let conflicted = try #require((veo2.json["offers"] as? [[String: Any]])?.first)
         #expect(conflicted["conflict"] as? Bool == true)
         #expect((conflicted["conflict_reason"] as? String)?.isEmpty == false)
         #expect((conflicted["conflicting_prices"] as? [[String: Any]])?.first?["price_usd"] as? String == "0.350000")
-        let cheapest = try await server.request(.get, "/v1/quotes/cheapest?family=veo-2&duration=5&resolution=720p&priced_on=2026-10-01")
+        let cheapest = try await server.request(
+            .get, "/v1/quotes/cheapest?family=veo-2&duration=5&resolution=720p&priced_on=2026-10-01")
         #expect(cheapest.status == 200)
         #expect(cheapest.json["conflict"] as? Bool == true)
         let gateway = try await server.request(
-            .get, "/v1/quotes/cheapest?family=veo-3.1&provider=openai-videos&duration=8&resolution=720p&priced_on=2026-10-10")
+            .get,
+            "/v1/quotes/cheapest?family=veo-3.1&provider=openai-videos&duration=8&resolution=720p&priced_on=2026-10-10")
         #expect(gateway.status == 200)
         #expect(gateway.json["conflict"] as? Bool == false)
         #expect(gateway.json["cost_usd"] as? String == "3.200000")
@@ -108,6 +130,3 @@ import Testing
         await server.stop()
     }
 }
-
-import HTTPClient
-import Money

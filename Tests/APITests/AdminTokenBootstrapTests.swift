@@ -31,14 +31,19 @@ import Testing
         #expect(principal?.scope == .admin)
         // An active token exists now: a second start makes none and leaves the file alone.
         #expect(try await AdminTokenBootstrap.ensure(pool: pool, file: path) == .tokensExist)
-        #expect(try String(contentsOfFile: path, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines) == value)
+        #expect(
+            try String(contentsOfFile: path, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines) == value)
         await pool.close()
     }
 
     @Test func concurrentStartsMakeExactlyOneToken() async throws {
         let first = try await TestDatabase.makePool(connectionsMax: 1)
         let connection = first.configuration.connectionString
-        let pools = [first] + (0..<3).map { _ in PostgresPool(.init(connectionString: connection, connectionsMax: 1, connectTimeoutSeconds: 20)) }
+        let pools =
+            [first]
+            + (0..<3).map { _ in
+                PostgresPool(.init(connectionString: connection, connectionsMax: 1, connectTimeoutSeconds: 20))
+            }
         let base = Self.folder()
         defer { try? FileManager.default.removeItem(atPath: base) }
         let outcomes = try await withThrowingTaskGroup(of: AdminTokenBootstrap.Outcome.self) { group in
@@ -63,7 +68,9 @@ import Testing
         await #expect(throws: SecretFile.Failure.self) {
             try await AdminTokenBootstrap.ensure(pool: pool, file: base + "/not-a-folder/admin-token")
         }
-        let afterFailure: Int64 = try await pool.withSession { try $0.query("SELECT count(*) FROM api_tokens")[0].decode(0) }
+        let afterFailure: Int64 = try await pool.withSession {
+            try $0.query("SELECT count(*) FROM api_tokens")[0].decode(0)
+        }
         #expect(afterFailure == 0, "the token row rolled back with the failed write")
 
         // A link where the file goes is refused, not followed.
@@ -72,7 +79,9 @@ import Testing
         let target = base + "/target"
         FileManager.default.createFile(atPath: target, contents: Data("keep".utf8))
         try FileManager.default.createSymbolicLink(atPath: linked + "/admin-token", withDestinationPath: target)
-        await #expect(throws: SecretFile.Failure.self) { try await AdminTokenBootstrap.ensure(pool: pool, file: linked + "/admin-token") }
+        await #expect(throws: SecretFile.Failure.self) {
+            try await AdminTokenBootstrap.ensure(pool: pool, file: linked + "/admin-token")
+        }
         #expect(try String(contentsOfFile: target, encoding: .utf8) == "keep")
 
         // Only revoked tokens left (the name "admin" among them): a start makes a new one.

@@ -1,5 +1,6 @@
-@testable import API
 import Testing
+
+@testable import API
 
 @Suite struct BearerHeaderTests {
     private func token(_ header: String) -> String? {
@@ -13,8 +14,11 @@ import Testing
     }
 
     @Test func refusesEverythingElse() {
-        for header in ["", "Bearer", "Bearer ", "Bearer    ", "Basic dXNlcjpwYXNz", "Bearervl_abc", "Bearer\u{0}vl_abc", "Beare@ vl_abc",
-                       "Bearer " + String(repeating: "x", count: 200)] {
+        for header in [
+            "", "Bearer", "Bearer ", "Bearer    ", "Basic dXNlcjpwYXNz", "Bearervl_abc", "Bearer\u{0}vl_abc",
+            "Beare@ vl_abc",
+            "Bearer " + String(repeating: "x", count: 200),
+        ] {
             #expect(token(header) == nil, "\(header.prefix(20))")
         }
     }

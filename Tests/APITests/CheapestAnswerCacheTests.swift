@@ -1,9 +1,10 @@
-@testable import API
 import Basics
 import Hummingbird
 import Pricing
 import TestSupport
 import Testing
+
+@testable import API
 
 @Suite struct CheapestAnswerCacheTests {
     private func body(_ text: String) -> ByteBuffer { ByteBuffer(string: text) }
@@ -51,7 +52,8 @@ import Testing
         let priced = try await server.request(.get, path + "&priced_on=\(today)", token: .read)
         #expect(priced.body == first.body)
         for _ in 0..<2 {
-            let refused = try await server.request(.get, "/v1/quotes/cheapest?family=veo-3.1-fast&duration=-1", token: .read)
+            let refused = try await server.request(
+                .get, "/v1/quotes/cheapest?family=veo-3.1-fast&duration=-1", token: .read)
             #expect(refused.status == 400, "\(refused.body)")
             #expect(errorCode(refused.json) == "invalid_duration")
         }

@@ -18,7 +18,8 @@ import Testing
         let token = try await tokens.create(name: "shutdown-read", scope: .read)
         let catalog = try PriceCatalog.load(directory: TestDatabase.repositoryRoot + "/pricing")
         let router = VideoLedgerApplication.router(
-            configuration: .init(), dependencies: .init(pool: pool, catalog: catalog, authenticator: TokenAuthenticator(store: tokens)))
+            configuration: .init(),
+            dependencies: .init(pool: pool, catalog: catalog, authenticator: TokenAuthenticator(store: tokens)))
         // The handler says when it has started, so shutdown begins with the request truly in flight.
         let (started, startedContinuation) = AsyncStream<Void>.makeStream()
         router.get("/test/slow") { _, _ -> String in
@@ -38,8 +39,10 @@ import Testing
         let client = try CurlHTTPClient()
         let header = [HTTPClient.HTTPHeader("Authorization", "Bearer \(token)")]
         let slow = Task {
-            try await client.execute(HTTPClient.HTTPRequest(method: .get, url: "http://127.0.0.1:\(port)/test/slow", headers: header,
-                                                            timeoutMilliseconds: 300_000))
+            try await client.execute(
+                HTTPClient.HTTPRequest(
+                    method: .get, url: "http://127.0.0.1:\(port)/test/slow", headers: header,
+                    timeoutMilliseconds: 300_000))
         }
         var startedIterator = started.makeAsyncIterator()
         _ = await startedIterator.next()
@@ -48,8 +51,9 @@ import Testing
         #expect(answered.status == 200)
         #expect(String(decoding: answered.body, as: UTF8.self) == "finished")
         try await running.value
-        let refused = try? await client.execute(HTTPClient.HTTPRequest(
-            method: .get, url: "http://127.0.0.1:\(port)/healthz", headers: [], timeoutMilliseconds: 2_000))
+        let refused = try? await client.execute(
+            HTTPClient.HTTPRequest(
+                method: .get, url: "http://127.0.0.1:\(port)/healthz", headers: [], timeoutMilliseconds: 2_000))
         #expect(refused == nil)
         await client.shutdown()
         await pool.close()

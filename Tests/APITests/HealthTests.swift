@@ -1,4 +1,3 @@
-@testable import API
 import Foundation
 import Hummingbird
 import Logging
@@ -6,6 +5,8 @@ import Postgres
 import Pricing
 import TestSupport
 import Testing
+
+@testable import API
 
 /// `/healthz` is open, so it says little and costs little: a generic status, one probe a
 /// second on a connection of its own, never a connection from the pool real requests use.
@@ -30,7 +31,8 @@ import Testing
 
     @Test func anUnreachableDatabaseIsAGeneric503() async throws {
         let socketFolder = "/tmp/videoledger-no-such-socket-\(getpid())"
-        let check = HealthCheck(connectionString: "host=\(socketFolder) port=5999 user=secret_user dbname=secret_db connect_timeout=1")
+        let check = HealthCheck(
+            connectionString: "host=\(socketFolder) port=5999 user=secret_user dbname=secret_db connect_timeout=1")
         let health = await check.current()
         #expect(health == .unavailable)
         let body = String(buffer: try JSONResponse.body(health))
@@ -43,7 +45,9 @@ import Testing
     @Test func probesAtMostOncePerCacheTimeWhateverTheTraffic() async throws {
         let pool = try await TestDatabase.makePool(connectionsMax: 1)
         // A long cache time here, so a loaded machine cannot outlast it between two calls.
-        let check = HealthCheck(connectionString: pool.configuration.connectionString, cacheMilliseconds: 20_000, probeTimeoutMilliseconds: 20_000)
+        let check = HealthCheck(
+            connectionString: pool.configuration.connectionString, cacheMilliseconds: 20_000,
+            probeTimeoutMilliseconds: 20_000)
         let answers = await withTaskGroup(of: HealthCheck.Health.self) { group in
             for _ in 0..<50 { group.addTask { await check.current() } }
             return await group.reduce(into: []) { $0.append($1) }
@@ -54,7 +58,9 @@ import Testing
         #expect(check.probesStarted == 1, "a later call within the cache time is answered from the cache")
         #expect(HealthCheck(connectionString: "").cacheMilliseconds == 1_000, "serve's cache time")
 
-        let short = HealthCheck(connectionString: pool.configuration.connectionString, cacheMilliseconds: 100, probeTimeoutMilliseconds: 20_000)
+        let short = HealthCheck(
+            connectionString: pool.configuration.connectionString, cacheMilliseconds: 100,
+            probeTimeoutMilliseconds: 20_000)
         #expect(await short.current().status == "ok")
         try await Task.sleep(for: .milliseconds(200))
         #expect(await short.current().status == "ok")

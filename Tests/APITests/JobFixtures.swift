@@ -38,9 +38,14 @@ struct JobFixture: Sendable {
                         now() - make_interval(secs => $10::int),
                         CASE WHEN $11::bool THEN now() - make_interval(secs => $10::int - $12::int) END)
                 """,
-                [settled.id, settled.userID, settled.provider, settled.model, settled.family.map { $0 as any PostgresEncodable },
-                 settled.quotedMicros, settled.actualMicros.map { $0 as any PostgresEncodable }, settled.holdID.map { $0 as any PostgresEncodable },
-                 settled.status, settled.createdSecondsAgo, Self.terminal.contains(settled.status), settled.runSeconds])
+                [
+                    settled.id, settled.userID, settled.provider, settled.model,
+                    settled.family.map { $0 as any PostgresEncodable },
+                    settled.quotedMicros, settled.actualMicros.map { $0 as any PostgresEncodable },
+                    settled.holdID.map { $0 as any PostgresEncodable },
+                    settled.status, settled.createdSecondsAgo, Self.terminal.contains(settled.status),
+                    settled.runSeconds,
+                ])
         }
     }
 }
@@ -52,10 +57,13 @@ func settleJob(
 ) async throws -> Int64 {
     let ledger = Ledger(pool: pool)
     let jobID = UUID()
-    let holdID = try await ledger.hold(key: "hold-\(key)", userID: user, amount: Money(micros: quoted, currency: .usd),
-                                       provider: provider, jobID: jobID)
-    try await JobFixture(id: jobID, userID: user, provider: provider, family: family, status: "running", quotedMicros: quoted,
-                         holdID: holdID).insert(pool)
+    let holdID = try await ledger.hold(
+        key: "hold-\(key)", userID: user, amount: Money(micros: quoted, currency: .usd),
+        provider: provider, jobID: jobID)
+    try await JobFixture(
+        id: jobID, userID: user, provider: provider, family: family, status: "running", quotedMicros: quoted,
+        holdID: holdID
+    ).insert(pool)
     _ = try await ledger.capture(key: "capture-\(key)", holdID: holdID, actualMicros: actual)
     return actual
 }

@@ -13,14 +13,17 @@ import Testing
         let user = "ines"
         _ = try await server.request(.put, "/v1/users/\(user)", body: "{}")
         _ = try await server.request(
-            .post, "/v1/users/\(user)/credits", body: #"{"amount":"5.00"}"#, headers: [.init("Idempotency-Key", "fund")])
+            .post, "/v1/users/\(user)/credits", body: #"{"amount":"5.00"}"#, headers: [.init("Idempotency-Key", "fund")]
+        )
         let ledger = Ledger(pool: server.pool)
         let jobID = UUID()
         let holdID = try await ledger.hold(
-            key: "hold-held", userID: user, amount: Money(micros: 800_000, currency: .usd), provider: "venice", jobID: jobID)
+            key: "hold-held", userID: user, amount: Money(micros: 800_000, currency: .usd), provider: "venice",
+            jobID: jobID)
         try await JobFixture(id: jobID, userID: user, status: "stalled", holdID: holdID).insert(server.pool)
         try await server.pool.withSession { session in
-            try session.execute("UPDATE jobs SET stalled_at = now(), stall_reason = 'provider_silent' WHERE id = $1", [jobID])
+            try session.execute(
+                "UPDATE jobs SET stalled_at = now(), stall_reason = 'provider_silent' WHERE id = $1", [jobID])
         }
 
         let listed = try await server.request(.get, "/v1/jobs?status=stalled", token: .read)
@@ -34,11 +37,13 @@ import Testing
         #expect(forbidden.status == 403)
         let noCost = try await server.request(.post, path, body: #"{"outcome":"completed","reason":"invoice"}"#)
         #expect(noCost.status == 400 && errorCode(noCost.json) == "invalid_cost")
-        let resolved = try await server.request(.post, path, body: #"{"outcome":"completed","cost":"0.75","reason":"invoice line 7"}"#)
+        let resolved = try await server.request(
+            .post, path, body: #"{"outcome":"completed","cost":"0.75","reason":"invoice line 7"}"#)
         #expect(resolved.status == 200, "\(resolved.body)")
         #expect(resolved.json["status"] as? String == "completed" && resolved.json["actual"] as? String == "0.750000")
         let resolution = resolved.json["held_resolution"] as? [String: Any]
-        #expect(resolution?["method"] as? String == "operator" && resolution?["resolved_by"] as? String == "api:test-admin")
+        #expect(
+            resolution?["method"] as? String == "operator" && resolution?["resolved_by"] as? String == "api:test-admin")
         #expect(resolution?["reason"] as? String == "invoice line 7" && resolution?["cost"] as? String == "0.750000")
         let kinds = (resolved.json["transfers"] as? [[String: Any]] ?? []).compactMap { $0["kind"] as? String }
         #expect(kinds == ["hold", "capture", "release"])
@@ -48,8 +53,11 @@ import Testing
         #expect((detail.json["held_resolution"] as? [String: Any])?["method"] as? String == "operator")
         #expect(detail.json["shortfall"] as? String == "0.000000")
         let metrics = try await server.request(.get, "/metrics", token: .read)
-        #expect(metrics.body.contains("videoledger_shortfall_micros") && metrics.body.contains("status=\"stalled\""), "\(metrics.body.prefix(300))")
-        let missing = try await server.request(.post, "/v1/jobs/\(UUID().uuidString)/resolve", body: #"{"outcome":"failed","reason":"x"}"#)
+        #expect(
+            metrics.body.contains("videoledger_shortfall_micros") && metrics.body.contains("status=\"stalled\""),
+            "\(metrics.body.prefix(300))")
+        let missing = try await server.request(
+            .post, "/v1/jobs/\(UUID().uuidString)/resolve", body: #"{"outcome":"failed","reason":"x"}"#)
         #expect(missing.status == 404)
         await server.stop()
     }

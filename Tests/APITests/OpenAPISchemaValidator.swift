@@ -45,9 +45,13 @@ struct OpenAPISpec: @unchecked Sendable {
     /// Problems with one response: undocumented route or status, or a body that does not fit.
     func violations(method: String, path: String, status: Int, body: Data, contentType: String?) -> [String] {
         let bare = String(path.split(separator: "?", maxSplits: 1).first ?? "")
-        guard let template = template(for: bare), let operation = paths[template]?[method.lowercased()] as? [String: Any] else {
+        guard let template = template(for: bare),
+            let operation = paths[template]?[method.lowercased()] as? [String: Any]
+        else {
             // A path or method the API does not serve is refused (401, 403, 404) in the error shape.
-            guard status >= 400, let value = JSONValue.parse(body) else { return ["\(method) \(bare) is not in the document"] }
+            guard status >= 400, let value = JSONValue.parse(body) else {
+                return ["\(method) \(bare) is not in the document"]
+            }
             return validate(value, against: ["$ref": "#/components/schemas/Error"], at: "\(method) \(bare) \(status) $")
         }
         let responses = operation["responses"] as? [String: Any] ?? [:]
@@ -57,7 +61,8 @@ struct OpenAPISpec: @unchecked Sendable {
         if let reference = response["$ref"] as? String, let resolved = resolve(reference) { response = resolved }
         guard let content = response["content"] as? [String: Any] else { return [] }
         guard let json = content["application/json"] as? [String: Any], let schema = json["schema"] else {
-            return contentType?.hasPrefix("application/json") == true ? ["\(method) \(template) \(status): JSON not documented"] : []
+            return contentType?.hasPrefix("application/json") == true
+                ? ["\(method) \(template) \(status): JSON not documented"] : []
         }
         guard let value = JSONValue.parse(body) else {
             return ["\(method) \(template) \(status): body is not JSON"]
@@ -103,12 +108,20 @@ struct OpenAPISpec: @unchecked Sendable {
             if let pattern = schema["pattern"] as? String, text.range(of: pattern, options: .regularExpression) == nil {
                 problems.append("\(location): \"\(text)\" does not match \(pattern)")
             }
-            if let minimum = schema["minLength"] as? Int, text.count < minimum { problems.append("\(location): shorter than \(minimum)") }
-            if let maximum = schema["maxLength"] as? Int, text.count > maximum { problems.append("\(location): longer than \(maximum)") }
+            if let minimum = schema["minLength"] as? Int, text.count < minimum {
+                problems.append("\(location): shorter than \(minimum)")
+            }
+            if let maximum = schema["maxLength"] as? Int, text.count > maximum {
+                problems.append("\(location): longer than \(maximum)")
+            }
         case .integer, .number:
             let number = value.doubleValue ?? 0
-            if let minimum = Self.double(schema["minimum"]), number < minimum { problems.append("\(location): \(number) < minimum \(minimum)") }
-            if let maximum = Self.double(schema["maximum"]), number > maximum { problems.append("\(location): \(number) > maximum \(maximum)") }
+            if let minimum = Self.double(schema["minimum"]), number < minimum {
+                problems.append("\(location): \(number) < minimum \(minimum)")
+            }
+            if let maximum = Self.double(schema["maximum"]), number > maximum {
+                problems.append("\(location): \(number) > maximum \(maximum)")
+            }
         case .object(let object):
             for key in schema["required"] as? [String] ?? [] where object[key] == nil {
                 problems.append("\(location): missing required \(key)")
@@ -127,7 +140,9 @@ struct OpenAPISpec: @unchecked Sendable {
             }
         case .array(let elements):
             if let items = schema["items"] {
-                for (index, element) in elements.enumerated() { problems += validate(element, against: items, at: "\(location)[\(index)]") }
+                for (index, element) in elements.enumerated() {
+                    problems += validate(element, against: items, at: "\(location)[\(index)]")
+                }
             }
         case .null, .bool:
             break
@@ -153,13 +168,21 @@ indirect enum JSONValue: Decodable, CustomStringConvertible {
 
     init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
-        if container.decodeNil() { self = .null }
-        else if let value = try? container.decode(Bool.self) { self = .bool(value) }
-        else if let value = try? container.decode(Int64.self) { self = .integer(value) }
-        else if let value = try? container.decode(Double.self) { self = .number(value) }
-        else if let value = try? container.decode(String.self) { self = .string(value) }
-        else if let value = try? container.decode([JSONValue].self) { self = .array(value) }
-        else { self = .object(try container.decode([String: JSONValue].self)) }
+        if container.decodeNil() {
+            self = .null
+        } else if let value = try? container.decode(Bool.self) {
+            self = .bool(value)
+        } else if let value = try? container.decode(Int64.self) {
+            self = .integer(value)
+        } else if let value = try? container.decode(Double.self) {
+            self = .number(value)
+        } else if let value = try? container.decode(String.self) {
+            self = .string(value)
+        } else if let value = try? container.decode([JSONValue].self) {
+            self = .array(value)
+        } else {
+            self = .object(try container.decode([String: JSONValue].self))
+        }
     }
 
     static func parse(_ data: Data) -> JSONValue? { try? JSONDecoder().decode(JSONValue.self, from: data) }
@@ -167,7 +190,7 @@ indirect enum JSONValue: Decodable, CustomStringConvertible {
     func isOfType(_ type: String) -> Bool {
         switch (self, type) {
         case (.null, "null"), (.bool, "boolean"), (.integer, "integer"), (.integer, "number"), (.number, "number"),
-             (.string, "string"), (.array, "array"), (.object, "object"):
+            (.string, "string"), (.array, "array"), (.object, "object"):
             return true
         default:
             return false

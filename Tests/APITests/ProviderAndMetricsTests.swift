@@ -8,14 +8,23 @@ import Testing
         _ = try await server.request(.put, "/v1/users/mia", body: "{}")
         // Venice: 8 completed taking 10..80 s, 2 failed, 1 running; 1 completed outside a 1 h window.
         for index in 0..<8 {
-            try await JobFixture(userID: "mia", provider: "venice", status: "completed", createdSecondsAgo: 600,
-                                 runSeconds: 10 * (index + 1)).insert(server.pool)
+            try await JobFixture(
+                userID: "mia", provider: "venice", status: "completed", createdSecondsAgo: 600,
+                runSeconds: 10 * (index + 1)
+            ).insert(server.pool)
         }
-        for _ in 0..<2 { try await JobFixture(userID: "mia", provider: "venice", status: "failed", createdSecondsAgo: 600).insert(server.pool) }
-        try await JobFixture(userID: "mia", provider: "venice", status: "running", createdSecondsAgo: 60).insert(server.pool)
-        try await JobFixture(userID: "mia", provider: "venice", status: "completed", createdSecondsAgo: 7_200, runSeconds: 5_000).insert(server.pool)
+        for _ in 0..<2 {
+            try await JobFixture(userID: "mia", provider: "venice", status: "failed", createdSecondsAgo: 600).insert(
+                server.pool)
+        }
+        try await JobFixture(userID: "mia", provider: "venice", status: "running", createdSecondsAgo: 60).insert(
+            server.pool)
+        try await JobFixture(
+            userID: "mia", provider: "venice", status: "completed", createdSecondsAgo: 7_200, runSeconds: 5_000
+        ).insert(server.pool)
         try await server.pool.withSession { session in
-            try session.execute("""
+            try session.execute(
+                """
                 INSERT INTO provider_balance_snapshots (provider, currency, balance_micros, source, taken_at) VALUES
                 ('venice', 'USD', 10000000, 'billing-balance', now() - interval '1 hour'),
                 ('venice', 'USD', 9200000, 'x-balance-remaining', now()),
@@ -29,10 +38,13 @@ import Testing
         #expect(providers.compactMap { $0["provider"] as? String } == ProviderID.allCases.map(\.rawValue))
         let venice = try #require(providers.first { $0["provider"] as? String == "venice" })
         let balances = try #require(venice["balances"] as? [[String: Any]])
-        #expect(balances.map { "\($0["currency"] ?? ""):\($0["amount"] ?? ""):\($0["source"] ?? "")" }
+        #expect(
+            balances.map { "\($0["currency"] ?? ""):\($0["amount"] ?? ""):\($0["source"] ?? "")" }
                 == ["USD:9.200000:x-balance-remaining", "USDC:5.000001:x402"])
         let byStatus = try #require(venice["jobs_by_status"] as? [String: Int])
-        #expect(byStatus["completed"] == 8 && byStatus["failed"] == 2 && byStatus["running"] == 1 && byStatus["queued"] == 0)
+        #expect(
+            byStatus["completed"] == 8 && byStatus["failed"] == 2 && byStatus["running"] == 1 && byStatus["queued"] == 0
+        )
         #expect(venice["jobs_total"] as? Int == 11)
         #expect(abs((venice["error_rate"] as? Double ?? -1) - 0.1818) < 0.00001)
         let completion = try #require(venice["completion_time"] as? [String: Any])
@@ -47,16 +59,22 @@ import Testing
 
         // Venice's USD balance fell 0.8 with no charge recorded: a reconciliation finds the drift
         // and the overview shows it, from that run, beside an empty list for clean providers.
-        let run = try await server.request(.post, "/v1/reconciliations", body: "{}", headers: [.init("Idempotency-Key", "drift-run")])
+        let run = try await server.request(
+            .post, "/v1/reconciliations", body: "{}", headers: [.init("Idempotency-Key", "drift-run")])
         #expect(run.status == 201, "\(run.body)")
         let runID = try #require(run.json["id"] as? String)
         let after = try await server.request(.get, "/v1/providers?window_hours=1", token: .read)
         let afterProviders = try #require(after.json["providers"] as? [[String: Any]])
-        let veniceDrift = try #require(afterProviders.first { $0["provider"] as? String == "venice" }?["drift"] as? [String: Any])
+        let veniceDrift = try #require(
+            afterProviders.first { $0["provider"] as? String == "venice" }?["drift"] as? [String: Any])
         #expect(veniceDrift["reconciliation_id"] as? String == runID)
         let amounts = try #require(veniceDrift["amounts"] as? [[String: Any]])
-        #expect(amounts.map { "\($0["currency"] ?? ""):\($0["difference"] ?? ""):\($0["severity"] ?? "")" } == ["USD:-0.800000:warning"])
-        let aimoDrift = try #require(afterProviders.first { $0["provider"] as? String == "aimo" }?["drift"] as? [String: Any])
+        #expect(
+            amounts.map { "\($0["currency"] ?? ""):\($0["difference"] ?? ""):\($0["severity"] ?? "")" } == [
+                "USD:-0.800000:warning"
+            ])
+        let aimoDrift = try #require(
+            afterProviders.first { $0["provider"] as? String == "aimo" }?["drift"] as? [String: Any])
         #expect(aimoDrift["reconciliation_id"] as? String == runID)
         #expect((aimoDrift["amounts"] as? [Any])?.isEmpty == true)
 
@@ -71,10 +89,13 @@ import Testing
     @Test func metricsExposeRequestsLedgerTotalsAndJobs() async throws {
         let server = try await APITestServer.start()
         _ = try await server.request(.put, "/v1/users/ned", body: "{}")
-        _ = try await server.request(.post, "/v1/users/ned/credits", body: "{\"amount\": \"2.5\"}",
-                                     headers: [.init("Idempotency-Key", "ned-1")])
-        try await JobFixture(userID: "ned", provider: "aigate", status: "failed", createdSecondsAgo: 30).insert(server.pool)
-        try await JobFixture(userID: "ned", provider: "aigate", status: "queued", createdSecondsAgo: 30).insert(server.pool)
+        _ = try await server.request(
+            .post, "/v1/users/ned/credits", body: "{\"amount\": \"2.5\"}",
+            headers: [.init("Idempotency-Key", "ned-1")])
+        try await JobFixture(userID: "ned", provider: "aigate", status: "failed", createdSecondsAgo: 30).insert(
+            server.pool)
+        try await JobFixture(userID: "ned", provider: "aigate", status: "queued", createdSecondsAgo: 30).insert(
+            server.pool)
         _ = try await server.request(.get, "/v1/users/ned/balance", token: .read)
         _ = try await server.request(.get, "/v1/users/ghost/balance", token: .read)
         _ = try await server.request(.get, "/v1/jobs", token: .none)

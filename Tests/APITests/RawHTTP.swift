@@ -10,7 +10,9 @@ enum RawHTTP {
         let body: String
     }
 
-    static func send(port: Int, _ method: String, _ path: String, headers: [String: String] = [:]) async throws -> Answer {
+    static func send(port: Int, _ method: String, _ path: String, headers: [String: String] = [:]) async throws
+        -> Answer
+    {
         try await TestDatabase.runBlocking {
             let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
             guard socket >= 0 else { throw POSIXError(.EIO) }
@@ -20,7 +22,9 @@ enum RawHTTP {
             address.sin_port = in_port_t(UInt16(port).bigEndian)
             address.sin_addr.s_addr = inet_addr("127.0.0.1")
             let connected = withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+                }
             }
             guard connected == 0 else { throw POSIXError(.ECONNREFUSED) }
             var timeout = timeval(tv_sec: 10, tv_usec: 0)
@@ -44,7 +48,8 @@ enum RawHTTP {
             var fields: [String: String] = [:]
             for line in lines.dropFirst() {
                 guard let colon = line.firstIndex(of: ":") else { continue }
-                fields[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+                fields[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(
+                    in: .whitespaces)
             }
             return Answer(status: status, headers: fields, body: parts.dropFirst().joined(separator: "\r\n\r\n"))
         }

@@ -12,12 +12,18 @@ import Testing
         _ = try await server.request(.put, "/v1/users/erin", body: "{}")
         // AIMO (0.64 for veo-3.1-fast 8 s 720p) fails 9 of 12; Venice (0.88) completes 12 of 12.
         for index in 0..<12 {
-            try await JobFixture(userID: "erin", provider: "aimo", model: "veo-3.1-fast", status: index < 9 ? "failed" : "completed",
-                                 quotedMicros: 640_000, actualMicros: index < 9 ? nil : 650_000, createdSecondsAgo: 600 + index).insert(server.pool)
-            try await JobFixture(userID: "erin", provider: "venice", status: "completed", quotedMicros: 880_000,
-                                 createdSecondsAgo: 600 + index).insert(server.pool)
+            try await JobFixture(
+                userID: "erin", provider: "aimo", model: "veo-3.1-fast", status: index < 9 ? "failed" : "completed",
+                quotedMicros: 640_000, actualMicros: index < 9 ? nil : 650_000, createdSecondsAgo: 600 + index
+            ).insert(server.pool)
+            try await JobFixture(
+                userID: "erin", provider: "venice", status: "completed", quotedMicros: 880_000,
+                createdSecondsAgo: 600 + index
+            ).insert(server.pool)
         }
-        try await JobFixture(userID: "erin", provider: "aimo", model: "veo-3.1-fast", status: "stalled", quotedMicros: 640_000).insert(server.pool)
+        try await JobFixture(
+            userID: "erin", provider: "aimo", model: "veo-3.1-fast", status: "stalled", quotedMicros: 640_000
+        ).insert(server.pool)
 
         // Before the first refresh: priors only, generation 0; rank=expected picks what price does.
         let before = try await server.request(.get, "/v1/providers/scorecards", token: .read)
@@ -27,7 +33,8 @@ import Testing
         let early = try await server.request(.get, "/v1/quotes/cheapest?\(spec)&rank=expected", token: .read)
         #expect(early.json["provider"] as? String == "aimo")
 
-        try await server.scorecards.refresh(with: ScorecardReader(pool: server.pool, catalog: server.scorecards.catalog), asOf: Date())
+        try await server.scorecards.refresh(
+            with: ScorecardReader(pool: server.pool, catalog: server.scorecards.catalog), asOf: Date())
         let card = try await server.request(.get, "/v1/providers/scorecards?window=24h", token: .read)
         #expect(card.status == 200)
         let rows = try #require(card.json["scorecards"] as? [[String: Any]])
@@ -55,14 +62,19 @@ import Testing
         let strict = try await server.request(.get, "/v1/quotes/cheapest?\(spec)&min_success_rate=0.5", token: .read)
         #expect(strict.json["provider"] as? String != "aimo")
         let quoted = try await server.request(
-            .post, "/v1/quotes", body: "{\"family\":\"veo-3.1-fast\",\"duration\":8,\"resolution\":\"720p\",\"rank\":\"expected\",\"min_success_rate\":0.5}",
+            .post, "/v1/quotes",
+            body:
+                "{\"family\":\"veo-3.1-fast\",\"duration\":8,\"resolution\":\"720p\",\"rank\":\"expected\",\"min_success_rate\":0.5}",
             token: .read)
         #expect(quoted.status == 200)
         let offers = try #require(quoted.json["offers"] as? [[String: Any]])
         #expect(offers.first?["provider"] as? String == "venice")
         #expect(!offers.contains { $0["provider"] as? String == "aimo" })
         let quotePassed = try #require(quoted.json["passed_over"] as? [[String: Any]])
-        #expect(quotePassed.contains { $0["provider"] as? String == "aimo" && $0["code"] as? String == "success_rate_too_low" })
+        #expect(
+            quotePassed.contains {
+                $0["provider"] as? String == "aimo" && $0["code"] as? String == "success_rate_too_low"
+            })
 
         for bad in ["rank=cheapest", "max_p95_seconds=0", "min_success_rate=1.5", "min_success_rate=abc"] {
             let response = try await server.request(.get, "/v1/quotes/cheapest?\(spec)&\(bad)", token: .read)

@@ -39,7 +39,8 @@ import Testing
         while !healthy && ContinuousClock.now < deadline {
             port = port ?? Self.listeningPort(in: log)
             if let port {
-                let probe = HTTPRequest(method: .get, url: "http://127.0.0.1:\(port)/healthz", timeoutMilliseconds: 5_000)
+                let probe = HTTPRequest(
+                    method: .get, url: "http://127.0.0.1:\(port)/healthz", timeoutMilliseconds: 5_000)
                 healthy = (try? await client.execute(probe))?.status == 200
             }
             if !healthy { try await Task.sleep(for: .milliseconds(100)) }
@@ -50,9 +51,11 @@ import Testing
             let body = """
                 {"user_id":"\(user)","provider":"\(provider)","family":"wan-2.7","duration":"5s","resolution":"720p","prompt":"x"}
                 """
-            let submit = try await client.execute(HTTPRequest(
-                method: .post, url: base + "/v1/jobs", headers: auth + [HTTPHeader("Idempotency-Key", "k-\(provider)")],
-                body: Array(body.utf8), timeoutMilliseconds: 300_000))
+            let submit = try await client.execute(
+                HTTPRequest(
+                    method: .post, url: base + "/v1/jobs",
+                    headers: auth + [HTTPHeader("Idempotency-Key", "k-\(provider)")],
+                    body: Array(body.utf8), timeoutMilliseconds: 300_000))
             #expect(submit.status == 503, "\(provider): \(String(decoding: submit.body, as: UTF8.self))")
             #expect(String(decoding: submit.body, as: UTF8.self).contains("\"provider_disabled\""))
         }
@@ -64,7 +67,8 @@ import Testing
         let every = ProviderID.allCases.map(\.rawValue).joined(separator: ",")
         #expect(output.contains("disabled=\(every)"), "\(output.suffix(2_000))")
         #expect(output.contains("simulator=false") && !output.contains("built-in provider simulator"))
-        #expect(try await pool.withSession { try $0.query("SELECT count(*) FROM jobs")[0].decode(0, as: Int64.self) } == 1)
+        #expect(
+            try await pool.withSession { try $0.query("SELECT count(*) FROM jobs")[0].decode(0, as: Int64.self) } == 1)
         await client.shutdown()
         await pool.close()
     }
@@ -77,13 +81,16 @@ import Testing
                 SELECT id::text || status || poll_attempts || coalesce(lease_owner, '-') || coalesce(next_poll_at::text, '-')
                        || updated_at::text || coalesce(last_error, '-')
                 FROM jobs WHERE finished_at IS NULL ORDER BY id
-                """).map { try $0.decode(0) }
+                """
+            ).map { try $0.decode(0) }
         }
     }
 
     /// `videoledger` beside the test binary (`.build/<triple>/debug/`).
     static func binaryPath() -> String? {
-        let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("videoledger").path
+        let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent(
+            "videoledger"
+        ).path
         let fallback = TestDatabase.repositoryRoot + "/.build/debug/videoledger"
         return [beside, fallback].first { FileManager.default.isExecutableFile(atPath: $0) }
     }

@@ -16,7 +16,8 @@ import Testing
         let ledger = Ledger(pool: server.pool)
         for user in ["ivy", "jon"] {
             _ = try await server.request(.put, "/v1/users/\(user)", body: "{}")
-            _ = try await ledger.topUp(key: "fund-\(user)", userID: user, amount: Money(micros: 1_000_000_000, currency: .usd))
+            _ = try await ledger.topUp(
+                key: "fund-\(user)", userID: user, amount: Money(micros: 1_000_000_000, currency: .usd))
         }
         let providers = ProviderID.allCases.map(\.rawValue)
         let families: [String?] = ["veo-3.1-fast", "kling-v3-pro", nil, "wan-2.5"]
@@ -30,23 +31,29 @@ import Testing
             let quoted = Int64(400_000 + 12_345 * index)
             // Below, exactly at, and above the hold (the excess is charged from available).
             let actual = [quoted - 1, quoted, quoted + 777_777 + Int64(index)][index % 3]
-            _ = try await settleJob(server.pool, user: "ivy", provider: provider, family: family, quoted: quoted, actual: actual,
-                                    key: "ivy-\(index)")
+            _ = try await settleJob(
+                server.pool, user: "ivy", provider: provider, family: family, quoted: quoted, actual: actual,
+                key: "ivy-\(index)")
             expectedByProvider[provider, default: 0] += actual
             expectedByFamily[family ?? "unknown", default: 0] += actual
             expectedTotal += actual
             settled += 1
         }
         // Not spend: a released hold, an open hold, a hold of another user.
-        let released = try await ledger.hold(key: "ivy-released", userID: "ivy", amount: Money(micros: 5_000_000, currency: .usd), provider: "aimo")
+        let released = try await ledger.hold(
+            key: "ivy-released", userID: "ivy", amount: Money(micros: 5_000_000, currency: .usd), provider: "aimo")
         _ = try await ledger.release(key: "ivy-release", holdID: released)
-        _ = try await ledger.hold(key: "ivy-open", userID: "ivy", amount: Money(micros: 7_000_000, currency: .usd), provider: "aimo")
-        _ = try await settleJob(server.pool, user: "jon", provider: "aimo", family: "veo-3.1-fast", quoted: 1_000_000, actual: 2_500_001,
-                                key: "jon-1")
+        _ = try await ledger.hold(
+            key: "ivy-open", userID: "ivy", amount: Money(micros: 7_000_000, currency: .usd), provider: "aimo")
+        _ = try await settleJob(
+            server.pool, user: "jon", provider: "aimo", family: "veo-3.1-fast", quoted: 1_000_000, actual: 2_500_001,
+            key: "jon-1")
 
         let transferSum = try await server.pool.withSession { session in
-            try session.query("SELECT sum(amount_micros)::bigint FROM transfers WHERE user_id = 'ivy' AND kind IN ('capture', 'excess')")[0]
-                .decode(0, as: Int64.self)
+            try session.query(
+                "SELECT sum(amount_micros)::bigint FROM transfers WHERE user_id = 'ivy' AND kind IN ('capture', 'excess')"
+            )[0]
+            .decode(0, as: Int64.self)
         }
         #expect(transferSum == expectedTotal)
 
@@ -79,12 +86,16 @@ import Testing
         let ledger = Ledger(pool: server.pool)
         _ = try await server.request(.put, "/v1/users/kim", body: "{}")
         _ = try await ledger.topUp(key: "fund-kim", userID: "kim", amount: Money(micros: 100_000_000, currency: .usd))
-        let hold = try await ledger.hold(key: "kim-h", userID: "kim", amount: Money(micros: 1_000_000, currency: .usd), provider: "venice")
+        let hold = try await ledger.hold(
+            key: "kim-h", userID: "kim", amount: Money(micros: 1_000_000, currency: .usd), provider: "venice")
         try await server.pool.withSession { session in
             let accounts = try session.query("SELECT min(id), max(id) FROM accounts")[0]
-            let from: Int64 = try accounts.decode(0), to: Int64 = try accounts.decode(1)
-            for (at, kind, micros) in [("2026-03-01T23:59:59.999999Z", "capture", 1_000_001), ("2026-03-02T00:00:00.000000Z", "excess", 3),
-                                       ("2026-03-02T12:00:00Z", "capture", 250_000), ("2026-03-04T00:00:00Z", "capture", 1)] {
+            let from: Int64 = try accounts.decode(0)
+            let to: Int64 = try accounts.decode(1)
+            for (at, kind, micros) in [
+                ("2026-03-01T23:59:59.999999Z", "capture", 1_000_001), ("2026-03-02T00:00:00.000000Z", "excess", 3),
+                ("2026-03-02T12:00:00Z", "capture", 250_000), ("2026-03-04T00:00:00Z", "capture", 1),
+            ] {
                 try session.execute(
                     """
                     INSERT INTO transfers (operation_key, kind, from_account_id, to_account_id, currency, amount_micros, hold_id, user_id, created_at)
@@ -92,15 +103,20 @@ import Testing
                     """, [kind, from, to, Int64(micros), hold, at])
             }
         }
-        let response = try await server.request(.get, "/v1/users/kim/spend?from=2026-03-01&to=2026-03-04&group_by=day", token: .read)
+        let response = try await server.request(
+            .get, "/v1/users/kim/spend?from=2026-03-01&to=2026-03-04&group_by=day", token: .read)
         #expect(response.status == 200, "\(response.body)")
-        #expect(groups(response.json) == ["2026-03-01": "1.000001", "2026-03-02": "0.250003", "2026-03-04": "0.000001"])
+        #expect(
+            groups(response.json) == ["2026-03-01": "1.000001", "2026-03-02": "0.250003", "2026-03-04": "0.000001"])
         let expected = try await server.pool.withSession { session in
             try session.query(
                 """
                 SELECT to_char((created_at AT TIME ZONE 'UTC')::date, 'YYYY-MM-DD'), sum(amount_micros)::bigint FROM transfers
                 WHERE user_id = 'kim' AND kind IN ('capture', 'excess') GROUP BY 1
-                """).map { (try $0.decode(0, as: String.self), DecimalAmount.string(fromMicros: try $0.decode(1, as: Int64.self))) }
+                """
+            ).map {
+                (try $0.decode(0, as: String.self), DecimalAmount.string(fromMicros: try $0.decode(1, as: Int64.self)))
+            }
         }
         #expect(groups(response.json) == Dictionary(uniqueKeysWithValues: expected))
         #expect((response.json["totals"] as? [[String: Any]])?.first?["jobs"] as? Int == 3)

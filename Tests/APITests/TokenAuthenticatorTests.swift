@@ -24,8 +24,12 @@ import Testing
         }
         // Past the bound it reloads first, and a failed reload refuses: every time.
         try await Task.sleep(until: afterLoad + .milliseconds(2_100))
-        await #expect(throws: PostgresError.self) { try await authenticator.authenticate(authorization: "Bearer \(token)") }
-        await #expect(throws: PostgresError.self) { try await authenticator.authenticate(authorization: "Bearer \(token)") }
+        await #expect(throws: PostgresError.self) {
+            try await authenticator.authenticate(authorization: "Bearer \(token)")
+        }
+        await #expect(throws: PostgresError.self) {
+            try await authenticator.authenticate(authorization: "Bearer \(token)")
+        }
     }
 
     @Test func aRevocationTakesEffectWithinTheBound() async throws {

@@ -1,5 +1,6 @@
 import API
 import Foundation
+import HTTPClient
 import TestSupport
 import Testing
 
@@ -38,7 +39,9 @@ import Testing
         #expect(errorCode(again.json) == "not_found")
         let taken = try await server.request(.post, "/v1/tokens", body: #"{"name": "test-read", "scope": "read"}"#)
         #expect(taken.status == 409)
-        for body in [#"{"name": "has space", "scope": "read"}"#, #"{"name": "ok", "scope": "root"}"#, #"{"name": "ok"}"#] {
+        for body in [
+            #"{"name": "has space", "scope": "read"}"#, #"{"name": "ok", "scope": "root"}"#, #"{"name": "ok"}"#,
+        ] {
             #expect(try await server.request(.post, "/v1/tokens", body: body).status == 400, "\(body)")
         }
         await server.stop()
@@ -47,20 +50,24 @@ import Testing
     @Test func readTokensMayQuoteButNotAdministerTokens() async throws {
         let server = try await APITestServer.start()
         let quote = try await server.request(
-            .post, "/v1/quotes", body: #"{"family": "veo-3.1-fast", "duration": "8s", "resolution": "1080p"}"#, token: .read)
+            .post, "/v1/quotes", body: #"{"family": "veo-3.1-fast", "duration": "8s", "resolution": "1080p"}"#,
+            token: .read)
         #expect(quote.status == 200, "\(quote.body)")
-        for (method, path, body) in [(HTTPClient.HTTPRequest.Method.get, "/v1/tokens", nil), (.post, "/v1/tokens", #"{"name":"x","scope":"admin"}"#),
-                                     (.delete, "/v1/tokens/test-admin", nil)] {
+        for (method, path, body) in [
+            (HTTPClient.HTTPRequest.Method.get, "/v1/tokens", nil),
+            (.post, "/v1/tokens", #"{"name":"x","scope":"admin"}"#),
+            (.delete, "/v1/tokens/test-admin", nil),
+        ] {
             let refused = try await server.request(method, path, body: body, token: .read)
             #expect(refused.status == 403, "\(method) \(path)")
             #expect(errorCode(refused.json) == "forbidden")
         }
         // Other writes stay admin-only.
         #expect(try await server.request(.post, "/v1/jobs", body: "{}", token: .read).status == 403)
-        let tokens: Int64 = try await server.pool.withSession { try $0.query("SELECT count(*) FROM api_tokens")[0].decode(0) }
+        let tokens: Int64 = try await server.pool.withSession {
+            try $0.query("SELECT count(*) FROM api_tokens")[0].decode(0)
+        }
         #expect(tokens == 2)
         await server.stop()
     }
 }
-
-import HTTPClient

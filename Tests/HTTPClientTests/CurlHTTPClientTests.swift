@@ -142,7 +142,8 @@ struct LoadTests {
             let mismatches = await withTaskGroup(of: Bool.self) { group in
                 for index in 0..<1_000 {
                     group.addTask {
-                        let result = await outcome(client, get(server.url("/id/\(index)"), timeoutMilliseconds: 300_000))
+                        let result = await outcome(
+                            client, get(server.url("/id/\(index)"), timeoutMilliseconds: 300_000))
                         return (try? result.get().body) == Array("\(index)".utf8)
                     }
                 }
@@ -190,7 +191,9 @@ struct LoadTests {
     @Test func pendingRequestsBeyondTheLimitAreRejected() async throws {
         try await withClient(.init(pendingRequestsMax: 2)) { client, server in
             let slow = (0..<2).map { _ in
-                Task { await outcome(client, get(server.url(endlessPath), timeoutMilliseconds: endlessTimeoutMilliseconds)) }
+                Task {
+                    await outcome(client, get(server.url(endlessPath), timeoutMilliseconds: endlessTimeoutMilliseconds))
+                }
             }
             #expect(await server.waitForRequest(path: "/slow"))
             let rejected = await outcome(client, get(server.url("/ok")))
@@ -316,7 +319,9 @@ struct FailureTests {
 struct LifecycleTests {
     @Test func cancellingAnInFlightRequestResumesItWithCancelled() async throws {
         try await withClient { client, server in
-            let task = Task { await outcome(client, get(server.url(endlessPath), timeoutMilliseconds: endlessTimeoutMilliseconds)) }
+            let task = Task {
+                await outcome(client, get(server.url(endlessPath), timeoutMilliseconds: endlessTimeoutMilliseconds))
+            }
             #expect(await server.waitForRequest(path: "/slow"))
             task.cancel()
             #expect(await task.value.error == .cancelled)
@@ -391,7 +396,9 @@ struct SchedulingTests {
         defer { busy.stop() }
         try await withClient(.init(connectionsMax: 2, connectionsPerHostMax: 1)) { client, idle in
             let slow = (0..<3).map { _ in
-                Task { await outcome(client, get(busy.url(endlessPath), timeoutMilliseconds: endlessTimeoutMilliseconds)) }
+                Task {
+                    await outcome(client, get(busy.url(endlessPath), timeoutMilliseconds: endlessTimeoutMilliseconds))
+                }
             }
             #expect(await busy.waitForRequest(path: "/slow"))
             let response = try await client.execute(get(idle.url("/ok")))
@@ -416,4 +423,3 @@ struct SchedulingTests {
         #expect(server.statistics.requestsByPath["/ok"] == nil)
     }
 }
-

@@ -36,7 +36,8 @@ struct JobsCrashWorker {
     static let configuration = JobsConfiguration(
         leaseMilliseconds: 1_500, submitLeaseMilliseconds: 2_000, synchronousLeaseMilliseconds: 60_000,
         pollIntervalMillisecondsMin: 50, pollIntervalMillisecondsMax: 300, errorBackoffMillisecondsBase: 50,
-        stallAfterMilliseconds: 2_000, stalledPollIntervalMilliseconds: 300, idleTickMilliseconds: 20, shutdownGraceMilliseconds: 2_000,
+        stallAfterMilliseconds: 2_000, stalledPollIntervalMilliseconds: 300, idleTickMilliseconds: 20,
+        shutdownGraceMilliseconds: 2_000,
         synchronousDrainMilliseconds: 60_000, heartbeatIntervalMilliseconds: 100, heartbeatDeadAfterMilliseconds: 1_000)
 
     /// Returns true when it stopped on SIGTERM.
@@ -54,7 +55,8 @@ struct JobsCrashWorker {
             let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
             if parts.count == 2 { baseURLs[parts[0]] = parts[1] }
         }
-        let providers = environment["CRASH_PROVIDERS"].map { $0.split(separator: ",").map(String.init) } ?? Self.providers
+        let providers =
+            environment["CRASH_PROVIDERS"].map { $0.split(separator: ",").map(String.init) } ?? Self.providers
         let scenario = environment["CRASH_SCENARIO"] ?? ""
         var logger = Logger(label: "crash-worker")
         logger.logLevel = .warning
@@ -65,22 +67,31 @@ struct JobsCrashWorker {
         let instanceID = environment["CRASH_INSTANCE"] ?? JobService.makeInstanceID()
         var configuration = Self.configuration
         if let cap = environment["CRASH_INFLIGHT_MAX"].flatMap(Int.init) {
-            configuration.inFlightMaxPerProvider = Dictionary(uniqueKeysWithValues: ProviderID.allCases.map { ($0, cap) })
+            configuration.inFlightMaxPerProvider = Dictionary(
+                uniqueKeysWithValues: ProviderID.allCases.map { ($0, cap) })
         }
         let service = JobService(
-            pool: pool, catalog: catalog, adapters: adapters, configuration: configuration, logger: logger, instanceID: instanceID)
-        let poller = Poller(pool: pool, catalog: catalog, adapters: adapters, configuration: configuration, logger: logger, instanceID: instanceID)
+            pool: pool, catalog: catalog, adapters: adapters, configuration: configuration, logger: logger,
+            instanceID: instanceID)
+        let poller = Poller(
+            pool: pool, catalog: catalog, adapters: adapters, configuration: configuration, logger: logger,
+            instanceID: instanceID)
         let polling = Task { await poller.run(until: stop) }
         let lanes = 12
         // Paced new work (replays are not paced), so a run of stops keeps finding work in flight.
-        let pauseMilliseconds = environment["CRASH_SUBMITS_PER_SECOND"].flatMap(Int.init).map { lanes * 1_000 / max(1, $0) }
+        let pauseMilliseconds = environment["CRASH_SUBMITS_PER_SECOND"].flatMap(Int.init).map {
+            lanes * 1_000 / max(1, $0)
+        }
         try await withThrowingTaskGroup(of: Void.self) { group in
             for lane in 0..<lanes {
                 group.addTask {
                     for index in stride(from: lane, to: count, by: lanes) where !stop.isStopped {
                         do {
-                            let outcome = try await service.submit(request(index, user: user, providers: providers, scenario: scenario))
-                            if !outcome.replayed, let pause = pauseMilliseconds { try await Task.sleep(for: .milliseconds(pause)) }
+                            let outcome = try await service.submit(
+                                request(index, user: user, providers: providers, scenario: scenario))
+                            if !outcome.replayed, let pause = pauseMilliseconds {
+                                try await Task.sleep(for: .milliseconds(pause))
+                            }
                         } catch JobError.providerRejected {
                             // A refused submit is an ended job: nothing to do.
                         }
@@ -92,7 +103,8 @@ struct JobsCrashWorker {
         if !stop.isStopped { say("SUBMITTED \(count)") }
         while !stop.isStopped {
             let inFlight: Int = try await pool.withSession { session in
-                try session.query("SELECT count(*) FROM jobs WHERE status IN ('submitting', 'queued', 'running')")[0].decode(0)
+                try session.query("SELECT count(*) FROM jobs WHERE status IN ('submitting', 'queued', 'running')")[0]
+                    .decode(0)
             }
             if inFlight == 0 { break }
             try await Task.sleep(for: .milliseconds(50))
@@ -140,6 +152,7 @@ struct JobsCrashWorker {
             "aigate": JobSpec(family: "kling-v3-std", duration: 5, resolution: "720p", prompt: prompt),
         ]
         let provider = providers[index % providers.count]
-        return JobRequest(userID: user, idempotencyKey: "crash-\(index)", spec: specs[provider] ?? JobSpec(), provider: provider)
+        return JobRequest(
+            userID: user, idempotencyKey: "crash-\(index)", spec: specs[provider] ?? JobSpec(), provider: provider)
     }
 }

@@ -4,12 +4,12 @@ import HTTPClient
 import Jobs
 import Ledger
 import Money
-import ProviderRegistry
-import Providers
 import Postgres
+import ProviderRegistry
 import ProviderSimulator
-import Testing
+import Providers
 import TestSupport
+import Testing
 
 /// Twenty stops of the service while it carries 500 jobs across all five providers, SIGKILL and
 /// SIGTERM mixed, then a last run left to finish. Every job must end either settled in agreement
@@ -31,12 +31,15 @@ import TestSupport
             ]
             for provider in ProviderID.allCases {
                 try await harness.control(
-                    provider, "balance_usd=1000000 balance_usdc=1000000 balance_xno=1000000 rate_per_second=\(bookRates[provider] ?? "0.10")")
+                    provider,
+                    "balance_usd=1000000 balance_usdc=1000000 balance_xno=1000000 rate_per_second=\(bookRates[provider] ?? "0.10")"
+                )
             }
             var environment = ProcessInfo.processInfo.environment
             environment["CRASH_DATABASE"] = harness.pool.configuration.connectionString
             environment["CRASH_PRICING_DIR"] = TestDatabase.repositoryRoot + "/pricing"
-            environment["CRASH_BASE_URLS"] = harness.simulator.baseURLs.map { "\($0.key.rawValue)=\($0.value)" }.joined(separator: ",")
+            environment["CRASH_BASE_URLS"] = harness.simulator.baseURLs.map { "\($0.key.rawValue)=\($0.value)" }.joined(
+                separator: ",")
             environment["CRASH_JOBS"] = String(Self.jobs)
             environment["CRASH_USER"] = harness.user
             environment["CRASH_SUBMITS_PER_SECOND"] = "20"  // 500 new jobs take 25 s: about as long as 20 stops
@@ -56,9 +59,12 @@ import TestSupport
                     #expect(status == 0 || status == SIGTERM, "a drained worker exits 0 (status \(status))")
                 }
             }
-            let drained = ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").components(separatedBy: "DRAINED").count - 1
+            let drained =
+                ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").components(separatedBy: "DRAINED").count - 1
             // Late stops may find the work done; most must interrupt it, or the test lost its point.
-            #expect(killedMidWork + drained >= Self.stops * 3 / 4, "only \(killedMidWork + drained) of \(Self.stops) stops interrupted work")
+            #expect(
+                killedMidWork + drained >= Self.stops * 3 / 4,
+                "only \(killedMidWork + drained) of \(Self.stops) stops interrupted work")
             let pid = try ChildProcess.start(worker, environment: environment, log: log)
             let status = try await ChildProcess.wait(pid, timeoutMilliseconds: 300_000)
             let output = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
@@ -69,17 +75,23 @@ import TestSupport
                            || ' next=' || coalesce(next_poll_at::text, '-') || ' now=' || now()::text || ' err=' || coalesce(last_error, '-')
                            || ' attempts=' || poll_attempts
                     FROM jobs WHERE status IN ('submitting', 'queued', 'running') LIMIT 5
-                    """).map { try $0.decode(0, as: String.self) }
+                    """
+                ).map { try $0.decode(0, as: String.self) }
             }
             #expect(status == 0, "final worker run failed: \(output.suffix(2_000)) stuck: \(stuck)")
 
             let record = try await SimulatorChargeRecord.settled(harness)
             let report = try await harness.reconciler().run(from: Date().addingTimeInterval(-3_600), to: Date())
-            let flagged = Set(report.findings.filter { ["unknown_job", "stalled_job"].contains($0.kind) }.compactMap(\.jobID))
+            let flagged = Set(
+                report.findings.filter { ["unknown_job", "stalled_job"].contains($0.kind) }.compactMap(\.jobID))
             let jobs = try await harness.pool.withSession { session in
                 try session.query("SELECT id, idempotency_key, provider, provider_job_id, status FROM jobs").map {
-                    (id: try $0.decode(0, as: UUID.self), key: try $0.decode(1, as: String.self), provider: try $0.decode(2, as: String.self),
-                     providerJobID: try $0.decodeIfPresent(3, as: String.self), status: try $0.decode(4, as: String.self))
+                    (
+                        id: try $0.decode(0, as: UUID.self), key: try $0.decode(1, as: String.self),
+                        provider: try $0.decode(2, as: String.self),
+                        providerJobID: try $0.decodeIfPresent(3, as: String.self),
+                        status: try $0.decode(4, as: String.self)
+                    )
                 }
             }
             #expect(jobs.count == Self.jobs && Set(jobs.map(\.key)).count == Self.jobs)
@@ -93,18 +105,23 @@ import TestSupport
                 case "completed":
                     #expect(kept > 0, "\(job.provider) \(job.key) charged the user, but the provider kept nothing")
                 case "failed", "cancelled", "expired":
-                    #expect(kept == 0, "\(job.provider) \(job.key) released while the provider kept \(kept) micro-units")
+                    #expect(
+                        kept == 0, "\(job.provider) \(job.key) released while the provider kept \(kept) micro-units")
                 case "unknown", "stalled":
                     #expect(flagged.contains(job.id), "\(job.key) is held but not flagged")
                 default:
                     Issue.record("\(job.key) still in flight: \(job.status)")
                 }
             }
-            #expect(record.unmatched(by: jobs).isEmpty, "the provider has jobs we never wrote: \(record.unmatched(by: jobs))")
+            #expect(
+                record.unmatched(by: jobs).isEmpty,
+                "the provider has jobs we never wrote: \(record.unmatched(by: jobs))")
             #expect(try await Self.userMoneyAddsUp(harness), "available + held + spent must equal what was credited")
             #expect(!report.findings.contains { $0.kind == "invariant_violation" })
             try await harness.expectInvariants()
-            print("crash test: \(Self.stops) stops (\(killedMidWork) SIGKILLs and \(drained) SIGTERM drains mid-work), \(Self.jobs) jobs: \(tally.sorted { $0.key < $1.key })")
+            print(
+                "crash test: \(Self.stops) stops (\(killedMidWork) SIGKILLs and \(drained) SIGTERM drains mid-work), \(Self.jobs) jobs: \(tally.sorted { $0.key < $1.key })"
+            )
         }
     }
 
@@ -122,7 +139,9 @@ import TestSupport
 
     /// `JobsCrashWorker` beside the test binary (`.build/<triple>/debug/`), else in `.build/debug`.
     static func workerPath() -> String? {
-        let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("JobsCrashWorker").path
+        let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent(
+            "JobsCrashWorker"
+        ).path
         let fallback = TestDatabase.repositoryRoot + "/.build/debug/JobsCrashWorker"
         return [beside, fallback].first { FileManager.default.isExecutableFile(atPath: $0) }
     }
@@ -147,14 +166,17 @@ struct SimulatorChargeRecord {
             var unsettled = 0
             for provider in ProviderID.allCases {
                 let url = try #require(harness.simulator.controlURL(provider)) + "/charges"
-                let response = try await harness.controlClient.execute(HTTPRequest(method: .get, url: url, timeoutMilliseconds: 300_000))
+                let response = try await harness.controlClient.execute(
+                    HTTPRequest(method: .get, url: url, timeoutMilliseconds: 300_000))
                 let body = try #require(try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any])
                 for job in body["jobs"] as? [[String: Any]] ?? [] {
                     if job["settled"] as? Bool != true { unsettled += 1 }
                     let kept = try DecimalAmount.micros(from: job["kept"] as? String ?? "")
-                    charges.append(Charge(
-                        provider: provider.rawValue, id: job["id"] as? String ?? "", reference: job["reference"] as? String ?? "",
-                        keptMicros: kept))
+                    charges.append(
+                        Charge(
+                            provider: provider.rawValue, id: job["id"] as? String ?? "",
+                            reference: job["reference"] as? String ?? "",
+                            keptMicros: kept))
                 }
             }
             if unsettled == 0 || ContinuousClock.now > deadline { return SimulatorChargeRecord(charges: charges) }
@@ -173,12 +195,17 @@ struct SimulatorChargeRecord {
     }
 
     /// Provider jobs that match none of ours.
-    func unmatched(by jobs: [(id: UUID, key: String, provider: String, providerJobID: String?, status: String)]) -> [String] {
+    func unmatched(by jobs: [(id: UUID, key: String, provider: String, providerJobID: String?, status: String)])
+        -> [String]
+    {
         let ids = Set(jobs.compactMap(\.providerJobID))
         let references = Set(jobs.map { $0.id.uuidString.lowercased() })
         let keys = Set(jobs.map(\.key))
-        return charges.filter { !ids.contains($0.id) && !references.contains($0.reference) && !keys.contains(Self.key(of: $0.reference) ?? "") }
-            .map { "\($0.provider) \($0.id)" }
+        return charges.filter {
+            !ids.contains($0.id) && !references.contains($0.reference)
+                && !keys.contains(Self.key(of: $0.reference) ?? "")
+        }
+        .map { "\($0.provider) \($0.id)" }
     }
 
     static func key(of reference: String) -> String? {

@@ -1,10 +1,11 @@
 import Basics
 import Foundation
-@testable import Jobs
 import Postgres
 import ProviderSimulator
-import Testing
 import TestSupport
+import Testing
+
+@testable import Jobs
 
 /// A real worker process (`JobsCrashWorker`, the service's Jobs stack) carrying one AIGate job,
 /// which renders for seconds and charges during the call, stopped mid-call: SIGTERM drains (the
@@ -18,7 +19,8 @@ import TestSupport
     static let workerConfiguration = JobsConfiguration(
         leaseMilliseconds: 1_500, submitLeaseMilliseconds: 2_000, synchronousLeaseMilliseconds: 60_000,
         pollIntervalMillisecondsMin: 50, pollIntervalMillisecondsMax: 300, errorBackoffMillisecondsBase: 50,
-        stallAfterMilliseconds: 2_000, stalledPollIntervalMilliseconds: 300, idleTickMilliseconds: 20, shutdownGraceMilliseconds: 2_000,
+        stallAfterMilliseconds: 2_000, stalledPollIntervalMilliseconds: 300, idleTickMilliseconds: 20,
+        shutdownGraceMilliseconds: 2_000,
         synchronousDrainMilliseconds: 60_000, heartbeatIntervalMilliseconds: 100, heartbeatDeadAfterMilliseconds: 1_000)
 
     @Test func aSIGTERMDuringAnAIGateCallLetsTheCallFinishAndCaptures() async throws {
@@ -48,8 +50,12 @@ import TestSupport
             let takeover = ContinuousClock.now - killed
             #expect(record.status == .unknown && record.transfers.map(\.kind) == ["hold"])
             #expect(try await harness.balance().held.micros == record.quotedMicros)
-            #expect(takeover < .milliseconds(Self.workerConfiguration.synchronousLeaseMilliseconds), "taken over before the lease ended")
-            print("crash takeover: \(takeover) after SIGKILL (heartbeat bound \(Self.workerConfiguration.heartbeatDeadAfterMilliseconds) ms)")
+            #expect(
+                takeover < .milliseconds(Self.workerConfiguration.synchronousLeaseMilliseconds),
+                "taken over before the lease ended")
+            print(
+                "crash takeover: \(takeover) after SIGKILL (heartbeat bound \(Self.workerConfiguration.heartbeatDeadAfterMilliseconds) ms)"
+            )
 
             // The render went on at the provider and charged; the balance shows it.
             _ = try await SimulatorChargeRecord.settled(harness)
@@ -67,12 +73,15 @@ import TestSupport
     static func withWorkerOnAnAIGateCall(_ body: (JobsHarness, pid_t, UUID) async throws -> Void) async throws {
         let worker = try #require(CrashTests.workerPath(), "JobsCrashWorker was not built next to the test binary")
         try await JobsHarness.with(defaults: "") { harness in
-            try await harness.control(.aigate, "rate_per_second=0.084")  // the book's kling-v3-std rate: charge = quote
-            _ = try await harness.reconciler().run(from: Date().addingTimeInterval(-60), to: Date())  // a balance reading before
+            // The book's kling-v3-std rate: charge = quote.
+            try await harness.control(.aigate, "rate_per_second=0.084")
+            // A balance reading before.
+            _ = try await harness.reconciler().run(from: Date().addingTimeInterval(-60), to: Date())
             var environment = ProcessInfo.processInfo.environment
             environment["CRASH_DATABASE"] = harness.pool.configuration.connectionString
             environment["CRASH_PRICING_DIR"] = TestDatabase.repositoryRoot + "/pricing"
-            environment["CRASH_BASE_URLS"] = harness.simulator.baseURLs.map { "\($0.key.rawValue)=\($0.value)" }.joined(separator: ",")
+            environment["CRASH_BASE_URLS"] = harness.simulator.baseURLs.map { "\($0.key.rawValue)=\($0.value)" }.joined(
+                separator: ",")
             environment["CRASH_JOBS"] = "1"
             environment["CRASH_USER"] = harness.user
             environment["CRASH_PROVIDERS"] = "aigate"
@@ -83,7 +92,9 @@ import TestSupport
             var dispatched: UUID?
             while dispatched == nil && ContinuousClock.now < deadline {
                 dispatched = try await harness.pool.withSession { session in
-                    try session.query("SELECT id FROM jobs WHERE dispatched_at IS NOT NULL").first.map { try $0.decode(0) }
+                    try session.query("SELECT id FROM jobs WHERE dispatched_at IS NOT NULL").first.map {
+                        try $0.decode(0)
+                    }
                 }
                 try await Task.sleep(for: .milliseconds(20))
             }

@@ -1,12 +1,13 @@
 import Basics
 import Foundation
-@testable import Jobs
 import Ledger
 import Postgres
 import Pricing
 import ProviderSimulator
-import Testing
 import TestSupport
+import Testing
+
+@testable import Jobs
 
 /// Only a provider's own word fails a job. Silence, garbage and lost answers hold the money
 /// (`stalled`, `unknown`) until the provider speaks, evidence shows what happened, an operator
@@ -36,7 +37,9 @@ import TestSupport
                 let job = try #require(try await harness.service.job(id: outcome.job.id))
                 #expect(!job.status.isTerminal, "a silent provider must never end the job: \(job.status)")
                 if job.status == .stalled {
-                    if stalledAfterMilliseconds == nil, let start { stalledAfterMilliseconds = Int(clock.now.timeIntervalSince(start) * 1_000) }
+                    if stalledAfterMilliseconds == nil, let start {
+                        stalledAfterMilliseconds = Int(clock.now.timeIntervalSince(start) * 1_000)
+                    }
                     pollsWhileStalled += 1
                 } else {
                     pollsBeforeStall += 1
@@ -48,7 +51,8 @@ import TestSupport
             #expect(try await harness.balance().held.micros == outcome.job.quotedMicros)
             let silentMilliseconds = try #require(stalledAfterMilliseconds)
             #expect(silentMilliseconds >= configuration.stallAfterMilliseconds)
-            #expect(silentMilliseconds <= configuration.stallAfterMilliseconds + configuration.pollIntervalMillisecondsMax)
+            #expect(
+                silentMilliseconds <= configuration.stallAfterMilliseconds + configuration.pollIntervalMillisecondsMax)
             // About four polls an hour once stalled, against up to 3,600 an hour for a healthy job.
             #expect(pollsWhileStalled <= 6 * 3_600_000 / (configuration.stalledPollIntervalMilliseconds * 9 / 10) + 1)
             print(
@@ -60,7 +64,9 @@ import TestSupport
             _ = await poller.pollOnce()
             let settled = try #require(try await harness.service.job(id: outcome.job.id))
             #expect(settled.status == .completed && settled.transfers.map(\.kind).contains("capture"))
-            #expect(settled.stallReason == nil && settled.stalledAt != nil, "the reason goes, the time it stalled stays for the record")
+            #expect(
+                settled.stallReason == nil && settled.stalledAt != nil,
+                "the reason goes, the time it stalled stays for the record")
             try await harness.expectInvariants()
         }
     }
@@ -72,7 +78,9 @@ import TestSupport
         configuration.stallAfterMilliseconds = 1
         configuration.stallErrorsMin = 3
         try await JobsHarness.with(configuration: configuration) { harness in
-            let venice = try await harness.submit(Specs.venice("outcome=cancelled refund=false complete_after_ms=50"), provider: "venice").job.id
+            let venice = try await harness.submit(
+                Specs.venice("outcome=cancelled refund=false complete_after_ms=50"), provider: "venice"
+            ).job.id
             let gateway = try await harness.submit(Specs.gateway(), provider: "openai-videos").job.id
             try await harness.control(.openAIVideos, "rate_malformed=1")
             let clock = ManualClock()
@@ -84,7 +92,8 @@ import TestSupport
             }
             for id in [venice, gateway] {
                 let job = try #require(try await harness.service.job(id: id))
-                #expect(job.status == .stalled && job.stallReason == "provider_silent", "\(job.provider): \(job.status)")
+                #expect(
+                    job.status == .stalled && job.stallReason == "provider_silent", "\(job.provider): \(job.status)")
                 #expect(job.transfers.map(\.kind) == ["hold"])
             }
             try await harness.expectInvariants()
@@ -115,10 +124,13 @@ import TestSupport
             let reconciler = harness.reconciler()
             _ = try await reconciler.run(from: Date().addingTimeInterval(-60), to: Date())  // a balance reading before
             try await harness.control(.venice, "timeout_delay_ms=1000")
-            let outcome = try await harness.submit(Specs.venice("fault=timeout precharge=0.55"), provider: "venice", key: "lost")
+            let outcome = try await harness.submit(
+                Specs.venice("fault=timeout precharge=0.55"), provider: "venice", key: "lost")
             #expect(outcome.job.status == .unknown && outcome.job.providerJobID == nil)
             #expect(try await harness.balance().held.micros == 550_000)
-            #expect(try await harness.submit(Specs.venice("fault=timeout precharge=0.55"), provider: "venice", key: "lost").replayed)
+            #expect(
+                try await harness.submit(Specs.venice("fault=timeout precharge=0.55"), provider: "venice", key: "lost")
+                    .replayed)
             #expect(await harness.poller().pollOnce().leased == 0)
             let report = try await reconciler.run(from: Date().addingTimeInterval(-60), to: Date())
             let settled = try #require(report.findings.first { $0.kind == "evidence_settled" })
@@ -126,7 +138,9 @@ import TestSupport
             let job = try #require(try await harness.service.job(id: outcome.job.id))
             #expect(job.status == .completed && job.actualMicros == 550_000)
             #expect(job.heldResolution?.method == "evidence" && job.heldResolution?.resolvedBy == "reconciliation")
-            let evidence = try #require(job.heldResolution?.evidence.flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) } as? [String: Any])
+            let evidence = try #require(
+                job.heldResolution?.evidence.flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) }
+                    as? [String: Any])
             #expect(evidence["unexplained_micros"] as? Int == 550_000 && evidence["verdict"] as? String == "completed")
             #expect(try await harness.balance().held.micros == 0)
             try await harness.expectInvariants()
@@ -161,7 +175,8 @@ import TestSupport
             let reconciler = harness.reconciler()
             _ = try await reconciler.run(from: Date().addingTimeInterval(-60), to: Date())
             let refunded = try await harness.submit(
-                Specs.venice("precharge=0.55 outcome=cancelled refund=true complete_after_ms=50"), provider: "venice").job
+                Specs.venice("precharge=0.55 outcome=cancelled refund=true complete_after_ms=50"), provider: "venice"
+            ).job
             try await Task.sleep(for: .milliseconds(100))
             let clock = ManualClock()
             for _ in 0..<4 {
@@ -170,7 +185,9 @@ import TestSupport
             }
             #expect(try await harness.service.job(id: refunded.id)?.status == .stalled)
             let second = try await reconciler.run(from: Date().addingTimeInterval(-60), to: Date())
-            #expect(second.findings.contains { $0.kind == "evidence_settled" && $0.jobID == refunded.id }, "\(second.findings)")
+            #expect(
+                second.findings.contains { $0.kind == "evidence_settled" && $0.jobID == refunded.id },
+                "\(second.findings)")
             let ended = try #require(try await harness.service.job(id: refunded.id))
             #expect(ended.status == .failed && ended.refunded && ended.transfers.map(\.kind) == ["hold", "release"])
             try await harness.expectInvariants()
@@ -236,11 +253,14 @@ import TestSupport
             let first = try await harness.submit(Specs.venice("fault=timeout"), provider: "venice").job
             let second = try await harness.submit(Specs.venice("fault=timeout second"), provider: "venice").job
             let completed = try await harness.service.resolve(
-                id: first.id, outcome: .completed(costMicros: 500_000), by: "ops:alice", reason: "provider invoice line 42")
+                id: first.id, outcome: .completed(costMicros: 500_000), by: "ops:alice",
+                reason: "provider invoice line 42")
             #expect(completed.status == .completed && completed.actualMicros == 500_000)
-            #expect(completed.heldResolution?.method == "operator" && completed.heldResolution?.resolvedBy == "ops:alice")
+            #expect(
+                completed.heldResolution?.method == "operator" && completed.heldResolution?.resolvedBy == "ops:alice")
             #expect(completed.transfers.map(\.kind).contains("capture"))
-            let failed = try await harness.service.resolve(id: second.id, outcome: .failed, by: "ops:alice", reason: "not on the invoice")
+            let failed = try await harness.service.resolve(
+                id: second.id, outcome: .failed, by: "ops:alice", reason: "not on the invoice")
             #expect(failed.status == .failed && failed.transfers.map(\.kind) == ["hold", "release"])
             await #expect(throws: JobError.notResolvable(jobID: first.id, status: .completed)) {
                 try await harness.service.resolve(id: first.id, outcome: .failed, by: "ops:alice", reason: "again")
@@ -262,7 +282,8 @@ import TestSupport
             let aigate = try await harness.submit(Specs.aigate(), provider: "aigate").job.id
             try await harness.pool.withSession { session in
                 try session.execute(
-                    "INSERT INTO instances (id, heartbeat_at) VALUES ('dead', now() - interval '1 hour'), ('alive', now() + interval '1 hour')")
+                    "INSERT INTO instances (id, heartbeat_at) VALUES ('dead', now() - interval '1 hour'), ('alive', now() + interval '1 hour')"
+                )
                 try session.execute(
                     """
                     UPDATE jobs SET lease_owner = 'dead', lease_expires_at = now() + interval '1 hour', next_poll_at = now(),
@@ -283,7 +304,9 @@ import TestSupport
                     [queued])
             }
             #expect(await harness.poller("taker").pollOnce().leased == 0, "a live instance keeps its lease")
-            try await harness.pool.withSession { session in try session.execute("UPDATE instances SET stopped_at = now() WHERE id = 'alive'") }
+            try await harness.pool.withSession { session in
+                try session.execute("UPDATE instances SET stopped_at = now() WHERE id = 'alive'")
+            }
             #expect(await harness.poller("taker").pollOnce().leased == 1, "a stopped instance's lease is free at once")
             try await harness.expectInvariants()
         }
@@ -293,18 +316,24 @@ import TestSupport
     /// the model retired in between, and the retry still gets its job, not a 4xx.
     @Test func aRetryIsAnsweredBeforeItIsPricedAgain() async throws {
         try await JobsHarness.with { harness in
-            let spec = JobSpec(model: "seedance-1-5-pro-text-to-video-basic", duration: 5, resolution: "720p", prompt: "a retry")
+            let spec = JobSpec(
+                model: "seedance-1-5-pro-text-to-video-basic", duration: 5, resolution: "720p", prompt: "a retry")
             let before = JobService(
-                pool: harness.pool, catalog: harness.catalog, adapters: harness.adapters, configuration: harness.configuration,
+                pool: harness.pool, catalog: harness.catalog, adapters: harness.adapters,
+                configuration: harness.configuration,
                 today: { CalendarDay(iso: "2026-11-09")! })
-            let first = try await before.submit(JobRequest(userID: harness.user, idempotencyKey: "retry-1", spec: spec, provider: "venice"))
+            let first = try await before.submit(
+                JobRequest(userID: harness.user, idempotencyKey: "retry-1", spec: spec, provider: "venice"))
             let after = JobService(
-                pool: harness.pool, catalog: harness.catalog, adapters: harness.adapters, configuration: harness.configuration,
+                pool: harness.pool, catalog: harness.catalog, adapters: harness.adapters,
+                configuration: harness.configuration,
                 today: { CalendarDay(iso: "2026-11-10")! })
-            let retry = try await after.submit(JobRequest(userID: harness.user, idempotencyKey: "retry-1", spec: spec, provider: "venice"))
+            let retry = try await after.submit(
+                JobRequest(userID: harness.user, idempotencyKey: "retry-1", spec: spec, provider: "venice"))
             #expect(retry.replayed && retry.job.id == first.job.id)
             let fresh = await #expect(throws: JobError.self) {
-                try await after.submit(JobRequest(userID: harness.user, idempotencyKey: "retry-2", spec: spec, provider: "venice"))
+                try await after.submit(
+                    JobRequest(userID: harness.user, idempotencyKey: "retry-2", spec: spec, provider: "venice"))
             }
             #expect(fresh?.code == "not_offered", "a new request for a retired model is still refused")
             #expect(try await harness.simulatorState(.venice).jobs == 1)
@@ -315,7 +344,8 @@ import TestSupport
     @Test func anImplausibleReportedCostIsHeldNotCharged() async throws {
         try await JobsHarness.with { harness in
             let id = try await harness.submit(Specs.nanoGPT("final_cost=5000"), provider: "nanogpt").job.id
-            let job = try #require(try await harness.settle([id]) { $0.status.isTerminal || $0.status == .stalled }.first)
+            let job = try #require(
+                try await harness.settle([id]) { $0.status.isTerminal || $0.status == .stalled }.first)
             #expect(job.status == .stalled && job.stallReason == "implausible_cost", "\(job.status)")
             #expect(job.transfers.map(\.kind) == ["hold"])
             try await harness.expectInvariants()
@@ -326,11 +356,15 @@ import TestSupport
     @Test func aShortfallIsShownOnTheJobAndInReconciliation() async throws {
         try await JobsHarness.with(funds: 2_500_000) { harness in
             // Quoted 2.50 (5 s); the provider bills 8 s, so the cost exceeds what is left.
-            let id = try await harness.submit(Specs.nanoGPT("billed_seconds=8 final_cost=3.55"), provider: "nanogpt").job.id
+            let id = try await harness.submit(Specs.nanoGPT("billed_seconds=8 final_cost=3.55"), provider: "nanogpt")
+                .job.id
             let job = try #require(try await harness.settle([id]).first)
-            #expect(job.status == .completed && job.shortfallMicros == 1_050_000, "\(String(describing: job.shortfallMicros))")
+            #expect(
+                job.status == .completed && job.shortfallMicros == 1_050_000,
+                "\(String(describing: job.shortfallMicros))")
             let report = try await harness.reconciler().run(from: Date().addingTimeInterval(-60), to: Date())
-            #expect(report.findings.contains { $0.kind == "shortfall" && $0.jobID == id && $0.observedMicros == 1_050_000 })
+            #expect(
+                report.findings.contains { $0.kind == "shortfall" && $0.jobID == id && $0.observedMicros == 1_050_000 })
             try await harness.expectInvariants()
         }
     }

@@ -8,11 +8,11 @@ import Postgres
 import Pricing
 import ProviderRegistry
 import ProviderSimulator
+import Providers
 import Reconciliation
 import Synchronization
-import Providers
-import Testing
 import TestSupport
+import Testing
 
 /// A fresh database, a running simulator, adapters over real loopback HTTP, a funded user, and
 /// a job service and pollers configured for fast tests.
@@ -51,7 +51,8 @@ struct JobsHarness {
     @discardableResult
     static func with<T>(
         defaults: String = "complete_after_ms=300", configuration: JobsConfiguration = fastConfiguration(),
-        requestTimeoutMillisecondsMax: Int = 300_000, funds: Int64 = 1_000_000_000, _ body: (JobsHarness) async throws -> T
+        requestTimeoutMillisecondsMax: Int = 300_000, funds: Int64 = 1_000_000_000,
+        _ body: (JobsHarness) async throws -> T
     ) async throws -> T {
         var simulatorConfiguration = SimulatorConfiguration.ephemeralPorts()
         simulatorConfiguration.defaults = defaults
@@ -64,10 +65,13 @@ struct JobsHarness {
         let adapters = try ProviderAdapters.simulator(baseURLs: urls, client: client, logger: logger)
         let pool = try await TestDatabase.makePool(connectionsMax: 16)
         try await Ledger(pool: pool).createUser("alice")
-        try await Ledger(pool: pool).topUp(key: "fund-alice", userID: "alice", amount: Money(micros: funds, currency: .usd))
-        let service = JobService(pool: pool, catalog: catalog, adapters: adapters, configuration: configuration, logger: logger)
+        try await Ledger(pool: pool).topUp(
+            key: "fund-alice", userID: "alice", amount: Money(micros: funds, currency: .usd))
+        let service = JobService(
+            pool: pool, catalog: catalog, adapters: adapters, configuration: configuration, logger: logger)
         let harness = JobsHarness(
-            pool: pool, simulator: simulator, client: client, controlClient: try CurlHTTPClient(), catalog: catalog, adapters: adapters, configuration: configuration,
+            pool: pool, simulator: simulator, client: client, controlClient: try CurlHTTPClient(), catalog: catalog,
+            adapters: adapters, configuration: configuration,
             service: service, logger: logger)
         do {
             let result = try await body(harness)
@@ -86,14 +90,19 @@ struct JobsHarness {
         await pool.close()
     }
 
-    func poller(_ name: String = "poller-1", configuration: JobsConfiguration? = nil, clock: JobClock = .system) -> Poller {
-        Poller(pool: pool, catalog: catalog, adapters: adapters, configuration: configuration ?? self.configuration, logger: logger,
-               instanceID: name, clock: clock)
+    func poller(_ name: String = "poller-1", configuration: JobsConfiguration? = nil, clock: JobClock = .system)
+        -> Poller
+    {
+        Poller(
+            pool: pool, catalog: catalog, adapters: adapters, configuration: configuration ?? self.configuration,
+            logger: logger,
+            instanceID: name, clock: clock)
     }
 
     func reconciler(configuration: JobsConfiguration? = nil, clock: JobClock = .system) -> Reconciler {
         Reconciler(
-            pool: pool, catalog: catalog, adapters: adapters, configuration: configuration ?? self.configuration, logger: logger,
+            pool: pool, catalog: catalog, adapters: adapters, configuration: configuration ?? self.configuration,
+            logger: logger,
             clock: clock)
     }
 
@@ -117,20 +126,23 @@ struct JobsHarness {
     func submit(
         _ spec: JobSpec, provider: String, key: String? = nil, providerJobID: String? = nil
     ) async throws -> JobOutcome {
-        try await service.submit(JobRequest(userID: user, idempotencyKey: key, spec: spec, provider: provider, providerJobID: providerJobID))
+        try await service.submit(
+            JobRequest(userID: user, idempotencyKey: key, spec: spec, provider: provider, providerJobID: providerJobID))
     }
 
     /// `POST /_sim/scenario` on one provider.
     func control(_ provider: ProviderID, _ pairs: String) async throws {
         let url = try #require(simulator.controlURL(provider)) + "/scenario"
-        let response = try await controlClient.execute(HTTPRequest(method: .post, url: url, body: Array(pairs.utf8), timeoutMilliseconds: 300_000))
+        let response = try await controlClient.execute(
+            HTTPRequest(method: .post, url: url, body: Array(pairs.utf8), timeoutMilliseconds: 300_000))
         #expect(response.status == 200)
     }
 
     /// The simulator's job count and balances for one provider.
     func simulatorState(_ provider: ProviderID) async throws -> (jobs: Int, balances: [String: String]) {
         let url = try #require(simulator.controlURL(provider)) + "/state"
-        let response = try await controlClient.execute(HTTPRequest(method: .get, url: url, timeoutMilliseconds: 300_000))
+        let response = try await controlClient.execute(
+            HTTPRequest(method: .get, url: url, timeoutMilliseconds: 300_000))
         let object = try #require(try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any])
         return (object["jobs"] as? Int ?? -1, object["balances"] as? [String: String] ?? [:])
     }
@@ -190,7 +202,9 @@ enum Specs {
 
     /// (provider, spec) for each of the five.
     static func all(_ scenario: String = "") -> [(String, JobSpec)] {
-        [("aimo", aimo(scenario)), ("openai-videos", gateway(scenario)), ("venice", venice(scenario)),
-         ("nanogpt", nanoGPT(scenario)), ("aigate", aigate(scenario))]
+        [
+            ("aimo", aimo(scenario)), ("openai-videos", gateway(scenario)), ("venice", venice(scenario)),
+            ("nanogpt", nanoGPT(scenario)), ("aigate", aigate(scenario)),
+        ]
     }
 }

@@ -4,8 +4,8 @@ import Ledger
 import Money
 import Postgres
 import ProviderSimulator
-import Testing
 import TestSupport
+import Testing
 
 /// Submit → poll → settle against the simulator over loopback, with a real database. Ledger
 /// invariants are checked after every scenario.
@@ -16,7 +16,8 @@ import TestSupport
     /// billed seconds = requested, except NanoGPT, whose reported final cost (5 s × 0.10) wins.
     /// The gateway's Veo 3.1 Fast cannot be asked for silence: it is priced with audio (0.10/s).
     @Test(arguments: [
-        ("aimo", Int64(640_000)), ("openai-videos", 800_000), ("venice", 550_000), ("nanogpt", 500_000), ("aigate", 420_000),
+        ("aimo", Int64(640_000)), ("openai-videos", 800_000), ("venice", 550_000), ("nanogpt", 500_000),
+        ("aigate", 420_000),
     ])
     func fullPathForEachProvider(provider: String, expectedActual: Int64) async throws {
         try await JobsHarness.with { harness in
@@ -74,7 +75,9 @@ import TestSupport
                 ).map { (try $0.decode(0, as: String.self), try $0.decode(1, as: Int64.self)) }
             }
             #expect(charges.map(\.0) == ["precharge", "adjustment"] && charges.map(\.1) == [500_000, -100_000])
-            #expect(try await harness.count("SELECT count(*) FROM provider_balance_snapshots WHERE job_id = $1", [job.id]) == 1)
+            #expect(
+                try await harness.count("SELECT count(*) FROM provider_balance_snapshots WHERE job_id = $1", [job.id])
+                    == 1)
             try await harness.expectInvariants()
         }
     }
@@ -88,10 +91,14 @@ import TestSupport
                 ("aimo", Specs.aimo("outcome=failed"), "provider_failed", false),
             ]
             var ids: [UUID] = []
-            for (provider, spec, _, _) in cases { ids.append(try await harness.submit(spec, provider: provider).job.id) }
+            for (provider, spec, _, _) in cases {
+                ids.append(try await harness.submit(spec, provider: provider).job.id)
+            }
             let jobs = try await harness.settle(ids)
             for (job, expected) in zip(jobs, cases) {
-                #expect(job.status == .failed && job.failureCode == expected.2, "\(job.provider): \(job.status) \(job.failureCode ?? "")")
+                #expect(
+                    job.status == .failed && job.failureCode == expected.2,
+                    "\(job.provider): \(job.status) \(job.failureCode ?? "")")
                 #expect(job.refunded == expected.3, "\(job.provider)")
                 #expect(job.actualMicros == nil && job.transfers.map(\.kind) == ["hold", "release"])
             }
@@ -106,18 +113,22 @@ import TestSupport
         try await JobsHarness.with { harness in
             // Submit at the provider directly, as a caller that does its own submits would.
             let adapter = try #require(harness.adapters[.venice])
-            let submission = try await adapter.submit(.init(model: "wan-2-7-text-to-video", prompt: "x", durationSeconds: 5))
+            let submission = try await adapter.submit(
+                .init(model: "wan-2-7-text-to-video", prompt: "x", durationSeconds: 5))
             let request = Specs.venice()
-            let recorded = try await harness.submit(request, provider: "venice", providerJobID: submission.providerJobID)
+            let recorded = try await harness.submit(
+                request, provider: "venice", providerJobID: submission.providerJobID)
             #expect(recorded.job.origin == "record" && recorded.job.status == .queued && recorded.job.holdID != nil)
             let again = try await harness.submit(request, provider: "venice", providerJobID: submission.providerJobID)
             #expect(again.replayed && again.job.id == recorded.job.id)
             try await Ledger(pool: harness.pool).createUser("bob")
-            await #expect(throws: JobError.providerJobAlreadyRecorded(
-                provider: "venice", providerJobID: submission.providerJobID, jobID: recorded.job.id)
+            await #expect(
+                throws: JobError.providerJobAlreadyRecorded(
+                    provider: "venice", providerJobID: submission.providerJobID, jobID: recorded.job.id)
             ) {
-                try await harness.service.submit(JobRequest(
-                    userID: "bob", spec: request, provider: "venice", providerJobID: submission.providerJobID))
+                try await harness.service.submit(
+                    JobRequest(
+                        userID: "bob", spec: request, provider: "venice", providerJobID: submission.providerJobID))
             }
             let job = try #require(try await harness.settle([recorded.job.id]).first)
             #expect(job.status == .completed && job.actualMicros == 550_000)

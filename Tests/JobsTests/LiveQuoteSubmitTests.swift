@@ -24,17 +24,21 @@ import Testing
             sources: try sources ?? [VeniceLiveQuoteSource(adapter: try venice(harness))],
             configuration: .init(cacheTTLMilliseconds: 3_600_000), logger: harness.logger)
         return JobService(
-            pool: harness.pool, catalog: harness.catalog, adapters: harness.adapters, configuration: harness.configuration,
+            pool: harness.pool, catalog: harness.catalog, adapters: harness.adapters,
+            configuration: harness.configuration,
             logger: harness.logger, liveQuotes: liveQuotes)
     }
 
     static func venice(_ harness: JobsHarness) throws -> VeniceAdapter {
         VeniceAdapter(
-            endpoint: try ProviderEndpoint(baseURL: try #require(harness.simulator.baseURLs[.venice])), auth: .apiKey(Secret("simulator")),
+            endpoint: try ProviderEndpoint(baseURL: try #require(harness.simulator.baseURLs[.venice])),
+            auth: .apiKey(Secret("simulator")),
             client: harness.client, logger: harness.logger, quoteTimeoutMilliseconds: 60_000)
     }
 
-    static func submit(_ service: JobService, _ harness: JobsHarness, _ spec: JobSpec, provider: String) async throws -> JobRecord {
+    static func submit(_ service: JobService, _ harness: JobsHarness, _ spec: JobSpec, provider: String) async throws
+        -> JobRecord
+    {
         try await service.submit(JobRequest(userID: harness.user, spec: spec, provider: provider)).job
     }
 
@@ -97,7 +101,8 @@ import Testing
     @Test func aFailedQuoteDoesNotStopTheSubmit() async throws {
         try await JobsHarness.with { harness in
             let unreachable = VeniceAdapter(
-                endpoint: try ProviderEndpoint(baseURL: "http://127.0.0.1:9/api/v1"), auth: .apiKey(Secret("simulator")),
+                endpoint: try ProviderEndpoint(baseURL: "http://127.0.0.1:9/api/v1"),
+                auth: .apiKey(Secret("simulator")),
                 client: harness.client, logger: harness.logger)
             let service = try Self.service(harness, sources: [VeniceLiveQuoteSource(adapter: unreachable)])
             let job = try await Self.submit(service, harness, Specs.venice(), provider: "venice")

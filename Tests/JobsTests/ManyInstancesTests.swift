@@ -1,12 +1,13 @@
 import Basics
 import Foundation
-@testable import Jobs
 import Postgres
 import ProviderRegistry
-@testable import Reconciliation
 import ProviderSimulator
-import Testing
 import TestSupport
+import Testing
+
+@testable import Jobs
+@testable import Reconciliation
 
 /// Several instances on one database behave as one service: the per-provider cap on calls in
 /// flight holds across all of them, and a scheduled reconciliation period runs once.
@@ -28,7 +29,8 @@ import TestSupport
             #expect(held == 3)
             // A lease of a dead instance is not counted: it is free to take over.
             try await harness.pool.withSession { session in
-                try session.execute("INSERT INTO instances (id, heartbeat_at) VALUES ('instance-1', now() - interval '1 hour')")
+                try session.execute(
+                    "INSERT INTO instances (id, heartbeat_at) VALUES ('instance-1', now() - interval '1 hour')")
             }
             let taken = await pollers[1].leaseDue(.venice).count
             #expect(taken >= 1 && taken <= 3, "\(taken)")
@@ -38,7 +40,9 @@ import TestSupport
     @Test func aScheduledPeriodIsReconciledOnceWhateverTheInstances() async throws {
         try await JobsHarness.with { harness in
             let period = ReconcilerService.period(endingBefore: Date(), intervalMilliseconds: 60_000)
-            let services = (1...3).map { ReconcilerService(reconciler: harness.reconciler(), intervalMilliseconds: 60_000, instanceID: "i\($0)") }
+            let services = (1...3).map {
+                ReconcilerService(reconciler: harness.reconciler(), intervalMilliseconds: 60_000, instanceID: "i\($0)")
+            }
             await withTaskGroup(of: Void.self) { group in
                 for service in services { group.addTask { await service.runIfClaimed(period) } }
             }
@@ -61,11 +65,14 @@ import TestSupport
         let worker = try #require(CrashTests.workerPath(), "JobsCrashWorker was not built next to the test binary")
         let cap = 2
         try await JobsHarness.with(defaults: "") { harness in
-            for provider in ProviderID.allCases { try await harness.control(provider, "balance_usd=1000000 balance_usdc=1000000") }
+            for provider in ProviderID.allCases {
+                try await harness.control(provider, "balance_usd=1000000 balance_usdc=1000000")
+            }
             var environment = ProcessInfo.processInfo.environment
             environment["CRASH_DATABASE"] = harness.pool.configuration.connectionString
             environment["CRASH_PRICING_DIR"] = TestDatabase.repositoryRoot + "/pricing"
-            environment["CRASH_BASE_URLS"] = harness.simulator.baseURLs.map { "\($0.key.rawValue)=\($0.value)" }.joined(separator: ",")
+            environment["CRASH_BASE_URLS"] = harness.simulator.baseURLs.map { "\($0.key.rawValue)=\($0.value)" }.joined(
+                separator: ",")
             environment["CRASH_JOBS"] = "120"
             environment["CRASH_USER"] = harness.user
             environment["CRASH_PROVIDERS"] = "venice,nanogpt,openai-videos"
@@ -77,14 +84,18 @@ import TestSupport
             var killed = false
             while ContinuousClock.now - started < .seconds(300) {
                 let (leased, inFlight) = try await harness.pool.withSession { session in
-                    (try session.query(
-                        """
-                        SELECT coalesce(max(n), 0) FROM (SELECT count(*) AS n FROM jobs
-                        WHERE lease_owner IS NOT NULL AND status IN ('queued', 'running')
-                          AND NOT \(InstanceHeartbeat.leaseTakeable(now: "now()", dead: "1000"))
-                        GROUP BY provider) t
-                        """)[0].decode(0, as: Int64.self),
-                     try session.query("SELECT count(*) FROM jobs WHERE status IN ('submitting', 'queued', 'running')")[0].decode(0, as: Int64.self))
+                    (
+                        try session.query(
+                            """
+                            SELECT coalesce(max(n), 0) FROM (SELECT count(*) AS n FROM jobs
+                            WHERE lease_owner IS NOT NULL AND status IN ('queued', 'running')
+                              AND NOT \(InstanceHeartbeat.leaseTakeable(now: "now()", dead: "1000"))
+                            GROUP BY provider) t
+                            """)[0].decode(0, as: Int64.self),
+                        try session.query(
+                            "SELECT count(*) FROM jobs WHERE status IN ('submitting', 'queued', 'running')")[0].decode(
+                                0, as: Int64.self)
+                    )
                 }
                 busiest = max(busiest, Int(leased))
                 if !killed && ContinuousClock.now - started > .seconds(2) {
@@ -98,10 +109,13 @@ import TestSupport
             for pid in pids.dropFirst() {
                 #expect(try await ChildProcess.wait(pid, timeoutMilliseconds: 300_000) == 0)
             }
-            #expect(busiest <= cap, "at most \(cap) polls of one provider in flight across three instances, saw \(busiest)")
+            #expect(
+                busiest <= cap, "at most \(cap) polls of one provider in flight across three instances, saw \(busiest)")
             #expect(busiest >= 1, "the sampling saw the work")
             #expect(try await harness.count("SELECT count(*) FROM jobs") == 120)
-            #expect(try await harness.count("SELECT count(*) FROM jobs WHERE status IN ('submitting', 'queued', 'running')") == 0)
+            #expect(
+                try await harness.count("SELECT count(*) FROM jobs WHERE status IN ('submitting', 'queued', 'running')")
+                    == 0)
             try await harness.expectInvariants()
         }
     }

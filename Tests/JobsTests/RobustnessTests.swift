@@ -1,5 +1,4 @@
 import Foundation
-@testable import Jobs
 import Ledger
 import Logging
 import Money
@@ -8,8 +7,10 @@ import Pricing
 import ProviderSimulator
 import Reconciliation
 import ServiceLifecycle
-import Testing
 import TestSupport
+import Testing
+
+@testable import Jobs
 
 @Suite(.serialized) struct RobustnessTests {
     @Test func pollingRecoversFrom429And5xx() async throws {
@@ -28,10 +29,13 @@ import TestSupport
                 try await Task.sleep(for: .milliseconds(100))
             }
             let failing = try await harness.pool.withSession { session in
-                try session.query("SELECT provider, last_error FROM jobs WHERE finished_at IS NULL AND last_error IS NOT NULL")
-                    .map { "\(try $0.decode(0, as: String.self)) \(try $0.decode(1, as: String.self))" }
+                try session.query(
+                    "SELECT provider, last_error FROM jobs WHERE finished_at IS NULL AND last_error IS NOT NULL"
+                )
+                .map { "\(try $0.decode(0, as: String.self)) \(try $0.decode(1, as: String.self))" }
             }
-            #expect(Set(failing) == ["openai-videos status: rate_limited", "nanogpt status: unavailable"], "\(failing)")
+            #expect(
+                Set(failing) == ["openai-videos status: rate_limited", "nanogpt status: unavailable"], "\(failing)")
             #expect(try await harness.count("SELECT count(*) FROM jobs WHERE finished_at IS NULL") == ids.count)
             // Then a flaky provider: every job still completes.
             try await harness.control(.openAIVideos, "rate_429=0.4")
@@ -88,7 +92,9 @@ import TestSupport
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for (poller, stop) in zip(pollers, stops) { group.addTask { await poller.run(until: stop) } }
                 let deadline = ContinuousClock.now + .seconds(300)
-                while try await harness.count("SELECT count(*) FROM jobs WHERE finished_at IS NULL") > 0, ContinuousClock.now < deadline {
+                while try await harness.count("SELECT count(*) FROM jobs WHERE finished_at IS NULL") > 0,
+                    ContinuousClock.now < deadline
+                {
                     try await Task.sleep(for: .milliseconds(100))
                 }
                 for stop in stops { stop.stop() }
@@ -103,7 +109,8 @@ import TestSupport
             #expect(doubleCaptures == 0)
             #expect(try await harness.count("SELECT count(*) FROM jobs WHERE lease_owner IS NOT NULL") == 0)
             let spent = ids.count
-            let captured = try await harness.count("SELECT count(DISTINCT hold_id) FROM transfers WHERE kind = 'capture'")
+            let captured = try await harness.count(
+                "SELECT count(DISTINCT hold_id) FROM transfers WHERE kind = 'capture'")
             #expect(captured == spent)
             try await harness.expectInvariants()
         }
@@ -127,7 +134,9 @@ import TestSupport
             #expect(again.replayed && again.job.id == results[0].job.id && again.job.holdID == results[0].job.holdID)
             var other = spec
             other.prompt = "another video"
-            let error = await #expect(throws: JobError.self) { try await harness.submit(other, provider: "venice", key: "same-key") }
+            let error = await #expect(throws: JobError.self) {
+                try await harness.submit(other, provider: "venice", key: "same-key")
+            }
             #expect(error?.code == "idempotency_conflict")
             #expect(try await harness.count("SELECT count(*) FROM jobs") == 1)
             try await harness.expectInvariants()
@@ -141,28 +150,39 @@ import TestSupport
                 try await service.submit(JobRequest(userID: "nobody", spec: Specs.venice(), provider: "venice"))
             }
             let family = await #expect(throws: JobError.self) {
-                try await harness.submit(JobSpec(family: "veo-9", duration: 5, resolution: "720p", prompt: "x"), provider: "cheapest")
+                try await harness.submit(
+                    JobSpec(family: "veo-9", duration: 5, resolution: "720p", prompt: "x"), provider: "cheapest")
             }
-            guard case .invalidSpec(.unknownFamily("veo-9", _))? = family else { Issue.record("\(String(describing: family))"); return }
-            await #expect(throws: JobError.invalidSpec(.unknownProvider("acme"))) { try await harness.submit(Specs.venice(), provider: "acme") }
+            guard case .invalidSpec(.unknownFamily("veo-9", _))? = family else {
+                Issue.record("\(String(describing: family))")
+                return
+            }
+            await #expect(throws: JobError.invalidSpec(.unknownProvider("acme"))) {
+                try await harness.submit(Specs.venice(), provider: "acme")
+            }
             await #expect(throws: JobError.invalidSpec(.unknownResolution("9000p"))) {
-                try await harness.submit(JobSpec(family: "wan-2.7", duration: 5, resolution: "9000p", prompt: "x"), provider: "venice")
+                try await harness.submit(
+                    JobSpec(family: "wan-2.7", duration: 5, resolution: "9000p", prompt: "x"), provider: "venice")
             }
             let model = await #expect(throws: JobError.self) {
-                try await harness.submit(JobSpec(model: "no-such-model", duration: 5, resolution: "720p", prompt: "x"), provider: "venice")
+                try await harness.submit(
+                    JobSpec(model: "no-such-model", duration: 5, resolution: "720p", prompt: "x"), provider: "venice")
             }
             #expect(model?.code == "invalid_spec" && model?.description.hasPrefix("model:") == true)
             let prompt = await #expect(throws: JobError.self) {
-                try await harness.submit(JobSpec(family: "wan-2.7", duration: 5, resolution: "720p", prompt: " "), provider: "venice")
+                try await harness.submit(
+                    JobSpec(family: "wan-2.7", duration: 5, resolution: "720p", prompt: " "), provider: "venice")
             }
             #expect(prompt?.code == "invalid_field")
             let offered = await #expect(throws: JobError.self) {
-                try await harness.submit(JobSpec(family: "wan-2.7", duration: 5, resolution: "720p", prompt: "x"), provider: "aimo")
+                try await harness.submit(
+                    JobSpec(family: "wan-2.7", duration: 5, resolution: "720p", prompt: "x"), provider: "aimo")
             }
             #expect(offered?.code == "not_offered")
             // 1.0 USD of funds; a 10-second veo-2 clip is not offered, a 8 s one costs 2.80.
             let funds = await #expect(throws: JobError.self) {
-                try await harness.submit(JobSpec(family: "veo-2", duration: 8, resolution: "720p", prompt: "x"), provider: "nanogpt")
+                try await harness.submit(
+                    JobSpec(family: "veo-2", duration: 8, resolution: "720p", prompt: "x"), provider: "nanogpt")
             }
             #expect(funds?.code == "insufficient_funds")
             #expect(try await harness.count("SELECT count(*) FROM jobs") == 0)
@@ -176,10 +196,17 @@ import TestSupport
     @Test func aProviderRefusalFailsTheJobReleasesTheHoldAndReplaysTheSameError() async throws {
         try await JobsHarness.with { harness in
             let spec = Specs.nanoGPT("fault=429")
-            let first = await #expect(throws: JobError.self) { try await harness.submit(spec, provider: "nanogpt", key: "refused") }
-            guard case .providerRejected(let id, let code, _)? = first else { Issue.record("\(String(describing: first))"); return }
+            let first = await #expect(throws: JobError.self) {
+                try await harness.submit(spec, provider: "nanogpt", key: "refused")
+            }
+            guard case .providerRejected(let id, let code, _)? = first else {
+                Issue.record("\(String(describing: first))")
+                return
+            }
             #expect(code == "submit_rate_limited")
-            let second = await #expect(throws: JobError.self) { try await harness.submit(spec, provider: "nanogpt", key: "refused") }
+            let second = await #expect(throws: JobError.self) {
+                try await harness.submit(spec, provider: "nanogpt", key: "refused")
+            }
             #expect(second == first)
             let job = try #require(try await harness.service.job(id: id))
             #expect(job.status == .failed && job.transfers.map(\.kind) == ["hold", "release"])
@@ -196,9 +223,15 @@ import TestSupport
             let venice = try await harness.submit(Specs.venice(), provider: "venice").job.id
             _ = try await harness.settle([nano, venice])
             let report = try await reconciler.run(from: from, to: Date())
-            #expect(report.findings.contains { $0.kind == "cost_mismatch" && $0.jobID == nano && $0.differenceMicros == 400_000 - 2_500_000 })
+            #expect(
+                report.findings.contains {
+                    $0.kind == "cost_mismatch" && $0.jobID == nano && $0.differenceMicros == 400_000 - 2_500_000
+                })
             // Venice reserves $0.10/s in the simulator; our recorded reserve is the book's 0.11/s.
-            #expect(report.findings.contains { $0.kind == "balance_drift" && $0.provider == "venice" && $0.differenceMicros == 50_000 })
+            #expect(
+                report.findings.contains {
+                    $0.kind == "balance_drift" && $0.provider == "venice" && $0.differenceMicros == 50_000
+                })
             #expect(!report.findings.contains { $0.kind == "invariant_violation" })
             #expect(try await reconciler.report(id: report.id) == report.withStoredPrecision)
             #expect(try await reconciler.report(id: UUID()) == nil)
@@ -209,7 +242,8 @@ import TestSupport
         try await JobsHarness.with(defaults: "complete_after_ms=60000") { harness in
             let id = try await harness.submit(Specs.venice(), provider: "venice").job.id
             let group = ServiceGroup(
-                services: [PollerService(poller: harness.poller("service"))], gracefulShutdownSignals: [], cancellationSignals: [],
+                services: [PollerService(poller: harness.poller("service"))], gracefulShutdownSignals: [],
+                cancellationSignals: [],
                 logger: Logger(label: "test"))
             let running = Task { try await group.run() }
             try await Task.sleep(for: .milliseconds(500))
@@ -222,7 +256,8 @@ import TestSupport
     }
 
     @Test func pollScheduleFollowsETABackoffAndRetryAfter() {
-        let schedule = PollSchedule(configuration: JobsConfiguration(pollIntervalMillisecondsMin: 1_000, pollIntervalMillisecondsMax: 30_000))
+        let schedule = PollSchedule(
+            configuration: JobsConfiguration(pollIntervalMillisecondsMin: 1_000, pollIntervalMillisecondsMax: 30_000))
         #expect(schedule.afterProgress(etaMilliseconds: 10_000, attempts: 0) == 11_000)
         #expect(schedule.afterProgress(etaMilliseconds: nil, attempts: 0) == 1_000)
         #expect(schedule.afterProgress(etaMilliseconds: nil, attempts: 2) == 2_250)
@@ -237,7 +272,9 @@ import TestSupport
 extension ReconciliationReport {
     /// Dates as PostgreSQL keeps them (microseconds), for comparing a report with its stored copy.
     var withStoredPrecision: ReconciliationReport {
-        func round(_ date: Date) -> Date { PostgresTimestamp(microsecondsSinceEpoch: PostgresTimestamp(date).microsecondsSinceEpoch).date }
+        func round(_ date: Date) -> Date {
+            PostgresTimestamp(microsecondsSinceEpoch: PostgresTimestamp(date).microsecondsSinceEpoch).date
+        }
         var copy = self
         copy.periodFrom = round(periodFrom)
         copy.periodTo = round(periodTo)

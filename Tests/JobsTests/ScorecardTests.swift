@@ -6,8 +6,8 @@ import Postgres
 import Pricing
 import ProviderRegistry
 import Providers
-import Testing
 import TestSupport
+import Testing
 
 /// Provider scorecards from jobs with known outcomes (run through the simulator over loopback,
 /// into a real database), and what they do to `cheapest`.
@@ -35,19 +35,21 @@ import TestSupport
     }
 
     static func request(_ harness: JobsHarness, rank: QuoteRank, key: String) -> JobRequest {
-        var request = JobRequest(userID: harness.user, idempotencyKey: key, spec: veo("complete_after_ms=50"), provider: JobRequest.cheapest)
+        var request = JobRequest(
+            userID: harness.user, idempotencyKey: key, spec: veo("complete_after_ms=50"), provider: JobRequest.cheapest)
         request.rank = rank
         return request
     }
 
     /// Σ of what `provider` kept of its failed jobs (USD), from `provider_charges`.
     static func failedCharges(_ harness: JobsHarness, _ provider: String) async throws -> Int64 {
-        Int64(try await harness.count(
-            """
-            SELECT coalesce(sum(greatest(c.total, 0)), 0)::int FROM (
-                SELECT sum(amount_micros) AS total FROM provider_charges pc JOIN jobs j ON j.id = pc.job_id
-                WHERE j.provider = $1 AND j.status = 'failed' AND pc.currency IN ('USD', 'USDC') GROUP BY j.id) c
-            """, [provider]))
+        Int64(
+            try await harness.count(
+                """
+                SELECT coalesce(sum(greatest(c.total, 0)), 0)::int FROM (
+                    SELECT sum(amount_micros) AS total FROM provider_charges pc JOIN jobs j ON j.id = pc.job_id
+                    WHERE j.provider = $1 AND j.status = 'failed' AND pc.currency IN ('USD', 'USDC') GROUP BY j.id) c
+                """, [provider]))
     }
 
     @Test func aCheaperProviderThatFailsLosesTheExpectedRankAndKeepsThePriceRank() async throws {
@@ -58,7 +60,8 @@ import TestSupport
             #expect(aimo.filter { $0.status == .failed }.count == 12)
             #expect(aimo.filter { $0.status == .unknown }.count == 1)
             // Venice: 17 jobs, one refused for content policy, the others completed.
-            let venice = try await Self.run(harness, "venice", ["outcome=content_policy"] + Array(repeating: "", count: 16))
+            let venice = try await Self.run(
+                harness, "venice", ["outcome=content_policy"] + Array(repeating: "", count: 16))
             #expect(venice.filter { $0.status == .completed }.count == 16)
             #expect(venice.first?.failureCode == "content_policy")
 
@@ -68,7 +71,9 @@ import TestSupport
             for window in Scorecard.windows {
                 let row = try #require(scorecard.rows.first { $0.window == window && $0.provider.rawValue == "aimo" })
                 #expect(row.family == "veo-3.1-fast")
-                #expect(row.jobs == 17 && row.completed == 4 && row.failed == 12 && row.contentPolicy == 0 && row.unknown == 1)
+                #expect(
+                    row.jobs == 17 && row.completed == 4 && row.failed == 12 && row.contentPolicy == 0
+                        && row.unknown == 1)
                 #expect(row.stalled == 0 && row.cancelled == 0 && row.expired == 0 && row.inFlight == 0)
                 #expect(row.completionRatePPB == 250_000_000 && row.failureRatePPB == 750_000_000)
                 // What AIMO kept of the failed jobs, by our record of its charges.
@@ -78,11 +83,15 @@ import TestSupport
                 // Quote error: Σ(actual − quoted) over the completed jobs, to the micro-unit.
                 #expect(row.costed == 4 && row.costedQuotedMicros == 4 * 640_000)
                 let error = try await harness.count(
-                    "SELECT coalesce(sum(actual_micros - quoted_micros), 0)::int FROM jobs WHERE provider = 'aimo' AND status = 'completed'")
+                    "SELECT coalesce(sum(actual_micros - quoted_micros), 0)::int FROM jobs WHERE provider = 'aimo' AND status = 'completed'"
+                )
                 #expect(row.quoteErrorTotalMicros == Int64(error))
             }
-            let veniceRow = try #require(scorecard.rows.first { $0.window == "24h" && $0.provider.rawValue == "venice" })
-            #expect(veniceRow.jobs == 17 && veniceRow.completed == 16 && veniceRow.contentPolicy == 1 && veniceRow.failed == 1)
+            let veniceRow = try #require(
+                scorecard.rows.first { $0.window == "24h" && $0.provider.rawValue == "venice" })
+            #expect(
+                veniceRow.jobs == 17 && veniceRow.completed == 16 && veniceRow.contentPolicy == 1
+                    && veniceRow.failed == 1)
             #expect(veniceRow.contentPolicyRatePPB == 58_823_529)
 
             // By price AIMO still wins; by expected cost Venice does, and AIMO is passed over for its record.
@@ -107,8 +116,13 @@ import TestSupport
                 try session.query(
                     "SELECT ranked_by, expected_micros, cheapest_price_micros, cheapest_expected_micros FROM jobs WHERE id = $1",
                     [byExpected.job.id]
-                ).map { row in (try row.decode(0, as: String.self), try row.decode(1, as: Int64.self), try row.decode(2, as: Int64.self),
-                                try row.decode(3, as: Int64.self)) }
+                ).map { row in
+                    (
+                        try row.decode(0, as: String.self), try row.decode(1, as: Int64.self),
+                        try row.decode(2, as: Int64.self),
+                        try row.decode(3, as: Int64.self)
+                    )
+                }
             }
             let venicePick = try #require(ranked.offers.first { $0.offer.provider.rawValue == "venice" })
             #expect(kept.first?.0 == "expected")
@@ -128,16 +142,20 @@ import TestSupport
             #expect(venice.allSatisfy { $0.status == .completed })
 
             let board = ScorecardBoard(catalog: harness.catalog)
-            try await board.refresh(with: ScorecardReader(pool: harness.pool, catalog: harness.catalog), asOf: Date().addingTimeInterval(1))
+            try await board.refresh(
+                with: ScorecardReader(pool: harness.pool, catalog: harness.catalog), asOf: Date().addingTimeInterval(1))
             let book = board.book
             let aimoEstimate = try #require(book.estimate(provider: ProviderID.aimo, family: "veo-3.1-fast"))
-            let veniceEstimate = try #require(book.estimate(provider: ProviderID(rawValue: "venice")!, family: "veo-3.1-fast"))
+            let veniceEstimate = try #require(
+                book.estimate(provider: ProviderID(rawValue: "venice")!, family: "veo-3.1-fast"))
             #expect(veniceEstimate.jobs == 2 && veniceEstimate.observedSuccessPPB == 1_000_000_000)
             // Taken at their word, two perfect jobs would win: 0.88 ÷ 1.0 against 0.64 ÷ 0.7.
-            let rawVenice = Reliability.expectedMicros(priceMicros: 880_000, successPPB: veniceEstimate.observedSuccessPPB!, quoteErrorPPB: 0,
-                                                       failureBilledPPB: 0)
-            let rawAIMO = Reliability.expectedMicros(priceMicros: 640_000, successPPB: aimoEstimate.observedSuccessPPB!, quoteErrorPPB: 0,
-                                                     failureBilledPPB: 0)
+            let rawVenice = Reliability.expectedMicros(
+                priceMicros: 880_000, successPPB: veniceEstimate.observedSuccessPPB!, quoteErrorPPB: 0,
+                failureBilledPPB: 0)
+            let rawAIMO = Reliability.expectedMicros(
+                priceMicros: 640_000, successPPB: aimoEstimate.observedSuccessPPB!, quoteErrorPPB: 0,
+                failureBilledPPB: 0)
             #expect(rawVenice == 880_000 && rawAIMO == 914_286 && rawVenice < rawAIMO)
             // The prior (the family's pooled rate, 23 of 32) still weighs 20 ÷ 22 on Venice.
             #expect(veniceEstimate.priorSuccessPPB == 718_750_000)
@@ -187,7 +205,10 @@ import TestSupport
             // boundary job and the one of 23:59:59, not the one made at its end.
             let back = ScorecardBoard(catalog: harness.catalog)
             let atMidnight = try await back.refresh(with: reader, asOf: try instant("2026-03-02T00:00:00Z"))
-            #expect(Dictionary(uniqueKeysWithValues: atMidnight.rows.map { ($0.window, $0.jobs) }) == ["24h": 1, "7d": 2, "30d": 2])
+            #expect(
+                Dictionary(uniqueKeysWithValues: atMidnight.rows.map { ($0.window, $0.jobs) }) == [
+                    "24h": 1, "7d": 2, "30d": 2,
+                ])
             // On March 25 at midnight the 30 d window still starts at the job of Feb 23 00:00; a
             // second later that job has left it.
             let late = try await back.refresh(with: reader, asOf: try instant("2026-03-25T00:00:00Z"))

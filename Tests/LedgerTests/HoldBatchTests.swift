@@ -20,16 +20,16 @@ import Testing
 
         // (key, user, currency, amount, provider)
         let batch: [(String, String, String, Int64, String)] = [
-            ("a1", "alice", "USD", 3_000_000, "venice"),   // 1: fits with a2
-            ("a2", "alice", "USD", 4_000_000, "aimo"),     // 2
-            ("b1", "bob", "USD", 600_000, "venice"),       // 3: bob's share (1.2) exceeds 1.0: per hold, first wins
-            ("b2", "bob", "USD", 600_000, "venice"),       // 4: insufficient
+            ("a1", "alice", "USD", 3_000_000, "venice"),  // 1: fits with a2
+            ("a2", "alice", "USD", 4_000_000, "aimo"),  // 2
+            ("b1", "bob", "USD", 600_000, "venice"),  // 3: bob's share (1.2) exceeds 1.0: per hold, first wins
+            ("b2", "bob", "USD", 600_000, "venice"),  // 4: insufficient
             ("earlier", "alice", "USD", 1_000_000, "venice"),  // 5: a replay: the earlier hold
             ("earlier", "alice", "USD", 1_000_000, "venice"),  // 6: the same replay twice in one batch
-            ("a1-reused", "alice", "USD", 1, "venice"),    // 7: fits
+            ("a1-reused", "alice", "USD", 1, "venice"),  // 7: fits
             ("nobody-1", "nobody", "USD", 1_000, "venice"),  // 8: unknown user
-            ("zero", "alice", "USD", 0, "venice"),         // 9: invalid amount
-            ("c1", "carol", "USD", 400_000, "nanogpt"),    // 10: on credit, accounts created on the way
+            ("zero", "alice", "USD", 0, "venice"),  // 9: invalid amount
+            ("c1", "carol", "USD", 400_000, "nanogpt"),  // 10: on credit, accounts created on the way
             ("bad-provider", "alice", "USD", 5, "Not A Provider!"),  // 11: refused by the holds table
         ]
         let rows = try await fixture.pool.withSession { session in
@@ -38,9 +38,16 @@ import Testing
                 SELECT ordinal, hold_id, error_code FROM ledger_hold_batch($1::text[], $2::text[], $3::text[], $4::bigint[],
                                                                            $5::text[], $6::uuid[]) ORDER BY ordinal
                 """,
-                [batch.map(\.0), batch.map(\.1), batch.map(\.2), batch.map(\.3), batch.map(\.4),
-                 PostgresArrayWithNulls([String?](repeating: nil, count: batch.count))]
-            ).map { (try $0.decode(0, as: Int.self), try $0.decodeIfPresent(1, as: Int64.self), try $0.decodeIfPresent(2, as: String.self)) }
+                [
+                    batch.map(\.0), batch.map(\.1), batch.map(\.2), batch.map(\.3), batch.map(\.4),
+                    PostgresArrayWithNulls([String?](repeating: nil, count: batch.count)),
+                ]
+            ).map {
+                (
+                    try $0.decode(0, as: Int.self), try $0.decodeIfPresent(1, as: Int64.self),
+                    try $0.decodeIfPresent(2, as: String.self)
+                )
+            }
         }
         #expect(rows.map(\.0) == Array(1...batch.count))
         let codes = rows.map { $0.2 ?? "ok" }
@@ -77,7 +84,11 @@ import Testing
         let ledger = Ledger(pool: pool)
         let users = try await fundedUsers(ledger, prefix: "u", count: 20, eachMicros: 10 * 250_000)
         let batcher = HoldBatcher(pool: pool, configuration: .init(batchSizeMax: 64, batchesInFlightMax: 4))
-        let requests = users.flatMap { user in (0..<25).map { HoldBatcher.Request(key: "\(user)-\($0)", userID: user, amount: usd(250_000), provider: "venice") } }
+        let requests = users.flatMap { user in
+            (0..<25).map {
+                HoldBatcher.Request(key: "\(user)-\($0)", userID: user, amount: usd(250_000), provider: "venice")
+            }
+        }
         func holdAll() async throws -> [String: Int64] {
             try await withThrowingTaskGroup(of: (String, Int64?).self) { group in
                 for request in requests.shuffled() {
@@ -121,9 +132,11 @@ import Testing
                         do {
                             let key = "\(user)-\(index)"
                             if index.isMultiple(of: 2) {
-                                _ = try await batcher.hold(.init(key: key, userID: user, amount: usd(100_000), provider: "aimo"))
+                                _ = try await batcher.hold(
+                                    .init(key: key, userID: user, amount: usd(100_000), provider: "aimo"))
                             } else {
-                                _ = try await ledger.hold(key: key, userID: user, amount: usd(100_000), provider: "aimo")
+                                _ = try await ledger.hold(
+                                    key: key, userID: user, amount: usd(100_000), provider: "aimo")
                             }
                             return 1
                         } catch LedgerError.insufficientFunds {
@@ -163,8 +176,11 @@ import Testing
             try session.execute("BEGIN")
             try session.execute("SELECT 1 FROM accounts WHERE user_id = 'alice' FOR UPDATE")
         }
-        let batcher = HoldBatcher(pool: fixture.pool, configuration: .init(batchSizeMax: 1, batchesInFlightMax: 1, pendingMax: 1))
-        let first = Task { try await batcher.hold(.init(key: "first", userID: "alice", amount: usd(1_000), provider: "venice")) }
+        let batcher = HoldBatcher(
+            pool: fixture.pool, configuration: .init(batchSizeMax: 1, batchesInFlightMax: 1, pendingMax: 1))
+        let first = Task {
+            try await batcher.hold(.init(key: "first", userID: "alice", amount: usd(1_000), provider: "venice"))
+        }
         try await Self.waitForALockWait(fixture.pool)  // the first batch is running, blocked
         // Of the next two, whichever arrives second finds the queue full and is refused at once;
         // the other waits behind the blocked batch. So the first of them to finish is the
@@ -173,7 +189,8 @@ import Testing
             for key in ["second", "third"] {
                 group.addTask {
                     do {
-                        _ = try await batcher.hold(.init(key: key, userID: "alice", amount: usd(1_000), provider: "venice"))
+                        _ = try await batcher.hold(
+                            .init(key: key, userID: "alice", amount: usd(1_000), provider: "venice"))
                         return true
                     } catch LedgerError.database(.poolExhausted) {
                         return false
@@ -188,7 +205,9 @@ import Testing
             for try await outcome in group { outcomes.append(outcome) }
             return outcomes
         }
-        #expect(outcomes.sorted { !$0 && $1 } == [false, true], "one refused at once, one held after the blocker: \(outcomes)")
+        #expect(
+            outcomes.sorted { !$0 && $1 } == [false, true],
+            "one refused at once, one held after the blocker: \(outcomes)")
         #expect(try await fixture.balance().held == usd(2_000))
         try await fixture.expectInvariants()
         await blocker.close()

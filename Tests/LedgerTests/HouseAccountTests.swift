@@ -12,15 +12,19 @@ import Testing
         let fixture = try await LedgerFixture.make(fundedMicros: 100_000_000)
         var captured: Int64 = 0
         for index in 0..<40 {
-            let hold = try await fixture.ledger.hold(key: "h-\(index)", userID: "alice", amount: usd(100_000), provider: "venice")
+            let hold = try await fixture.ledger.hold(
+                key: "h-\(index)", userID: "alice", amount: usd(100_000), provider: "venice")
             let actual = Int64(50_000 + index * 1_000)
             _ = try await fixture.ledger.capture(key: "c-\(index)", holdID: hold, actualMicros: actual)
             captured += actual
         }
-        for index in 0..<8 { _ = try await fixture.ledger.topUp(key: "more-\(index)", userID: "alice", amount: usd(1_000)) }
+        for index in 0..<8 {
+            _ = try await fixture.ledger.topUp(key: "more-\(index)", userID: "alice", amount: usd(1_000))
+        }
         let (rows, total, worldRows) = try await fixture.pool.withSession { session in
             let payable = try session.query(
-                "SELECT count(*), sum(balance_micros)::bigint FROM accounts WHERE owner = 'provider:venice' AND kind = 'payable'")[0]
+                "SELECT count(*), sum(balance_micros)::bigint FROM accounts WHERE owner = 'provider:venice' AND kind = 'payable'"
+            )[0]
             let world: Int64 = try session.query("SELECT count(*) FROM accounts WHERE kind = 'world'")[0].decode(0)
             return (try payable.decode(0, as: Int64.self), try payable.decode(1, as: Int64.self), world)
         }

@@ -12,7 +12,8 @@ import Testing
             for index in 0..<50 {
                 group.addTask {
                     do {
-                        _ = try await fixture.ledger.hold(key: "h\(index)", userID: "alice", amount: usd(700_000), provider: "venice")
+                        _ = try await fixture.ledger.hold(
+                            key: "h\(index)", userID: "alice", amount: usd(700_000), provider: "venice")
                         return true
                     } catch LedgerError.insufficientFunds {
                         return false
@@ -32,7 +33,9 @@ import Testing
         let fixture = try await LedgerFixture.make(fundedMicros: 100_000_000)
         var holdIDs: [Int64] = []
         for index in 0..<20 {
-            holdIDs.append(try await fixture.ledger.hold(key: "h\(index)", userID: "alice", amount: usd(1_000_000), provider: "venice"))
+            holdIDs.append(
+                try await fixture.ledger.hold(
+                    key: "h\(index)", userID: "alice", amount: usd(1_000_000), provider: "venice"))
         }
         let ids = holdIDs
         let wins = try await withThrowingTaskGroup(of: Int.self) { group in
@@ -43,7 +46,8 @@ import Testing
                             if attempt == 0 {
                                 _ = try await fixture.ledger.release(key: "r\(holdID)", holdID: holdID)
                             } else {
-                                _ = try await fixture.ledger.capture(key: "c\(holdID)-\(attempt)", holdID: holdID, actualMicros: 900_000)
+                                _ = try await fixture.ledger.capture(
+                                    key: "c\(holdID)-\(attempt)", holdID: holdID, actualMicros: 900_000)
                             }
                             return 1
                         } catch LedgerError.holdAlreadyResolved {
@@ -63,7 +67,10 @@ import Testing
         let fixture = try await LedgerFixture.make()
         let ids = try await withThrowingTaskGroup(of: Int64.self) { group in
             for _ in 0..<12 {
-                group.addTask { try await fixture.ledger.hold(key: "same", userID: "alice", amount: usd(1_000_000), provider: "venice") }
+                group.addTask {
+                    try await fixture.ledger.hold(
+                        key: "same", userID: "alice", amount: usd(1_000_000), provider: "venice")
+                }
             }
             return try await group.reduce(into: Set<Int64>()) { $0.insert($1) }
         }
@@ -76,7 +83,8 @@ import Testing
 @Suite struct InvariantCheckTests {
     @Test func detectsACorruptedDatabase() async throws {
         let fixture = try await LedgerFixture.make()
-        let holdID = try await fixture.ledger.hold(key: "h1", userID: "alice", amount: usd(1_000_000), provider: "venice")
+        let holdID = try await fixture.ledger.hold(
+            key: "h1", userID: "alice", amount: usd(1_000_000), provider: "venice")
         try await fixture.expectInvariants()
 
         // Corrupt a balance behind the ledger's back: invariants 1 and 2 must notice.
@@ -90,7 +98,8 @@ import Testing
         try await fixture.pool.withSession { session in
             try session.execute("UPDATE accounts SET balance_micros = balance_micros - 1 WHERE kind = 'available'")
             try session.execute(
-                "UPDATE holds SET state = 'captured', captured_micros = amount_micros, resolved_at = now() WHERE id = $1", [holdID])
+                "UPDATE holds SET state = 'captured', captured_micros = amount_micros, resolved_at = now() WHERE id = $1",
+                [holdID])
         }
         violations = try await ledgerInvariantViolations(fixture.pool)
         #expect(violations.contains { $0.hasPrefix("invariant 3") })

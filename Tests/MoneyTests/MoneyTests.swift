@@ -10,7 +10,9 @@ import Testing
         #expect(try DecimalAmount.micros(from: text) == micros)
     }
 
-    @Test(arguments: ["", ".", "1.", ".5", "1e5", "1e0", "1E0", "1.5e0", "+5", "+3.25", "1,5", "abc", "1.2.3", " 1", "--1", "0x10"])
+    @Test(arguments: [
+        "", ".", "1.", ".5", "1e5", "1e0", "1E0", "1.5e0", "+5", "+3.25", "1,5", "abc", "1.2.3", " 1", "--1", "0x10",
+    ])
     func rejectsMalformedText(text: String) {
         #expect(throws: MoneyError.self) { try DecimalAmount.micros(from: text) }
     }
@@ -41,8 +43,10 @@ import Testing
         #expect(try DecimalAmount.micros(from: text, precision: .roundHalfUp) == micros)
     }
 
-    @Test(arguments: [(Int64(800_000), "0.800000"), (0, "0.000000"), (-1, "-0.000001"), (12_345_678, "12.345678"),
-                      (Int64.min, "-9223372036854.775808")])
+    @Test(arguments: [
+        (Int64(800_000), "0.800000"), (0, "0.000000"), (-1, "-0.000001"), (12_345_678, "12.345678"),
+        (Int64.min, "-9223372036854.775808"),
+    ])
     func formatsSixDecimals(micros: Int64, text: String) {
         #expect(DecimalAmount.string(fromMicros: micros) == text)
     }
@@ -60,14 +64,17 @@ import Testing
         let b = Money(micros: 200_000, currency: .usd)
         #expect(try a.adding(b).micros == 300_000)
         #expect(try a.subtracting(b).micros == -100_000)
-        #expect(try Money(decimal: "0.1", currency: .usd).adding(Money(decimal: "0.2", currency: .usd))
-            == Money(decimal: "0.3", currency: .usd))
+        #expect(
+            try Money(decimal: "0.1", currency: .usd).adding(Money(decimal: "0.2", currency: .usd))
+                == Money(decimal: "0.3", currency: .usd))
     }
 
     @Test func refusesOverflow() {
         let max = Money(micros: .max, currency: .usd)
         #expect(throws: MoneyError.overflow) { try max.adding(Money(micros: 1, currency: .usd)) }
-        #expect(throws: MoneyError.overflow) { try Money(micros: .min, currency: .usd).subtracting(Money(micros: 1, currency: .usd)) }
+        #expect(throws: MoneyError.overflow) {
+            try Money(micros: .min, currency: .usd).subtracting(Money(micros: 1, currency: .usd))
+        }
         #expect(throws: MoneyError.overflow) { try max.multiplied(by: 2) }
     }
 

@@ -12,8 +12,11 @@ import Testing
                 SELECT $1::bigint, $2::int, $3::text, $4::bool, $5::timestamptz,
                        $6::uuid, $7::jsonb, NULL::bigint, 'x'::varchar, 2::smallint
                 """,
-                [Int64.min + 1, Int32(-7), "héllo ✓", true, PostgresTimestamp(microsecondsSinceEpoch: 1_763_776_790_123_456),
-                 UUID(uuidString: "5F6B3D1C-0E2A-4C1B-9D8E-7A6B5C4D3E2F")!, "{\"amount\": \"0.800000\"}"])[0]
+                [
+                    Int64.min + 1, Int32(-7), "héllo ✓", true,
+                    PostgresTimestamp(microsecondsSinceEpoch: 1_763_776_790_123_456),
+                    UUID(uuidString: "5F6B3D1C-0E2A-4C1B-9D8E-7A6B5C4D3E2F")!, "{\"amount\": \"0.800000\"}",
+                ])[0]
         }
         #expect(try row.decode(0, as: Int64.self) == Int64.min + 1)
         #expect(try row.decode(1, as: Int32.self) == -7)
@@ -40,7 +43,9 @@ import Testing
     @Test func parametersNeverBecomeSQL() async throws {
         let pool = try await TestDatabase.makePool(connectionsMax: 1)
         let hostile = "'); DROP TABLE users; --"
-        let echoed = try await pool.withSession { try $0.query("SELECT $1::text", [hostile])[0].decode(0, as: String.self) }
+        let echoed = try await pool.withSession {
+            try $0.query("SELECT $1::text", [hostile])[0].decode(0, as: String.self)
+        }
         #expect(echoed == hostile)
         let tables = try await pool.withSession {
             try $0.query("SELECT count(*) FROM pg_tables WHERE tablename = 'users'")[0].decode(0, as: Int64.self)
@@ -56,7 +61,9 @@ import Testing
                 .map { try $0.decode(0, as: String.self) }
         }
         #expect(rows == ["a,b", "b\"q", "c\\d"])
-        let isNull = try await pool.withSession { try $0.query("SELECT $1::int IS NULL", [nil])[0].decode(0, as: Bool.self) }
+        let isNull = try await pool.withSession {
+            try $0.query("SELECT $1::int IS NULL", [nil])[0].decode(0, as: Bool.self)
+        }
         #expect(isNull)
         await pool.close()
     }

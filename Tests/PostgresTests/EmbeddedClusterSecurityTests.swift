@@ -28,12 +28,17 @@ import Testing
         #expect(Self.mode(cluster.passwordFile) == 0o600)
         #expect(Self.owner(cluster.passwordFile) == geteuid(), "the connecting user keeps the password file")
         let hba = try String(contentsOfFile: cluster.directory + "/data/pg_hba.conf", encoding: .utf8)
-        let rules = hba.split(separator: "\n").filter { !$0.hasPrefix("#") && !$0.trimmingCharacters(in: .whitespaces).isEmpty }
+        let rules = hba.split(separator: "\n").filter {
+            !$0.hasPrefix("#") && !$0.trimmingCharacters(in: .whitespaces).isEmpty
+        }
         #expect(rules == ["local all all scram-sha-256"])
-        #expect(!cluster.connectionString.contains(try Self.password(cluster)), "the password never appears in a connection string")
+        #expect(
+            !cluster.connectionString.contains(try Self.password(cluster)),
+            "the password never appears in a connection string")
 
         // Every connection needs the password.
-        let good = PostgresPool(.init(connectionString: cluster.connectionString, connectionsMax: 1, connectTimeoutSeconds: 2))
+        let good = PostgresPool(
+            .init(connectionString: cluster.connectionString, connectionsMax: 1, connectTimeoutSeconds: 2))
         #expect(try await good.withSession { try $0.query("SELECT 1")[0].decode(0, as: Int64.self) } == 1)
         await good.close()
 
@@ -46,9 +51,11 @@ import Testing
         FileManager.default.createFile(atPath: emptyFile, contents: Data(), attributes: [.posixPermissions: 0o600])
         defer { unlink(emptyFile) }
         for passfile in [emptyFile, wrongFile] {
-            let refused = PostgresPool(.init(
-                connectionString: "host=\(socketFolder) port=\(cluster.port) user=postgres dbname=postgres passfile=\(passfile)",
-                connectionsMax: 1, connectTimeoutSeconds: 2))
+            let refused = PostgresPool(
+                .init(
+                    connectionString:
+                        "host=\(socketFolder) port=\(cluster.port) user=postgres dbname=postgres passfile=\(passfile)",
+                    connectionsMax: 1, connectTimeoutSeconds: 2))
             do {
                 _ = try await refused.withSession { try $0.query("SELECT 1") }
                 Issue.record("connected with \(passfile == emptyFile ? "no" : "a wrong") password")
@@ -65,16 +72,19 @@ import Testing
         // The server inherits none of this process's environment.
         let pid = try #require(cluster.postmasterPID)
         let raw = try #require(FileManager.default.contents(atPath: "/proc/\(pid)/environ"))
-        let names = Set(raw.split(separator: 0).compactMap { entry in
-            String(decoding: entry, as: UTF8.self).split(separator: "=", maxSplits: 1).first.map(String.init)
-        })
+        let names = Set(
+            raw.split(separator: 0).compactMap { entry in
+                String(decoding: entry, as: UTF8.self).split(separator: "=", maxSplits: 1).first.map(String.init)
+            })
         // What the minimal environment passes, what runuser sets for the target user, and what
         // pg_ctl and the postmaster set for themselves (PWD: the /bin/sh that pg_ctl starts the
         // server through).
-        let allowed: Set<String> = ["PATH", "LC_ALL", "LANG", "TZ", "TMPDIR", "HOME", "SHELL", "USER", "LOGNAME", "PGDATA",
-                                    "PG_GRANDPARENT_PID", "LC_COLLATE", "LC_CTYPE", "LC_MESSAGES", "LC_MONETARY", "LC_NUMERIC", "LC_TIME",
-                                    "PGLOCALEDIR", "PGSYSCONFDIR", "PG_OOM_ADJUST_FILE", "PG_OOM_ADJUST_VALUE",
-                                    "PWD"]
+        let allowed: Set<String> = [
+            "PATH", "LC_ALL", "LANG", "TZ", "TMPDIR", "HOME", "SHELL", "USER", "LOGNAME", "PGDATA",
+            "PG_GRANDPARENT_PID", "LC_COLLATE", "LC_CTYPE", "LC_MESSAGES", "LC_MONETARY", "LC_NUMERIC", "LC_TIME",
+            "PGLOCALEDIR", "PGSYSCONFDIR", "PG_OOM_ADJUST_FILE", "PG_OOM_ADJUST_VALUE",
+            "PWD",
+        ]
         #expect(!names.isEmpty)
         #expect(names.subtracting(allowed).isEmpty, "inherited: \(names.subtracting(allowed).sorted())")
         // This process has plenty the server must not see (the test runner's own variables).
@@ -101,22 +111,29 @@ import Testing
         let newPassword = try Self.password(cluster)
         #expect(newPassword != oldPassword && newPassword.count == 64)
         #expect(!(try String(contentsOfFile: hba, encoding: .utf8)).contains("trust"))
-        let pool = PostgresPool(.init(connectionString: cluster.connectionString, connectionsMax: 1, connectTimeoutSeconds: 2))
-        #expect(try await pool.withSession { try $0.query("SELECT current_user")[0].decode(0, as: String.self) } == "postgres")
+        let pool = PostgresPool(
+            .init(connectionString: cluster.connectionString, connectionsMax: 1, connectTimeoutSeconds: 2))
+        #expect(
+            try await pool.withSession { try $0.query("SELECT current_user")[0].decode(0, as: String.self) }
+                == "postgres")
         await pool.close()
         try await TestDatabase.runBlocking { try cluster.stop(mode: "immediate") }
     }
 
     static func password(_ cluster: EmbeddedCluster) throws -> String {
-        let line = try String(contentsOfFile: cluster.passwordFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        let line = try String(contentsOfFile: cluster.passwordFile, encoding: .utf8).trimmingCharacters(
+            in: .whitespacesAndNewlines)
         return String(line.split(separator: ":").last ?? "")
     }
 }
 
 @Suite struct ChildProcessEnvironmentTests {
     @Test func childrenGetAMinimalEnvironmentUnlessGivenOne() async throws {
-        let printed = try await TestDatabase.runBlocking { try ChildProcess.run("/usr/bin/env", [], captureOutput: true) }
-        let names = Set(printed.split(separator: "\n").compactMap { $0.split(separator: "=", maxSplits: 1).first.map(String.init) })
+        let printed = try await TestDatabase.runBlocking {
+            try ChildProcess.run("/usr/bin/env", [], captureOutput: true)
+        }
+        let names = Set(
+            printed.split(separator: "\n").compactMap { $0.split(separator: "=", maxSplits: 1).first.map(String.init) })
         #expect(names.contains("PATH") && names.contains("LC_ALL"))
         #expect(names.isSubset(of: ["PATH", "TZ", "TMPDIR", "LC_ALL", "LANG"]), "\(names.sorted())")
         let given = try await TestDatabase.runBlocking {

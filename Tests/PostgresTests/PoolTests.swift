@@ -15,8 +15,10 @@ import Testing
         }
         #expect(pool.usage.opened == 3)
         let backends = try await pool.withSession { session in
-            try session.query("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'videoledger' AND datname = current_database()")[0]
-                .decode(0, as: Int64.self)
+            try session.query(
+                "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'videoledger' AND datname = current_database()"
+            )[0]
+            .decode(0, as: Int64.self)
         }
         #expect(backends <= 3)
         await pool.close()
@@ -24,7 +26,8 @@ import Testing
 
     @Test func waitersTimeOutWithATypedError() async throws {
         let connectionString = try await TestDatabase.makePool(connectionsMax: 1).configuration.connectionString
-        let pool = PostgresPool(.init(connectionString: connectionString, connectionsMax: 1, acquireTimeoutMilliseconds: 200))
+        let pool = PostgresPool(
+            .init(connectionString: connectionString, connectionsMax: 1, acquireTimeoutMilliseconds: 200))
         // The only connection is held until the waiter has seen its timeout: explicit signals,
         // no sleep that a loaded machine could outlast. The holder blocks its connection's own
         // thread (never the cooperative pool) on the semaphore.
@@ -41,14 +44,18 @@ import Testing
             try await pool.withSession { try $0.execute("SELECT 1") }
         }
         waiterDone.signal()
-        if case .poolExhausted? = refused {} else { Issue.record("expected an acquire timeout, got \(String(describing: refused))") }
+        if case .poolExhausted? = refused {
+        } else {
+            Issue.record("expected an acquire timeout, got \(String(describing: refused))")
+        }
         try await holder
         await pool.close()
     }
 
     @Test func survivesAServerRestart() async throws {
         let cluster = try await TestDatabase.makePrivateCluster()
-        let pool = PostgresPool(.init(connectionString: cluster.connectionString, connectionsMax: 4, connectTimeoutSeconds: 30))
+        let pool = PostgresPool(
+            .init(connectionString: cluster.connectionString, connectionsMax: 4, connectTimeoutSeconds: 30))
         let before = try await pool.withSession { try $0.query("SELECT 41 + 1")[0].decode(0, as: Int64.self) }
         #expect(before == 42)
 

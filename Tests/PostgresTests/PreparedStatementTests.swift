@@ -44,7 +44,8 @@ import Testing
         let (sum, prepared) = try await pool.withSession { session in
             var sum: Int64 = 0
             for index in 0..<80 {
-                sum += try session.queryPrepared("SELECT \(index)::bigint + $1::bigint", [Int64(1)])[0].decode(0, as: Int64.self)
+                sum += try session.queryPrepared("SELECT \(index)::bigint + $1::bigint", [Int64(1)])[0].decode(
+                    0, as: Int64.self)
             }
             return (sum, try preparedCount(session))
         }

@@ -2,6 +2,7 @@ import Basics
 import Foundation
 import ProviderRegistry
 import Testing
+
 @testable import Pricing
 
 /// Books with every note: conflicting sources (on an entry and on one rate), an unconfirmed and
@@ -87,10 +88,15 @@ enum NoteBooks {
 }
 
 struct BookNotesTests {
-    static func offer(_ catalog: PriceCatalog, _ provider: ProviderID, resolution: String = "720p", audio: Bool = false,
-                      on day: String) throws -> Offer? {
-        try catalog.quote(QuoteInput(family: "fam-n", provider: provider.rawValue, duration: .auto, resolution: resolution,
-                                     audio: audio), on: day).offers.first
+    static func offer(
+        _ catalog: PriceCatalog, _ provider: ProviderID, resolution: String = "720p", audio: Bool = false,
+        on day: String
+    ) throws -> Offer? {
+        try catalog.quote(
+            QuoteInput(
+                family: "fam-n", provider: provider.rawValue, duration: .auto, resolution: resolution,
+                audio: audio), on: day
+        ).offers.first
     }
 
     // MARK: - Conflicting sources
@@ -99,8 +105,12 @@ struct BookNotesTests {
         let offer = try #require(try Self.offer(NoteBooks.catalog(), .aimo, on: "2026-10-01"))
         #expect(offer.hasConflict)
         #expect(offer.conflict?.reason == "fixture: the higher figure is quoted")
-        #expect(offer.conflict?.others == [ConflictingFigure(micros: 350_000, source: "fixture source B",
-                                                              asOf: CalendarDay(iso: "2026-02-01")!)])
+        #expect(
+            offer.conflict?.others == [
+                ConflictingFigure(
+                    micros: 350_000, source: "fixture source B",
+                    asOf: CalendarDay(iso: "2026-02-01")!)
+            ])
         #expect(offer.costMicros == 4_000_000)  // the quoted figure, 0.50 × 8
         #expect(offer.provenance.source == "fixture source A")
     }
@@ -115,7 +125,8 @@ struct BookNotesTests {
 
     @Test func theConflictFlagIsInTheJSON() throws {
         let catalog = try NoteBooks.catalog()
-        let result = try catalog.quote(QuoteInput(family: "fam-n", duration: .auto, resolution: "720p"), on: "2026-06-01")
+        let result = try catalog.quote(
+            QuoteInput(family: "fam-n", duration: .auto, resolution: "720p"), on: "2026-06-01")
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let json = try #require(try JSONSerialization.jsonObject(with: encoder.encode(result)) as? [String: Any])
@@ -133,9 +144,13 @@ struct BookNotesTests {
         #expect(plain["conflict_reason"] == nil && plain["conflicting_prices"] == nil)
     }
 
-    @Test(arguments: [("veo-2", ProviderID.nanoGPT, "720p"), ("kling-2.6-pro", .venice, "1080p"),
-                      ("minimax-h3-hyper", .venice, "768p")])
-    func theSeedBooksFlagTheirConflictingAndFromPrices(_ family: String, _ provider: ProviderID, _ resolution: String) throws {
+    @Test(arguments: [
+        ("veo-2", ProviderID.nanoGPT, "720p"), ("kling-2.6-pro", .venice, "1080p"),
+        ("minimax-h3-hyper", .venice, "768p"),
+    ])
+    func theSeedBooksFlagTheirConflictingAndFromPrices(_ family: String, _ provider: ProviderID, _ resolution: String)
+        throws
+    {
         let result = try SeedBooks.catalog.quote(QuoteInput(family: family, duration: .auto, resolution: resolution))
         let offer = try #require(result.offers.first { $0.provider == provider })
         #expect(offer.hasConflict)
@@ -143,7 +158,8 @@ struct BookNotesTests {
     }
 
     @Test func veo2RecordsBothLiteLLMFiguresAndQuotesTheHigher() throws {
-        let offer = try #require(try SeedBooks.catalog.quote(QuoteInput(family: "veo-2", duration: 5, resolution: "720p")).offers.first)
+        let offer = try #require(
+            try SeedBooks.catalog.quote(QuoteInput(family: "veo-2", duration: 5, resolution: "720p")).offers.first)
         #expect(offer.breakdown.rateMicros == 500_000)
         #expect(offer.provenance.source.contains("LiteLLM 1.106.10"))
         #expect(offer.conflict?.others.map(\.micros) == [350_000])
@@ -158,13 +174,19 @@ struct BookNotesTests {
 
     // MARK: - Announced retirements
 
-    @Test(arguments: [("2026-10-04", false), ("2026-10-05", true), ("2026-10-21", true), ("2026-10-22", true), ("2026-12-01", true)])
+    @Test(arguments: [
+        ("2026-10-04", false), ("2026-10-05", true), ("2026-10-21", true), ("2026-10-22", true), ("2026-12-01", true),
+    ])
     func anUnconfirmedRetirementIsAnnouncedFromItsSourceDateAndNeverRefuses(_ day: String, _ announced: Bool) throws {
-        let offer = try #require(try Self.offer(NoteBooks.catalog(), .aimo, on: day), "an unconfirmed date does not retire")
+        let offer = try #require(
+            try Self.offer(NoteBooks.catalog(), .aimo, on: day), "an unconfirmed date does not retire")
         #expect((offer.retiring != nil) == announced)
         if announced {
-            #expect(offer.retiring == RetirementNotice(on: CalendarDay(iso: "2026-10-22")!, confirmed: false,
-                                                       source: "fixture announcement", asOf: CalendarDay(iso: "2026-10-05")!))
+            #expect(
+                offer.retiring
+                    == RetirementNotice(
+                        on: CalendarDay(iso: "2026-10-22")!, confirmed: false,
+                        source: "fixture announcement", asOf: CalendarDay(iso: "2026-10-05")!))
         }
     }
 
@@ -173,17 +195,20 @@ struct BookNotesTests {
         #expect(try Self.offer(catalog, .venice, on: "2026-08-21")?.retiring == nil)
         #expect(try Self.offer(catalog, .venice, on: "2026-08-22")?.retiring?.confirmed == true)
         #expect(try Self.offer(catalog, .venice, on: "2026-11-09")?.retiring?.on == CalendarDay(iso: "2026-11-10"))
-        let after = try catalog.quote(QuoteInput(family: "fam-n", provider: "venice", resolution: "720p"), on: "2026-11-10")
+        let after = try catalog.quote(
+            QuoteInput(family: "fam-n", provider: "venice", resolution: "720p"), on: "2026-11-10")
         #expect(after.offers.isEmpty)
         #expect(after.rejections.map(\.reason) == [.retired(on: CalendarDay(iso: "2026-11-10")!)])
         // Settling a job run before the date still prices, with the notice; after it, it does not.
-        let settled = try catalog.price(provider: .venice, model: "quiet-model", seconds: 5, resolution: .p720, audio: false,
-                                        variants: 1, on: CalendarDay(iso: "2026-11-09")!)
+        let settled = try catalog.price(
+            provider: .venice, model: "quiet-model", seconds: 5, resolution: .p720, audio: false,
+            variants: 1, on: CalendarDay(iso: "2026-11-09")!)
         #expect(settled.costMicros == 500_000)
         #expect(settled.retiring?.confirmed == true)
         #expect(throws: ExactPriceError.notPriced(.retired(on: CalendarDay(iso: "2026-11-10")!))) {
-            try catalog.price(provider: .venice, model: "quiet-model", seconds: 5, resolution: .p720, audio: false,
-                              variants: 1, on: CalendarDay(iso: "2026-11-10")!)
+            try catalog.price(
+                provider: .venice, model: "quiet-model", seconds: 5, resolution: .p720, audio: false,
+                variants: 1, on: CalendarDay(iso: "2026-11-10")!)
         }
     }
 
@@ -210,30 +235,36 @@ struct BookNotesTests {
         let catalog = try NoteBooks.catalog()
         let silent = try #require(try Self.offer(catalog, .venice, on: "2026-06-01"))
         #expect(silent.costMicros == 500_000 && silent.repricedReason == nil)
-        let withAudio = try catalog.quote(QuoteInput(family: "fam-n", provider: "venice", resolution: "720p", audio: true),
-                                          on: "2026-06-01")
+        let withAudio = try catalog.quote(
+            QuoteInput(family: "fam-n", provider: "venice", resolution: "720p", audio: true),
+            on: "2026-06-01")
         #expect(withAudio.offers.isEmpty)
         #expect(withAudio.rejections.map(\.reason) == [.audioNotRequestable])
         #expect(throws: ExactPriceError.notPriced(.audioNotRequestable)) {
-            try catalog.price(provider: .venice, model: "quiet-model", seconds: 5, resolution: .p720, audio: true,
-                              variants: 1, on: CalendarDay(iso: "2026-06-01")!)
+            try catalog.price(
+                provider: .venice, model: "quiet-model", seconds: 5, resolution: .p720, audio: true,
+                variants: 1, on: CalendarDay(iso: "2026-06-01")!)
         }
     }
 
     @Test func silenceTheGatewayCannotAskForIsPricedWithAudioAndSaysWhy() throws {
-        let input = QuoteInput(family: "veo-3.1", provider: "openai-videos", duration: 8, resolution: "720p", audio: false)
+        let input = QuoteInput(
+            family: "veo-3.1", provider: "openai-videos", duration: 8, resolution: "720p", audio: false)
         let offer = try #require(try SeedBooks.catalog.quote(input).offers.first)
         #expect(offer.costMicros == 3_200_000)  // 0.40 with audio, not the 0.20 silent rate
         #expect(offer.breakdown.audio == .withAudioRate)
         #expect(offer.audio == false)
         #expect(offer.repricedReason?.contains("no audio field") == true)
         // Settlement prices what was rendered, too.
-        let settled = try SeedBooks.catalog.price(provider: .openAIVideos, model: "veo3.1", seconds: 8, resolution: .p720,
-                                                  audio: false, variants: 1, on: CalendarDay(iso: "2026-10-01")!)
+        let settled = try SeedBooks.catalog.price(
+            provider: .openAIVideos, model: "veo3.1", seconds: 8, resolution: .p720,
+            audio: false, variants: 1, on: CalendarDay(iso: "2026-10-01")!)
         #expect(settled.costMicros == 3_200_000)
         #expect(settled.repricedReason != nil)
-        let asked = try #require(try SeedBooks.catalog.quote(
-            QuoteInput(family: "veo-3.1", provider: "openai-videos", duration: 8, resolution: "720p", audio: true)).offers.first)
+        let asked = try #require(
+            try SeedBooks.catalog.quote(
+                QuoteInput(family: "veo-3.1", provider: "openai-videos", duration: 8, resolution: "720p", audio: true)
+            ).offers.first)
         #expect(asked.costMicros == 3_200_000 && asked.repricedReason == nil)
     }
 
@@ -241,21 +272,26 @@ struct BookNotesTests {
         let square = try SeedBooks.catalog.quote(
             QuoteInput(family: "sora-2-pro", duration: 4, resolution: "720p", aspectRatio: "1:1"), on: "2026-09-01")
         #expect(square.offers.isEmpty)
-        #expect(square.rejections.first { $0.provider == .openAIVideos }?.reason
-            == .aspectRatioNotOffered(.square, offered: AspectRatioSet([.r16x9, .r9x16])))
-        let portrait = try SeedBooks.catalog.quote(QuoteInput(family: "sora-2-pro", duration: 4, resolution: "1080x1920"),
-                                                   on: "2026-09-01")
+        #expect(
+            square.rejections.first { $0.provider == .openAIVideos }?.reason
+                == .aspectRatioNotOffered(.square, offered: AspectRatioSet([.r16x9, .r9x16])))
+        let portrait = try SeedBooks.catalog.quote(
+            QuoteInput(family: "sora-2-pro", duration: 4, resolution: "1080x1920"),
+            on: "2026-09-01")
         #expect(portrait.offers.first?.costMicros == 2_000_000)  // 0.50 × 4
     }
 
     @Test func aProviderOfferingThroughOneRouteIsNotListedAsRejectingThroughAnother() throws {
-        let fourK = try SeedBooks.catalog.quote(QuoteInput(family: "veo-3.1", provider: "openai-videos", duration: 8, resolution: "4k"))
+        let fourK = try SeedBooks.catalog.quote(
+            QuoteInput(family: "veo-3.1", provider: "openai-videos", duration: 8, resolution: "4k"))
         #expect(fourK.offers.map(\.providerModel) == ["veo3.1-4k"])
         #expect(fourK.rejections.isEmpty)
-        let hd = try SeedBooks.catalog.quote(QuoteInput(family: "veo-3.1", provider: "openai-videos", duration: 8, resolution: "720p"))
+        let hd = try SeedBooks.catalog.quote(
+            QuoteInput(family: "veo-3.1", provider: "openai-videos", duration: 8, resolution: "720p"))
         #expect(hd.offers.map(\.providerModel) == ["veo3.1"])
         #expect(hd.rejections.isEmpty)
-        let none = try SeedBooks.catalog.quote(QuoteInput(family: "veo-3.1", provider: "openai-videos", duration: 8, resolution: "480p"))
+        let none = try SeedBooks.catalog.quote(
+            QuoteInput(family: "veo-3.1", provider: "openai-videos", duration: 8, resolution: "480p"))
         #expect(none.rejections.compactMap(\.providerModel).sorted() == ["veo3.1", "veo3.1-4k"])
     }
 
@@ -274,27 +310,41 @@ struct BookNotesTests {
     }
 
     static let mutations: [Mutation] = [
-        Mutation(name: "retiring without a date", file: "aimo.yaml", replace: "      date: 2026-10-22\n", with: "",
-                 marker: "confirmed: false", message: "retiring is missing 'date'"),
-        Mutation(name: "retiring not saying whether confirmed", file: "aimo.yaml", replace: "      confirmed: false\n", with: "",
-                 marker: "date: 2026-10-22", message: "retiring is missing 'confirmed'"),
-        Mutation(name: "retired_at beside retiring", file: "aimo.yaml", replace: "    retiring:",
-                 with: "    retired_at: 2026-12-01\n    retiring:", marker: "date: 2026-10-22",
-                 message: "has both retired_at and retiring"),
-        Mutation(name: "renders neither with_audio nor silent", file: "venice.yaml", replace: "renders: silent",
-                 with: "renders: sometimes", marker: "renders:", message: "must be with_audio or silent"),
-        Mutation(name: "unrequestable audio on a silent-only model", file: "venice.yaml",
-                 replace: "    audio: optional", with: "    audio: none", marker: "renders:", message: "needs audio: optional"),
-        Mutation(name: "unrequestable field other than audio", file: "venice.yaml", replace: "      audio:\n        renders",
-                 with: "      n:\n        renders", marker: "n:", message: "unknown key 'n'"),
-        Mutation(name: "conflict without a reason", file: "aimo.yaml", replace: "          reason: \"fixture: the higher figure is quoted\"\n",
-                 with: "", marker: "others:", message: "conflict is missing 'reason'"),
-        Mutation(name: "conflicting figure without a source", file: "aimo.yaml", replace: "              source: \"fixture source B\"\n",
-                 with: "", marker: "- price:", message: "other price is missing 'source'"),
-        Mutation(name: "other figures on an entry with several rates", file: "aimo.yaml",
-                 replace: "          720p: {per_second: \"0.50\", per_second_with_audio: \"0.70\"}",
-                 with: "          720p: {per_second: \"0.50\", per_second_with_audio: \"0.70\"}\n          1080p: {per_second: \"0.60\", per_second_with_audio: \"0.80\"}",
-                 marker: "reason: \"fixture: the higher", message: "put the conflict on the rate it concerns"),
+        Mutation(
+            name: "retiring without a date", file: "aimo.yaml", replace: "      date: 2026-10-22\n", with: "",
+            marker: "confirmed: false", message: "retiring is missing 'date'"),
+        Mutation(
+            name: "retiring not saying whether confirmed", file: "aimo.yaml", replace: "      confirmed: false\n",
+            with: "",
+            marker: "date: 2026-10-22", message: "retiring is missing 'confirmed'"),
+        Mutation(
+            name: "retired_at beside retiring", file: "aimo.yaml", replace: "    retiring:",
+            with: "    retired_at: 2026-12-01\n    retiring:", marker: "date: 2026-10-22",
+            message: "has both retired_at and retiring"),
+        Mutation(
+            name: "renders neither with_audio nor silent", file: "venice.yaml", replace: "renders: silent",
+            with: "renders: sometimes", marker: "renders:", message: "must be with_audio or silent"),
+        Mutation(
+            name: "unrequestable audio on a silent-only model", file: "venice.yaml",
+            replace: "    audio: optional", with: "    audio: none", marker: "renders:",
+            message: "needs audio: optional"),
+        Mutation(
+            name: "unrequestable field other than audio", file: "venice.yaml", replace: "      audio:\n        renders",
+            with: "      n:\n        renders", marker: "n:", message: "unknown key 'n'"),
+        Mutation(
+            name: "conflict without a reason", file: "aimo.yaml",
+            replace: "          reason: \"fixture: the higher figure is quoted\"\n",
+            with: "", marker: "others:", message: "conflict is missing 'reason'"),
+        Mutation(
+            name: "conflicting figure without a source", file: "aimo.yaml",
+            replace: "              source: \"fixture source B\"\n",
+            with: "", marker: "- price:", message: "other price is missing 'source'"),
+        Mutation(
+            name: "other figures on an entry with several rates", file: "aimo.yaml",
+            replace: "          720p: {per_second: \"0.50\", per_second_with_audio: \"0.70\"}",
+            with:
+                "          720p: {per_second: \"0.50\", per_second_with_audio: \"0.70\"}\n          1080p: {per_second: \"0.60\", per_second_with_audio: \"0.80\"}",
+            marker: "reason: \"fixture: the higher", message: "put the conflict on the rate it concerns"),
     ]
 
     @Test(arguments: mutations)
@@ -307,8 +357,11 @@ struct BookNotesTests {
         let error = #expect(throws: PriceCatalogLoadError.self) { try PriceCatalog.load(files: files) }
         let problems = try #require(error?.problems)
         let expectedLine = line(of: mutation.marker, in: mutated)
-        #expect(problems.contains { $0.file == mutation.file && $0.line == expectedLine && $0.message.contains(mutation.message) },
-                "expected '\(mutation.message)' at \(mutation.file):\(expectedLine): \(problems)")
+        #expect(
+            problems.contains {
+                $0.file == mutation.file && $0.line == expectedLine && $0.message.contains(mutation.message)
+            },
+            "expected '\(mutation.message)' at \(mutation.file):\(expectedLine): \(problems)")
     }
 
     // MARK: - Warnings (`pricing check`)
@@ -325,10 +378,14 @@ struct BookNotesTests {
         ]
         #expect(warnings.count == expected.count, "\(warnings)")
         for (file, lineNumber, text) in expected {
-            #expect(warnings.contains { $0.file == file && $0.line == lineNumber && $0.message.contains(text) },
-                    "no warning '\(text)' at \(file):\(lineNumber) in \(warnings)")
+            #expect(
+                warnings.contains { $0.file == file && $0.line == lineNumber && $0.message.contains(text) },
+                "no warning '\(text)' at \(file):\(lineNumber) in \(warnings)")
         }
-        #expect(warnings.first?.warningDescription.hasPrefix("aimo.yaml:\(line(of: "retiring:", in: NoteBooks.aimo)): warning: model 'noted-model' is announced") == true)
+        #expect(
+            warnings.first?.warningDescription.hasPrefix(
+                "aimo.yaml:\(line(of: "retiring:", in: NoteBooks.aimo)): warning: model 'noted-model' is announced")
+                == true)
     }
 
     @Test func theSeedBooksWarnOfEveryConflictRetirementAndUnrequestablePrice() throws {

@@ -2,6 +2,7 @@ import Basics
 import Foundation
 import ProviderRegistry
 import Testing
+
 @testable import Pricing
 
 /// Expected cost per successful clip: the arithmetic by hand, the prior, the interval, and the
@@ -21,9 +22,11 @@ import Testing
     ///   = 928_927.39… → 928_927 micro-USD, rounded half-up once.
     @Test func handComputedExpectedCost() {
         let counts = ReliabilityCounts(
-            decided: 10, completed: 8, costedJobs: 8, costedQuotedMicros: 5_120_000, costedErrorMicros: 128_000, failedJobs: 2,
+            decided: 10, completed: 8, costedJobs: 8, costedQuotedMicros: 5_120_000, costedErrorMicros: 128_000,
+            failedJobs: 2,
             failedQuotedMicros: 1_280_000, failedBilledMicros: 640_000, p95Milliseconds: 61_000)
-        let estimate = ReliabilityEstimate.make(Self.veo, counts: counts, priorSuccessPPB: 900_000_000, settings: ReliabilitySettings())
+        let estimate = ReliabilityEstimate.make(
+            Self.veo, counts: counts, priorSuccessPPB: 900_000_000, settings: ReliabilitySettings())
         #expect(estimate.jobs == 10)
         #expect(estimate.observedSuccessPPB == 800_000_000)
         #expect(estimate.successPPB == 866_666_667)
@@ -38,16 +41,28 @@ import Testing
     }
 
     @Test func aCertainProviderCostsItsPrice() {
-        #expect(Reliability.expectedMicros(priceMicros: 640_000, successPPB: Reliability.scale, quoteErrorPPB: 0, failureBilledPPB: 0) == 640_000)
+        #expect(
+            Reliability.expectedMicros(
+                priceMicros: 640_000, successPPB: Reliability.scale, quoteErrorPPB: 0, failureBilledPPB: 0) == 640_000)
         // Half the attempts fail, unbilled: twice the price. Billed in full: 2q + q × 0.5 ÷ 0.5 = 3q.
-        #expect(Reliability.expectedMicros(priceMicros: 640_000, successPPB: 500_000_000, quoteErrorPPB: 0, failureBilledPPB: 0) == 1_280_000)
-        #expect(Reliability.expectedMicros(priceMicros: 640_000, successPPB: 500_000_000, quoteErrorPPB: 0,
-                                           failureBilledPPB: Reliability.scale) == 1_920_000)
+        #expect(
+            Reliability.expectedMicros(
+                priceMicros: 640_000, successPPB: 500_000_000, quoteErrorPPB: 0, failureBilledPPB: 0) == 1_280_000)
+        #expect(
+            Reliability.expectedMicros(
+                priceMicros: 640_000, successPPB: 500_000_000, quoteErrorPPB: 0,
+                failureBilledPPB: Reliability.scale) == 1_920_000)
         // Half-up, once: 1 ÷ 0.3 = 3.33… → 3; 2 ÷ 0.8 = 2.5 → 3.
-        #expect(Reliability.expectedMicros(priceMicros: 1, successPPB: 300_000_000, quoteErrorPPB: 0, failureBilledPPB: 0) == 3)
-        #expect(Reliability.expectedMicros(priceMicros: 2, successPPB: 800_000_000, quoteErrorPPB: 0, failureBilledPPB: 0) == 3)
+        #expect(
+            Reliability.expectedMicros(priceMicros: 1, successPPB: 300_000_000, quoteErrorPPB: 0, failureBilledPPB: 0)
+                == 3)
+        #expect(
+            Reliability.expectedMicros(priceMicros: 2, successPPB: 800_000_000, quoteErrorPPB: 0, failureBilledPPB: 0)
+                == 3)
         // A provider that failed everything divides by the floor, not by zero.
-        #expect(Reliability.expectedMicros(priceMicros: 1_000, successPPB: 0, quoteErrorPPB: 0, failureBilledPPB: 0) == 1_000_000)
+        #expect(
+            Reliability.expectedMicros(priceMicros: 1_000, successPPB: 0, quoteErrorPPB: 0, failureBilledPPB: 0)
+                == 1_000_000)
     }
 
     @Test func thePriorFadesAsJobsAccumulate() {
@@ -55,7 +70,8 @@ import Testing
         var weights: [Int64] = []
         for jobs in [0, 2, 20, 200, 2_000] {
             let counts = ReliabilityCounts(decided: jobs, completed: jobs)
-            let estimate = ReliabilityEstimate.make(Self.veo, counts: counts, priorSuccessPPB: 700_000_000, settings: settings)
+            let estimate = ReliabilityEstimate.make(
+                Self.veo, counts: counts, priorSuccessPPB: 700_000_000, settings: settings)
             weights.append(estimate.priorWeightPPB)
             if jobs == 0 { #expect(estimate.successPPB == 700_000_000) }
             if jobs == 2 {
@@ -99,7 +115,10 @@ import Testing
                 }
             }
             if catalog.cheapestOffer(for: request, rank: .price, book: book)?.offer
-                != catalog.cheapestOffer(for: request, rank: .expected, book: book)?.offer { changed += 1 }
+                != catalog.cheapestOffer(for: request, rank: .expected, book: book)?.offer
+            {
+                changed += 1
+            }
         }
         #expect(changed > 0, "the synthetic history changes some winners")
     }
@@ -108,13 +127,17 @@ import Testing
         let catalog = SeedBooks.catalog
         let aimo = ProviderFamily(provider: ProviderID(rawValue: "aimo")!, family: "veo-3.1-fast")
         let venice = ProviderFamily(provider: ProviderID(rawValue: "venice")!, family: "veo-3.1-fast")
-        let book = ExpectedCostBook(catalog: catalog, counts: [
-            aimo: ReliabilityCounts(decided: 212, completed: 150, p95Milliseconds: 400_000),
-            venice: ReliabilityCounts(decided: 100, completed: 98, p95Milliseconds: 90_000),
-        ])
+        let book = ExpectedCostBook(
+            catalog: catalog,
+            counts: [
+                aimo: ReliabilityCounts(decided: 212, completed: 150, p95Milliseconds: 400_000),
+                venice: ReliabilityCounts(decided: 100, completed: 98, p95Milliseconds: 90_000),
+            ])
         let request = try catalog.request(
-            for: QuoteInput(family: "veo-3.1-fast", duration: 8, resolution: "720p"), today: CalendarDay(iso: "2026-10-01")!)
-        let slow = catalog.rankedQuote(request, rank: .price, book: book, constraints: QuoteConstraints(maxP95Seconds: 300))
+            for: QuoteInput(family: "veo-3.1-fast", duration: 8, resolution: "720p"),
+            today: CalendarDay(iso: "2026-10-01")!)
+        let slow = catalog.rankedQuote(
+            request, rank: .price, book: book, constraints: QuoteConstraints(maxP95Seconds: 300))
         let aimoPassed = try #require(slow.passedOver.first { $0.provider.rawValue == "aimo" })
         #expect(aimoPassed.code == "too_slow")
         #expect(aimoPassed.reason == "p95 time to complete 400.0 s is over the limit of 300 s (150 completed jobs)")

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Pricing
 
 /// The real price books in `pricing/`, loaded once per test process.

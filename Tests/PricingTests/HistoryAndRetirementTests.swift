@@ -1,5 +1,6 @@
 import Basics
 import Testing
+
 @testable import Pricing
 
 /// Prices over time: the sheet in force on a day, retirement, and old jobs priced on old books.
@@ -7,8 +8,8 @@ struct HistoryAndRetirementTests {
     @Test func theSheetInForceOnTheDayApplies() throws {
         let catalog = try RuleBooks.catalog()
         let input = QuoteInput(family: "fam-b", duration: 10, resolution: "720p", audio: true)
-        #expect(try catalog.quote(input, on: "2026-05-31").offers.first?.costMicros == 1_200_000) // (0.10 + 0.02) × 10
-        #expect(try catalog.quote(input, on: "2026-06-01").offers.first?.costMicros == 1_500_000) // (0.12 + 0.03) × 10
+        #expect(try catalog.quote(input, on: "2026-05-31").offers.first?.costMicros == 1_200_000)  // (0.10 + 0.02) × 10
+        #expect(try catalog.quote(input, on: "2026-06-01").offers.first?.costMicros == 1_500_000)  // (0.12 + 0.03) × 10
     }
 
     @Test func aResolutionAddedLaterIsRejectedBefore() throws {
@@ -16,9 +17,10 @@ struct HistoryAndRetirementTests {
         let input = QuoteInput(family: "fam-b", duration: 3, resolution: "1080p")
         let before = try catalog.quote(input, on: "2026-03-01")
         #expect(before.offers.isEmpty)
-        #expect(before.rejections.first { $0.provider == .aimo }?.reason
-            == .resolutionNotOffered(.p1080, offered: ResolutionSet([.p720])))
-        #expect(try catalog.quote(input, on: "2026-07-01").offers.first?.costMicros == 2_000_000) // 0.20 × 10
+        #expect(
+            before.rejections.first { $0.provider == .aimo }?.reason
+                == .resolutionNotOffered(.p1080, offered: ResolutionSet([.p720])))
+        #expect(try catalog.quote(input, on: "2026-07-01").offers.first?.costMicros == 2_000_000)  // 0.20 × 10
     }
 
     @Test func retiredModelsAreNotOfferedFromTheirRetirementDay() throws {
@@ -44,14 +46,15 @@ struct HistoryAndRetirementTests {
         #expect(now.rejections.filter { $0.reason == .retired(on: CalendarDay(iso: "2026-09-24")!) }.count == 2)
         let old = try catalog.quote(input, on: "2026-09-23")
         #expect(old.offers.map(\.costMicros) == [800_000, 800_000])
-        let settled = try catalog.price(provider: .openAIVideos, model: "sora-2", seconds: 8, resolution: .p720,
-                                        audio: false, variants: 1, on: CalendarDay(iso: "2026-09-10")!)
+        let settled = try catalog.price(
+            provider: .openAIVideos, model: "sora-2", seconds: 8, resolution: .p720,
+            audio: false, variants: 1, on: CalendarDay(iso: "2026-09-10")!)
         #expect(settled.costMicros == 800_000)
     }
 
     @Test func seedance15ProRetiresOnItsEndDate() throws {
         let input = QuoteInput(family: "seedance-1.5-pro", duration: 5, resolution: "720p")
-        #expect(try SeedBooks.catalog.quote(input, on: "2026-11-09").offers.first?.costMicros == 215_000) // 0.043 × 5
+        #expect(try SeedBooks.catalog.quote(input, on: "2026-11-09").offers.first?.costMicros == 215_000)  // 0.043 × 5
         #expect(try SeedBooks.catalog.quote(input, on: "2026-11-10").offers.isEmpty)
     }
 }

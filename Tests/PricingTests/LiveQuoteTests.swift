@@ -1,6 +1,7 @@
 import ProviderRegistry
 import Synchronization
 import Testing
+
 @testable import Pricing
 
 /// The pure parts of live quoting: the bounded TTL cache and the drift record.
@@ -25,8 +26,9 @@ struct LiveQuoteTests {
     }
 
     private func query(_ seconds: Int) -> LiveQuoteQuery {
-        LiveQuoteQuery(provider: .venice, providerModel: "m", quality: nil, clipSeconds: seconds, resolution: .p720,
-                       aspectRatio: nil, audio: false, variants: 1)
+        LiveQuoteQuery(
+            provider: .venice, providerModel: "m", quality: nil, clipSeconds: seconds, resolution: .p720,
+            aspectRatio: nil, audio: false, variants: 1)
     }
 
     @Test func entriesExpireAfterTheTTL() {
@@ -54,7 +56,8 @@ struct LiveQuoteTests {
     }
 
     @Test func driftKeepsBothPricesAndUsesTheCache() async throws {
-        let result = try SeedBooks.catalog.quote(QuoteInput(family: "veo-3.1-fast", provider: "venice", duration: 8, resolution: "720p"))
+        let result = try SeedBooks.catalog.quote(
+            QuoteInput(family: "veo-3.1-fast", provider: "venice", duration: 8, resolution: "720p"))
         let offer = try #require(result.offers.first)
         let source = FixedSource(micros: 900_000)
         let comparer = LiveQuoteComparer(source: source, cache: LiveQuoteCache(maxEntries: 16, ttlMilliseconds: 60_000))
@@ -62,7 +65,7 @@ struct LiveQuoteTests {
         #expect(first.catalogMicros == 880_000)
         #expect(first.liveMicros == 900_000)
         #expect(first.driftMicros == 20_000)
-        #expect(try first.driftBasisPoints == 227) // 20_000 / 880_000 = 2.2727 %
+        #expect(try first.driftBasisPoints == 227)  // 20_000 / 880_000 = 2.2727 %
         #expect(!first.fromCache)
         #expect(first.priceBookVersion == SeedBooks.catalog.version)
         let second = try await comparer.drift(for: offer)
@@ -71,8 +74,9 @@ struct LiveQuoteTests {
     }
 
     @Test func negativeDriftRoundsHalfAwayFromZero() throws {
-        let drift = QuoteDrift(query: query(8), catalogMicros: 800_000, liveMicros: 799_960,
-                               priceBookVersion: SeedBooks.catalog.version, observedOn: .today(), fromCache: false)
-        #expect(try drift.driftBasisPoints == -1) // -0.5 bp rounds to -1
+        let drift = QuoteDrift(
+            query: query(8), catalogMicros: 800_000, liveMicros: 799_960,
+            priceBookVersion: SeedBooks.catalog.version, observedOn: .today(), fromCache: false)
+        #expect(try drift.driftBasisPoints == -1)  // -0.5 bp rounds to -1
     }
 }

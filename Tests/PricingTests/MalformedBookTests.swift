@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Pricing
 
 /// Broken books are refused, each problem reported as `file:line: message`.
@@ -18,47 +19,69 @@ struct MalformedBookTests {
     }
 
     static let mutations: [Mutation] = [
-        Mutation(name: "missing rate", file: "venice.yaml", replace: #"720p: "0.05""#,
-                 with: #"720p: {source: "somewhere"}"#, marker: "720p:", message: "is missing a rate"),
-        Mutation(name: "negative price", file: "venice.yaml", replace: #"720p: "0.05""#,
-                 with: #"720p: "-0.05""#, marker: "720p:", message: "must be greater than zero"),
-        Mutation(name: "price with too many decimals", file: "venice.yaml", replace: #"720p: "0.05""#,
-                 with: #"720p: "0.0500001""#, marker: "720p:", message: "at most 6 decimals"),
-        Mutation(name: "unknown key", file: "venice.yaml", replace: "    audio: none",
-                 with: "    audio: none\n    colour: red", marker: "colour", message: "unknown key 'colour'"),
-        Mutation(name: "duplicate slug", file: "aimo.yaml", replace: "  - slug: surcharge-model",
-                 with: "  - slug: clip-model", marker: "- slug: clip-model", message: "duplicate model 'clip-model'", markerOccurrence: 2),
-        Mutation(name: "family with no provider", file: "families.yaml", replace: "      aimo: surcharge-model",
-                 with: "      aimo: surcharge-model\n  fam-c:\n    name: \"C\"\n    providers: {}",
-                 marker: "providers: {}", message: "family 'fam-c' has no provider"),
-        Mutation(name: "bad date", file: "aimo.yaml", replace: "effective_from: 2026-06-01",
-                 with: "effective_from: 2026-02-30", marker: "2026-02-30", message: "not a valid date"),
-        Mutation(name: "retired before priced", file: "aimo.yaml", replace: "retired_at: 2026-12-01",
-                 with: "retired_at: 2025-12-01", marker: "retired_at", message: "is not after its first effective_from"),
-        Mutation(name: "missing source", file: "venice.yaml", replace: "        source: \"fixture\"\n        as_of: 2026-01-01\n        rates:",
-                 with: "        as_of: 2026-01-01\n        rates:", marker: "- effective_from", message: "is missing 'source'"),
-        Mutation(name: "inferred without reason", file: "aimo.yaml", replace: "        reason: \"fixture inference\"\n",
-                 with: "", marker: "- effective_from: 2026-06-01", message: "inferred: true but gives no 'reason'"),
-        Mutation(name: "optional audio without an audio price", file: "aimo.yaml",
-                 replace: "        audio_surcharge_per_second: \"0.02\"\n", with: "",
-                 marker: #"720p: "0.10""#, message: "is missing a rate with audio"),
-        Mutation(name: "unknown resolution", file: "venice.yaml", replace: #"720p: "0.05""#,
-                 with: #"721p: "0.05""#, marker: "721p", message: "unknown resolution '721p'"),
-        Mutation(name: "per-clip prices not matching durations", file: "aimo.yaml",
-                 replace: #"per_clip: {5: "0.50", 10: "0.90"}"#, with: #"per_clip: {5: "0.50"}"#,
-                 marker: "per_clip: {", message: "must price exactly the listed durations"),
-        Mutation(name: "family naming a missing model", file: "families.yaml", replace: "venice: plain-model",
-                 with: "venice: no-such-model", marker: "no-such-model", message: "has no model 'no-such-model'"),
-        Mutation(name: "model in no family", file: "families.yaml", replace: "      venice: plain-model\n",
-                 with: "", marker: "", message: ""),
-        Mutation(name: "unknown provider in families", file: "families.yaml", replace: "venice: plain-model",
-                 with: "venise: plain-model", marker: "venise", message: "unknown provider 'venise'"),
-        Mutation(name: "durations not increasing", file: "venice.yaml", replace: "durations_seconds: [4, 8]",
-                 with: "durations_seconds: [8, 4]", marker: "durations_seconds", message: "strictly increasing"),
-        Mutation(name: "invalid YAML", file: "venice.yaml", replace: "    modes: [t2v, i2v]",
-                 with: "    modes: [t2v, i2v", marker: "", message: "not valid YAML"),
-        Mutation(name: "provider field disagrees with file", file: "venice.yaml", replace: "provider: venice",
-                 with: "provider: aimo", marker: "provider: aimo", message: "provider is 'aimo' but the file is venice.yaml"),
+        Mutation(
+            name: "missing rate", file: "venice.yaml", replace: #"720p: "0.05""#,
+            with: #"720p: {source: "somewhere"}"#, marker: "720p:", message: "is missing a rate"),
+        Mutation(
+            name: "negative price", file: "venice.yaml", replace: #"720p: "0.05""#,
+            with: #"720p: "-0.05""#, marker: "720p:", message: "must be greater than zero"),
+        Mutation(
+            name: "price with too many decimals", file: "venice.yaml", replace: #"720p: "0.05""#,
+            with: #"720p: "0.0500001""#, marker: "720p:", message: "at most 6 decimals"),
+        Mutation(
+            name: "unknown key", file: "venice.yaml", replace: "    audio: none",
+            with: "    audio: none\n    colour: red", marker: "colour", message: "unknown key 'colour'"),
+        Mutation(
+            name: "duplicate slug", file: "aimo.yaml", replace: "  - slug: surcharge-model",
+            with: "  - slug: clip-model", marker: "- slug: clip-model", message: "duplicate model 'clip-model'",
+            markerOccurrence: 2),
+        Mutation(
+            name: "family with no provider", file: "families.yaml", replace: "      aimo: surcharge-model",
+            with: "      aimo: surcharge-model\n  fam-c:\n    name: \"C\"\n    providers: {}",
+            marker: "providers: {}", message: "family 'fam-c' has no provider"),
+        Mutation(
+            name: "bad date", file: "aimo.yaml", replace: "effective_from: 2026-06-01",
+            with: "effective_from: 2026-02-30", marker: "2026-02-30", message: "not a valid date"),
+        Mutation(
+            name: "retired before priced", file: "aimo.yaml", replace: "retired_at: 2026-12-01",
+            with: "retired_at: 2025-12-01", marker: "retired_at", message: "is not after its first effective_from"),
+        Mutation(
+            name: "missing source", file: "venice.yaml",
+            replace: "        source: \"fixture\"\n        as_of: 2026-01-01\n        rates:",
+            with: "        as_of: 2026-01-01\n        rates:", marker: "- effective_from",
+            message: "is missing 'source'"),
+        Mutation(
+            name: "inferred without reason", file: "aimo.yaml", replace: "        reason: \"fixture inference\"\n",
+            with: "", marker: "- effective_from: 2026-06-01", message: "inferred: true but gives no 'reason'"),
+        Mutation(
+            name: "optional audio without an audio price", file: "aimo.yaml",
+            replace: "        audio_surcharge_per_second: \"0.02\"\n", with: "",
+            marker: #"720p: "0.10""#, message: "is missing a rate with audio"),
+        Mutation(
+            name: "unknown resolution", file: "venice.yaml", replace: #"720p: "0.05""#,
+            with: #"721p: "0.05""#, marker: "721p", message: "unknown resolution '721p'"),
+        Mutation(
+            name: "per-clip prices not matching durations", file: "aimo.yaml",
+            replace: #"per_clip: {5: "0.50", 10: "0.90"}"#, with: #"per_clip: {5: "0.50"}"#,
+            marker: "per_clip: {", message: "must price exactly the listed durations"),
+        Mutation(
+            name: "family naming a missing model", file: "families.yaml", replace: "venice: plain-model",
+            with: "venice: no-such-model", marker: "no-such-model", message: "has no model 'no-such-model'"),
+        Mutation(
+            name: "model in no family", file: "families.yaml", replace: "      venice: plain-model\n",
+            with: "", marker: "", message: ""),
+        Mutation(
+            name: "unknown provider in families", file: "families.yaml", replace: "venice: plain-model",
+            with: "venise: plain-model", marker: "venise", message: "unknown provider 'venise'"),
+        Mutation(
+            name: "durations not increasing", file: "venice.yaml", replace: "durations_seconds: [4, 8]",
+            with: "durations_seconds: [8, 4]", marker: "durations_seconds", message: "strictly increasing"),
+        Mutation(
+            name: "invalid YAML", file: "venice.yaml", replace: "    modes: [t2v, i2v]",
+            with: "    modes: [t2v, i2v", marker: "", message: "not valid YAML"),
+        Mutation(
+            name: "provider field disagrees with file", file: "venice.yaml", replace: "provider: venice",
+            with: "provider: aimo", marker: "provider: aimo", message: "provider is 'aimo' but the file is venice.yaml"),
     ]
 
     @Test(arguments: mutations)
@@ -71,7 +94,8 @@ struct MalformedBookTests {
         let error = #expect(throws: PriceCatalogLoadError.self) { try PriceCatalog.load(files: files) }
         let problems = try #require(error?.problems)
         if mutation.name == "model in no family" {
-            let expected = "venice.yaml:\(line(of: "- slug: plain-model", in: RuleBooks.venice)): "
+            let expected =
+                "venice.yaml:\(line(of: "- slug: plain-model", in: RuleBooks.venice)): "
                 + "model 'plain-model' is in no family in families.yaml"
             #expect(problems.map(\.description) == [expected])
             return
@@ -92,7 +116,8 @@ struct MalformedBookTests {
         files["venice.yaml"] = RuleBooks.venice
             .replacingOccurrences(of: #"720p: "0.05""#, with: #"720p: "-1""#)
             .replacingOccurrences(of: "    audio: none", with: "    audio: none\n    colour: red")
-        files["aimo.yaml"] = RuleBooks.aimo.replacingOccurrences(of: "effective_from: 2026-06-01", with: "effective_from: June")
+        files["aimo.yaml"] = RuleBooks.aimo.replacingOccurrences(
+            of: "effective_from: 2026-06-01", with: "effective_from: June")
         let error = #expect(throws: PriceCatalogLoadError.self) { try PriceCatalog.load(files: files) }
         let problemFiles = Set(error?.problems.map(\.file) ?? [])
         #expect(problemFiles == ["venice.yaml", "aimo.yaml"])

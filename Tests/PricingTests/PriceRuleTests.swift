@@ -1,5 +1,6 @@
 import ProviderRegistry
 import Testing
+
 @testable import Pricing
 
 /// Every price rule on the fixture books, with costs computed by hand.
@@ -8,7 +9,9 @@ struct PriceRuleTests {
 
     init() throws { catalog = try RuleBooks.catalog() }
 
-    private func offer(_ input: QuoteInput, on day: String = "2026-03-01", from provider: ProviderID = .aimo) throws -> Offer {
+    private func offer(_ input: QuoteInput, on day: String = "2026-03-01", from provider: ProviderID = .aimo) throws
+        -> Offer
+    {
         let result = try catalog.quote(input, on: day)
         return try #require(result.offers.first { $0.provider == provider }, "rejections: \(result.rejections)")
     }
@@ -23,7 +26,7 @@ struct PriceRuleTests {
 
     @Test func perClipWithAudioAndVariants() throws {
         let offer = try offer(QuoteInput(family: "fam-a", duration: "5", resolution: "720p", audio: true, variants: 3))
-        #expect(offer.costMicros == 1_800_000) // 0.60 × 3
+        #expect(offer.costMicros == 1_800_000)  // 0.60 × 3
         #expect(offer.breakdown.audio == .withAudioRate)
         #expect(offer.breakdown.perVariantMicros == 600_000)
     }
@@ -47,7 +50,8 @@ struct PriceRuleTests {
 
     @Test func incrementRoundsUpPastTheMinimum() throws {
         // June sheet: 12 s → 15 s billed; 0.12 × 15 × 2 variants.
-        let offer = try offer(QuoteInput(family: "fam-b", duration: 12, resolution: "720p", variants: 2), on: "2026-07-01")
+        let offer = try offer(
+            QuoteInput(family: "fam-b", duration: 12, resolution: "720p", variants: 2), on: "2026-07-01")
         #expect(offer.billedSeconds == 15)
         #expect(offer.costMicros == 3_600_000)
         #expect(offer.provenance.isInferred)
@@ -56,17 +60,19 @@ struct PriceRuleTests {
     @Test func autoUsesTheProvidersDefault() throws {
         let offer = try offer(QuoteInput(family: "fam-a", duration: .auto, resolution: "720p"), from: .venice)
         #expect(offer.clipSeconds == 4)
-        #expect(offer.costMicros == 200_000) // 0.05 × 4
+        #expect(offer.costMicros == 200_000)  // 0.05 × 4
     }
 
     @Test func durationSnappingNeverShortensTheClip() {
-        let listed = DurationRule(choices: .listed([4, 6, 8]), defaultSeconds: 8, billingIncrementSeconds: 1, minimumBilledSeconds: 0)
+        let listed = DurationRule(
+            choices: .listed([4, 6, 8]), defaultSeconds: 8, billingIncrementSeconds: 1, minimumBilledSeconds: 0)
         #expect(listed.snap(.seconds(1)) == 4)
         #expect(listed.snap(.seconds(6)) == 6)
         #expect(listed.snap(.seconds(7)) == 8)
         #expect(listed.snap(.seconds(9)) == nil)
         #expect(listed.snap(.auto) == 8)
-        let ranged = DurationRule(choices: .range(3...20), defaultSeconds: 5, billingIncrementSeconds: 5, minimumBilledSeconds: 0)
+        let ranged = DurationRule(
+            choices: .range(3...20), defaultSeconds: 5, billingIncrementSeconds: 5, minimumBilledSeconds: 0)
         #expect(ranged.snap(.seconds(2)) == 3)
         #expect(ranged.snap(.seconds(20)) == 20)
         #expect(ranged.snap(.seconds(21)) == nil)

@@ -1,5 +1,6 @@
 import Basics
 import Testing
+
 @testable import Pricing
 
 /// Bad requests fail with a typed error that names the field and what it accepts.
@@ -44,11 +45,33 @@ struct QuoteInputTests {
     }
 
     @Test func unknownModelAndProvider() {
-        #expect(error(base { $0.family = nil; $0.model = "veo-99" }) == .unknownModel("veo-99", provider: nil))
-        #expect(error(base { $0.family = nil; $0.model = "sora-2"; $0.provider = "venice" }) == .unknownModel("sora-2", provider: .venice))
+        #expect(
+            error(
+                base {
+                    $0.family = nil
+                    $0.model = "veo-99"
+                }) == .unknownModel("veo-99", provider: nil))
+        #expect(
+            error(
+                base {
+                    $0.family = nil
+                    $0.model = "sora-2"
+                    $0.provider = "venice"
+                }) == .unknownModel("sora-2", provider: .venice))
         #expect(error(base { $0.provider = "fal" })?.field == "provider")
-        #expect(error(base { $0.family = nil; $0.model = "klingai/kling-v3.0-t2v" }) == .ambiguousModel("klingai/kling-v3.0-t2v", qualities: ["pro", "std"]))
-        #expect(error(base { $0.family = nil; $0.model = "klingai/kling-v3.0-t2v"; $0.quality = "max" })?.field == "quality")
+        #expect(
+            error(
+                base {
+                    $0.family = nil
+                    $0.model = "klingai/kling-v3.0-t2v"
+                }) == .ambiguousModel("klingai/kling-v3.0-t2v", qualities: ["pro", "std"]))
+        #expect(
+            error(
+                base {
+                    $0.family = nil
+                    $0.model = "klingai/kling-v3.0-t2v"
+                    $0.quality = "max"
+                })?.field == "quality")
     }
 
     @Test func resolutionsAndAspectRatios() throws {
@@ -71,7 +94,11 @@ struct QuoteInputTests {
         let familyVsModel = error(base { $0.model = "sora-2" })
         #expect(familyVsModel?.field == "model")
         #expect(familyVsModel?.description.contains("is in family sora-2, not 'veo-3.1-fast'") == true)
-        let sizeVsRatio = error(base { $0.resolution = "1920x1080"; $0.aspectRatio = "9:16" })
+        let sizeVsRatio = error(
+            base {
+                $0.resolution = "1920x1080"
+                $0.aspectRatio = "9:16"
+            })
         #expect(sizeVsRatio?.field == "aspect_ratio")
     }
 

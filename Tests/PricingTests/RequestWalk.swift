@@ -1,6 +1,7 @@
-@testable import Pricing
 import Basics
 import Providers
+
+@testable import Pricing
 
 /// Walks a price book entry against what its provider's adapter actually sends: every choice the
 /// entry prices (resolution, aspect ratio, audio, `n`, tier, clip length) is quoted, the quote is
@@ -34,18 +35,27 @@ enum RequestWalk {
         guard let sheet = model.sheet(on: day) else {
             return [Finding(model: name, choice: "day \(day)", problem: "no price sheet in force")]
         }
-        let ratios: [AspectRatio?] = model.aspectRatios.map { $0.members.map(Optional.some) }
+        let ratios: [AspectRatio?] =
+            model.aspectRatios.map { $0.members.map(Optional.some) }
             ?? ([nil] + AspectRatio.allCases.map(Optional.some))
-        let lengths: [Int] = switch model.durations.choices {
-        case .listed(let lengths): lengths
-        case .range(let range): [range.lowerBound, model.durations.defaultSeconds, range.upperBound]
-        }
+        let lengths: [Int] =
+            switch model.durations.choices {
+            case .listed(let lengths): lengths
+            case .range(let range): [range.lowerBound, model.durations.defaultSeconds, range.upperBound]
+            }
         let audios = model.audio == .none ? [false] : [false, true]
-        let base = Choice(resolution: sheet.offered.members[0], ratio: ratios[0], audio: false, variants: 1,
-                          seconds: model.durations.defaultSeconds)
+        let base = Choice(
+            resolution: sheet.offered.members[0], ratio: ratios[0], audio: false, variants: 1,
+            seconds: model.durations.defaultSeconds)
         var choices: [Choice] = []
         for resolution in sheet.offered.members {
-            for ratio in ratios { choices.append(base.with { $0.resolution = resolution; $0.ratio = ratio }) }
+            for ratio in ratios {
+                choices.append(
+                    base.with {
+                        $0.resolution = resolution
+                        $0.ratio = ratio
+                    })
+            }
         }
         choices += audios.map { audio in base.with { $0.audio = audio } }
         choices += (1...model.variantsMax).map { variants in base.with { $0.variants = variants } }
@@ -71,14 +81,19 @@ enum RequestWalk {
         }
     }
 
-    private static func check(_ catalog: PriceCatalog, _ model: PricedModel, name: String, choice: Choice,
-                              day: CalendarDay) -> [Finding] {
+    private static func check(
+        _ catalog: PriceCatalog, _ model: PricedModel, name: String, choice: Choice,
+        day: CalendarDay
+    ) -> [Finding] {
         var found: [Finding] = []
-        func finding(_ problem: String) { found.append(Finding(model: name, choice: choice.description, problem: problem)) }
-        let input = QuoteInput(model: model.slug, provider: model.provider.rawValue, quality: model.quality,
-                               duration: .seconds(choice.seconds), resolution: choice.resolution.rawValue,
-                               aspectRatio: choice.ratio?.rawValue, audio: choice.audio, variants: choice.variants,
-                               pricedOn: day.description)
+        func finding(_ problem: String) {
+            found.append(Finding(model: name, choice: choice.description, problem: problem))
+        }
+        let input = QuoteInput(
+            model: model.slug, provider: model.provider.rawValue, quality: model.quality,
+            duration: .seconds(choice.seconds), resolution: choice.resolution.rawValue,
+            aspectRatio: choice.ratio?.rawValue, audio: choice.audio, variants: choice.variants,
+            pricedOn: day.description)
         let result: QuoteResult
         do {
             result = catalog.quote(try catalog.request(for: input))
@@ -87,20 +102,24 @@ enum RequestWalk {
             return found
         }
         guard let offer = result.offers.first else {
-            finding("priced in the book but not offered: \(result.rejections.map(\.description).joined(separator: "; "))")
+            finding(
+                "priced in the book but not offered: \(result.rejections.map(\.description).joined(separator: "; "))")
             return found
         }
         let spec = WireRequests.spec(for: offer, aspectRatio: choice.ratio, variants: choice.variants)
         for request in WireRequests.submits(model.provider, spec) {
             let wire = WireChoices(WireRequests.fields(request))
             if wire.resolution != choice.resolution {
-                finding("priced at \(choice.resolution), the request says \(wire.resolution?.rawValue ?? "no resolution")")
+                finding(
+                    "priced at \(choice.resolution), the request says \(wire.resolution?.rawValue ?? "no resolution")")
             }
             if let ratio = choice.ratio, !wire.frameMatches(ratio) {
                 finding("priced at \(ratio), the request says \(wire)")
             }
             if wire.seconds != offer.clipSeconds {
-                finding("priced for a \(offer.clipSeconds) s clip, the request says \(wire.seconds.map { "\($0) s" } ?? "no length")")
+                finding(
+                    "priced for a \(offer.clipSeconds) s clip, the request says \(wire.seconds.map { "\($0) s" } ?? "no length")"
+                )
             }
             if (wire.variants ?? 1) != choice.variants {
                 finding("priced for n = \(choice.variants), the request says n = \(wire.variants ?? 1)")
@@ -113,14 +132,20 @@ enum RequestWalk {
             case (.always, _, _):
                 break  // audio is rendered and priced whatever the request says
             case (_, nil, nil):
-                finding("the request cannot ask for audio or silence, and the book does not say what is rendered (unrequestable)")
+                finding(
+                    "the request cannot ask for audio or silence, and the book does not say what is rendered (unrequestable)"
+                )
             case (_, nil, let fixed?):
-                if pricedAudio != fixed.rendersAudio { finding("priced \(pricedAudio ? "with" : "without") audio, renders the other") }
+                if pricedAudio != fixed.rendersAudio {
+                    finding("priced \(pricedAudio ? "with" : "without") audio, renders the other")
+                }
                 if (choice.audio != fixed.rendersAudio) != (offer.repricedReason != nil) {
                     finding("a re-priced offer must give the reason, and only a re-priced one")
                 }
             case (_, let sent?, nil):
-                if sent != pricedAudio { finding("priced \(pricedAudio ? "with" : "without") audio, the request says audio: \(sent)") }
+                if sent != pricedAudio {
+                    finding("priced \(pricedAudio ? "with" : "without") audio, the request says audio: \(sent)")
+                }
             case (_, _?, _?):
                 finding("declared unrequestable, but the request does carry an audio switch")
             }

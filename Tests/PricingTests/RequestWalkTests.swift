@@ -1,5 +1,6 @@
 import ProviderRegistry
 import Testing
+
 @testable import Pricing
 
 /// Every price book entry against what its adapter can actually send (`RequestWalk`).
@@ -31,8 +32,10 @@ struct RequestWalkTests {
             + members.sorted { $0.key < $1.key }.map { "      \($0.key): \($0.value)\n" }.joined()
     }
 
-    static func book(_ provider: String, _ slug: String, audio: String, extra: String = "", limits: String = "",
-                     variantsMax: Int = 1, rate: String = "{per_second: \"0.10\", per_second_with_audio: \"0.20\"}") -> String {
+    static func book(
+        _ provider: String, _ slug: String, audio: String, extra: String = "", limits: String = "",
+        variantsMax: Int = 1, rate: String = "{per_second: \"0.10\", per_second_with_audio: \"0.20\"}"
+    ) -> String {
         """
         provider: \(provider)
         models:
@@ -70,7 +73,8 @@ struct RequestWalkTests {
     @Test func aSilentPriceTheGatewayCannotAskForIsFound() throws {
         let findings = try Self.walk([
             "families.yaml": Self.families(["openai-videos": "gw-model"]),
-            "openai-videos.yaml": Self.book("openai-videos", "gw-model", audio: "optional", limits: "      aspect_ratios: [\"16:9\"]"),
+            "openai-videos.yaml": Self.book(
+                "openai-videos", "gw-model", audio: "optional", limits: "      aspect_ratios: [\"16:9\"]"),
         ])
         #expect(findings.contains { $0.problem.contains("cannot ask for audio or silence") })
         #expect(findings.allSatisfy { $0.model == "openai-videos gw-model" })
@@ -79,12 +83,14 @@ struct RequestWalkTests {
     @Test func declaringWhatTheGatewayRendersSatisfiesTheWalkAndRepricesSilence() throws {
         let files = [
             "families.yaml": Self.families(["openai-videos": "gw-model"]),
-            "openai-videos.yaml": Self.book("openai-videos", "gw-model", audio: "optional", extra: Self.declaredAudio,
-                                            limits: "      aspect_ratios: [\"16:9\", \"9:16\", \"1:1\"]", variantsMax: 2),
+            "openai-videos.yaml": Self.book(
+                "openai-videos", "gw-model", audio: "optional", extra: Self.declaredAudio,
+                limits: "      aspect_ratios: [\"16:9\", \"9:16\", \"1:1\"]", variantsMax: 2),
         ]
         #expect(try Self.walk(files).isEmpty)
-        let offer = try #require(try PriceCatalog.load(files: files)
-            .quote(QuoteInput(family: "fam", duration: 4, resolution: "720p", audio: false)).offers.first)
+        let offer = try #require(
+            try PriceCatalog.load(files: files)
+                .quote(QuoteInput(family: "fam", duration: 4, resolution: "720p", audio: false)).offers.first)
         #expect(offer.costMicros == 800_000)  // 0.20 with audio × 4, not 0.10 × 4
         #expect(offer.breakdown.audio == .withAudioRate)
         #expect(offer.repricedReason == "no audio field")
@@ -96,9 +102,10 @@ struct RequestWalkTests {
             "openai-videos.yaml": Self.book("openai-videos", "gw-model", audio: "always", rate: "\"0.10\""),
         ])
         // No aspect_ratios: every ratio is priced, and the gateway's size carries only 16:9, 9:16 and 1:1.
-        let unsized = Set(findings.compactMap { finding in
-            AspectRatio.allCases.first { finding.choice.contains(" \($0.rawValue) ") }
-        })
+        let unsized = Set(
+            findings.compactMap { finding in
+                AspectRatio.allCases.first { finding.choice.contains(" \($0.rawValue) ") }
+            })
         #expect(unsized == Set(AspectRatio.allCases).subtracting([.r16x9, .r9x16, .square]))
     }
 

@@ -1,8 +1,9 @@
 import Basics
 import HTTPClient
-@testable import Pricing
 import ProviderRegistry
 import Providers
+
+@testable import Pricing
 
 /// The submit request each provider's adapter sends for a priced job, built by the adapters' own
 /// request builders (the adapters add only auth headers), and read back into plain fields.
@@ -13,7 +14,8 @@ enum WireRequests {
     /// audio and tier, the request's aspect ratio and `n`.
     static func spec(for offer: Offer, aspectRatio: AspectRatio?, variants: Int) -> ProviderJobSpec {
         ProviderJobSpec(
-            model: offer.providerModel, prompt: prompt, durationSeconds: offer.clipSeconds, resolution: offer.resolution.rawValue,
+            model: offer.providerModel, prompt: prompt, durationSeconds: offer.clipSeconds,
+            resolution: offer.resolution.rawValue,
             aspectRatio: aspectRatio?.rawValue, audio: offer.audio, count: variants,
             mode: ProviderJobSpec.Mode(rawValue: offer.mode.rawValue) ?? .textToVideo, quality: offer.quality)
     }
@@ -26,9 +28,12 @@ enum WireRequests {
         switch provider {
         case .aimo: return [AIMORequests(endpoint: endpoint).submit(spec)]
         case .openAIVideos:
-            return [OpenAIVideosRequests(endpoint: endpoint, apiKey: key, encoding: .multipart).submit(spec),
-                    OpenAIVideosRequests(endpoint: endpoint, apiKey: key, encoding: .json).submit(spec)]
-        case .venice: return [VeniceRequests(endpoint: endpoint).queue(spec, auth: HTTPHeader("Authorization", "Bearer k"))]
+            return [
+                OpenAIVideosRequests(endpoint: endpoint, apiKey: key, encoding: .multipart).submit(spec),
+                OpenAIVideosRequests(endpoint: endpoint, apiKey: key, encoding: .json).submit(spec),
+            ]
+        case .venice:
+            return [VeniceRequests(endpoint: endpoint).queue(spec, auth: HTTPHeader("Authorization", "Bearer k"))]
         case .nanoGPT: return [NanoGPTRequests(endpoint: endpoint, apiKey: key).submit(spec)]
         case .aigate: return [AIGateRequests(endpoint: endpoint, apiKey: key).generate(spec)]
         }
@@ -58,12 +63,16 @@ enum WireRequests {
     /// The fields of a `multipart/form-data` body in order; nil for another content type.
     private static func multipartPairs(_ request: HTTPRequest) -> [(String, String)]? {
         let contentType = request.headers.first { $0.name.lowercased() == "content-type" }?.value ?? ""
-        guard contentType.hasPrefix("multipart/form-data"), let boundary = contentType.components(separatedBy: "boundary=").last,
-              let body = request.body else { return nil }
+        guard contentType.hasPrefix("multipart/form-data"),
+            let boundary = contentType.components(separatedBy: "boundary=").last,
+            let body = request.body
+        else { return nil }
         let text = String(decoding: body, as: UTF8.self)
         var pairs: [(String, String)] = []
         for part in text.components(separatedBy: "--\(boundary)").dropFirst() {
-            guard let nameStart = part.range(of: "name=\""), let headerEnd = part.range(of: "\r\n\r\n") else { continue }
+            guard let nameStart = part.range(of: "name=\""), let headerEnd = part.range(of: "\r\n\r\n") else {
+                continue
+            }
             let name = String(part[nameStart.upperBound...].prefix { $0 != "\"" })
             var value = String(part[headerEnd.upperBound...])
             if value.hasSuffix("\r\n") { value.removeLast() }  // "\r\n" is one Character
@@ -112,7 +121,8 @@ struct WireChoices: Equatable, CustomStringConvertible {
     }
 
     static func == (left: WireChoices, right: WireChoices) -> Bool {
-        left.resolution == right.resolution && left.frame?.width == right.frame?.width && left.frame?.height == right.frame?.height
+        left.resolution == right.resolution && left.frame?.width == right.frame?.width
+            && left.frame?.height == right.frame?.height
             && left.audio == right.audio && left.variants == right.variants && left.quality == right.quality
             && left.seconds == right.seconds
     }

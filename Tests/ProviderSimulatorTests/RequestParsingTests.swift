@@ -13,7 +13,8 @@ import Testing
     }
 
     @Test func jsonScalarFields() {
-        let fields = JSONValue.requestFields(Array(#"{"model":"m","duration":5,"audio":true,"n":1,"nested":{"a":1},"ratio":0.5}"#.utf8))
+        let fields = JSONValue.requestFields(
+            Array(#"{"model":"m","duration":5,"audio":true,"n":1,"nested":{"a":1},"ratio":0.5}"#.utf8))
         #expect(fields == ["model": "m", "duration": "5", "audio": "true", "n": "1"])
         #expect(JSONValue.requestFields(Array("[1]".utf8)) == nil)
     }

@@ -16,14 +16,18 @@ import Testing
         #expect(scenario.finalCostMicros == 400_000)
         #expect(scenario.prechargeMicros == 85_000)
         #expect(scenario.outcome == .failed && !scenario.refund)
-        #expect(scenario.nanoGPTFlatShape && scenario.relativeURLs && !scenario.timestampsInMilliseconds && scenario.flatErrorBody)
+        #expect(
+            scenario.nanoGPTFlatShape && scenario.relativeURLs && !scenario.timestampsInMilliseconds
+                && scenario.flatErrorBody)
         #expect(scenario.paymentSource == "XNO" && scenario.videoBytes == 99 && scenario.fault == .rateLimited)
         #expect(scenario.ratePerSecondMicros == 200_000)
     }
 
     @Test func badValuesAreIgnoredNotGuessed() {
         var scenario = Scenario()
-        let ignored = scenario.apply(ScenarioText.pairs("outcome=exploded billed_seconds=-1 final_cost=abc complete_after_ms=99999999999 fault=418"))
+        let ignored = scenario.apply(
+            ScenarioText.pairs(
+                "outcome=exploded billed_seconds=-1 final_cost=abc complete_after_ms=99999999999 fault=418"))
         #expect(ignored == ["outcome", "billed_seconds", "final_cost", "complete_after_ms", "fault"])
         #expect(scenario == Scenario())
     }

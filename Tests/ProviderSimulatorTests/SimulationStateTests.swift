@@ -6,7 +6,9 @@ import Testing
 /// Balances move as each provider bills (docs/providers.md, Billing). Jobs with `complete_after_ms=0` are due at
 /// once, so no test waits.
 @Suite struct SimulationStateTests {
-    func state(_ provider: ProviderID, balances: [String: Int64] = ["USD": 10_000_000], jobsMax: Int = 10) -> SimulationState {
+    func state(_ provider: ProviderID, balances: [String: Int64] = ["USD": 10_000_000], jobsMax: Int = 10)
+        -> SimulationState
+    {
         SimulationState(provider: provider, balancesMicros: balances, jobsMax: jobsMax, seed: 1)
     }
 
@@ -18,46 +20,62 @@ import Testing
 
     @Test func nanoGPTPrechargesThenSettlesToTheFinalCost() throws {
         let state = state(.nanoGPT)
-        let job = try state.submit(id: "a", model: "m", requestedSeconds: 5, scenario: scenario("complete_after_ms=60000"), currency: "USD")
+        let job = try state.submit(
+            id: "a", model: "m", requestedSeconds: 5, scenario: scenario("complete_after_ms=60000"), currency: "USD")
         #expect(job.prechargeMicros == 500_000)
         #expect(state.balances().balancesMicros["USD"] == 9_500_000)
-        _ = try state.submit(id: "b", model: "m", requestedSeconds: 5, scenario: scenario("complete_after_ms=0 final_cost=0.40"), currency: "USD")
+        _ = try state.submit(
+            id: "b", model: "m", requestedSeconds: 5, scenario: scenario("complete_after_ms=0 final_cost=0.40"),
+            currency: "USD")
         #expect(state.balances().balancesMicros["USD"] == 9_100_000)
         #expect(state.job("b")?.finalCostMicros == 400_000)
-        _ = try state.submit(id: "c", model: "m", requestedSeconds: 5, scenario: scenario("complete_after_ms=0 billed_seconds=7"), currency: "USD")
+        _ = try state.submit(
+            id: "c", model: "m", requestedSeconds: 5, scenario: scenario("complete_after_ms=0 billed_seconds=7"),
+            currency: "USD")
         #expect(state.balances().balancesMicros["USD"] == 8_400_000)
     }
 
     @Test func failuresRefundUnlessTold() throws {
         let state = state(.venice)
         _ = try state.submit(
-            id: "a", model: "m", requestedSeconds: 5, scenario: scenario("complete_after_ms=0 outcome=content_policy"), currency: "USD")
+            id: "a", model: "m", requestedSeconds: 5, scenario: scenario("complete_after_ms=0 outcome=content_policy"),
+            currency: "USD")
         #expect(state.balances().balancesMicros["USD"] == 10_000_000)
         _ = try state.submit(
-            id: "b", model: "m", requestedSeconds: 5, scenario: scenario("complete_after_ms=0 outcome=failed refund=false"), currency: "USD")
+            id: "b", model: "m", requestedSeconds: 5,
+            scenario: scenario("complete_after_ms=0 outcome=failed refund=false"), currency: "USD")
         #expect(state.balances().balancesMicros["USD"] == 9_500_000)
     }
 
     @Test func veniceKeepsItsReserveOnCompletion() throws {
         let state = state(.venice)
-        _ = try state.submit(id: "a", model: "m", requestedSeconds: 5, scenario: scenario("complete_after_ms=0 billed_seconds=9"), currency: "USD")
+        _ = try state.submit(
+            id: "a", model: "m", requestedSeconds: 5, scenario: scenario("complete_after_ms=0 billed_seconds=9"),
+            currency: "USD")
         #expect(state.balances().balancesMicros["USD"] == 9_500_000)
     }
 
     @Test func aigateChargesAtCompletionAndCountsSpend() throws {
         let state = state(.aigate)
-        _ = try state.submit(id: "a", model: "m", requestedSeconds: 5, scenario: scenario("complete_after_ms=60000"), currency: "USD")
+        _ = try state.submit(
+            id: "a", model: "m", requestedSeconds: 5, scenario: scenario("complete_after_ms=60000"), currency: "USD")
         #expect(state.balances().balancesMicros["USD"] == 10_000_000)
-        _ = try state.submit(id: "b", model: "m", requestedSeconds: 5, scenario: scenario("complete_after_ms=0 final_cost=0.37"), currency: "USD")
+        _ = try state.submit(
+            id: "b", model: "m", requestedSeconds: 5, scenario: scenario("complete_after_ms=0 final_cost=0.37"),
+            currency: "USD")
         let (balances, spent) = state.balances()
         #expect(balances["USD"] == 9_630_000 && spent == 370_000)
-        _ = try state.submit(id: "c", model: "m", requestedSeconds: 5, scenario: scenario("complete_after_ms=0 outcome=failed"), currency: "USD")
+        _ = try state.submit(
+            id: "c", model: "m", requestedSeconds: 5, scenario: scenario("complete_after_ms=0 outcome=failed"),
+            currency: "USD")
         #expect(state.balances().spentMicros == 370_000)
     }
 
     @Test func aShortBalanceRefusesTheJob() {
         let state = state(.nanoGPT, balances: ["USD": 100_000])
-        #expect(throws: SimulationState.SubmitRefusal.insufficientBalance(neededMicros: 500_000, availableMicros: 100_000)) {
+        #expect(
+            throws: SimulationState.SubmitRefusal.insufficientBalance(neededMicros: 500_000, availableMicros: 100_000)
+        ) {
             try state.submit(id: "a", model: "m", requestedSeconds: 5, scenario: Scenario(), currency: "USD")
         }
         #expect(state.jobCount == 0)
@@ -65,12 +83,19 @@ import Testing
 
     @Test func theJobLimitEvictsSettledJobsAndRefusesWhenAllAreRunning() throws {
         let state = state(.nanoGPT, jobsMax: 2)
-        _ = try state.submit(id: "done", model: "m", requestedSeconds: 1, scenario: scenario("complete_after_ms=0"), currency: "USD")
-        _ = try state.submit(id: "slow1", model: "m", requestedSeconds: 1, scenario: scenario("complete_after_ms=60000"), currency: "USD")
-        _ = try state.submit(id: "slow2", model: "m", requestedSeconds: 1, scenario: scenario("complete_after_ms=60000"), currency: "USD")
+        _ = try state.submit(
+            id: "done", model: "m", requestedSeconds: 1, scenario: scenario("complete_after_ms=0"), currency: "USD")
+        _ = try state.submit(
+            id: "slow1", model: "m", requestedSeconds: 1, scenario: scenario("complete_after_ms=60000"), currency: "USD"
+        )
+        _ = try state.submit(
+            id: "slow2", model: "m", requestedSeconds: 1, scenario: scenario("complete_after_ms=60000"), currency: "USD"
+        )
         #expect(state.job("done") == nil && state.jobCount == 2)
         #expect(throws: SimulationState.SubmitRefusal.full) {
-            try state.submit(id: "slow3", model: "m", requestedSeconds: 1, scenario: scenario("complete_after_ms=60000"), currency: "USD")
+            try state.submit(
+                id: "slow3", model: "m", requestedSeconds: 1, scenario: scenario("complete_after_ms=60000"),
+                currency: "USD")
         }
     }
 
@@ -86,7 +111,8 @@ import Testing
 
     @Test func phasesFollowTheClock() throws {
         let job = SimJob(
-            id: "j", model: "m", requestedSeconds: 5, createdAtUnixMilliseconds: 1_000, scenario: scenario("complete_after_ms=1000"),
+            id: "j", model: "m", requestedSeconds: 5, createdAtUnixMilliseconds: 1_000,
+            scenario: scenario("complete_after_ms=1000"),
             currency: "USD", prechargeMicros: 0, walletAuthenticated: false, reference: "")
         #expect(job.phase(atUnixMilliseconds: 1_050) == .queued)
         #expect(job.phase(atUnixMilliseconds: 1_500) == .running(progressPercent: 50, elapsedMilliseconds: 500))

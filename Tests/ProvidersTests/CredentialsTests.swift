@@ -40,7 +40,9 @@ import Testing
     }
 
     @Test func evmHeaderIsUsedWhenNoSolanaKey() throws {
-        let credentials = try ProviderCredentials.fromEnvironment(["VIDEOLEDGER_AIMO_EVM_SIWX_HEADER": "eyJzaWduZWQiOnRydWV9"])
+        let credentials = try ProviderCredentials.fromEnvironment([
+            "VIDEOLEDGER_AIMO_EVM_SIWX_HEADER": "eyJzaWduZWQiOnRydWV9"
+        ])
         guard case .preSignedHeader(let header) = credentials[.aimo]?.wallet else {
             Issue.record("no header")
             return
@@ -89,10 +91,16 @@ import Testing
 extension CredentialsTests {
     @Test func aKeyEchoedByTheProviderIsScrubbed() async {
         let client = ScriptedHTTPClient([
-            .success(recorded(401, #"{"error":{"message":"Invalid API key nano-secret-123 for this route","type":"UNAUTHORIZED"}}"#))
+            .success(
+                recorded(
+                    401,
+                    #"{"error":{"message":"Invalid API key nano-secret-123 for this route","type":"UNAUTHORIZED"}}"#))
         ])
         let adapter = NanoGPTAdapter(
-            endpoint: endpoint("https://nano-gpt.com"), apiKey: Secret("nano-secret-123"), client: client, logger: Logger(label: "t"))
-        await #expect(throws: ProviderError.authentication(message: "Invalid API key <redacted> for this route")) { try await adapter.balance() }
+            endpoint: endpoint("https://nano-gpt.com"), apiKey: Secret("nano-secret-123"), client: client,
+            logger: Logger(label: "t"))
+        await #expect(throws: ProviderError.authentication(message: "Invalid API key <redacted> for this route")) {
+            try await adapter.balance()
+        }
     }
 }

@@ -32,9 +32,11 @@ import Testing
     }
 
     @Test func structureAndEscapes() throws {
-        let value = try JSONParser.parse(#" {"s":"a\"b\\c\n\u00e9\ud83d\ude00","arr":[1,-2.5,true,false,null,{}],"o":{"k":[]}} "#)
+        let value = try JSONParser.parse(
+            #" {"s":"a\"b\\c\n\u00e9\ud83d\ude00","arr":[1,-2.5,true,false,null,{}],"o":{"k":[]}} "#)
         #expect(value["s"]?.stringValue == "a\"b\\c\né😀")
-        #expect(value["arr"] == .array([.number("1"), .number("-2.5"), .bool(true), .bool(false), .null, .object([:])]))
+        #expect(
+            value["arr"] == .array([.number("1"), .number("-2.5"), .bool(true), .bool(false), .null, .object([:])]))
         #expect(value["o"]?["k"] == .array([]))
     }
 
@@ -44,7 +46,9 @@ import Testing
     }
 
     @Test func rejectsDeepNesting() {
-        let deep = String(repeating: "[", count: JSONParser.depthMax + 1) + String(repeating: "]", count: JSONParser.depthMax + 1)
+        let deep =
+            String(repeating: "[", count: JSONParser.depthMax + 1)
+            + String(repeating: "]", count: JSONParser.depthMax + 1)
         #expect(throws: JSONParser.Failure.tooDeep) { try JSONParser.parse(deep) }
     }
 
@@ -66,7 +70,9 @@ import Testing
     }
 
     @Test func writerRoundTripsAndSortsKeys() throws {
-        let value = JSONValue.object(["b": .string("x\"\n\u{01}"), "a": .number("0.35"), "c": .array([.bool(true), .null])])
+        let value = JSONValue.object([
+            "b": .string("x\"\n\u{01}"), "a": .number("0.35"), "c": .array([.bool(true), .null]),
+        ])
         let text = JSONWriter.string(value)
         #expect(text == #"{"a":0.35,"b":"x\"\n\u0001","c":[true,null]}"#)
         #expect(try JSONParser.parse(text) == value)

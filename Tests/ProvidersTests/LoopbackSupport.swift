@@ -25,7 +25,8 @@ struct Loopback {
             guard let id = ProviderID(rawValue: provider.rawValue) else { continue }
             map[id] = try ProviderEndpoint(baseURL: url)
         }
-        let loopback = Loopback(running: running, client: try makeTestHTTPClient(), endpoints: ProviderEndpoints(endpoints: map))
+        let loopback = Loopback(
+            running: running, client: try makeTestHTTPClient(), endpoints: ProviderEndpoints(endpoints: map))
         do {
             let result = try await body(loopback)
             await running.stop()
@@ -43,7 +44,9 @@ struct Loopback {
     }
 
     func openAIVideos(_ encoding: OpenAIVideosRequests.BodyEncoding = .multipart) -> OpenAIVideosAdapter {
-        OpenAIVideosAdapter(endpoint: endpoints[.openAIVideos]!, apiKey: Secret("sk-test"), encoding: encoding, client: client, logger: logger)
+        OpenAIVideosAdapter(
+            endpoint: endpoints[.openAIVideos]!, apiKey: Secret("sk-test"), encoding: encoding, client: client,
+            logger: logger)
     }
 
     func venice(_ auth: VeniceAuth = .apiKey(Secret("venice-test"))) -> VeniceAdapter {
@@ -64,7 +67,9 @@ struct Loopback {
     func control(_ provider: ProviderID, _ pairs: String) async throws {
         let url = try #require(running.controlURL(provider)) + "/scenario"
         let response = try await client.execute(HTTPRequest(method: .post, url: url, body: Array(pairs.utf8)))
-        guard response.status == 200 else { throw ProviderError.unavailable(status: response.status, message: "control") }
+        guard response.status == 200 else {
+            throw ProviderError.unavailable(status: response.status, message: "control")
+        }
     }
 
     /// Polls until the job is terminal; at most `attemptsMax` polls, `pauseMilliseconds` apart.

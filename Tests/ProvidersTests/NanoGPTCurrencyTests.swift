@@ -20,7 +20,8 @@ import Testing
     }
 
     @Test func anXNOStatusReportsItsFinalCostInXNO() throws {
-        let status = try NanoGPTResponses.status(recorded(200, NanoGPTFixtures.nestedCompletedXNO), providerJobID: "vid_1", endpoint: Self.base)
+        let status = try NanoGPTResponses.status(
+            recorded(200, NanoGPTFixtures.nestedCompletedXNO), providerJobID: "vid_1", endpoint: Self.base)
         #expect(status.paymentSource == .accountBalance(.xno))
         #expect(status.reportedCost == xno("1.25"))
         #expect(status.balance?.available == [xno("11.25")])
@@ -28,7 +29,8 @@ import Testing
 
     @Test func aStatusWithoutAPaymentSourceTakesTheSubmitsOne() throws {
         let response = recorded(200, NanoGPTFixtures.nestedCompleted)
-        let paidInXNO = try NanoGPTResponses.status(response, providerJobID: "vid_1", endpoint: Self.base, paymentSource: .accountBalance(.xno))
+        let paidInXNO = try NanoGPTResponses.status(
+            response, providerJobID: "vid_1", endpoint: Self.base, paymentSource: .accountBalance(.xno))
         #expect(paidInXNO.reportedCost == xno("0.35"))
         let unknownSource = try NanoGPTResponses.status(response, providerJobID: "vid_1", endpoint: Self.base)
         #expect(unknownSource.reportedCost == usd("0.35"))
@@ -43,7 +45,8 @@ import Testing
 
     @Test func theAdapterPassesTheHandlesPaymentSource() async throws {
         let client = ScriptedHTTPClient([.success(recorded(200, NanoGPTFixtures.nestedCompleted))])
-        let adapter = NanoGPTAdapter(endpoint: Self.base, apiKey: Secret("nano-key"), client: client, logger: Logger(label: "t"))
+        let adapter = NanoGPTAdapter(
+            endpoint: Self.base, apiKey: Secret("nano-key"), client: client, logger: Logger(label: "t"))
         let handle = ProviderJobHandle(providerJobID: "vid_1", model: "sora-2", paymentSource: .accountBalance(.xno))
         #expect(try await adapter.status(of: handle).reportedCost == xno("0.35"))
     }

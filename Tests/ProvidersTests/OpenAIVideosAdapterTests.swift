@@ -12,13 +12,17 @@ import Testing
 
     @Test func multipartCreateCarriesSecondsDurationAndSize() throws {
         let requests = OpenAIVideosRequests(endpoint: Self.base, apiKey: Secret("sk-xxxxxx"))
-        let request = requests.submit(ProviderJobSpec(model: "sora-2", prompt: "a cat", durationSeconds: 8, resolution: "720p", aspectRatio: "9:16"))
+        let request = requests.submit(
+            ProviderJobSpec(
+                model: "sora-2", prompt: "a cat", durationSeconds: 8, resolution: "720p", aspectRatio: "9:16"))
         #expect(request.url == "https://api.aiid.edu.kg/v1/videos")
         #expect(request.headers.contains(HTTPHeader("Authorization", "Bearer sk-xxxxxx")))
         let contentType = try #require(request.headers.first { $0.name == "Content-Type" }?.value)
         #expect(contentType == "multipart/form-data; boundary=videoledger-form-boundary")
         let body = String(decoding: request.body ?? [], as: UTF8.self)
-        for (name, value) in [("model", "sora-2"), ("prompt", "a cat"), ("seconds", "8"), ("duration", "8"), ("size", "720x1280")] {
+        for (name, value) in [
+            ("model", "sora-2"), ("prompt", "a cat"), ("seconds", "8"), ("duration", "8"), ("size", "720x1280"),
+        ] {
             #expect(body.contains("Content-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n"))
         }
         #expect(body.hasSuffix("--videoledger-form-boundary--\r\n"))
@@ -26,7 +30,8 @@ import Testing
 
     @Test(arguments: [
         ("480p", "16:9", "854x480"), ("720p", "9:16", "720x1280"), ("1080p", "1:1", "1080x1080"),
-        ("1024p", "16:9", "1792x1024"), ("1024p", "9:16", "1024x1792"), ("4k", "16:9", "3840x2160"), ("4k", "9:16", "2160x3840"),
+        ("1024p", "16:9", "1792x1024"), ("1024p", "9:16", "1024x1792"), ("4k", "16:9", "3840x2160"),
+        ("4k", "9:16", "2160x3840"),
     ])
     func sizeCarriesResolutionAndAspectRatio(_ resolution: String, _ ratio: String, _ size: String) {
         #expect(OpenAIVideoSize.size(resolution: resolution, aspectRatio: ratio) == size)
@@ -49,22 +54,27 @@ import Testing
 
     @Test func jsonCreate() throws {
         let requests = OpenAIVideosRequests(endpoint: Self.base, apiKey: Secret("k"), encoding: .json)
-        let request = requests.submit(ProviderJobSpec(model: "veo3", prompt: "p", durationSeconds: 4, count: 2, imageURL: "https://i/x.png"))
+        let request = requests.submit(
+            ProviderJobSpec(model: "veo3", prompt: "p", durationSeconds: 4, count: 2, imageURL: "https://i/x.png"))
         #expect(
             jsonBody(request)
                 == .object([
-                    "model": .string("veo3"), "prompt": .string("p"), "seconds": .string("4"), "duration": .number("4"), "n": .number("2"),
+                    "model": .string("veo3"), "prompt": .string("p"), "seconds": .string("4"), "duration": .number("4"),
+                    "n": .number("2"),
                     "input_reference": .string("https://i/x.png"),
                 ]))
     }
 
     @Test func createResponseFromTheSeed() throws {
-        #expect(try OpenAIVideosResponses.submission(recorded(200, OpenAIVideosFixtures.create)).providerJobID == "video_abc123")
+        #expect(
+            try OpenAIVideosResponses.submission(recorded(200, OpenAIVideosFixtures.create)).providerJobID
+                == "video_abc123")
     }
 
     @Test func completedWithMillisecondTimestampsAndBilledSeconds() throws {
         let status = try OpenAIVideosResponses.status(
-            recorded(200, OpenAIVideosFixtures.completedMilliseconds), providerJobID: "video_abc123", contentURL: contentURL)
+            recorded(200, OpenAIVideosFixtures.completedMilliseconds), providerJobID: "video_abc123",
+            contentURL: contentURL)
         #expect(status.state == .completed)
         #expect(status.billedSeconds == 12)
         #expect(status.expiresAtUnixMilliseconds == 1_764_350_690_922)
@@ -73,12 +83,14 @@ import Testing
     }
 
     @Test func secondTimestampsAreScaled() throws {
-        let status = try OpenAIVideosResponses.status(recorded(200, OpenAIVideosFixtures.completedSeconds), providerJobID: "v", contentURL: contentURL)
+        let status = try OpenAIVideosResponses.status(
+            recorded(200, OpenAIVideosFixtures.completedSeconds), providerJobID: "v", contentURL: contentURL)
         #expect(status.expiresAtUnixMilliseconds == 1_764_350_690_000)
     }
 
     @Test func gatewayExtrasAreRead() throws {
-        let status = try OpenAIVideosResponses.status(recorded(200, OpenAIVideosFixtures.gatewayExtras), providerJobID: "v", contentURL: contentURL)
+        let status = try OpenAIVideosResponses.status(
+            recorded(200, OpenAIVideosFixtures.gatewayExtras), providerJobID: "v", contentURL: contentURL)
         #expect(status.resultURLs == ["https://cdn/v.mp4"])
         #expect(status.reportedCost == Money(micros: 85_000, currency: .usd))
     }
@@ -86,7 +98,9 @@ import Testing
     @Test func inProgressAndFailed() throws {
         let running = try OpenAIVideosResponses.status(
             recorded(200, OpenAIVideosFixtures.inProgress), providerJobID: "v", contentURL: contentURL)
-        #expect(running.state == .running && running.progressPercent == 42 && running.billedSeconds == nil && running.resultURLs.isEmpty)
+        #expect(
+            running.state == .running && running.progressPercent == 42 && running.billedSeconds == nil
+                && running.resultURLs.isEmpty)
         let failed = try OpenAIVideosResponses.status(
             recorded(200, OpenAIVideosFixtures.failed), providerJobID: "v", contentURL: contentURL)
         #expect(failed.state == .failed && failed.failureReason == "blocked")
@@ -95,12 +109,15 @@ import Testing
     @Test func documentationNoiseIsNotAStatus() {
         #expect(
             providerError {
-                try OpenAIVideosResponses.status(recorded(200, #"{"id":"v","status":"video_url"}"#), providerJobID: "v", contentURL: contentURL)
+                try OpenAIVideosResponses.status(
+                    recorded(200, #"{"id":"v","status":"video_url"}"#), providerJobID: "v", contentURL: contentURL)
             } == .malformedResponse(reason: "/v1/videos retrieve: unknown status 'video_url'"))
     }
 
     @Test func idsArePercentEncodedInThePath() {
         let requests = OpenAIVideosRequests(endpoint: Self.base, apiKey: Secret("k"))
-        #expect(requests.retrieve(providerJobID: "../admin?x=1").url == "https://api.aiid.edu.kg/v1/videos/..%2Fadmin%3Fx%3D1")
+        #expect(
+            requests.retrieve(providerJobID: "../admin?x=1").url
+                == "https://api.aiid.edu.kg/v1/videos/..%2Fadmin%3Fx%3D1")
     }
 }

@@ -5,7 +5,9 @@ import Money
 @testable import Providers
 
 /// Builds a recorded response: a status, a JSON (or other) body exactly as the docs show it.
-func recorded(_ status: Int, _ body: String, contentType: String = "application/json", headers: [HTTPHeader] = []) -> HTTPResponse {
+func recorded(_ status: Int, _ body: String, contentType: String = "application/json", headers: [HTTPHeader] = [])
+    -> HTTPResponse
+{
     HTTPResponse(status: status, headers: [HTTPHeader("Content-Type", contentType)] + headers, body: Array(body.utf8))
 }
 

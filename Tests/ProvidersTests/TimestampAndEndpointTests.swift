@@ -48,16 +48,19 @@ import Testing
             try ProviderEndpoints.fromEnvironment([:], for: [.openAIVideos])
         }
         #expect(throws: ProviderEndpoints.ConfigurationError.insecure(variable: "VIDEOLEDGER_VENICE_BASE_URL")) {
-            try ProviderEndpoints.fromEnvironment(["VIDEOLEDGER_VENICE_BASE_URL": "http://venice.example.com/api/v1"], for: [.venice])
+            try ProviderEndpoints.fromEnvironment(
+                ["VIDEOLEDGER_VENICE_BASE_URL": "http://venice.example.com/api/v1"], for: [.venice])
         }
         for loopback in ["http://127.0.0.1:9000", "http://localhost:9000", "http://[::1]:9000"] {
-            let endpoints = try ProviderEndpoints.fromEnvironment(["VIDEOLEDGER_NANOGPT_BASE_URL": loopback], for: [.nanoGPT])
+            let endpoints = try ProviderEndpoints.fromEnvironment(
+                ["VIDEOLEDGER_NANOGPT_BASE_URL": loopback], for: [.nanoGPT])
             #expect(endpoints[.nanoGPT]?.isLoopback == true, "\(loopback)")
         }
         let gateway = try ProviderEndpoints.fromEnvironment(
             ["VIDEOLEDGER_OPENAI_VIDEOS_BASE_URL": "https://gateway.example.com"], for: [.openAIVideos])
         #expect(gateway[.openAIVideos]?.origin == "https://gateway.example.com")
-        #expect(ProviderEndpoints.ConfigurationError.insecure(variable: "V").description.contains("V must be an https URL"))
+        #expect(
+            ProviderEndpoints.ConfigurationError.insecure(variable: "V").description.contains("V must be an https URL"))
     }
 
     @Test func statusWordsAreNotGuessed() {

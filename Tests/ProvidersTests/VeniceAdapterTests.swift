@@ -15,7 +15,8 @@ import Testing
 
     @Test func queueAndQuoteRequests() {
         let spec = ProviderJobSpec(
-            model: "wan-2-7-text-to-video", prompt: "Venice", durationSeconds: 5, resolution: "720p", aspectRatio: "16:9", audio: true)
+            model: "wan-2-7-text-to-video", prompt: "Venice", durationSeconds: 5, resolution: "720p",
+            aspectRatio: "16:9", audio: true)
         let queue = requests.queue(spec, auth: auth)
         #expect(queue.url == "https://api.venice.ai/api/v1/video/queue")
         #expect(
@@ -31,8 +32,11 @@ import Testing
 
     @Test func resolutionsGoInVenicesOwnSpelling() {
         // QueueVideoRequest / QuoteVideoRequest spell MiniMax's resolution 768P; the rest as named.
-        for (token, sent) in [("768p", "768P"), ("768P", "768P"), ("2k", "2K"), ("720p", "720p"), ("4k", "4k"), ("1080p", "1080p")] {
-            let spec = ProviderJobSpec(model: "minimax-h3-hyper-text-to-video", prompt: "p", durationSeconds: 6, resolution: token)
+        for (token, sent) in [
+            ("768p", "768P"), ("768P", "768P"), ("2k", "2K"), ("720p", "720p"), ("4k", "4k"), ("1080p", "1080p"),
+        ] {
+            let spec = ProviderJobSpec(
+                model: "minimax-h3-hyper-text-to-video", prompt: "p", durationSeconds: 6, resolution: token)
             #expect(jsonBody(requests.queue(spec, auth: auth))?["resolution"] == .string(sent), "\(token)")
             #expect(jsonBody(requests.quote(spec, auth: auth))?["resolution"] == .string(sent), "\(token)")
         }
@@ -43,7 +47,8 @@ import Testing
         #expect(
             jsonBody(retrieve)
                 == .object([
-                    "model": .string("wan-2-7-text-to-video"), "queue_id": .string(job.providerJobID), "delete_media_on_completion": .bool(false),
+                    "model": .string("wan-2-7-text-to-video"), "queue_id": .string(job.providerJobID),
+                    "delete_media_on_completion": .bool(false),
                 ]))
         #expect(retrieve.responseBytesMax == VeniceRequests.retrieveResponseBytesMax)
     }
@@ -78,11 +83,15 @@ import Testing
     }
 
     @Test func tooLargeBodyIsTheFinishedVideo() async throws {
-        let client = ScriptedHTTPClient([.failure(.responseTooLarge(limitBytes: VeniceRequests.retrieveResponseBytesMax))])
+        let client = ScriptedHTTPClient([
+            .failure(.responseTooLarge(limitBytes: VeniceRequests.retrieveResponseBytesMax))
+        ])
         let adapter = VeniceAdapter(
-            endpoint: endpoint("https://api.venice.ai/api/v1"), auth: .apiKey(Secret("k")), client: client, logger: Logger(label: "t"))
+            endpoint: endpoint("https://api.venice.ai/api/v1"), auth: .apiKey(Secret("k")), client: client,
+            logger: Logger(label: "t"))
         let status = try await adapter.status(of: job)
-        #expect(status.state == .completed && status.inlineResult == .largerThan(VeniceRequests.retrieveResponseBytesMax))
+        #expect(
+            status.state == .completed && status.inlineResult == .largerThan(VeniceRequests.retrieveResponseBytesMax))
     }
 
     @Test func errorBodies() {
@@ -119,18 +128,22 @@ import Testing
         let details = try #require(
             paymentDetails(
                 providerError {
-                    try VeniceResponses.submission(recorded(402, Self.discoveryBody), paymentSource: .accountBalance(.usd))
+                    try VeniceResponses.submission(
+                        recorded(402, Self.discoveryBody), paymentSource: .accountBalance(.usd))
                 }))
         #expect(details.x402Version == 2)
         let requirement = try #require(details.requirements.first)
-        #expect(requirement.amountBaseUnits == "10000000" && requirement.scheme == "exact" && requirement.payTo == "8qUL")
+        #expect(
+            requirement.amountBaseUnits == "10000000" && requirement.scheme == "exact" && requirement.payTo == "8qUL")
         #expect(requirement.usdcAmount == Money(micros: 10_000_000, currency: .usdc))
     }
 
     @Test func x402Version2FromThePaymentRequiredHeaderAlone() throws {
         let header = Data(Self.discoveryBody.utf8).base64EncodedString()
         let response = recorded(402, "{}", headers: [HTTPHeader("PAYMENT-REQUIRED", header)])
-        let details = try #require(paymentDetails(providerError { try VeniceResponses.submission(response, paymentSource: .accountBalance(.usd)) }))
+        let details = try #require(
+            paymentDetails(
+                providerError { try VeniceResponses.submission(response, paymentSource: .accountBalance(.usd)) }))
         #expect(details.x402Version == 2 && details.requirements.first?.network == "solana")
     }
 
@@ -138,7 +151,8 @@ import Testing
         let details = try #require(
             paymentDetails(
                 providerError {
-                    try VeniceResponses.submission(recorded(402, VeniceFixtures.walletShortOfCredit), paymentSource: .accountBalance(.usd))
+                    try VeniceResponses.submission(
+                        recorded(402, VeniceFixtures.walletShortOfCredit), paymentSource: .accountBalance(.usd))
                 }))
         #expect(details.code == "PAYMENT_REQUIRED")
         #expect(details.message == "Insufficient x402 balance")
@@ -149,7 +163,11 @@ import Testing
     @Test func quoteAndBalances() throws {
         #expect(try VeniceResponses.quote(recorded(200, VeniceFixtures.quote)) == usd("0.085"))
         #expect(try VeniceResponses.quote(recorded(200, VeniceFixtures.quoteExponent)) == usd("0.00001"))
-        #expect(try VeniceResponses.apiKeyBalance(recorded(200, VeniceFixtures.apiKeyBalance)).available == [usd("42.109876")])
-        #expect(try VeniceResponses.walletBalance(recorded(200, VeniceFixtures.walletBalance)).available == [usd("4.23")])
+        #expect(
+            try VeniceResponses.apiKeyBalance(recorded(200, VeniceFixtures.apiKeyBalance)).available == [
+                usd("42.109876")
+            ])
+        #expect(
+            try VeniceResponses.walletBalance(recorded(200, VeniceFixtures.walletBalance)).available == [usd("4.23")])
     }
 }

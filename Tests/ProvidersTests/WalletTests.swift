@@ -121,7 +121,8 @@ import Testing
 
     @Test func aimoHeaderSignsTheRequestURL() throws {
         let header = try SignInWithX.aimoHeader(
-            keypair: try Self.keypair(), requestURL: "https://api.example.com/api/v1/video/queue", nowUnixMilliseconds: 1_767_225_600_000)
+            keypair: try Self.keypair(), requestURL: "https://api.example.com/api/v1/video/queue",
+            nowUnixMilliseconds: 1_767_225_600_000)
         let envelope = try #require(Self.decodeHeader(header))
         #expect(
             envelope["message"]?.stringValue == """
@@ -145,7 +146,8 @@ import Testing
 
     @Test func veniceHeaderCarriesAddressTimestampChainAndType() throws {
         let header = try SignInWithX.veniceHeader(
-            keypair: try Self.keypair(), baseURL: "https://api.venice.ai/api/v1", nowUnixMilliseconds: 1_767_225_600_000, nonce: "abcDEF123456")
+            keypair: try Self.keypair(), baseURL: "https://api.venice.ai/api/v1",
+            nowUnixMilliseconds: 1_767_225_600_000, nonce: "abcDEF123456")
         let envelope = try #require(Self.decodeHeader(header))
         #expect(envelope["address"]?.stringValue == Self.rfc8032Address)
         #expect(envelope["timestamp"] == .number("1767225600000"))
@@ -156,7 +158,9 @@ import Testing
             message.hasPrefix(
                 "api.venice.ai wants you to sign in with your Solana account:\n\(Self.rfc8032Address)\n\nSign in to Venice AI\n\nURI: https://api.venice.ai\n"
             ))
-        #expect(message.contains("Nonce: abcDEF123456\nIssued At: 2026-01-01T00:00:00.000Z\nExpiration Time: 2026-01-01T00:05:00.000Z"))
+        #expect(
+            message.contains(
+                "Nonce: abcDEF123456\nIssued At: 2026-01-01T00:00:00.000Z\nExpiration Time: 2026-01-01T00:05:00.000Z"))
         let signature = try #require(envelope["signature"]?.stringValue.flatMap(Base58.decode))
         #expect(signature == (try Self.keypair().signature(for: message)))
     }

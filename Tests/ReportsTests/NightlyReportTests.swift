@@ -53,7 +53,9 @@ import Testing
             }
 
             let totalsCSV = try Support.csvRows(stem + "-totals.csv")
-            let reported = totalsCSV.first { $0["section"] == "user_summary" && $0["currency"] == "USD" && $0["column"] == "day_spend" }
+            let reported = totalsCSV.first {
+                $0["section"] == "user_summary" && $0["currency"] == "USD" && $0["column"] == "day_spend"
+            }
             #expect(try Support.micros(reported?["total"] ?? "0") == daySpend, "\(day)")
             #expect(outcome.section("user_spend")?.total("day_spend_micros", currency: "USD") == daySpend)
             #expect(outcome.section("holds_outstanding")?.total("held_micros", currency: "USD") == held)
@@ -66,14 +68,17 @@ import Testing
         let month = try await SharedMonth.shared.month()
         let day = CalendarDay(year: 2025, month: 3, day: 18)!
         let out = Support.temporaryDirectory("per-user")
-        _ = try await Support.runner(month.pool).nightly(NightlyReportRequest(date: day, outputDirectory: out, formats: [.csv]))
+        _ = try await Support.runner(month.pool).nightly(
+            NightlyReportRequest(date: day, outputDirectory: out, formats: [.csv]))
         let summary = try Support.csvRows(out + "/nightly-\(day)-user_summary.csv")
         let byUser = try Support.csvRows(out + "/nightly-\(day)-user_spend.csv")
         for user in SeededMonth.spenders {
             let row = try #require(summary.first { $0["user_id"] == user })
             #expect(try Support.micros(row["day_spend"]) == month.daySpend(day, user: user), "\(user)")
             #expect(try Support.micros(row["mtd_spend"]) == month.monthToDateSpend(day, user: user), "\(user)")
-            #expect(try Support.csvSum(byUser, "mtd_spend") { $0["user_id"] == user } == month.monthToDateSpend(day, user: user))
+            #expect(
+                try Support.csvSum(byUser, "mtd_spend") { $0["user_id"] == user }
+                    == month.monthToDateSpend(day, user: user))
         }
         // Sorted by user (byte order), then currency, provider, family.
         let users = byUser.map { $0["user_id"]! }
@@ -85,7 +90,8 @@ import Testing
         }
         // February's jobs are not in March's month to date.
         let firstDay = CalendarDay(year: 2025, month: 3, day: 1)!
-        _ = try await Support.runner(month.pool).nightly(NightlyReportRequest(date: firstDay, outputDirectory: out, formats: [.csv]))
+        _ = try await Support.runner(month.pool).nightly(
+            NightlyReportRequest(date: firstDay, outputDirectory: out, formats: [.csv]))
         let first = try Support.csvRows(out + "/nightly-\(firstDay)-user_summary.csv")
         let firstMonthToDate = try Support.csvSum(first, "mtd_spend")
         #expect(firstMonthToDate == (try Support.csvSum(first, "day_spend")))
@@ -96,7 +102,8 @@ import Testing
         let month = try await SharedMonth.shared.month()
         let day = month.driftDay
         let out = Support.temporaryDirectory("accuracy")
-        _ = try await Support.runner(month.pool).nightly(NightlyReportRequest(date: day, outputDirectory: out, formats: [.json]))
+        _ = try await Support.runner(month.pool).nightly(
+            NightlyReportRequest(date: day, outputDirectory: out, formats: [.json]))
         let document = try Support.json(out + "/nightly-\(day).json")
         let settled = month.settled(on: day)
         #expect(!settled.isEmpty)
@@ -110,21 +117,27 @@ import Testing
 
         let savings = try Support.jsonSection(document, "savings")
         let withCheapest = settled.filter { $0.cheapestMicros != nil }
-        #expect(try Support.jsonSum(savings, "above_cheapest") == withCheapest.reduce(0) { $0 + $1.quotedMicros - $1.cheapestMicros! })
+        #expect(
+            try Support.jsonSum(savings, "above_cheapest")
+                == withCheapest.reduce(0) { $0 + $1.quotedMicros - $1.cheapestMicros! })
         #expect(try Support.jsonSum(savings, "cheapest") == withCheapest.reduce(0) { $0 + $1.cheapestMicros! })
         let savingsRows = savings["rows"] as? [[String: Any]] ?? []
-        #expect(savingsRows.reduce(0) { $0 + (($1["jobs_on_cheapest"] as? Int) ?? 0) }
-            == withCheapest.filter { $0.quotedMicros == $0.cheapestMicros }.count)
+        #expect(
+            savingsRows.reduce(0) { $0 + (($1["jobs_on_cheapest"] as? Int) ?? 0) }
+                == withCheapest.filter { $0.quotedMicros == $0.cheapestMicros }.count)
 
         let drift = try Support.jsonSection(document, "provider_drift")
-        let nanogpt = try #require((drift["rows"] as? [[String: Any]])?.first { $0["provider"] as? String == "nanogpt" })
+        let nanogpt = try #require(
+            (drift["rows"] as? [[String: Any]])?.first { $0["provider"] as? String == "nanogpt" })
         #expect(nanogpt["balance_drift"] as? String == "0.500000")
         #expect(nanogpt["cost_drift"] as? String == "0.000000")
         let nanogptJobs = settled.filter { $0.provider == "nanogpt" }
         #expect(nanogptJobs.count >= 2)
         #expect(nanogpt["jobs_with_provider_cost"] as? Int == nanogptJobs.count)
         #expect(try Support.micros(nanogpt["charges"] as? String) == month.driftWindowCharges)
-        #expect(try Support.micros(nanogpt["provider_spend"] as? String) == month.driftWindowCharges + SeededMonth.driftMicros)
+        #expect(
+            try Support.micros(nanogpt["provider_spend"] as? String) == month.driftWindowCharges
+                + SeededMonth.driftMicros)
     }
 
     /// Holds made before midnight and settled after it are outstanding at the end of the day.
@@ -132,7 +145,8 @@ import Testing
         let month = try await SharedMonth.shared.month()
         let day = CalendarDay(year: 2025, month: 3, day: 3)!  // day % 5 == 2 (0-based): jobs held at 23:50
         let out = Support.temporaryDirectory("midnight")
-        let outcome = try await Support.runner(month.pool).nightly(NightlyReportRequest(date: day, outputDirectory: out, formats: [.csv]))
+        let outcome = try await Support.runner(month.pool).nightly(
+            NightlyReportRequest(date: day, outputDirectory: out, formats: [.csv]))
         let held = month.heldAtEnd(of: day)
         #expect(held > 0)
         #expect(outcome.section("holds_outstanding")?.total("held_micros", currency: "USD") == held)

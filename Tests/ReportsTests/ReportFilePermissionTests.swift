@@ -1,6 +1,7 @@
-@testable import Reports
 import Foundation
 import Testing
+
+@testable import Reports
 
 /// Report files hold per-user spend: created 0600 (narrowed further by the umask), never through
 /// a link, and replaced in one step on a re-run.
@@ -21,7 +22,8 @@ import Testing
         let folder = try Self.folder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let target = folder + "/elsewhere.txt"
-        FileManager.default.createFile(atPath: target, contents: Data("untouched".utf8), attributes: [.posixPermissions: 0o644])
+        FileManager.default.createFile(
+            atPath: target, contents: Data("untouched".utf8), attributes: [.posixPermissions: 0o644])
         // Someone planted a link where the report goes.
         try FileManager.default.createSymbolicLink(atPath: folder + "/report.csv", withDestinationPath: target)
 
@@ -47,7 +49,9 @@ import Testing
         FileManager.default.createFile(atPath: target, contents: Data("untouched".utf8))
         let planted = folder + "/.planted.tmp"
         try FileManager.default.createSymbolicLink(atPath: planted, withDestinationPath: target)
-        #expect(throws: ReportError.self) { _ = try OutputFile(directory: folder, name: "x.csv", temporaryPath: planted) }
+        #expect(throws: ReportError.self) {
+            _ = try OutputFile(directory: folder, name: "x.csv", temporaryPath: planted)
+        }
         #expect(try String(contentsOfFile: target, encoding: .utf8) == "untouched")
     }
 }

@@ -1,14 +1,18 @@
 import Basics
 import Foundation
-@testable import Reports
 import Testing
+
+@testable import Reports
 
 /// The pure pieces: dates, formats, escaping, charts, templates. No database.
 @Suite struct ReportFormattingTests {
     @Test func calendarDatesParseStrictly() {
         #expect(CalendarDay(iso: "2024-02-29")?.description == "2024-02-29")
-        for bad in ["2025-02-29", "2025-13-01", "2025-00-10", "2025-1-01", "25-01-01", "2025/01/01", "2025-01-01T00", "", "１９７０-01-01",
-                    "1969-12-31"] {
+        for bad in [
+            "2025-02-29", "2025-13-01", "2025-00-10", "2025-1-01", "25-01-01", "2025/01/01", "2025-01-01T00", "",
+            "１９７０-01-01",
+            "1969-12-31",
+        ] {
             #expect(CalendarDay(iso: bad) == nil, "\(bad)")
         }
         let day = CalendarDay(iso: "2025-03-01")!
@@ -63,8 +67,12 @@ import Testing
     }
 
     @Test func chartDirectivesParse() {
-        #expect(ChartDirective(parsing: "top 20 user_id by day_spend_micros") == ChartDirective(labelColumn: "user_id", valueColumn: "day_spend_micros", top: 20))
-        #expect(ChartDirective(parsing: "day by spend_micros") == ChartDirective(labelColumn: "day", valueColumn: "spend_micros", top: nil))
+        #expect(
+            ChartDirective(parsing: "top 20 user_id by day_spend_micros")
+                == ChartDirective(labelColumn: "user_id", valueColumn: "day_spend_micros", top: 20))
+        #expect(
+            ChartDirective(parsing: "day by spend_micros")
+                == ChartDirective(labelColumn: "day", valueColumn: "spend_micros", top: nil))
         for bad in ["top 0 a by b", "top 101 a by b", "top x a by b", "a b", "a by", "a by b c"] {
             #expect(ChartDirective(parsing: bad) == nil, "\(bad)")
         }
@@ -74,10 +82,13 @@ import Testing
     /// zero bars dropped, in bounded memory.
     @Test func chartsKeepTheTopBars() throws {
         let columns = ["user_id", "currency", "spend_micros"].map { ReportColumn(sourceName: $0) }
-        var chart = try ChartAccumulator(directive: ChartDirective(labelColumn: "user_id", valueColumn: "spend_micros", top: 2),
-                                         section: "s", columns: columns, file: "f")
-        let rows: [(String, String, Int64)] = [("a", "USD", 5), ("a", "USD", 5), ("a", "XNO", 100), ("b", "USD", 10), ("c", "USD", 11),
-                                                ("d", "USD", 0), ("e", "USD", 10)]
+        var chart = try ChartAccumulator(
+            directive: ChartDirective(labelColumn: "user_id", valueColumn: "spend_micros", top: 2),
+            section: "s", columns: columns, file: "f")
+        let rows: [(String, String, Int64)] = [
+            ("a", "USD", 5), ("a", "USD", 5), ("a", "XNO", 100), ("b", "USD", 10), ("c", "USD", 11),
+            ("d", "USD", 0), ("e", "USD", 10),
+        ]
         for (user, currency, value) in rows { try chart.add([.text(user), .text(currency), .integer(value)]) }
         let series = chart.finish()
         #expect(series.map(\.currency) == ["USD", "XNO"])
@@ -92,8 +103,9 @@ import Testing
         #expect(BarChartSVG.barLength(Int64.max, largest: Int64.max) == width)
         #expect(BarChartSVG.barLength(0, largest: 100) == 0)
         #expect(BarChartSVG.barLength(-5, largest: 100) == 0)
-        let svg = BarChartSVG.render(series: ChartSeries(currency: "USD", bars: [ChartBar(label: "<x&y>", value: 1_000_000)], omitted: 0),
-                                     valueColumn: ReportColumn(sourceName: "spend_micros"), title: "T", id: "c")
+        let svg = BarChartSVG.render(
+            series: ChartSeries(currency: "USD", bars: [ChartBar(label: "<x&y>", value: 1_000_000)], omitted: 0),
+            valueColumn: ReportColumn(sourceName: "spend_micros"), title: "T", id: "c")
         #expect(svg.contains("&lt;x&amp;y&gt;") && svg.contains("1.000000") && !svg.contains("<x&y>"))
     }
 
@@ -104,18 +116,25 @@ import Testing
         #expect(throws: ReportError.self) { try HTMLTemplate("{{title", kind: .page, file: "t") }
         // Each file has its own placeholders, and a fragment loses the final newline editors add.
         #expect(throws: ReportError.self) { try HTMLTemplate("{{title}}", kind: .chart, file: "t") }
-        #expect(try HTMLTemplate("<b>{{caption}}</b>\n", kind: .chart, file: "t").render(["caption": "C"]) == "<b>C</b>")
+        #expect(
+            try HTMLTemplate("<b>{{caption}}</b>\n", kind: .chart, file: "t").render(["caption": "C"]) == "<b>C</b>")
     }
 
     @Test func theShippedDefinitionsLoad() throws {
         let nightly = try ReportDefinitions.load(directory: ReportTestSupport.reportsDirectory, kind: .nightly)
-        #expect(nightly.sections.map(\.name) == ["user_summary", "user_spend", "spend_by_provider", "daily_spend_by_provider",
-                                                  "holds_outstanding", "quote_accuracy", "savings", "savings_by_user", "provider_drift",
-                                                  "live_quote_drift", "held_money", "held_resolutions", "shortfalls", "provider_scorecards"])
+        #expect(
+            nightly.sections.map(\.name) == [
+                "user_summary", "user_spend", "spend_by_provider", "daily_spend_by_provider",
+                "holds_outstanding", "quote_accuracy", "savings", "savings_by_user", "provider_drift",
+                "live_quote_drift", "held_money", "held_resolutions", "shortfalls", "provider_scorecards",
+            ])
         #expect(nightly.controlTotalsSQL != nil)
         #expect(nightly.sections[0].chart?.top == 20)
         let spend = try ReportDefinitions.load(directory: ReportTestSupport.reportsDirectory, kind: .spend)
-        #expect(spend.sections.map(\.name) == ["spend_by_day", "spend_by_provider", "holds_outstanding", "quote_accuracy", "savings"])
+        #expect(
+            spend.sections.map(\.name) == [
+                "spend_by_day", "spend_by_provider", "holds_outstanding", "quote_accuracy", "savings",
+            ])
         #expect(nightly.checksum.count == 64 && nightly.checksum != spend.checksum)
     }
 

@@ -3,6 +3,7 @@ import Foundation
 import Money
 import Postgres
 import Reports
+import Synchronization
 import TestSupport
 import Testing
 
@@ -28,12 +29,17 @@ import Testing
         #expect(Set(byDay.map { $0["day"]! }).allSatisfy { $0 >= from.description && $0 <= to.description })
         let document = try Support.json(stem + ".json")
         #expect(try Support.jsonSum(try Support.jsonSection(document, "spend_by_provider"), "spend") == expected)
-        #expect(outcome.section("holds_outstanding")?.total("held_micros", currency: "USD") == month.heldAtEnd(of: to, user: "bob"))
+        #expect(
+            outcome.section("holds_outstanding")?.total("held_micros", currency: "USD")
+                == month.heldAtEnd(of: to, user: "bob"))
         let elements = try Support.parseXML(stem + ".html")
         #expect(elements.contains("rect"))
         let recorded = try await month.pool.withSession { session in
-            try session.query("SELECT kind, user_id, range_from::text, range_to::text, status FROM report_runs WHERE id = $1", [outcome.runID])
-                .map { try [$0.decode(0, as: String.self), $0.decode(1), $0.decode(2), $0.decode(3), $0.decode(4)] }
+            try session.query(
+                "SELECT kind, user_id, range_from::text, range_to::text, status FROM report_runs WHERE id = $1",
+                [outcome.runID]
+            )
+            .map { try [$0.decode(0, as: String.self), $0.decode(1), $0.decode(2), $0.decode(3), $0.decode(4)] }
         }
         #expect(recorded == [["spend", "bob", from.description, to.description, "succeeded"]])
     }
@@ -70,7 +76,8 @@ import Testing
         }
         // Nothing was recorded for runs refused before they started.
         let runs = try await month.pool.withSession { session in
-            try session.query("SELECT count(*) FROM report_runs WHERE parameters ->> 'output_directory' LIKE $1", [out + "%"])[0]
+            try session.query(
+                "SELECT count(*) FROM report_runs WHERE parameters ->> 'output_directory' LIKE $1", [out + "%"])[0]
                 .decode(0, as: Int64.self)
         }
         #expect(runs == 0)
@@ -84,7 +91,8 @@ import Testing
         let day = CalendarDay(year: 2025, month: 3, day: 9)!
         let victim = try #require(month.settled(on: day).first)
         let duplicate = SeededMonth.Job(
-            id: UUID(), userID: victim.userID, provider: victim.provider, family: "duplicate", quotedMicros: victim.quotedMicros,
+            id: UUID(), userID: victim.userID, provider: victim.provider, family: "duplicate",
+            quotedMicros: victim.quotedMicros,
             cheapestMicros: nil, actualMicros: victim.actualMicros, providerCostMicros: nil, heldAt: victim.heldAt,
             settledAt: victim.settledAt, holdID: victim.holdID)
         await #expect(throws: PostgresError.self) {
@@ -111,7 +119,9 @@ import Testing
         #expect(report - ledger == victim.actualMicros!)
         #expect(try FileManager.default.contentsOfDirectory(atPath: out).isEmpty)
         let status = try await month.pool.withSession { session in
-            try session.query("SELECT status, error FROM report_runs").map { try [$0.decode(0, as: String.self), $0.decode(1, as: String.self)] }
+            try session.query("SELECT status, error FROM report_runs").map {
+                try [$0.decode(0, as: String.self), $0.decode(1, as: String.self)]
+            }
         }
         #expect(status.count == 1 && status[0][0] == "failed" && status[0][1].contains("user_spend"))
     }
@@ -128,7 +138,8 @@ import Testing
             .write(toFile: path, atomically: true, encoding: .utf8)
         let runner = Support.runner(month.pool, definitions: definitions)
         await #expect {
-            try await runner.nightly(NightlyReportRequest(date: day, outputDirectory: Support.temporaryDirectory("edited")))
+            try await runner.nightly(
+                NightlyReportRequest(date: day, outputDirectory: Support.temporaryDirectory("edited")))
         } throws: { error in
             guard case .controlTotalMismatch(let section, _, _, _, _) = error as? ReportError else { return false }
             return section == "spend_by_provider"
@@ -139,21 +150,28 @@ import Testing
         try "<html>{{title}} {{nope}}</html>".write(toFile: template, atomically: true, encoding: .utf8)
         #expect(throws: ReportError.self) { try ReportDefinitions.load(directory: definitions, kind: .nightly) }
         try "<html><body>{{summary}}</body></html>".write(toFile: template, atomically: true, encoding: .utf8)
-        #expect(try ReportDefinitions.load(directory: definitions, kind: .nightly).sections.count == Support.nightlySectionCount)
+        #expect(
+            try ReportDefinitions.load(directory: definitions, kind: .nightly).sections.count
+                == Support.nightlySectionCount)
 
-        try "-- chart: top many user_id\nSELECT 1".write(toFile: definitions + "/nightly/99_broken.sql", atomically: true, encoding: .utf8)
+        try "-- chart: top many user_id\nSELECT 1".write(
+            toFile: definitions + "/nightly/99_broken.sql", atomically: true, encoding: .utf8)
         #expect(throws: ReportError.self) { try ReportDefinitions.load(directory: definitions, kind: .nightly) }
         try FileManager.default.removeItem(atPath: definitions + "/nightly/99_broken.sql")
 
         // A new section is picked up without touching Swift: a count per provider.
         try """
-            -- title: Jobs per provider
-            SELECT provider, count(*) AS jobs FROM jobs WHERE $1::date IS NOT NULL GROUP BY provider ORDER BY provider COLLATE "C"
-            """.write(toFile: definitions + "/nightly/80_jobs_per_provider.sql", atomically: true, encoding: .utf8)
-        let outcome = try await runner.nightly(NightlyReportRequest(date: day, outputDirectory: Support.temporaryDirectory("added")))
+        -- title: Jobs per provider
+        SELECT provider, count(*) AS jobs FROM jobs WHERE $1::date IS NOT NULL GROUP BY provider ORDER BY provider COLLATE "C"
+        """.write(toFile: definitions + "/nightly/80_jobs_per_provider.sql", atomically: true, encoding: .utf8)
+        let outcome = try await runner.nightly(
+            NightlyReportRequest(date: day, outputDirectory: Support.temporaryDirectory("added")))
         let added = try #require(outcome.section("jobs_per_provider"))
         #expect(added.rowCount == 5)
-        #expect(added.totals == [ReportTotal(currency: "all", column: "jobs", value: Int64(month.jobs.count), isMoney: false)])
+        #expect(
+            added.totals == [
+                ReportTotal(currency: "all", column: "jobs", value: Int64(month.jobs.count), isMoney: false)
+            ])
 
         #expect(throws: ReportError.definitionsMissing(path: "/nonexistent/nightly")) {
             try ReportDefinitions.load(directory: "/nonexistent", kind: .nightly)
@@ -165,8 +183,10 @@ import Testing
         let month = try await SharedMonth.shared.month()
         let progress = RecordingProgress()
         _ = try await Support.runner(month.pool).nightly(
-            NightlyReportRequest(date: CalendarDay(year: 2025, month: 3, day: 5)!, outputDirectory: Support.temporaryDirectory("progress"),
-                                 formats: [.json]),
+            NightlyReportRequest(
+                date: CalendarDay(year: 2025, month: 3, day: 5)!,
+                outputDirectory: Support.temporaryDirectory("progress"),
+                formats: [.json]),
             progress: progress)
         let events = progress.events.withLock { $0 }
         #expect(events.first == "started \(Support.nightlySectionCount)")
@@ -180,8 +200,6 @@ import Testing
         return copy
     }
 }
-
-import Synchronization
 
 final class RecordingProgress: ReportProgress {
     let events = Mutex<[String]>([])

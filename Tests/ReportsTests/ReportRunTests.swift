@@ -24,10 +24,12 @@ import Testing
 
         // Activity after the day changes nothing in its report.
         let later = SeededMonth.Job(
-            id: UUID(), userID: "alice", provider: "venice", family: "wan-2.5", quotedMicros: 900_000, cheapestMicros: 900_000,
+            id: UUID(), userID: "alice", provider: "venice", family: "wan-2.5", quotedMicros: 900_000,
+            cheapestMicros: 900_000,
             actualMicros: 950_000, providerCostMicros: nil,
             heldAt: SeededMonth.bounds(CalendarDay(year: 2025, month: 3, day: 20)!).starts + SeededMonth.microsPerHour,
-            settledAt: SeededMonth.bounds(CalendarDay(year: 2025, month: 3, day: 20)!).starts + 2 * SeededMonth.microsPerHour)
+            settledAt: SeededMonth.bounds(CalendarDay(year: 2025, month: 3, day: 20)!).starts + 2
+                * SeededMonth.microsPerHour)
         _ = try await SeededMonth.seedMore(pool: month.pool, jobs: [later])
 
         let second = try await runner.nightly(NightlyReportRequest(date: day, outputDirectory: out))
@@ -50,9 +52,13 @@ import Testing
                 FROM report_runs ORDER BY id
                 """
             ).map { row in
-                (try row.decode(0, as: Int64.self), try row.decode(1, as: String.self), try row.decode(2, as: String.self),
-                 try row.decode(3, as: String.self), try row.decode(4, as: Int64.self), try row.decode(5, as: String.self),
-                 try row.decode(6, as: String.self), try row.decode(7, as: Bool.self))
+                (
+                    try row.decode(0, as: Int64.self), try row.decode(1, as: String.self),
+                    try row.decode(2, as: String.self),
+                    try row.decode(3, as: String.self), try row.decode(4, as: Int64.self),
+                    try row.decode(5, as: String.self),
+                    try row.decode(6, as: String.self), try row.decode(7, as: Bool.self)
+                )
             }
         }
         #expect(runs.count == 2)
@@ -73,13 +79,18 @@ import Testing
         #expect(outcome.sections.count == Support.nightlySectionCount)
         #expect(outcome.sections.allSatisfy { $0.rowCount == 0 && $0.totals.isEmpty })
         let records = try Support.csv(out + "/nightly-\(day)-user_spend.csv")
-        #expect(records == [["user_id", "currency", "provider", "family", "day_spend", "day_jobs", "mtd_spend", "mtd_jobs"]])
+        #expect(
+            records == [
+                ["user_id", "currency", "provider", "family", "day_spend", "day_jobs", "mtd_spend", "mtd_jobs"]
+            ])
         let document = try Support.json(out + "/nightly-\(day).json")
         let sections = try #require(document["sections"] as? [[String: Any]])
         #expect(sections.count == Support.nightlySectionCount)
         #expect(sections.allSatisfy { ($0["rows"] as? [Any])?.isEmpty == true && $0["row_count"] as? Int == 0 })
         let totals = try Support.csvRows(out + "/nightly-\(day)-totals.csv")
-        #expect(totals.count == Support.nightlySectionCount && totals.allSatisfy { $0["column"] == "rows" && $0["total"] == "0" })
+        #expect(
+            totals.count == Support.nightlySectionCount
+                && totals.allSatisfy { $0["column"] == "rows" && $0["total"] == "0" })
         let elements = try Support.parseXML(out + "/nightly-\(day).html")
         #expect(elements.contains("svg"))
         #expect(!elements.contains("rect"))
@@ -111,7 +122,8 @@ import Testing
             }
         }
         let out = Support.temporaryDirectory("live")
-        _ = try await Support.runner(pool).nightly(NightlyReportRequest(date: day, outputDirectory: out, formats: [.csv]))
+        _ = try await Support.runner(pool).nightly(
+            NightlyReportRequest(date: day, outputDirectory: out, formats: [.csv]))
         let rows = try Support.csvRows(out + "/nightly-\(day)-live_quote_drift.csv")
         #expect(rows.map { $0["model"] ?? "" } == ["veo3.1-fast-text-to-video", "wan-2-7-text-to-video"])
         #expect(rows[0]["jobs_live_quoted"] == "1" && rows[0]["jobs_priced_differently"] == "1")
@@ -130,7 +142,8 @@ import Testing
         let carolJobs = month.jobs.filter { $0.userID == "carol" }
         #expect(!carolJobs.isEmpty && carolJobs.allSatisfy { $0.actualMicros == nil })
         let out = Support.temporaryDirectory("failed")
-        _ = try await Support.runner(month.pool).nightly(NightlyReportRequest(date: day, outputDirectory: out, formats: [.csv, .json]))
+        _ = try await Support.runner(month.pool).nightly(
+            NightlyReportRequest(date: day, outputDirectory: out, formats: [.csv, .json]))
         let summary = try Support.csvRows(out + "/nightly-\(day)-user_summary.csv")
         let carol = try #require(summary.first { $0["user_id"] == "carol" })
         #expect(carol["day_spend"] == "0.000000")
@@ -140,7 +153,8 @@ import Testing
         #expect(carol["open_holds"] == "0")
         #expect(carol["open_held"] == "0.000000")
         #expect(try Support.csvRows(out + "/nightly-\(day)-user_spend.csv").allSatisfy { $0["user_id"] != "carol" })
-        #expect(try Support.csvRows(out + "/nightly-\(day)-holds_outstanding.csv").allSatisfy { $0["user_id"] != "carol" })
+        #expect(
+            try Support.csvRows(out + "/nightly-\(day)-holds_outstanding.csv").allSatisfy { $0["user_id"] != "carol" })
         let balance = try await Ledger(pool: month.pool).balance(userID: "carol", currency: .usd)
         #expect(balance.held.micros == 0)
         #expect(balance.available.micros == 10_000_000_000)
@@ -152,7 +166,8 @@ import Testing
         let month = try await SharedMonth.shared.month()
         let day = CalendarDay(year: 2025, month: 3, day: 21)!
         let out = Support.temporaryDirectory("html")
-        _ = try await Support.runner(month.pool).nightly(NightlyReportRequest(date: day, outputDirectory: out, formats: [.html]))
+        _ = try await Support.runner(month.pool).nightly(
+            NightlyReportRequest(date: day, outputDirectory: out, formats: [.html]))
         let path = out + "/nightly-\(day).html"
         let elements = try Support.parseXML(path)
         #expect(elements.first == "html")
@@ -186,14 +201,18 @@ import Testing
     @Test func awkwardTextRoundTrips() async throws {
         let month = try await SharedMonth.shared.month()
         let family = SeededMonth.families[3]!
-        let day = try #require((1...31).map { CalendarDay(year: 2025, month: 3, day: $0)! }.first { day in
-            month.settled(on: day).contains { $0.family == family }
-        })
+        let day = try #require(
+            (1...31).map { CalendarDay(year: 2025, month: 3, day: $0)! }.first { day in
+                month.settled(on: day).contains { $0.family == family }
+            })
         let out = Support.temporaryDirectory("awkward")
-        _ = try await Support.runner(month.pool).nightly(NightlyReportRequest(date: day, outputDirectory: out, formats: [.csv, .json]))
+        _ = try await Support.runner(month.pool).nightly(
+            NightlyReportRequest(date: day, outputDirectory: out, formats: [.csv, .json]))
         let rows = try Support.csvRows(out + "/nightly-\(day)-spend_by_provider.csv")
         #expect(rows.contains { $0["family"] == family })
-        #expect(try Support.text(out + "/nightly-\(day)-spend_by_provider.csv").contains("\"seedance \"\"2.0\"\", <beta> & co\""))
+        #expect(
+            try Support.text(out + "/nightly-\(day)-spend_by_provider.csv").contains(
+                "\"seedance \"\"2.0\"\", <beta> & co\""))
         let section = try Support.jsonSection(try Support.json(out + "/nightly-\(day).json"), "spend_by_provider")
         #expect((section["rows"] as? [[String: Any]])?.contains { $0["family"] as? String == family } == true)
         // A job without a family: null in JSON, an empty field in CSV.
@@ -211,12 +230,14 @@ extension SeededMonth {
                 var job = job
                 let key = job.id.uuidString
                 job.holdID = try LedgerStatements.hold(
-                    session, key: "hold-\(key)", userID: job.userID, amount: Money(micros: job.quotedMicros, currency: .usd),
+                    session, key: "hold-\(key)", userID: job.userID,
+                    amount: Money(micros: job.quotedMicros, currency: .usd),
                     provider: job.provider, jobID: job.id)
                 var status = "running"
                 if job.settledAt != nil {
                     if let actual = job.actualMicros {
-                        _ = try LedgerStatements.capture(session, key: "settle-\(key)", holdID: job.holdID, actualMicros: actual)
+                        _ = try LedgerStatements.capture(
+                            session, key: "settle-\(key)", holdID: job.holdID, actualMicros: actual)
                         status = "completed"
                     } else {
                         _ = try LedgerStatements.release(session, key: "settle-\(key)", holdID: job.holdID)

@@ -6,7 +6,7 @@ import TestSupport
 import Testing
 
 #if canImport(FoundationXML)
-import FoundationXML
+    import FoundationXML
 #endif
 
 enum ReportTestSupport {
@@ -66,7 +66,9 @@ enum ReportTestSupport {
                 record.append(field)
                 field = ""
             } else if scalar == "\r" {
-                guard next < scalars.endIndex, scalars[next] == "\n" else { throw TestFailure("CR without LF in \(path)") }
+                guard next < scalars.endIndex, scalars[next] == "\n" else {
+                    throw TestFailure("CR without LF in \(path)")
+                }
                 record.append(field)
                 records.append(record)
                 record = []
@@ -113,11 +115,15 @@ enum ReportTestSupport {
     }
 
     /// Sum of a money column over CSV rows, optionally for one user.
-    static func csvSum(_ rows: [[String: String]], _ column: String, where keep: ([String: String]) -> Bool = { _ in true }) throws -> Int64 {
+    static func csvSum(
+        _ rows: [[String: String]], _ column: String, where keep: ([String: String]) -> Bool = { _ in true }
+    ) throws -> Int64 {
         try rows.filter(keep).reduce(0) { $0 + (try micros($1[column])) }
     }
 
-    static func jsonSum(_ section: [String: Any], _ column: String, where keep: ([String: Any]) -> Bool = { _ in true }) throws -> Int64 {
+    static func jsonSum(_ section: [String: Any], _ column: String, where keep: ([String: Any]) -> Bool = { _ in true })
+        throws -> Int64
+    {
         let rows = section["rows"] as? [[String: Any]] ?? []
         return try rows.filter(keep).reduce(0) { $0 + (try micros($1[column] as? String)) }
     }
@@ -130,7 +136,9 @@ enum ReportTestSupport {
                 SELECT coalesce(sum(amount_micros), 0)::bigint FROM transfers
                 WHERE kind IN ('capture', 'excess') AND created_at >= $1 AND created_at < $2 AND ($3::text IS NULL OR user_id = $3)
                 """,
-                [PostgresTimestamp(microsecondsSinceEpoch: from), PostgresTimestamp(microsecondsSinceEpoch: to), user])[0].decode(0)
+                [PostgresTimestamp(microsecondsSinceEpoch: from), PostgresTimestamp(microsecondsSinceEpoch: to), user])[
+                    0
+                ].decode(0)
         }
     }
 
@@ -140,15 +148,18 @@ enum ReportTestSupport {
         let delegate = ElementCollector()
         parser.delegate = delegate
         guard parser.parse() else {
-            throw TestFailure("not well-formed: \(parser.parserError.map { "\($0)" } ?? "?") at line \(parser.lineNumber)")
+            throw TestFailure(
+                "not well-formed: \(parser.parserError.map { "\($0)" } ?? "?") at line \(parser.lineNumber)")
         }
         return delegate.elements
     }
 
     final class ElementCollector: NSObject, XMLParserDelegate {
         var elements: [String] = []
-        func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?, qualifiedName: String?,
-                    attributes: [String: String] = [:]) {
+        func parser(
+            _ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?, qualifiedName: String?,
+            attributes: [String: String] = [:]
+        ) {
             elements.append(elementName)
         }
     }

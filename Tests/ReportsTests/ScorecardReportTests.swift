@@ -1,5 +1,5 @@
-import Foundation
 import Basics
+import Foundation
 import Ledger
 import Money
 import Postgres
@@ -26,7 +26,8 @@ import Testing
             (500_000, 500_000, nil, nil, nil, nil, "venice"),
         ]
         for (index, job) in jobs.enumerated() {
-            let hold = try await ledger.hold(key: "hold-\(index)", userID: "ivy", amount: Money(micros: job.0, currency: .usd), provider: job.6)
+            let hold = try await ledger.hold(
+                key: "hold-\(index)", userID: "ivy", amount: Money(micros: job.0, currency: .usd), provider: job.6)
             try await pool.withSession { session in
                 try session.execute(
                     """
@@ -42,15 +43,22 @@ import Testing
         }
         let day = CalendarDay.today()
         let out = Support.temporaryDirectory("scorecards")
-        _ = try await Support.runner(pool).nightly(NightlyReportRequest(date: day, outputDirectory: out, formats: [.csv, .html]))
+        _ = try await Support.runner(pool).nightly(
+            NightlyReportRequest(date: day, outputDirectory: out, formats: [.csv, .html]))
 
         let savings = try Support.csvRows(out + "/nightly-\(day)-savings_by_user.csv")
         #expect(savings.count == 1)
         let ivy = try #require(savings.first)
-        #expect(ivy["user_id"] == "ivy" && ivy["jobs"] == "3" && ivy["jobs_without_ranking"] == "1" && ivy["jobs_ranked_by_expected"] == "1")
+        #expect(
+            ivy["user_id"] == "ivy" && ivy["jobs"] == "3" && ivy["jobs_without_ranking"] == "1"
+                && ivy["jobs_ranked_by_expected"] == "1")
         #expect(ivy["cost"] == "2.030000")
-        #expect(ivy["quoted"] == "1.520000" && ivy["cheapest_price"] == "1.280000" && ivy["above_cheapest_price"] == "0.240000")
-        #expect(ivy["expected"] == "2.000000" && ivy["cheapest_expected"] == "2.000000" && ivy["above_cheapest_expected"] == "0.000000")
+        #expect(
+            ivy["quoted"] == "1.520000" && ivy["cheapest_price"] == "1.280000"
+                && ivy["above_cheapest_price"] == "0.240000")
+        #expect(
+            ivy["expected"] == "2.000000" && ivy["cheapest_expected"] == "2.000000"
+                && ivy["above_cheapest_expected"] == "0.000000")
 
         // Every day of the month to date, for both providers; the total is the day's spend.
         let daily = try Support.csvRows(out + "/nightly-\(day)-daily_spend_by_provider.csv")

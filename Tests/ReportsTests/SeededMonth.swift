@@ -52,7 +52,7 @@ struct SeededMonth: Sendable {
 
     static func make() async throws -> SeededMonth {
         let pool = try await TestDatabase.makePool(connectionsMax: 4)
-        var random = SplitMix64(seed: 20250301)
+        var random = SplitMix64(seed: 20_250_301)
         var jobs: [Job] = []
         let monthStart = Int64(month.daysSinceEpoch) * microsPerDay
         func job(_ user: String, heldAt: Int64, settleAfter: Int64?, fails: Bool) -> Job {
@@ -65,9 +65,11 @@ struct SeededMonth: Sendable {
             case 4...6: actual = quoted - Int64(random.next(in: 1...40)) * 1_000
             default: actual = quoted + Int64(random.next(in: 1...900)) * 1_000  // excess above the hold
             }
-            let cheapest: Int64? = random.next(in: 0...9) < 6 ? quoted : (random.next(in: 0...9) == 0 ? nil : quoted - 7_000)
+            let cheapest: Int64? =
+                random.next(in: 0...9) < 6 ? quoted : (random.next(in: 0...9) == 0 ? nil : quoted - 7_000)
             return Job(
-                id: UUID(), userID: user, provider: provider, family: family, quotedMicros: quoted, cheapestMicros: cheapest,
+                id: UUID(), userID: user, provider: provider, family: family, quotedMicros: quoted,
+                cheapestMicros: cheapest,
                 actualMicros: fails ? nil : actual,
                 providerCostMicros: provider == "nanogpt" && !fails ? actual : nil,
                 heldAt: heldAt, settledAt: settleAfter.map { heldAt + $0 })
@@ -75,7 +77,8 @@ struct SeededMonth: Sendable {
         // Late February: outside the month, must not count month to date.
         for day in 0..<2 {
             let start = monthStart - Int64(2 - day) * microsPerDay
-            jobs.append(job("alice", heldAt: start + 10 * microsPerHour, settleAfter: 5 * microsPerMinute, fails: false))
+            jobs.append(
+                job("alice", heldAt: start + 10 * microsPerHour, settleAfter: 5 * microsPerMinute, fails: false))
         }
         for day in 0..<31 {
             let start = monthStart + Int64(day) * microsPerDay
@@ -83,17 +86,22 @@ struct SeededMonth: Sendable {
                 let count = random.next(in: 0...4)
                 for _ in 0..<count {
                     let heldAt = start + Int64(random.next(in: 0...(23 * 60))) * microsPerMinute
-                    jobs.append(job(user, heldAt: heldAt, settleAfter: Int64(random.next(in: 1...30)) * microsPerMinute,
-                                    fails: random.next(in: 0...9) == 0))
+                    jobs.append(
+                        job(
+                            user, heldAt: heldAt, settleAfter: Int64(random.next(in: 1...30)) * microsPerMinute,
+                            fails: random.next(in: 0...9) == 0))
                 }
                 // Across midnight: held at 23:50, settled at 00:10 the next day.
                 if day % 5 == 2 {
-                    jobs.append(job(user, heldAt: start + 23 * microsPerHour + 50 * microsPerMinute,
-                                    settleAfter: 20 * microsPerMinute, fails: false))
+                    jobs.append(
+                        job(
+                            user, heldAt: start + 23 * microsPerHour + 50 * microsPerMinute,
+                            settleAfter: 20 * microsPerMinute, fails: false))
                 }
             }
             if day % 3 == 0 {
-                jobs.append(job("carol", heldAt: start + 9 * microsPerHour, settleAfter: 3 * microsPerMinute, fails: true))
+                jobs.append(
+                    job("carol", heldAt: start + 9 * microsPerHour, settleAfter: 3 * microsPerMinute, fails: true))
             }
             if day >= 27 {
                 jobs.append(job("dave", heldAt: start + 15 * microsPerHour, settleAfter: nil, fails: false))
@@ -110,7 +118,8 @@ struct SeededMonth: Sendable {
             var seeded: [Job] = []
             for user in spenders + ["carol", "dave"] {
                 try session.execute("INSERT INTO users (id) VALUES ($1)", [user])
-                _ = try LedgerStatements.topUp(session, key: "fund-\(user)", userID: user, amount: Money(micros: 10_000_000_000, currency: .usd))
+                _ = try LedgerStatements.topUp(
+                    session, key: "fund-\(user)", userID: user, amount: Money(micros: 10_000_000_000, currency: .usd))
             }
             try session.execute("UPDATE transfers SET created_at = '2025-01-15T00:00:00Z' WHERE kind = 'top_up'")
             for (index, job) in jobs.enumerated() {
@@ -122,16 +131,20 @@ struct SeededMonth: Sendable {
                                         cost_micros, price_book_version, cheapest_cost_micros, created_at)
                     VALUES ($1, $2, $3, 'model', $4, 't2v', 5, 5, $5, 'v1', $6, $7)
                     """,
-                    [quoteID, job.userID, job.provider, job.family, job.quotedMicros, job.cheapestMicros,
-                     PostgresTimestamp(microsecondsSinceEpoch: job.heldAt)])
+                    [
+                        quoteID, job.userID, job.provider, job.family, job.quotedMicros, job.cheapestMicros,
+                        PostgresTimestamp(microsecondsSinceEpoch: job.heldAt),
+                    ])
                 job.holdID = try LedgerStatements.hold(
-                    session, key: "hold-\(index)", userID: job.userID, amount: Money(micros: job.quotedMicros, currency: .usd),
+                    session, key: "hold-\(index)", userID: job.userID,
+                    amount: Money(micros: job.quotedMicros, currency: .usd),
                     provider: job.provider, jobID: job.id)
                 let status: String
                 if job.settledAt == nil {
                     status = "running"
                 } else if let actual = job.actualMicros {
-                    _ = try LedgerStatements.capture(session, key: "settle-\(index)", holdID: job.holdID, actualMicros: actual)
+                    _ = try LedgerStatements.capture(
+                        session, key: "settle-\(index)", holdID: job.holdID, actualMicros: actual)
                     status = "completed"
                 } else {
                     _ = try LedgerStatements.release(session, key: "settle-\(index)", holdID: job.holdID)
@@ -154,16 +167,21 @@ struct SeededMonth: Sendable {
                               quote_error_micros, status, created_at, finished_at)
             VALUES ($1, $2, 'submit', $3, 'model', $4, 5, $5, 'v1', $6, $7, $8, $9, $10, $11, $12, $13)
             """,
-            [job.id, job.userID, job.provider, job.family, quoteID, job.quotedMicros, job.holdID, job.providerCostMicros,
-             job.actualMicros, job.actualMicros.map { $0 - job.quotedMicros }, status,
-             PostgresTimestamp(microsecondsSinceEpoch: job.heldAt), status == "running" ? nil : finishedAt])
+            [
+                job.id, job.userID, job.provider, job.family, quoteID, job.quotedMicros, job.holdID,
+                job.providerCostMicros,
+                job.actualMicros, job.actualMicros.map { $0 - job.quotedMicros }, status,
+                PostgresTimestamp(microsecondsSinceEpoch: job.heldAt), status == "running" ? nil : finishedAt,
+            ])
     }
 
     static func backdate(_ session: PostgresSession, job: Job) throws {
         let heldAt = PostgresTimestamp(microsecondsSinceEpoch: job.heldAt)
         let settledAt = job.settledAt.map { PostgresTimestamp(microsecondsSinceEpoch: $0) }
-        try session.execute("UPDATE transfers SET created_at = $2 WHERE hold_id = $1 AND kind = 'hold'", [job.holdID, heldAt])
-        try session.execute("UPDATE transfers SET created_at = $2 WHERE hold_id = $1 AND kind <> 'hold'", [job.holdID, settledAt])
+        try session.execute(
+            "UPDATE transfers SET created_at = $2 WHERE hold_id = $1 AND kind = 'hold'", [job.holdID, heldAt])
+        try session.execute(
+            "UPDATE transfers SET created_at = $2 WHERE hold_id = $1 AND kind <> 'hold'", [job.holdID, settledAt])
         try session.execute(
             "UPDATE holds SET created_at = $2, resolved_at = CASE WHEN state = 'open' THEN NULL ELSE $3::timestamptz END WHERE id = $1",
             [job.holdID, heldAt, settledAt])
@@ -234,9 +252,12 @@ struct SeededMonth: Sendable {
         let (opening, closing) = driftSnapshotTimes
         let charged = driftWindowCharges
         try await pool.withSession { session in
-            let sql = "INSERT INTO provider_balance_snapshots (provider, currency, balance_micros, source, taken_at) VALUES ('nanogpt', 'USD', $1, 'test', $2)"
+            let sql =
+                "INSERT INTO provider_balance_snapshots (provider, currency, balance_micros, source, taken_at) VALUES ('nanogpt', 'USD', $1, 'test', $2)"
             try session.execute(sql, [Int64(100_000_000), PostgresTimestamp(microsecondsSinceEpoch: opening)])
-            try session.execute(sql, [Int64(100_000_000) - charged - Self.driftMicros, PostgresTimestamp(microsecondsSinceEpoch: closing)])
+            try session.execute(
+                sql,
+                [Int64(100_000_000) - charged - Self.driftMicros, PostgresTimestamp(microsecondsSinceEpoch: closing)])
         }
     }
 }

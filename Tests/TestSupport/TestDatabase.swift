@@ -26,9 +26,11 @@ public enum TestDatabase {
     /// A pool on a fresh, fully migrated database.
     public static func makePool(connectionsMax: Int = 8) async throws -> PostgresPool {
         let connectionString = try await host.freshDatabase()
-        return PostgresPool(.init(
-            connectionString: connectionString, connectionsMax: connectionsMax, acquireTimeoutMilliseconds: acquireTimeoutMilliseconds,
-            connectTimeoutSeconds: connectTimeoutSeconds))
+        return PostgresPool(
+            .init(
+                connectionString: connectionString, connectionsMax: connectionsMax,
+                acquireTimeoutMilliseconds: acquireTimeoutMilliseconds,
+                connectTimeoutSeconds: connectTimeoutSeconds))
     }
 
     /// A new cluster of its own (for tests that stop and start the server), in a fresh folder.
@@ -57,7 +59,9 @@ public enum TestDatabase {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: "/tmp")) ?? []
         for name in names where name.hasPrefix("videoledger-test-") || name.hasPrefix("videoledger-migrations-") {
             let parts = name.split(separator: "-")
-            if name.hasPrefix("videoledger-test-"), parts.count > 2, let pid = pid_t(parts[2]), kill(pid, 0) == 0 { continue }
+            if name.hasPrefix("videoledger-test-"), parts.count > 2, let pid = pid_t(parts[2]), kill(pid, 0) == 0 {
+                continue
+            }
             if name.hasPrefix("videoledger-migrations-") {
                 let attributes = try? FileManager.default.attributesOfItem(atPath: "/tmp/" + name)
                 let modified = attributes?[.modificationDate] as? Date ?? .distantPast
@@ -114,9 +118,10 @@ actor ClusterHost {
         let cluster = try await templateCluster()
         databasesMade += 1
         let name = "test_\(databasesMade)"
-        let admin = PostgresPool(.init(
-            connectionString: cluster.connectionString(database: "postgres"), connectionsMax: 1,
-            connectTimeoutSeconds: TestDatabase.connectTimeoutSeconds))
+        let admin = PostgresPool(
+            .init(
+                connectionString: cluster.connectionString(database: "postgres"), connectionsMax: 1,
+                connectTimeoutSeconds: TestDatabase.connectTimeoutSeconds))
         try await admin.withSession { session in
             try session.execute("CREATE DATABASE \(name) TEMPLATE videoledger")
         }
@@ -132,11 +137,14 @@ actor ClusterHost {
     }
 
     private static func startTemplateCluster() async throws -> EmbeddedCluster {
-        let cluster = EmbeddedCluster(directory: try await TestDatabase.temporaryDirectory("shared"), port: TestDatabase.freePort())
+        let cluster = EmbeddedCluster(
+            directory: try await TestDatabase.temporaryDirectory("shared"), port: TestDatabase.freePort())
         try await TestDatabase.runBlocking { try cluster.start() }
         TestDatabase.registerForStop(cluster)
-        let pool = PostgresPool(.init(
-            connectionString: cluster.connectionString, connectionsMax: 1, connectTimeoutSeconds: TestDatabase.connectTimeoutSeconds))
+        let pool = PostgresPool(
+            .init(
+                connectionString: cluster.connectionString, connectionsMax: 1,
+                connectTimeoutSeconds: TestDatabase.connectTimeoutSeconds))
         try await Migrator(pool: pool, directory: TestDatabase.migrationsDirectory).migrate()
         await pool.close()
         return cluster

@@ -2,7 +2,7 @@ import Foundation
 import Postgres
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The first admin token of a new installation, so the README's examples work out of the box.
@@ -27,15 +27,20 @@ public enum AdminTokenBootstrap {
     public static func ensure(pool: PostgresPool, file path: String) async throws -> Outcome {
         try await pool.transaction(attemptsMax: 1) { session -> Outcome in
             _ = try session.query("SELECT pg_advisory_xact_lock($1)", [lockKey])
-            let active: Int64 = try session.query("SELECT count(*) FROM api_tokens WHERE revoked_at IS NULL")[0].decode(0)
+            let active: Int64 = try session.query("SELECT count(*) FROM api_tokens WHERE revoked_at IS NULL")[0].decode(
+                0)
             guard active == 0 else { return .tokensExist }
             // "admin", or the first free "admin-N" when revoked tokens hold the name.
-            let taken = Set(try session.query("SELECT name FROM api_tokens WHERE name = 'admin' OR name LIKE 'admin-%'")
-                .map { try $0.decode(0, as: String.self) })
-            let name = (["admin"] + (2...1_000).map { "admin-\($0)" }).first { !taken.contains($0) } ?? "admin-\(UUID().uuidString.prefix(8))"
+            let taken = Set(
+                try session.query("SELECT name FROM api_tokens WHERE name = 'admin' OR name LIKE 'admin-%'")
+                    .map { try $0.decode(0, as: String.self) })
+            let name =
+                (["admin"] + (2...1_000).map { "admin-\($0)" }).first { !taken.contains($0) }
+                ?? "admin-\(UUID().uuidString.prefix(8))"
             let token = TokenStore.generate()
-            try session.execute("INSERT INTO api_tokens (name, token_sha256, scope) VALUES ($1, $2, 'admin')",
-                                [name, TokenStore.sha256Hex(token)])
+            try session.execute(
+                "INSERT INTO api_tokens (name, token_sha256, scope) VALUES ($1, $2, 'admin')",
+                [name, TokenStore.sha256Hex(token)])
             // Blocking file I/O here runs on the connection's own thread, not the cooperative pool.
             try SecretFile.write(token + "\n", to: path)
             return .created(name: name)
@@ -57,11 +62,15 @@ public enum SecretFile {
     public static func write(_ contents: String, to path: String) throws {
         let folder = (path as NSString).deletingLastPathComponent
         let name = (path as NSString).lastPathComponent
-        guard !name.isEmpty, name != ".", name != ".." else { throw Failure(description: "'\(path)' is not a file path") }
+        guard !name.isEmpty, name != ".", name != ".." else {
+            throw Failure(description: "'\(path)' is not a file path")
+        }
         try preparePrivateFolder(folder.isEmpty ? "." : folder)
         var info = stat()
         if lstat(path, &info) == 0 {
-            guard info.st_mode & S_IFMT == S_IFREG else { throw Failure(description: "\(path) exists and is not a regular file; not replacing it") }
+            guard info.st_mode & S_IFMT == S_IFREG else {
+                throw Failure(description: "\(path) exists and is not a regular file; not replacing it")
+            }
             guard unlink(path) == 0 else { throw Failure(description: "cannot replace \(path): \(lastError())") }
         }
         let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
@@ -72,7 +81,10 @@ public enum SecretFile {
         while offset < bytes.count {
             let written = bytes[offset...].withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
             if written < 0 && errno == EINTR { continue }
-            guard written > 0 else { failure = lastError(); break }
+            guard written > 0 else {
+                failure = lastError()
+                break
+            }
             offset += written
         }
         if failure == nil && fsync(descriptor) != 0 { failure = lastError() }
@@ -87,16 +99,25 @@ public enum SecretFile {
         var info = stat()
         if lstat(folder, &info) != 0 {
             do {
-                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+                try FileManager.default.createDirectory(
+                    atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
             } catch {
                 throw Failure(description: "cannot create the folder \(folder): \(error.localizedDescription)")
             }
-            guard lstat(folder, &info) == 0 else { throw Failure(description: "cannot read the folder \(folder): \(lastError())") }
+            guard lstat(folder, &info) == 0 else {
+                throw Failure(description: "cannot read the folder \(folder): \(lastError())")
+            }
         }
-        guard info.st_mode & S_IFMT == S_IFDIR else { throw Failure(description: "\(folder) is not a folder (or is a link); not writing a secret into it") }
-        guard info.st_uid == geteuid() else { throw Failure(description: "\(folder) belongs to another user; not writing a secret into it") }
+        guard info.st_mode & S_IFMT == S_IFDIR else {
+            throw Failure(description: "\(folder) is not a folder (or is a link); not writing a secret into it")
+        }
+        guard info.st_uid == geteuid() else {
+            throw Failure(description: "\(folder) belongs to another user; not writing a secret into it")
+        }
         if info.st_mode & 0o777 != 0o700 {
-            guard chmod(folder, 0o700) == 0 else { throw Failure(description: "cannot make \(folder) private: \(lastError())") }
+            guard chmod(folder, 0o700) == 0 else {
+                throw Failure(description: "cannot make \(folder) private: \(lastError())")
+            }
         }
     }
 

@@ -13,10 +13,13 @@ struct AuthMiddleware: RouterMiddleware {
     /// Write methods a read token may use, by exact path: they compute, they record nothing.
     static let readOnlyWrites: Set<String> = ["/v1/quotes"]
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
         let path = request.uri.path
         if openPaths.contains(path) { return try await next(request, context) }
-        guard let principal = try await authenticator.authenticate(authorization: request.headers[.authorization]) else {
+        guard let principal = try await authenticator.authenticate(authorization: request.headers[.authorization])
+        else {
             throw APIError(.unauthorized, code: "unauthorized", message: "a valid bearer token is required")
         }
         if principal.scope != .admin && Self.needsAdmin(method: request.method, path: path) {

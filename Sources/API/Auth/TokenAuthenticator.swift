@@ -37,7 +37,9 @@ public final class TokenAuthenticator: Sendable {
         staleMillisecondsMax: Int = TokenAuthenticator.defaultStaleMillisecondsMax
     ) {
         precondition(cacheMilliseconds >= 0 && cacheMilliseconds <= 60_000, "token cache must be 0-60 s")
-        precondition(staleMillisecondsMax >= cacheMilliseconds && staleMillisecondsMax <= 60_000, "staleness bound must be cache-60 s")
+        precondition(
+            staleMillisecondsMax >= cacheMilliseconds && staleMillisecondsMax <= 60_000,
+            "staleness bound must be cache-60 s")
         self.store = store
         self.cacheMilliseconds = cacheMilliseconds
         self.staleMillisecondsMax = staleMillisecondsMax
@@ -69,7 +71,10 @@ public final class TokenAuthenticator: Sendable {
     /// cache time of 0 (tests) every call reloads.
     private func activeTokens() async throws -> Tokens {
         let now = ContinuousClock.now
-        enum Plan { case use(Tokens), wait(Task<Tokens, any Error>) }
+        enum Plan {
+            case use(Tokens)
+            case wait(Task<Tokens, any Error>)
+        }
         let plan = cache.withLock { cached -> Plan in
             if cacheMilliseconds == 0 { return .wait(Task { try await self.load() }) }
             if let loadedAt = cached.loadedAt {
@@ -124,7 +129,9 @@ public final class TokenAuthenticator: Sendable {
         let space = UInt8(ascii: " ")
         // Letters match either case (`| 0x20` lowercases ASCII letters); the space matches only itself.
         guard bytes.count <= 200, bytes.count > scheme.count,
-              zip(bytes, scheme).allSatisfy({ header, expected in header == expected || (expected != space && header | 0x20 == expected) })
+            zip(bytes, scheme).allSatisfy({ header, expected in
+                header == expected || (expected != space && header | 0x20 == expected)
+            })
         else { return nil }
         var token = Substring(authorization).utf8.dropFirst(scheme.count)
         while token.first == space { token = token.dropFirst() }

@@ -30,7 +30,8 @@ public struct TokenStore: Sendable {
         }
 
         static func echo(_ text: String) -> String {
-            text.count <= 64 && Self.isName(text) ? text : String(text.prefix(32).map { $0.isASCII && !$0.isWhitespace ? $0 : "?" }) + "…"
+            text.count <= 64 && Self.isName(text)
+                ? text : String(text.prefix(32).map { $0.isASCII && !$0.isWhitespace ? $0 : "?" }) + "…"
         }
 
         static func isName(_ text: String) -> Bool {
@@ -54,8 +55,9 @@ public struct TokenStore: Sendable {
         let digest = Self.sha256Hex(token)
         do {
             try await pool.withSession { session in
-                try session.execute("INSERT INTO api_tokens (name, token_sha256, scope, created_by) VALUES ($1, $2, $3, $4)",
-                                    [name, digest, scope.rawValue, createdBy])
+                try session.execute(
+                    "INSERT INTO api_tokens (name, token_sha256, scope, created_by) VALUES ($1, $2, $3, $4)",
+                    [name, digest, scope.rawValue, createdBy])
             }
         } catch let error as PostgresError where error.sqlState == "23505" {
             throw TokenError.nameTaken(name)
@@ -67,14 +69,16 @@ public struct TokenStore: Sendable {
     static func generate() -> String {
         var random = SystemRandomNumberGenerator()
         let bytes = (0..<32).map { _ in UInt8.random(in: 0...255, using: &random) }
-        return "vl_" + Data(bytes).base64EncodedString()
+        return "vl_"
+            + Data(bytes).base64EncodedString()
             .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
             .replacingOccurrences(of: "=", with: "")
     }
 
     public func revoke(name: String) async throws {
         let revoked = try await pool.withSession { session in
-            try session.execute("UPDATE api_tokens SET revoked_at = now() WHERE name = $1 AND revoked_at IS NULL", [name])
+            try session.execute(
+                "UPDATE api_tokens SET revoked_at = now() WHERE name = $1 AND revoked_at IS NULL", [name])
         }
         guard revoked == 1 else { throw TokenError.unknownName(name) }
     }
@@ -84,9 +88,10 @@ public struct TokenStore: Sendable {
             try session.query(
                 "SELECT name, scope, token_sha256, revoked_at IS NOT NULL, created_at, revoked_at, created_by FROM api_tokens ORDER BY name"
             ).map { row in
-                Token(name: try row.decode(0), scope: TokenScope(rawValue: try row.decode(1)) ?? .read,
-                      sha256: try row.decode(2), revoked: try row.decode(3), createdAt: try row.decode(4),
-                      revokedAt: try row.decodeIfPresent(5), createdBy: try row.decodeIfPresent(6))
+                Token(
+                    name: try row.decode(0), scope: TokenScope(rawValue: try row.decode(1)) ?? .read,
+                    sha256: try row.decode(2), revoked: try row.decode(3), createdAt: try row.decode(4),
+                    revokedAt: try row.decodeIfPresent(5), createdBy: try row.decodeIfPresent(6))
             }
         }
     }

@@ -69,14 +69,16 @@ final class DatabaseGauges: Sendable {
             gauge("videoledger_shortfall_micros", [("currency", currency)]).record(Double(shortfall.micros))
         }
         for status in JobActivity.activeStatuses {
-            gauge("videoledger_jobs_active", [("status", status.rawValue)]).record(Double(jobs.activeByStatus[status] ?? 0))
+            gauge("videoledger_jobs_active", [("status", status.rawValue)]).record(
+                Double(jobs.activeByStatus[status] ?? 0))
         }
         for provider in ProviderID.allCases.map(\.rawValue) {
             var errors: Int64 = 0
             for status in JobStatus.allCases {
                 let count = jobs.lastHour[provider]?[status] ?? 0
                 if Self.errorStatuses.contains(status) { errors += count }
-                gauge("videoledger_jobs_last_hour", [("provider", provider), ("status", status.rawValue)]).record(Double(count))
+                gauge("videoledger_jobs_last_hour", [("provider", provider), ("status", status.rawValue)]).record(
+                    Double(count))
             }
             gauge("videoledger_provider_errors_last_hour", [("provider", provider)]).record(Double(errors))
         }

@@ -35,8 +35,10 @@ struct HTTPMetricsMiddleware: RouterMiddleware {
             let handles = cache.withLock { cache in
                 if let found = cache[key] { return found }
                 let dimensions = [("route", route), ("method", method), ("status", String(status))]
-                let made = (Metrics.Counter(label: HTTPMetricsMiddleware.countLabel, dimensions: dimensions, factory: factory),
-                            Metrics.Timer(label: HTTPMetricsMiddleware.durationLabel, dimensions: dimensions, factory: factory))
+                let made = (
+                    Metrics.Counter(label: HTTPMetricsMiddleware.countLabel, dimensions: dimensions, factory: factory),
+                    Metrics.Timer(label: HTTPMetricsMiddleware.durationLabel, dimensions: dimensions, factory: factory)
+                )
                 cache[key] = made
                 return made
             }
@@ -51,19 +53,23 @@ struct HTTPMetricsMiddleware: RouterMiddleware {
         self.handles = Handles(factory: factory)
     }
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
         let start = DispatchTime.now().uptimeNanoseconds
         let method = request.method.rawValue
         do {
             let response = try await next(request, context)
             let route = Self.route(context)
-            handles.record(route: route, method: method, status: response.status.code,
-                           nanoseconds: DispatchTime.now().uptimeNanoseconds &- start)
+            handles.record(
+                route: route, method: method, status: response.status.code,
+                nanoseconds: DispatchTime.now().uptimeNanoseconds &- start)
             return response
         } catch {
             let status = (error as? any HTTPResponseError)?.status.code ?? 500
-            handles.record(route: Self.route(context), method: method, status: status,
-                           nanoseconds: DispatchTime.now().uptimeNanoseconds &- start)
+            handles.record(
+                route: Self.route(context), method: method, status: status,
+                nanoseconds: DispatchTime.now().uptimeNanoseconds &- start)
             throw error
         }
     }

@@ -30,7 +30,8 @@ final class HealthCheck: Sendable {
         let database: String
         let databaseLatencyMicroseconds: Int64?
 
-        static let unavailable = Health(status: "unavailable", database: "unreachable", databaseLatencyMicroseconds: nil)
+        static let unavailable = Health(
+            status: "unavailable", database: "unreachable", databaseLatencyMicroseconds: nil)
 
         func encode(to encoder: any Encoder) throws {
             var container = encoder.container(keyedBy: CodingKeys.self)

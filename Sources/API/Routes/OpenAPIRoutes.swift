@@ -7,7 +7,9 @@ struct OpenAPIRoutes: Sendable {
 
     func register(on router: Router<APIRequestContext>) {
         router.get("/openapi.yaml") { _, _ in
-            Response(status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"], body: .init(byteBuffer: Self.body))
+            Response(
+                status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"],
+                body: .init(byteBuffer: Self.body))
         }
     }
 }

@@ -22,15 +22,18 @@ struct ReconciliationRoutes: Sendable {
             let body = try await JSONBody.decode(RunBody.self, from: request, context: context)
             let now = PostgresTimestamp(Date())
             let to = try body.to.map { try Self.instant($0, field: "to") } ?? now
-            let from = try body.from.map { try Self.instant($0, field: "from") }
+            let from =
+                try body.from.map { try Self.instant($0, field: "from") }
                 ?? PostgresTimestamp(microsecondsSinceEpoch: to.microsecondsSinceEpoch - 86_400_000_000)
             guard from < to else { throw APIError.unprocessable("invalid_period", "from must be before to") }
             guard to.microsecondsSinceEpoch - from.microsecondsSinceEpoch <= Self.periodDaysMax * 86_400_000_000 else {
-                throw APIError.unprocessable("invalid_period", "a reconciliation covers at most \(Self.periodDaysMax) days")
+                throw APIError.unprocessable(
+                    "invalid_period", "a reconciliation covers at most \(Self.periodDaysMax) days")
             }
             let actor = context.principal?.tokenName
             return try await idempotent.run(
-                .reconciliations, scope: "", key: key, canonicalRequest: "v1|\(body.from ?? "-")|\(body.to ?? "-")", actor: actor
+                .reconciliations, scope: "", key: key, canonicalRequest: "v1|\(body.from ?? "-")|\(body.to ?? "-")",
+                actor: actor
             ) {
                 let report = try await reconciler.run(from: from.date, to: to.date, trigger: "api", actor: actor)
                 return (.created, try JSONResponse.body(ReconciliationView(report)))

@@ -41,7 +41,9 @@ struct ReconciliationView: Encodable {
         try c.encode(findings, forKey: .findings)
     }
 
-    enum CodingKeys: String, CodingKey { case id, status, from, to, startedAt, finishedAt, trigger, createdBy, findings }
+    enum CodingKeys: String, CodingKey {
+        case id, status, from, to, startedAt, finishedAt, trigger, createdBy, findings
+    }
 
     init(_ report: ReconciliationReport) {
         func money(_ micros: Int64?) -> String? { micros.map(DecimalAmount.string(fromMicros:)) }
@@ -54,9 +56,10 @@ struct ReconciliationView: Encodable {
         trigger = report.trigger
         createdBy = report.createdBy
         findings = report.findings.map {
-            Finding(kind: $0.kind, severity: $0.severity, provider: $0.provider, jobId: $0.jobID?.uuidString.lowercased(),
-                    currency: $0.currency, expected: money($0.expectedMicros), observed: money($0.observedMicros),
-                    difference: money($0.differenceMicros), detail: $0.detail)
+            Finding(
+                kind: $0.kind, severity: $0.severity, provider: $0.provider, jobId: $0.jobID?.uuidString.lowercased(),
+                currency: $0.currency, expected: money($0.expectedMicros), observed: money($0.observedMicros),
+                difference: money($0.differenceMicros), detail: $0.detail)
         }
     }
 }

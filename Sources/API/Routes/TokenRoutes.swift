@@ -71,7 +71,9 @@ struct TokenRoutes: Sendable {
             }
             let value = try await store.create(name: body.name, scope: scope, createdBy: context.principal?.tokenName)
             authenticator.invalidate()
-            guard let token = try await store.token(named: body.name) else { throw APIError.notFound("token \(body.name) not found") }
+            guard let token = try await store.token(named: body.name) else {
+                throw APIError.notFound("token \(body.name) not found")
+            }
             return try JSONResponse.make(CreatedView(token: value, details: TokenView(token)), status: .created)
         }
         router.get("/v1/tokens") { _, _ in
@@ -84,7 +86,9 @@ struct TokenRoutes: Sendable {
             }
             try await store.revoke(name: name)
             authenticator.invalidate()
-            guard let token = try await store.token(named: name) else { throw APIError.notFound("token \(name) not found") }
+            guard let token = try await store.token(named: name) else {
+                throw APIError.notFound("token \(name) not found")
+            }
             return try JSONResponse.make(TokenView(token))
         }
     }

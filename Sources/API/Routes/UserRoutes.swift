@@ -27,7 +27,8 @@ struct UserRoutes: Sendable {
             let userID = try InputRules.userID(context)
             let body = try await JSONBody.decode(CreateBody.self, from: request, context: context)
             let limit = try InputRules.amount(body.creditLimit ?? "0", field: "credit_limit", positive: false)
-            let created = try await ledger.createUser(userID, creditLimitMicros: limit, actor: context.principal?.tokenName)
+            let created = try await ledger.createUser(
+                userID, creditLimitMicros: limit, actor: context.principal?.tokenName)
             return try await balance(userID: userID, currency: .usd, status: created ? .created : .ok)
         }
         router.post("/v1/users/:id/credits") { request, context in
@@ -41,7 +42,8 @@ struct UserRoutes: Sendable {
                 .credits, scope: userID, key: key, canonicalRequest: "v1|\(currency.rawValue)|\(micros)", actor: actor
             ) {
                 try await ledger.topUp(
-                    key: LedgerKeys.topUp(userID: userID, key: key), userID: userID, amount: Money(micros: micros, currency: currency),
+                    key: LedgerKeys.topUp(userID: userID, key: key), userID: userID,
+                    amount: Money(micros: micros, currency: currency),
                     actor: actor)
                 return (.created, try JSONResponse.body(try await view(userID: userID, currency: currency)))
             }
@@ -55,8 +57,9 @@ struct UserRoutes: Sendable {
 
     private func view(userID: String, currency: Currency) async throws -> BalanceView {
         let balance = try await ledger.balance(userID: userID, currency: currency)
-        return BalanceView(userId: userID, currency: currency.rawValue, available: balance.available.decimalString,
-                           held: balance.held.decimalString, creditLimit: DecimalAmount.string(fromMicros: balance.creditLimitMicros))
+        return BalanceView(
+            userId: userID, currency: currency.rawValue, available: balance.available.decimalString,
+            held: balance.held.decimalString, creditLimit: DecimalAmount.string(fromMicros: balance.creditLimitMicros))
     }
 
     private func balance(userID: String, currency: Currency, status: HTTPResponse.Status) async throws -> Response {

@@ -16,7 +16,9 @@ public struct APIError: HTTPResponseError, Sendable {
     public init(_ status: HTTPResponse.Status, code: String, message: String) {
         self.status = status
         self.code = code
-        self.message = message.count <= Self.messageCharactersMax ? message : String(message.prefix(Self.messageCharactersMax - 1)) + "…"
+        self.message =
+            message.count <= Self.messageCharactersMax
+            ? message : String(message.prefix(Self.messageCharactersMax - 1)) + "…"
     }
 
     struct Body: Encodable {
@@ -34,7 +36,9 @@ public struct APIError: HTTPResponseError, Sendable {
         return response
     }
 
-    static func badRequest(_ code: String, _ message: String) -> APIError { APIError(.badRequest, code: code, message: message) }
+    static func badRequest(_ code: String, _ message: String) -> APIError {
+        APIError(.badRequest, code: code, message: message)
+    }
     static func notFound(_ message: String) -> APIError { APIError(.notFound, code: "not_found", message: message) }
     static func unprocessable(_ code: String, _ message: String) -> APIError {
         APIError(.unprocessableContent, code: code, message: message)

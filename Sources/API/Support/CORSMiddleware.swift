@@ -24,11 +24,15 @@ struct CORSMiddleware: RouterMiddleware {
 
     func allows(_ origin: String) -> Bool { anyOrigin || allowedOrigins.contains(origin) }
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
         guard let origin = request.headers[.origin] else { return try await next(request, context) }
         if request.method == .options, request.headers[.accessControlRequestMethod] != nil {
             guard allows(origin) else {
-                throw APIError(.forbidden, code: "cors_origin_not_allowed", message: "this origin may not call the API from a browser")
+                throw APIError(
+                    .forbidden, code: "cors_origin_not_allowed",
+                    message: "this origin may not call the API from a browser")
             }
             var headers: HTTPFields = [:]
             headers[.accessControlAllowOrigin] = origin

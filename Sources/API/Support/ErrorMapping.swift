@@ -23,12 +23,14 @@ enum ErrorMapping {
         case let error as APIError:
             return error
         case let error as any HTTPResponseError where error.status == .contentTooLarge:
-            return APIError(.contentTooLarge, code: "body_too_large",
-                            message: "request body is larger than \(APIRequestContext.requestBodyBytesMax) bytes")
+            return APIError(
+                .contentTooLarge, code: "body_too_large",
+                message: "request body is larger than \(APIRequestContext.requestBodyBytesMax) bytes")
         case let error as HTTPError where error.status == .notFound:
             return APIError.notFound("no such route")
         case let error as HTTPError where error.status == .methodNotAllowed:
-            return APIError(.methodNotAllowed, code: "method_not_allowed", message: "this route does not answer that method")
+            return APIError(
+                .methodNotAllowed, code: "method_not_allowed", message: "this route does not answer that method")
         case let error as HTTPError where (400..<500).contains(error.status.code):
             return APIError(error.status, code: "bad_request", message: error.status.reasonPhrase)
         case let error as LedgerError:
@@ -55,8 +57,9 @@ enum ErrorMapping {
     }
 
     static let internalError = APIError(.internalServerError, code: "internal", message: "internal error")
-    static let databaseUnavailable = APIError(.serviceUnavailable, code: "database_unavailable",
-                                              message: "the database is unavailable; retry later")
+    static let databaseUnavailable = APIError(
+        .serviceUnavailable, code: "database_unavailable",
+        message: "the database is unavailable; retry later")
 
     /// A database error: unreachable is 503; the request breaking a constraint or giving a value
     /// the database cannot take is a 4xx (the server's own message is not echoed: it can quote
@@ -71,11 +74,13 @@ enum ErrorMapping {
             case "23505", "23P01":
                 return APIError(.conflict, code: "conflict", message: "the request conflicts with existing data")
             case _ where state.hasPrefix("23"):
-                return APIError.unprocessable("constraint_violation", "the request breaks a rule the stored data must keep")
+                return APIError.unprocessable(
+                    "constraint_violation", "the request breaks a rule the stored data must keep")
             case _ where state.hasPrefix("22"):
                 // The request got past the document's checks, so this is a value the database
                 // cannot store (a NUL character, a number past its range): a 422, not a 400.
-                return APIError.unprocessable("invalid_value", "a value in the request cannot be stored (out of range, or a NUL character)")
+                return APIError.unprocessable(
+                    "invalid_value", "a value in the request cannot be stored (out of range, or a NUL character)")
             case _ where state.hasPrefix("08") || state.hasPrefix("53") || state.hasPrefix("57P"):
                 return databaseUnavailable
             default:
@@ -88,8 +93,11 @@ enum ErrorMapping {
 
     static func ledger(_ error: LedgerError) -> APIError {
         switch error {
-        case .insufficientFunds(let message): return APIError(.init(code: 402, reasonPhrase: "Payment Required"), code: "insufficient_funds", message: message)
-        case .idempotencyConflict(let message): return APIError(.conflict, code: "idempotency_conflict", message: message)
+        case .insufficientFunds(let message):
+            return APIError(
+                .init(code: 402, reasonPhrase: "Payment Required"), code: "insufficient_funds", message: message)
+        case .idempotencyConflict(let message):
+            return APIError(.conflict, code: "idempotency_conflict", message: message)
         case .holdAlreadyResolved(let message): return APIError(.conflict, code: "hold_resolved", message: message)
         case .unknownUser(let message): return APIError.notFound(message)
         case .unknownHold(let message): return APIError.notFound(message)
@@ -103,12 +111,16 @@ enum ErrorMapping {
     static func job(_ error: JobError) -> APIError {
         switch error {
         case .unknownUser, .jobNotFound: return APIError.notFound(error.description)
-        case .invalidSpec(let spec): return APIError(.unprocessableContent, code: "invalid_\(spec.field)", message: spec.description)
+        case .invalidSpec(let spec):
+            return APIError(.unprocessableContent, code: "invalid_\(spec.field)", message: spec.description)
         case .providerDisabled: return APIError(.serviceUnavailable, code: error.code, message: error.description)
-        case .invalidField(let field, _, _): return APIError(.unprocessableContent, code: "invalid_\(field)", message: error.description)
+        case .invalidField(let field, _, _):
+            return APIError(.unprocessableContent, code: "invalid_\(field)", message: error.description)
         case .notOffered, .recordUnsupported:
             return APIError(.unprocessableContent, code: error.code, message: error.description)
-        case .insufficientFunds: return APIError(.init(code: 402, reasonPhrase: "Payment Required"), code: error.code, message: error.description)
+        case .insufficientFunds:
+            return APIError(
+                .init(code: 402, reasonPhrase: "Payment Required"), code: error.code, message: error.description)
         case .idempotencyConflict, .providerJobAlreadyRecorded, .notCancellable, .notResolvable:
             return APIError(.conflict, code: error.code, message: error.description)
         case .providerRejected: return APIError(.badGateway, code: error.code, message: error.description)
@@ -128,7 +140,8 @@ enum ErrorMapping {
             return APIError.badRequest("invalid_field", "\(path(context)): \(context.debugDescription)")
         case .keyNotFound(let key, let context):
             let parent = path(context)
-            return APIError.badRequest("missing_field", "\(parent == "body" ? key.stringValue : parent + "." + key.stringValue) is required")
+            return APIError.badRequest(
+                "missing_field", "\(parent == "body" ? key.stringValue : parent + "." + key.stringValue) is required")
         case .typeMismatch(let type, let context):
             return APIError.badRequest("invalid_field", "\(path(context)) must be \(describe(type))")
         case .valueNotFound(let type, let context):
@@ -155,11 +168,14 @@ struct ErrorMiddleware: RouterMiddleware {
 
     let routes: RouteMethods
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
         do {
             return try await next(request, context)
         } catch let error as HTTPError where error.status == .notFound {
-            guard let allowed = routes.methods(forPath: request.uri.path), !allowed.contains(request.method.rawValue) else {
+            guard let allowed = routes.methods(forPath: request.uri.path), !allowed.contains(request.method.rawValue)
+            else {
                 throw ErrorMapping.apiError(for: error)
             }
             let allow = allowed.sorted().joined(separator: ", ")
@@ -172,12 +188,16 @@ struct ErrorMiddleware: RouterMiddleware {
             if apiError.status == .internalServerError {
                 // The cause, not only its type: a 500 is a bug to find. Errors here carry no
                 // secrets (provider credentials never reach an error's description).
-                context.logger.error("request failed", metadata: [
-                    "error_type": "\(String(reflecting: type(of: error)))", "error": "\(String(describing: error).prefix(2_000))",
-                    "method": "\(request.method)", "path": "\(request.uri.path.prefix(200))",
-                ])
+                context.logger.error(
+                    "request failed",
+                    metadata: [
+                        "error_type": "\(String(reflecting: type(of: error)))",
+                        "error": "\(String(describing: error).prefix(2_000))",
+                        "method": "\(request.method)", "path": "\(request.uri.path.prefix(200))",
+                    ])
             } else if apiError.status == .serviceUnavailable {
-                context.logger.warning("database unavailable", metadata: ["error": "\(String(describing: error).prefix(500))"])
+                context.logger.warning(
+                    "database unavailable", metadata: ["error": "\(String(describing: error).prefix(500))"])
             }
             throw apiError
         }
@@ -192,7 +212,9 @@ final class RouteMethods: Sendable {
     func load(_ routes: [(method: String, path: String)]) {
         var byPath: [String: Set<String>] = [:]
         for route in routes { byPath[route.path, default: []].insert(route.method) }
-        let entries = byPath.map { (segments: $0.key.split(separator: "/", omittingEmptySubsequences: false), methods: $0.value) }
+        let entries = byPath.map {
+            (segments: $0.key.split(separator: "/", omittingEmptySubsequences: false), methods: $0.value)
+        }
         table.withLock { $0 = entries }
     }
 

@@ -45,7 +45,10 @@ struct IdempotentRequests: Sendable {
             answer = try await work()
         } catch {
             let apiError = ErrorMapping.apiError(for: error)
-            if keepsError(apiError), let body = try? JSONResponse.body(APIError.Body(error: .init(code: apiError.code, message: apiError.message))) {
+            if keepsError(apiError),
+                let body = try? JSONResponse.body(
+                    APIError.Body(error: .init(code: apiError.code, message: apiError.message)))
+            {
                 try? await store(route, scope: scope, key: key, status: apiError.status.code, body: body)
             } else {
                 try? await release(route, scope: scope, key: key)
@@ -61,7 +64,11 @@ struct IdempotentRequests: Sendable {
     private func claim(
         _ route: Route, scope: String, key: String, fingerprint: String, actor: String?
     ) async throws -> (status: Int, body: String)? {
-        enum Outcome: Sendable { case claimed, answered(Int, String), conflict, inProgress }
+        enum Outcome: Sendable {
+            case claimed
+            case answered(Int, String)
+            case conflict, inProgress
+        }
         let outcome = try await pool.withSession { session -> Outcome in
             let inserted = try session.execute(
                 """
@@ -69,14 +76,18 @@ struct IdempotentRequests: Sendable {
                 ON CONFLICT (route, scope, key) DO NOTHING
                 """, [route.rawValue, scope, key, fingerprint, actor])
             if inserted == 1 { return .claimed }
-            guard let row = try session.query(
-                """
-                SELECT request_sha256, status, body, claimed_at < now() - make_interval(secs => $4::int)
-                FROM api_idempotency WHERE route = $1 AND scope = $2 AND key = $3
-                """, [route.rawValue, scope, key, Self.abandonedAfterSeconds]).first
+            guard
+                let row = try session.query(
+                    """
+                    SELECT request_sha256, status, body, claimed_at < now() - make_interval(secs => $4::int)
+                    FROM api_idempotency WHERE route = $1 AND scope = $2 AND key = $3
+                    """, [route.rawValue, scope, key, Self.abandonedAfterSeconds]
+                ).first
             else { return .inProgress }  // claimed and released between our two statements
             guard try row.decode(0, as: String.self) == fingerprint else { return .conflict }
-            if let status = try row.decodeIfPresent(1, as: Int32.self), let body = try row.decodeIfPresent(2, as: String.self) {
+            if let status = try row.decodeIfPresent(1, as: Int32.self),
+                let body = try row.decodeIfPresent(2, as: String.self)
+            {
                 return .answered(Int(status), body)
             }
             guard try row.decode(3, as: Bool.self) else { return .inProgress }
@@ -92,11 +103,13 @@ struct IdempotentRequests: Sendable {
         case .claimed: return nil
         case .answered(let status, let body): return (status, body)
         case .conflict:
-            throw APIError(.conflict, code: "idempotency_conflict",
-                           message: "this Idempotency-Key was already used for a different request")
+            throw APIError(
+                .conflict, code: "idempotency_conflict",
+                message: "this Idempotency-Key was already used for a different request")
         case .inProgress:
-            throw APIError(.conflict, code: "idempotency_in_progress",
-                           message: "a request with this Idempotency-Key is still running; retry shortly")
+            throw APIError(
+                .conflict, code: "idempotency_in_progress",
+                message: "a request with this Idempotency-Key is still running; retry shortly")
         }
     }
 
@@ -113,8 +126,9 @@ struct IdempotentRequests: Sendable {
 
     private func release(_ route: Route, scope: String, key: String) async throws {
         try await pool.withSession { session in
-            try session.execute("DELETE FROM api_idempotency WHERE route = $1 AND scope = $2 AND key = $3 AND status IS NULL",
-                                [route.rawValue, scope, key])
+            try session.execute(
+                "DELETE FROM api_idempotency WHERE route = $1 AND scope = $2 AND key = $3 AND status IS NULL",
+                [route.rawValue, scope, key])
         }
     }
 }

@@ -32,8 +32,11 @@ enum InputRules {
 
     private static let compiled: [String: NSRegularExpression] = {
         var expressions: [String: NSRegularExpression] = [:]
-        for pattern in [userIDPattern, providerJobIDPattern, positiveAmountPattern, nonNegativeAmountPattern, datePattern, instantPattern,
-                        durationTextPattern, resolutionPattern, TokenStore.namePattern, IdempotencyKey.pattern] {
+        for pattern in [
+            userIDPattern, providerJobIDPattern, positiveAmountPattern, nonNegativeAmountPattern, datePattern,
+            instantPattern,
+            durationTextPattern, resolutionPattern, TokenStore.namePattern, IdempotencyKey.pattern,
+        ] {
             expressions[pattern] = try? NSRegularExpression(pattern: pattern)
         }
         return expressions
@@ -45,12 +48,15 @@ enum InputRules {
     static func isUserID(_ text: String) -> Bool {
         var count = 0
         for byte in text.utf8 {
-            let alphanumeric = (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte)
+            let alphanumeric =
+                (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte)
             if count == 0 {
                 guard alphanumeric else { return false }
             } else {
-                guard alphanumeric || byte == UInt8(ascii: "_") || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "@")
-                        || byte == UInt8(ascii: ":") || byte == UInt8(ascii: "-") else { return false }
+                guard
+                    alphanumeric || byte == UInt8(ascii: "_") || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "@")
+                        || byte == UInt8(ascii: ":") || byte == UInt8(ascii: "-")
+                else { return false }
             }
             count += 1
             guard count <= 128 else { return false }
@@ -77,7 +83,8 @@ enum InputRules {
     /// A user id from the path or a body, or a 400 `invalid_user_id` (which quotes none of it).
     static func userID(_ text: String) throws -> String {
         guard isUserID(text) else {
-            throw APIError.badRequest("invalid_user_id", "user id must be 1-128 of A-Z a-z 0-9 _ . @ : -, starting with a letter or digit")
+            throw APIError.badRequest(
+                "invalid_user_id", "user id must be 1-128 of A-Z a-z 0-9 _ . @ : -, starting with a letter or digit")
         }
         return text
     }
@@ -103,7 +110,8 @@ enum InputRules {
         guard matches(text, positive ? positiveAmountPattern : nonNegativeAmountPattern) else {
             throw APIError.badRequest(
                 "invalid_\(field)",
-                "\(field) must be a decimal string \(positive ? "above" : "of at least") zero with at most 12 integer digits and 6 decimals, like \"12.50\"")
+                "\(field) must be a decimal string \(positive ? "above" : "of at least") zero with at most 12 integer digits and 6 decimals, like \"12.50\""
+            )
         }
         return try DecimalAmount.micros(from: text)
     }
@@ -116,15 +124,20 @@ enum InputRules {
 
     static func day(_ text: String, field: String) throws -> CalendarDay {
         guard isDateText(text) else { throw QueryReader.invalid(field, "must be a date YYYY-MM-DD (1970-9999)") }
-        guard let day = CalendarDay(iso: text) else { throw QueryReader.unacceptable(field, "is not a day of the calendar") }
+        guard let day = CalendarDay(iso: text) else {
+            throw QueryReader.unacceptable(field, "is not a day of the calendar")
+        }
         return day
     }
 
     static func instant(_ text: String, field: String) throws -> PostgresTimestamp {
         guard matches(text, instantPattern) else {
-            throw QueryReader.invalid(field, "must be an ISO 8601 time with a zone (2026-03-01T12:00:00Z) or a date YYYY-MM-DD")
+            throw QueryReader.invalid(
+                field, "must be an ISO 8601 time with a zone (2026-03-01T12:00:00Z) or a date YYYY-MM-DD")
         }
-        if let day = CalendarDay(iso: text) { return PostgresTimestamp(microsecondsSinceEpoch: day.midnightMicroseconds) }
+        if let day = CalendarDay(iso: text) {
+            return PostgresTimestamp(microsecondsSinceEpoch: day.midnightMicroseconds)
+        }
         guard let micros = ISO8601Instant.microseconds(parsing: text) else {
             throw QueryReader.unacceptable(field, "is not a day of the calendar")
         }
@@ -152,16 +165,20 @@ enum InputRules {
             }
         }
         if let provider, !allowedProviders.contains(provider) {
-            throw APIError.badRequest("invalid_provider", "provider must be one of \(allowedProviders.joined(separator: ", "))")
+            throw APIError.badRequest(
+                "invalid_provider", "provider must be one of \(allowedProviders.joined(separator: ", "))")
         }
         if let duration, !matches(duration, durationTextPattern) {
-            throw APIError.badRequest("invalid_duration", "duration must be whole seconds (\"8\", \"8s\"), 8, or \"auto\"")
+            throw APIError.badRequest(
+                "invalid_duration", "duration must be whole seconds (\"8\", \"8s\"), 8, or \"auto\"")
         }
         if let resolution, !matches(resolution, resolutionPattern) {
-            throw APIError.badRequest("invalid_resolution", "resolution must be a class such as 1080p or 4k, or a size such as 1920x1080")
+            throw APIError.badRequest(
+                "invalid_resolution", "resolution must be a class such as 1080p or 4k, or a size such as 1920x1080")
         }
         if let aspectRatio, !aspectRatios.contains(aspectRatio) {
-            throw APIError.badRequest("invalid_aspect_ratio", "aspect_ratio must be one of \(aspectRatios.joined(separator: ", "))")
+            throw APIError.badRequest(
+                "invalid_aspect_ratio", "aspect_ratio must be one of \(aspectRatios.joined(separator: ", "))")
         }
         if let mode, !modes.contains(mode) {
             throw APIError.badRequest("invalid_mode", "mode must be one of \(modes.joined(separator: ", "))")

@@ -11,7 +11,9 @@ enum JSONBody {
         return decoder
     }()
 
-    static func decode<T: Decodable>(_ type: T.Type, from request: Request, context: APIRequestContext) async throws -> T {
+    static func decode<T: Decodable>(_ type: T.Type, from request: Request, context: APIRequestContext) async throws
+        -> T
+    {
         var request = request
         let buffer = try await request.collectBody(upTo: context.maxUploadSize)
         guard buffer.readableBytes > 0 else { throw APIError.badRequest("malformed_json", "a JSON body is required") }

@@ -50,7 +50,9 @@ struct QueryReader {
     /// One of a fixed set of words.
     func choice(_ name: String, from allowed: [String]) throws -> String? {
         guard let value = try string(name) else { return nil }
-        guard allowed.contains(value) else { throw Self.invalid(name, "must be one of \(allowed.joined(separator: ", "))") }
+        guard allowed.contains(value) else {
+            throw Self.invalid(name, "must be one of \(allowed.joined(separator: ", "))")
+        }
         return value
     }
 

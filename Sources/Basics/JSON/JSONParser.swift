@@ -124,7 +124,9 @@ public struct JSONParser {
         }
         if index < bytes.count, bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") {
             index += 1
-            if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") { index += 1 }
+            if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") {
+                index += 1
+            }
             guard digits() > 0 else { throw failure("invalid exponent") }
         }
         return String(decoding: bytes[start..<index], as: UTF8.self)
@@ -183,7 +185,8 @@ public struct JSONParser {
             guard (0xD800...0xDBFF).contains(high) else {
                 return Unicode.Scalar(high) ?? "\u{FFFD}"
             }
-            guard bytes.count - index >= 6, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") else {
+            guard bytes.count - index >= 6, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u")
+            else {
                 return "\u{FFFD}"
             }
             index += 2

@@ -69,7 +69,10 @@ public enum ChildProcess {
                 // Written before the child exists: the bytes wait in the pipe's buffer (they fit),
                 // so nothing here can block on, or be signalled by, a child that exits early.
                 guard pipe(&inputEnds) == 0 else {
-                    if captureOutput { close(pipeEnds[0]); close(pipeEnds[1]) }
+                    if captureOutput {
+                        close(pipeEnds[0])
+                        close(pipeEnds[1])
+                    }
                     throw Failure(status: -1, output: "pipe: errno \(errno)")
                 }
                 _ = fcntl(inputEnds[0], F_SETFD, FD_CLOEXEC)
@@ -83,7 +86,9 @@ public enum ChildProcess {
                 }
                 close(inputEnds[1])
             }
-            let result = spawn(&pid, executable, argv, envp, captureOutput: captureOutput, writeEnd: pipeEnds[1], readEnd: inputEnds[0])
+            let result = spawn(
+                &pid, executable, argv, envp, captureOutput: captureOutput, writeEnd: pipeEnds[1], readEnd: inputEnds[0]
+            )
             if captureOutput { close(pipeEnds[1]) }
             if input != nil { close(inputEnds[0]) }
             return result
@@ -97,7 +102,10 @@ public enum ChildProcess {
             var chunk = [UInt8](repeating: 0, count: 4096)
             while true {
                 let count = chunk.withUnsafeMutableBytes { read(pipeEnds[0], $0.baseAddress, $0.count) }
-                if count > 0 { output.append(contentsOf: chunk[0..<count]); continue }
+                if count > 0 {
+                    output.append(contentsOf: chunk[0..<count])
+                    continue
+                }
                 if count < 0 && errno == EINTR { continue }
                 break
             }
@@ -113,7 +121,8 @@ public enum ChildProcess {
     }
 
     private static func spawn(
-        _ pid: inout pid_t, _ executable: String, _ argv: [UnsafeMutablePointer<CChar>?], _ envp: [UnsafeMutablePointer<CChar>?],
+        _ pid: inout pid_t, _ executable: String, _ argv: [UnsafeMutablePointer<CChar>?],
+        _ envp: [UnsafeMutablePointer<CChar>?],
         captureOutput: Bool, writeEnd: Int32, readEnd: Int32
     ) -> Int32 {
         var actions = posix_spawn_file_actions_t()

@@ -85,7 +85,8 @@ public struct CalendarDay: Sendable, Hashable, Comparable, CustomStringConvertib
         let text = try decoder.singleValueContainer().decode(String.self)
         guard let day = CalendarDay(iso: text) else {
             throw DecodingError.dataCorrupted(
-                .init(codingPath: decoder.codingPath, debugDescription: "'\(Echo.short(text))' is not a YYYY-MM-DD date"))
+                .init(
+                    codingPath: decoder.codingPath, debugDescription: "'\(Echo.short(text))' is not a YYYY-MM-DD date"))
         }
         self = day
     }

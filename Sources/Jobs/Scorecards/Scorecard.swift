@@ -1,6 +1,6 @@
-import ProviderRegistry
 import Foundation
 import Pricing
+import ProviderRegistry
 
 /// How one provider's model family did over one window: what `GET /v1/providers/scorecards`
 /// and `videoledger providers scorecards` show. Counts are jobs created in the window; rates are

@@ -1,6 +1,6 @@
-import ProviderRegistry
 import Foundation
 import Pricing
+import ProviderRegistry
 import Synchronization
 
 /// The scorecard in force: computed off the request path and swapped in whole, so a lookup
@@ -14,9 +14,10 @@ public final class ScorecardBoard: Sendable {
 
     public init(catalog: PriceCatalog, settings: ReliabilitySettings = ReliabilitySettings()) {
         self.catalog = catalog
-        current = Mutex(Scorecard(
-            asOf: Date(timeIntervalSince1970: 0), generation: 0, rows: [],
-            book: ExpectedCostBook.priorsOnly(catalog: catalog, settings: settings)))
+        current = Mutex(
+            Scorecard(
+                asOf: Date(timeIntervalSince1970: 0), generation: 0, rows: [],
+                book: ExpectedCostBook.priorsOnly(catalog: catalog, settings: settings)))
     }
 
     /// The scorecard in force.

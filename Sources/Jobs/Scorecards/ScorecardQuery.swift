@@ -1,4 +1,5 @@
 import ProviderRegistry
+
 /// The scorecard's one read of the job history: per window, provider and model family, every
 /// figure the scorecard shows and the expected cost rests on. `$1` = the end of the windows
 /// (`timestamptz`); a window of length L holds the jobs created in `[$1 − L, $1)`.

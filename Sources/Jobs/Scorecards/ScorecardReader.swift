@@ -1,7 +1,7 @@
-import ProviderRegistry
 import Foundation
 import Postgres
 import Pricing
+import ProviderRegistry
 
 /// Computes scorecards from the job history (read only; one statement).
 public struct ScorecardReader: Sendable {
@@ -24,19 +24,24 @@ public struct ScorecardReader: Sendable {
                 return ScorecardRow(
                     window: try row.decode(0), provider: provider, family: try row.decode(2), jobs: try row.decode(3),
                     completed: try row.decode(4), failed: try row.decode(5), contentPolicy: try row.decode(6),
-                    cancelled: try row.decode(7), expired: try row.decode(8), stalled: try row.decode(9), unknown: try row.decode(10),
-                    inFlight: try row.decode(11), refunded: try row.decode(12), p50Milliseconds: try row.decodeIfPresent(13),
-                    p95Milliseconds: try row.decodeIfPresent(14), costed: try row.decode(15), costedQuotedMicros: try row.decode(16),
+                    cancelled: try row.decode(7), expired: try row.decode(8), stalled: try row.decode(9),
+                    unknown: try row.decode(10),
+                    inFlight: try row.decode(11), refunded: try row.decode(12),
+                    p50Milliseconds: try row.decodeIfPresent(13),
+                    p95Milliseconds: try row.decodeIfPresent(14), costed: try row.decode(15),
+                    costedQuotedMicros: try row.decode(16),
                     quoteErrorTotalMicros: try row.decode(17), quoteErrorP50Micros: try row.decodeIfPresent(18),
                     quoteErrorP95Micros: try row.decodeIfPresent(19), failedQuotedMicros: try row.decode(20),
-                    failedBilledMicros: try row.decode(21), liveQuoted: try row.decode(22), liveDriftTotalMicros: try row.decode(23),
+                    failedBilledMicros: try row.decode(21), liveQuoted: try row.decode(22),
+                    liveDriftTotalMicros: try row.decode(23),
                     liveDriftP50Micros: try row.decodeIfPresent(24), liveDriftP95Micros: try row.decodeIfPresent(25))
             }
         }
         var counts: [ProviderFamily: ReliabilityCounts] = [:]
         for row in rows where row.window == Scorecard.rankingWindow { counts[row.key] = row.reliabilityCounts }
         let book = ExpectedCostBook(
-            catalog: catalog, counts: counts, settings: settings, window: Scorecard.rankingWindow, generation: generation, computedAt: asOf)
+            catalog: catalog, counts: counts, settings: settings, window: Scorecard.rankingWindow,
+            generation: generation, computedAt: asOf)
         return Scorecard(asOf: asOf, generation: generation, rows: rows, book: book)
     }
 }

@@ -1,6 +1,6 @@
-import ProviderRegistry
 import Foundation
 import Logging
+import ProviderRegistry
 import ServiceLifecycle
 
 /// Scorecard refreshes on a schedule inside `videoledger serve`: one at start, then every
@@ -30,9 +30,12 @@ public struct ScorecardService: Service {
             while !Task.isCancelled {
                 do {
                     let scorecard = try await board.refresh(with: reader, asOf: clock.now)
-                    logger.debug("scorecards refreshed", metadata: ["generation": "\(scorecard.generation)", "rows": "\(scorecard.rows.count)"])
+                    logger.debug(
+                        "scorecards refreshed",
+                        metadata: ["generation": "\(scorecard.generation)", "rows": "\(scorecard.rows.count)"])
                 } catch {
-                    logger.error("scorecard refresh failed; the previous one stays in force", metadata: ["error": "\(error)"])
+                    logger.error(
+                        "scorecard refresh failed; the previous one stays in force", metadata: ["error": "\(error)"])
                 }
                 do {
                     try await Task.sleep(for: .milliseconds(intervalMilliseconds))

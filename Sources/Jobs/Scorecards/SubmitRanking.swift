@@ -1,5 +1,5 @@
-import ProviderRegistry
 import Pricing
+import ProviderRegistry
 
 /// What the ranking saw when a job was submitted, kept on the job (migration 0014) so the
 /// savings report can compare what it cost with the cheapest by price and by expected cost then.

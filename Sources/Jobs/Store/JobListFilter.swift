@@ -53,7 +53,10 @@ public struct JobListFilter: Sendable {
         }
         let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
         let limit = bind(pageSize + 1)
-        return ("SELECT \(JobRecord.columns) FROM jobs \(filter) ORDER BY created_at DESC, id DESC LIMIT \(limit)", parameters)
+        return (
+            "SELECT \(JobRecord.columns) FROM jobs \(filter) ORDER BY created_at DESC, id DESC LIMIT \(limit)",
+            parameters
+        )
     }
 }
 

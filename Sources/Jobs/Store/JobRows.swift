@@ -5,9 +5,12 @@ import Postgres
 /// transaction, often `FOR UPDATE`). `JobStore` is the read side for other modules.
 package enum JobRows {
     /// The job with its hold's transfers, or nil.
-    package static func load(_ session: PostgresSession, id: UUID, forUpdate: Bool = false, withTransfers: Bool = true) throws -> JobRecord? {
+    package static func load(_ session: PostgresSession, id: UUID, forUpdate: Bool = false, withTransfers: Bool = true)
+        throws -> JobRecord?
+    {
         let lock = forUpdate ? " FOR UPDATE" : ""
-        guard let row = try session.query("SELECT \(JobRecord.columns) FROM jobs WHERE id = $1\(lock)", [id]).first else {
+        guard let row = try session.query("SELECT \(JobRecord.columns) FROM jobs WHERE id = $1\(lock)", [id]).first
+        else {
             return nil
         }
         var job = try JobRecord(row: row)
@@ -20,12 +23,14 @@ package enum JobRows {
 
     /// The recorded resolution of a held job, if any.
     package static func heldResolution(_ session: PostgresSession, jobID: UUID) throws -> JobResolution? {
-        guard let row = try session.query(
-            """
-            SELECT method, outcome, cost_micros, currency, resolved_by, reason, evidence::text, resolved_at
-            FROM job_resolutions WHERE job_id = $1
-            """, [jobID]
-        ).first else { return nil }
+        guard
+            let row = try session.query(
+                """
+                SELECT method, outcome, cost_micros, currency, resolved_by, reason, evidence::text, resolved_at
+                FROM job_resolutions WHERE job_id = $1
+                """, [jobID]
+            ).first
+        else { return nil }
         return JobResolution(
             method: try row.decode(0), outcome: try row.decode(1), costMicros: try row.decodeIfPresent(2),
             currency: try row.decodeIfPresent(3), resolvedBy: try row.decode(4), reason: try row.decode(5),
@@ -46,7 +51,8 @@ package enum JobRows {
         return try rows.map { row in
             JobTransfer(
                 id: try row.decode("id"), kind: try row.decode("kind"), amountMicros: try row.decode("amount_micros"),
-                currency: try row.decode("currency"), from: try row.decode("from_account"), to: try row.decode("to_account"),
+                currency: try row.decode("currency"), from: try row.decode("from_account"),
+                to: try row.decode("to_account"),
                 operationKey: try row.decode("operation_key"), createdAt: try row.decode("created_at"),
                 createdBy: try row.decodeIfPresent("created_by"))
         }
@@ -57,7 +63,8 @@ extension JobRows {
     /// Submits whose answer was lost with the instance that waited for it (its lease ran out,
     /// or its heartbeat stopped) become `unknown`, as a poller would, for a database no poller
     /// watches. Returns how many.
-    package static func markLostSubmits(_ session: PostgresSession, now: Date, deadAfterMilliseconds: Int) throws -> Int {
+    package static func markLostSubmits(_ session: PostgresSession, now: Date, deadAfterMilliseconds: Int) throws -> Int
+    {
         try session.execute(
             """
             UPDATE jobs SET status = 'unknown', unknown_at = $1, updated_at = now(), next_poll_at = NULL,

@@ -18,7 +18,9 @@ extension JobStore {
             return try await pool.withSession { session in
                 var activity = JobActivity()
                 let active = JobActivity.activeStatuses.map(\.rawValue)
-                for row in try session.query("SELECT status, count(*) FROM jobs WHERE status = ANY($1::text[]) GROUP BY 1", [active]) {
+                for row in try session.query(
+                    "SELECT status, count(*) FROM jobs WHERE status = ANY($1::text[]) GROUP BY 1", [active])
+                {
                     guard let status = JobStatus(rawValue: try row.decode(0)) else { continue }
                     activity.activeByStatus[status] = try row.decode(1, as: Int64.self)
                 }

@@ -41,11 +41,14 @@ extension JobStore {
                 var health = Dictionary(uniqueKeysWithValues: ProviderID.allCases.map { ($0, ProviderJobHealth()) })
                 for row in try session.query(Self.latestBalancesSQL, [providers, Self.balanceCurrencies]) {
                     guard let provider = ProviderID(rawValue: try row.decode(0)) else { continue }
-                    health[provider]?.balances.append(ProviderJobHealth.BalanceReading(
-                        currency: try row.decode(1), micros: try row.decode(2), source: try row.decode(3), takenAt: try row.decode(4)))
+                    health[provider]?.balances.append(
+                        ProviderJobHealth.BalanceReading(
+                            currency: try row.decode(1), micros: try row.decode(2), source: try row.decode(3),
+                            takenAt: try row.decode(4)))
                 }
                 for row in try session.query(Self.statusCountsSQL, [providers, windowHours]) {
-                    guard let provider = ProviderID(rawValue: try row.decode(0)), let status = JobStatus(rawValue: try row.decode(1))
+                    guard let provider = ProviderID(rawValue: try row.decode(0)),
+                        let status = JobStatus(rawValue: try row.decode(1))
                     else { continue }
                     health[provider]?.jobsByStatus[status] = try row.decode(2, as: Int64.self)
                 }

@@ -17,7 +17,9 @@ public struct JobStore: Sendable {
     /// for an unknown id.
     public func job(id: UUID, withTransfers: Bool = true) async throws -> JobRecord? {
         do {
-            return try await pool.withSession { session in try JobRows.load(session, id: id, withTransfers: withTransfers) }
+            return try await pool.withSession { session in
+                try JobRows.load(session, id: id, withTransfers: withTransfers)
+            }
         } catch {
             throw JobError.wrap(error)
         }
@@ -34,7 +36,8 @@ public struct JobStore: Sendable {
                 let jobs = try page.map(JobRecord.init(row:))
                 guard rows.count > pageSize, let last = page.last else { return JobPage(jobs: jobs, next: nil) }
                 // The boundary is read as the exact microsecond the row holds, not through `Date`.
-                return JobPage(jobs: jobs, next: JobPosition(createdAt: try last.decode("created_at"), id: try last.decode("id")))
+                return JobPage(
+                    jobs: jobs, next: JobPosition(createdAt: try last.decode("created_at"), id: try last.decode("id")))
             }
         } catch {
             throw JobError.wrap(error)

@@ -12,7 +12,8 @@ extension ExpectedCostBook {
             for byte in key.description.utf8 { hash = (hash ^ UInt64(byte)) &* 1_099_511_628_211 }
             let completed = decided * (40 + Int(hash % 60)) / 100
             counts[key] = ReliabilityCounts(
-                decided: decided, completed: completed, costedJobs: completed, costedQuotedMicros: Int64(completed) * 500_000,
+                decided: decided, completed: completed, costedJobs: completed,
+                costedQuotedMicros: Int64(completed) * 500_000,
                 costedErrorMicros: Int64(completed) * Int64((index % 7) * 5_000), failedJobs: decided - completed,
                 failedQuotedMicros: Int64(decided - completed) * 500_000,
                 failedBilledMicros: index % 3 == 0 ? Int64(decided - completed) * 250_000 : 0,

@@ -1,5 +1,5 @@
-import ProviderRegistry
 import Foundation
+import ProviderRegistry
 
 /// Every provider model family's reliability estimate, bound to one price catalog so the quote
 /// path finds a model's estimate by index: precomputed off the request path (the scorecard's
@@ -24,7 +24,8 @@ public final class ExpectedCostBook: Sendable {
     /// provider model family `catalog` prices. The prior of a family is its success rate pooled
     /// over every provider, or `settings.defaultSuccessPPB` when nobody has history for it.
     public init(
-        catalog: PriceCatalog, counts: [ProviderFamily: ReliabilityCounts], settings: ReliabilitySettings = ReliabilitySettings(),
+        catalog: PriceCatalog, counts: [ProviderFamily: ReliabilityCounts],
+        settings: ReliabilitySettings = ReliabilitySettings(),
         window: String = "30d", generation: UInt64 = 0, computedAt: Date? = nil
     ) {
         var pooled: [String: (completed: Int, decided: Int)] = [:]
@@ -37,9 +38,12 @@ public final class ExpectedCostBook: Sendable {
         var byKey: [ProviderFamily: Int] = [:]
         for key in keys {
             let pool = pooled[key.family] ?? (0, 0)
-            let prior = pool.decided > 0 ? Reliability.ratioPPB(Int128(pool.completed), Int128(pool.decided)) : settings.defaultSuccessPPB
+            let prior =
+                pool.decided > 0
+                ? Reliability.ratioPPB(Int128(pool.completed), Int128(pool.decided)) : settings.defaultSuccessPPB
             byKey[key] = estimates.count
-            estimates.append(.make(key, counts: counts[key] ?? ReliabilityCounts(), priorSuccessPPB: prior, settings: settings))
+            estimates.append(
+                .make(key, counts: counts[key] ?? ReliabilityCounts(), priorSuccessPPB: prior, settings: settings))
         }
         self.generation = generation
         self.computedAt = computedAt
@@ -48,11 +52,15 @@ public final class ExpectedCostBook: Sendable {
         self.estimates = estimates
         self.byKey = byKey
         self.layoutKey = catalog.layoutKey
-        self.byModel = catalog.models.map { estimates[byKey[ProviderFamily(provider: $0.provider, family: $0.family)]!] }
+        self.byModel = catalog.models.map {
+            estimates[byKey[ProviderFamily(provider: $0.provider, family: $0.family)]!]
+        }
     }
 
     /// A book without history: every estimate is the default prior.
-    public static func priorsOnly(catalog: PriceCatalog, settings: ReliabilitySettings = ReliabilitySettings()) -> ExpectedCostBook {
+    public static func priorsOnly(catalog: PriceCatalog, settings: ReliabilitySettings = ReliabilitySettings())
+        -> ExpectedCostBook
+    {
         ExpectedCostBook(catalog: catalog, counts: [:], settings: settings)
     }
 

@@ -1,5 +1,5 @@
-import ProviderRegistry
 import Money
+import ProviderRegistry
 
 /// What "cheapest" means for a lookup: the catalog price (the default), or the expected cost
 /// per successful clip, which counts failures, billed failures and quote error from history.
@@ -27,10 +27,16 @@ public struct QuoteConstraints: Sendable, Hashable {
     public func violation(_ estimate: ReliabilityEstimate) -> (code: String, reason: String)? {
         if let limit = maxP95Seconds, let p95 = estimate.p95Milliseconds, p95 > Int64(limit) * 1_000 {
             let seconds = "\(p95 / 1_000).\(p95 % 1_000 / 100)"
-            return ("too_slow", "p95 time to complete \(seconds) s is over the limit of \(limit) s (\(estimate.completed) completed jobs)")
+            return (
+                "too_slow",
+                "p95 time to complete \(seconds) s is over the limit of \(limit) s (\(estimate.completed) completed jobs)"
+            )
         }
         if let minimum = minSuccessPPB, estimate.successPPB < minimum {
-            return ("success_rate_too_low", "\(estimate.successSummary), below the minimum \(Reliability.decimal(minimum, digits: 2))")
+            return (
+                "success_rate_too_low",
+                "\(estimate.successSummary), below the minimum \(Reliability.decimal(minimum, digits: 2))"
+            )
         }
         return nil
     }
@@ -97,7 +103,9 @@ public struct RankedQuote: Sendable {
     /// order, then slug. By expected cost: expected cost, then price, then the same.
     static func before(_ left: RankedOffer, _ right: RankedOffer, _ rank: QuoteRank) -> Bool {
         if left.figure(rank) != right.figure(rank) { return left.figure(rank) < right.figure(rank) }
-        if rank == .expected, left.offer.costMicros != right.offer.costMicros { return left.offer.costMicros < right.offer.costMicros }
+        if rank == .expected, left.offer.costMicros != right.offer.costMicros {
+            return left.offer.costMicros < right.offer.costMicros
+        }
         if left.offer.provider != right.offer.provider { return left.offer.provider.order < right.offer.provider.order }
         return Array(left.offer.providerModel.utf8).lexicographicallyPrecedes(Array(right.offer.providerModel.utf8))
     }
@@ -111,7 +119,8 @@ extension PriceCatalog {
         _ request: QuoteRequest, rank: QuoteRank, book: ExpectedCostBook, constraints: QuoteConstraints = .none,
         isAvailable: (ProviderID) -> Bool = { _ in true }
     ) -> RankedQuote {
-        precondition(book.layoutKey == layoutKey, "an ExpectedCostBook must be built for the catalog that ranks with it")
+        precondition(
+            book.layoutKey == layoutKey, "an ExpectedCostBook must be built for the catalog that ranks with it")
         let result = quote(request)
         var eligible: [RankedOffer] = []
         var passed: [PassedOver] = []
@@ -121,11 +130,15 @@ extension PriceCatalog {
             }
             let ranked = RankedOffer(offer: offer, estimate: estimate)
             if !isAvailable(offer.provider) {
-                passed.append(PassedOver(provider: offer.provider, providerModel: offer.providerModel, quality: offer.quality,
-                                         code: "provider_disabled", reason: "not configured on this service (no credentials)"))
+                passed.append(
+                    PassedOver(
+                        provider: offer.provider, providerModel: offer.providerModel, quality: offer.quality,
+                        code: "provider_disabled", reason: "not configured on this service (no credentials)"))
             } else if let violation = constraints.violation(estimate) {
-                passed.append(PassedOver(provider: offer.provider, providerModel: offer.providerModel, quality: offer.quality,
-                                         code: violation.code, reason: violation.reason))
+                passed.append(
+                    PassedOver(
+                        provider: offer.provider, providerModel: offer.providerModel, quality: offer.quality,
+                        code: violation.code, reason: violation.reason))
             } else {
                 eligible.append(ranked)
             }
@@ -133,17 +146,27 @@ extension PriceCatalog {
         eligible.sort { RankedQuote.before($0, $1, rank) }
         if let best = eligible.first {
             for other in eligible.dropFirst() {
-                passed.append(PassedOver(provider: other.offer.provider, providerModel: other.offer.providerModel,
-                                         quality: other.offer.quality, code: "outranked", reason: Self.outranked(other, by: best, rank)))
+                passed.append(
+                    PassedOver(
+                        provider: other.offer.provider, providerModel: other.offer.providerModel,
+                        quality: other.offer.quality, code: "outranked", reason: Self.outranked(other, by: best, rank)))
             }
         }
         for rejection in result.rejections {
-            passed.append(PassedOver(provider: rejection.provider, providerModel: rejection.providerModel, quality: rejection.quality,
-                                     code: rejection.reason.code, reason: rejection.reason.description))
+            passed.append(
+                PassedOver(
+                    provider: rejection.provider, providerModel: rejection.providerModel, quality: rejection.quality,
+                    code: rejection.reason.code, reason: rejection.reason.description))
         }
-        passed.sort { ($0.provider.order, $0.providerModel ?? "", $0.quality ?? "") < ($1.provider.order, $1.providerModel ?? "", $1.quality ?? "") }
-        return RankedQuote(request: request, rank: rank, constraints: constraints, offers: eligible, passedOver: passed, rejections: result.rejections,
-                           priceBookVersion: version, book: book)
+        passed.sort {
+            ($0.provider.order, $0.providerModel ?? "", $0.quality ?? "") < (
+                $1.provider.order, $1.providerModel ?? "", $1.quality ?? ""
+            )
+        }
+        return RankedQuote(
+            request: request, rank: rank, constraints: constraints, offers: eligible, passedOver: passed,
+            rejections: result.rejections,
+            priceBookVersion: version, book: book)
     }
 
     static func outranked(_ offer: RankedOffer, by best: RankedOffer, _ rank: QuoteRank) -> String {
@@ -152,7 +175,8 @@ extension PriceCatalog {
         case .price:
             return "price \(offer.offer.cost.decimalString) USD, above \(name) at \(best.offer.cost.decimalString) USD"
         case .expected:
-            return "expected \(offer.expectedCost.decimalString) USD per successful clip (\(offer.estimate.successSummary)), above "
+            return
+                "expected \(offer.expectedCost.decimalString) USD per successful clip (\(offer.estimate.successSummary)), above "
                 + "\(name) at \(best.expectedCost.decimalString) USD"
         }
     }
@@ -163,7 +187,8 @@ extension PriceCatalog {
     /// lower price, then the same.
     public func cheapestOffer(for request: QuoteRequest, rank: QuoteRank, book: ExpectedCostBook) -> RankedOffer? {
         precondition(request.layoutKey == layoutKey, "a QuoteRequest must be evaluated by the catalog that made it")
-        precondition(book.layoutKey == layoutKey, "an ExpectedCostBook must be built for the catalog that ranks with it")
+        precondition(
+            book.layoutKey == layoutKey, "an ExpectedCostBook must be built for the catalog that ranks with it")
         var best: (index: Int, pricing: Pricing, expected: Int64)?
         for index in request.candidates {
             guard case .priced(let pricing) = evaluate(models[index], request) else { continue }
@@ -185,6 +210,8 @@ extension PriceCatalog {
                 best = (index, pricing, expected)
             }
         }
-        return best.map { RankedOffer(offer: offer(models[$0.index], request, $0.pricing), estimate: book.byModel[$0.index]) }
+        return best.map {
+            RankedOffer(offer: offer(models[$0.index], request, $0.pricing), estimate: book.byModel[$0.index])
+        }
     }
 }

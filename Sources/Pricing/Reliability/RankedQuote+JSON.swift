@@ -1,6 +1,6 @@
-import ProviderRegistry
 import Foundation
 import Money
+import ProviderRegistry
 
 // JSON for ranked quotes, as the CLI and the REST API send them: an offer's own keys plus its
 // expected cost (a six-decimal USD string, like every amount) and the estimate behind it, whose
@@ -8,9 +8,17 @@ import Money
 
 extension ReliabilityEstimate: Encodable {
     private enum Keys: String, CodingKey {
-        case jobs, completed, successRate = "success_rate", observedSuccessRate = "observed_success_rate", interval
-        case priorSuccessRate = "prior_success_rate", priorWeight = "prior_weight", rankingSuccessRate = "ranking_success_rate"
-        case quoteErrorRate = "quote_error_rate", failureBilledRate = "failure_billed_rate", p95Milliseconds = "p95_ms", basis
+        case jobs, completed
+        case successRate = "success_rate"
+        case observedSuccessRate = "observed_success_rate"
+        case interval
+        case priorSuccessRate = "prior_success_rate"
+        case priorWeight = "prior_weight"
+        case rankingSuccessRate = "ranking_success_rate"
+        case quoteErrorRate = "quote_error_rate"
+        case failureBilledRate = "failure_billed_rate"
+        case p95Milliseconds = "p95_ms"
+        case basis
     }
 
     private enum IntervalKeys: String, CodingKey { case low, high, confidence }
@@ -39,7 +47,10 @@ extension ReliabilityEstimate: Encodable {
 }
 
 extension RankedOffer: Encodable {
-    private enum Keys: String, CodingKey { case expectedCostUSD = "expected_cost_usd", reliability }
+    private enum Keys: String, CodingKey {
+        case expectedCostUSD = "expected_cost_usd"
+        case reliability
+    }
 
     public func encode(to encoder: any Encoder) throws {
         try offer.encode(to: encoder)
@@ -50,7 +61,11 @@ extension RankedOffer: Encodable {
 }
 
 extension PassedOver: Encodable {
-    private enum Keys: String, CodingKey { case provider, providerModel = "provider_model", quality, code, reason }
+    private enum Keys: String, CodingKey {
+        case provider
+        case providerModel = "provider_model"
+        case quality, code, reason
+    }
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: Keys.self)
@@ -70,8 +85,11 @@ extension RankedQuote {
         let constraints: QuoteConstraints
 
         private enum Keys: String, CodingKey {
-            case rank, window, scorecardGeneration = "scorecard_generation", scorecardAsOf = "scorecard_as_of"
-            case maxP95Seconds = "max_p95_seconds", minSuccessRate = "min_success_rate"
+            case rank, window
+            case scorecardGeneration = "scorecard_generation"
+            case scorecardAsOf = "scorecard_as_of"
+            case maxP95Seconds = "max_p95_seconds"
+            case minSuccessRate = "min_success_rate"
         }
 
         public func encode(to encoder: any Encoder) throws {
@@ -81,7 +99,8 @@ extension RankedQuote {
             try container.encode(book.generation, forKey: .scorecardGeneration)
             try container.encode(book.computedAt.map { $0.formatted(.iso8601) }, forKey: .scorecardAsOf)
             try container.encodeIfPresent(constraints.maxP95Seconds, forKey: .maxP95Seconds)
-            try container.encodeIfPresent(constraints.minSuccessPPB.map(ReliabilityEstimate.rate), forKey: .minSuccessRate)
+            try container.encodeIfPresent(
+                constraints.minSuccessPPB.map(ReliabilityEstimate.rate), forKey: .minSuccessRate)
         }
     }
 
@@ -98,7 +117,10 @@ extension RankedQuote {
             self.best = best
         }
 
-        private enum Keys: String, CodingKey { case ranking, passedOver = "passed_over" }
+        private enum Keys: String, CodingKey {
+            case ranking
+            case passedOver = "passed_over"
+        }
 
         public func encode(to encoder: any Encoder) throws {
             try best.encode(to: encoder)
@@ -111,7 +133,10 @@ extension RankedQuote {
 
 extension RankedQuote: Encodable {
     private enum Keys: String, CodingKey {
-        case family, priceBookVersion = "price_book_version", pricedOn = "priced_on", offers, rejections, ranking
+        case family
+        case priceBookVersion = "price_book_version"
+        case pricedOn = "priced_on"
+        case offers, rejections, ranking
         case passedOver = "passed_over"
     }
 

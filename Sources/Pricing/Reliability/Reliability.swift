@@ -1,6 +1,6 @@
-import ProviderRegistry
 import Foundation
 import Money
+import ProviderRegistry
 
 /// The arithmetic of expected cost per successful clip. Probabilities and ratios are fixed-point
 /// parts per billion (`Int64`, `scale` = 1); money is micro-units, and the one division that
@@ -25,7 +25,9 @@ public enum Reliability {
     public static let successFloorPPB: Int64 = 1_000_000
 
     /// Expected cost per successful clip, in micro-units; `Int64.max` if it would not fit.
-    public static func expectedMicros(priceMicros: Int64, successPPB: Int64, quoteErrorPPB: Int64, failureBilledPPB: Int64) -> Int64 {
+    public static func expectedMicros(
+        priceMicros: Int64, successPPB: Int64, quoteErrorPPB: Int64, failureBilledPPB: Int64
+    ) -> Int64 {
         let s = Int128(scale)
         let p = Int128(min(max(successPPB, successFloorPPB), scale))
         let e = Int128(min(max(quoteErrorPPB, -scale / 2), 10 * scale))
@@ -38,7 +40,8 @@ public enum Reliability {
     /// denominator is 0. A ratio, not money.
     public static func ratioPPB(_ numerator: Int128, _ denominator: Int128) -> Int64 {
         guard denominator > 0 else { return 0 }
-        return (try? Rounding.halfUp(numerator * Int128(scale), dividedBy: denominator)) ?? (numerator < 0 ? Int64.min : Int64.max)
+        return (try? Rounding.halfUp(numerator * Int128(scale), dividedBy: denominator))
+            ?? (numerator < 0 ? Int64.min : Int64.max)
     }
 
     /// Wilson's score interval for `successes` of `trials` (fractional counts allowed, as after
@@ -70,7 +73,8 @@ public enum Reliability {
         let magnitude = scaled.magnitude
         guard digits > 0 else { return sign + String(magnitude) }
         let fraction = String(magnitude % UInt64(unit))
-        return sign + String(magnitude / UInt64(unit)) + "." + String(repeating: "0", count: digits - fraction.count) + fraction
+        return sign + String(magnitude / UInt64(unit)) + "." + String(repeating: "0", count: digits - fraction.count)
+            + fraction
     }
 }
 
@@ -103,15 +107,20 @@ public struct ReliabilityEstimate: Sendable, Hashable {
     public let p95Milliseconds: Int64?
 
     /// The estimate for `counts`, given the family's prior.
-    public static func make(_ key: ProviderFamily, counts: ReliabilityCounts, priorSuccessPPB: Int64, settings: ReliabilitySettings)
+    public static func make(
+        _ key: ProviderFamily, counts: ReliabilityCounts, priorSuccessPPB: Int64, settings: ReliabilitySettings
+    )
         -> ReliabilityEstimate
     {
         let k = Int128(settings.priorJobs)
         let n = Int128(counts.decided)
         let successes = Int128(counts.completed)
-        let blendedSuccesses = Double(counts.completed) + Double(settings.priorJobs) * Double(priorSuccessPPB) / Double(Reliability.scale)
-        let observed = Reliability.wilson(successes: Double(counts.completed), trials: Double(counts.decided), z: settings.z)
-        let blended = Reliability.wilson(successes: blendedSuccesses, trials: Double(counts.decided + settings.priorJobs), z: settings.z)
+        let blendedSuccesses =
+            Double(counts.completed) + Double(settings.priorJobs) * Double(priorSuccessPPB) / Double(Reliability.scale)
+        let observed = Reliability.wilson(
+            successes: Double(counts.completed), trials: Double(counts.decided), z: settings.z)
+        let blended = Reliability.wilson(
+            successes: blendedSuccesses, trials: Double(counts.decided + settings.priorJobs), z: settings.z)
         // A prior that fades: k pseudo-jobs of the prior, so the weight is k ÷ (n + k).
         let fading = { (sum: Int64, quoted: Int64, count: Int) -> Int64 in
             guard count > 0, quoted > 0 else { return 0 }
@@ -122,7 +131,9 @@ public struct ReliabilityEstimate: Sendable, Hashable {
             observedSuccessPPB: counts.decided > 0 ? Reliability.ratioPPB(successes, n) : nil,
             observedLowPPB: observed.low, observedHighPPB: observed.high, priorSuccessPPB: priorSuccessPPB,
             priorWeightPPB: Reliability.ratioPPB(k, n + k),
-            successPPB: Reliability.ratioPPB(successes * Int128(Reliability.scale) + k * Int128(priorSuccessPPB), (n + k) * Int128(Reliability.scale)),
+            successPPB: Reliability.ratioPPB(
+                successes * Int128(Reliability.scale) + k * Int128(priorSuccessPPB), (n + k) * Int128(Reliability.scale)
+            ),
             rankingSuccessPPB: blended.low,
             quoteErrorPPB: fading(counts.costedErrorMicros, counts.costedQuotedMicros, counts.costedJobs),
             failureBilledPPB: fading(counts.failedBilledMicros, counts.failedQuotedMicros, counts.failedJobs),
@@ -133,7 +144,8 @@ public struct ReliabilityEstimate: Sendable, Hashable {
     @inline(__always)
     public func expectedMicros(priceMicros: Int64) -> Int64 {
         Reliability.expectedMicros(
-            priceMicros: priceMicros, successPPB: rankingSuccessPPB, quoteErrorPPB: quoteErrorPPB, failureBilledPPB: failureBilledPPB)
+            priceMicros: priceMicros, successPPB: rankingSuccessPPB, quoteErrorPPB: quoteErrorPPB,
+            failureBilledPPB: failureBilledPPB)
     }
 
     /// "success rate 0.71 over 212 jobs": the estimate, and what it rests on.

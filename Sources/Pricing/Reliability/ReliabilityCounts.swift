@@ -1,4 +1,5 @@
 import ProviderRegistry
+
 /// What the job history says about one provider's model family over one window: the figures the
 /// expected cost is estimated from. Counted by the Jobs module's scorecard (SQL); plain values here.
 public struct ReliabilityCounts: Sendable, Hashable {
@@ -18,11 +19,14 @@ public struct ReliabilityCounts: Sendable, Hashable {
     public var p95Milliseconds: Int64?
 
     public init(
-        decided: Int = 0, completed: Int = 0, costedJobs: Int = 0, costedQuotedMicros: Int64 = 0, costedErrorMicros: Int64 = 0,
+        decided: Int = 0, completed: Int = 0, costedJobs: Int = 0, costedQuotedMicros: Int64 = 0,
+        costedErrorMicros: Int64 = 0,
         failedJobs: Int = 0, failedQuotedMicros: Int64 = 0, failedBilledMicros: Int64 = 0, p95Milliseconds: Int64? = nil
     ) {
         precondition(decided >= 0 && completed >= 0 && completed <= decided, "completed jobs are decided jobs")
-        precondition(costedJobs >= 0 && failedJobs >= 0 && costedQuotedMicros >= 0 && failedQuotedMicros >= 0, "counts are non-negative")
+        precondition(
+            costedJobs >= 0 && failedJobs >= 0 && costedQuotedMicros >= 0 && failedQuotedMicros >= 0,
+            "counts are non-negative")
         self.decided = decided
         self.completed = completed
         self.costedJobs = costedJobs

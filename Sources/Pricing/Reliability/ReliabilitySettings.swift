@@ -1,4 +1,5 @@
 import ProviderRegistry
+
 /// How history becomes an expected cost: the prior's strength, the prior itself when a family has
 /// no history at all, and the interval's width.
 public struct ReliabilitySettings: Sendable, Hashable {
@@ -13,7 +14,8 @@ public struct ReliabilitySettings: Sendable, Hashable {
 
     public init(priorJobs: Int = 20, defaultSuccessPPB: Int64 = 900_000_000, z: Double = 1.96) {
         precondition(priorJobs >= 1 && priorJobs <= 1_000_000, "priorJobs must be 1-1000000")
-        precondition(defaultSuccessPPB > 0 && defaultSuccessPPB <= Reliability.scale, "defaultSuccessPPB must be in (0, 1e9]")
+        precondition(
+            defaultSuccessPPB > 0 && defaultSuccessPPB <= Reliability.scale, "defaultSuccessPPB must be in (0, 1e9]")
         precondition(z >= 0 && z <= 10, "z must be in [0, 10]")
         self.priorJobs = priorJobs
         self.defaultSuccessPPB = defaultSuccessPPB

@@ -25,7 +25,8 @@ struct FaultRates: Sendable, Equatable {
             guard let seconds = Int(value), (0...86_400).contains(seconds) else { return false }
             retryAfterSeconds = seconds
         case "timeout_delay_ms":
-            guard let milliseconds = Int(value), (0...FaultRates.timeoutDelayMillisecondsMax).contains(milliseconds) else { return false }
+            guard let milliseconds = Int(value), (0...FaultRates.timeoutDelayMillisecondsMax).contains(milliseconds)
+            else { return false }
             timeoutDelayMilliseconds = milliseconds
         default:
             return false

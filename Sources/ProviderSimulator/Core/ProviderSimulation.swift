@@ -55,11 +55,14 @@ extension ProviderSimulation {
         } catch .insufficientBalance(let needed, let available) {
             return paymentRequiredResponse(neededMicros: needed, availableMicros: available, request: request)
         } catch {
-            return errorResponse(status: 503, code: "simulator_full", message: "The simulator keeps at most \(state.jobsMax) jobs")
+            return errorResponse(
+                status: 503, code: "simulator_full", message: "The simulator keeps at most \(state.jobsMax) jobs")
         }
     }
 
-    func notFound(_ what: String) -> SimResponse { errorResponse(status: 404, code: "not_found", message: "\(what) not found") }
+    func notFound(_ what: String) -> SimResponse {
+        errorResponse(status: 404, code: "not_found", message: "\(what) not found")
+    }
 }
 
 /// Parses `"5s"`, `"5"` or `5` into whole seconds.

@@ -61,7 +61,8 @@ struct Scenario: Sendable, Equatable {
     private mutating func apply(key: String, value: String) -> Bool {
         switch key {
         case "complete_after_ms":
-            guard let milliseconds = Int64(value), (0...Scenario.completeAfterMillisecondsMax).contains(milliseconds) else { return false }
+            guard let milliseconds = Int64(value), (0...Scenario.completeAfterMillisecondsMax).contains(milliseconds)
+            else { return false }
             completeAfterMilliseconds = milliseconds
         case "outcome":
             guard let parsed = Outcome(rawValue: value) else { return false }

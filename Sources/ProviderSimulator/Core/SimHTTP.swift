@@ -27,7 +27,8 @@ struct SimResponse: Sendable {
     var delayMilliseconds: Int = 0
 
     static func json(_ status: Int, _ value: JSONValue, headers: [(String, String)] = []) -> SimResponse {
-        SimResponse(status: status, headers: [("Content-Type", "application/json")] + headers, body: Array(value.text.utf8))
+        SimResponse(
+            status: status, headers: [("Content-Type", "application/json")] + headers, body: Array(value.text.utf8))
     }
 
     static func bytes(_ status: Int, contentType: String, _ body: [UInt8]) -> SimResponse {
@@ -42,5 +43,6 @@ struct SimResponse: Sendable {
     }
 
     /// A body that starts like JSON and stops: the "malformed" fault.
-    static let malformed = SimResponse(status: 200, headers: [("Content-Type", "application/json")], body: Array("{\"status\": \"PROCESS".utf8))
+    static let malformed = SimResponse(
+        status: 200, headers: [("Content-Type", "application/json")], body: Array("{\"status\": \"PROCESS".utf8))
 }

@@ -58,7 +58,8 @@ final class SimulationState: Sendable {
 
     /// Accepts a job: checks and (for precharging providers) takes the balance.
     func submit(
-        id: String, model: String, requestedSeconds: Int, scenario: Scenario, currency: String, walletAuthenticated: Bool = false,
+        id: String, model: String, requestedSeconds: Int, scenario: Scenario, currency: String,
+        walletAuthenticated: Bool = false,
         reference: String = ""
     ) throws(SubmitRefusal) -> SimJob {
         let now = SimulationState.nowUnixMilliseconds()
@@ -75,7 +76,8 @@ final class SimulationState: Sendable {
             store.balancesMicros[currency] = available - precharge
             store.spentMicros += precharge
             let job = SimJob(
-                id: id, model: model, requestedSeconds: requestedSeconds, createdAtUnixMilliseconds: now, scenario: scenario,
+                id: id, model: model, requestedSeconds: requestedSeconds, createdAtUnixMilliseconds: now,
+                scenario: scenario,
                 currency: currency, prechargeMicros: precharge, walletAuthenticated: walletAuthenticated,
                 reference: String(reference.prefix(SimulationState.referenceCharactersMax)))
             store.jobs[id] = job
@@ -143,7 +145,9 @@ final class SimulationState: Sendable {
 
     private func settleDue(_ store: inout Store, now: Int64) {
         for id in store.jobOrder {
-            guard var job = store.jobs[id], !job.settled, case .finished(let outcome) = job.phase(atUnixMilliseconds: now) else { continue }
+            guard var job = store.jobs[id], !job.settled,
+                case .finished(let outcome) = job.phase(atUnixMilliseconds: now)
+            else { continue }
             let delta = balanceChange(job: job, outcome: outcome)
             store.balancesMicros[job.currency, default: 0] += delta.balance
             store.spentMicros -= delta.balance
@@ -164,7 +168,9 @@ final class SimulationState: Sendable {
             }
             // A reported precharge (NanoGPT) is adjusted to the duration billed after completion;
             // a silent reserve (Venice, AIMO) is kept.
-            let final = scenario.finalCostMicros ?? (provider.descriptor.billing == .reportedPrecharge ? byDuration : job.prechargeMicros)
+            let final =
+                scenario.finalCostMicros
+                ?? (provider.descriptor.billing == .reportedPrecharge ? byDuration : job.prechargeMicros)
             return (job.prechargeMicros - final, final)
         case .atCompletion:
             let final = scenario.finalCostMicros ?? byDuration

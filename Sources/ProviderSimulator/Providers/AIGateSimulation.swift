@@ -21,20 +21,25 @@ struct AIGateSimulation: ProviderSimulation {
         switch (request.method, request.path) {
         case ("POST", "/v1/video/generations"), ("POST", "/v1/videos"): return generate(request)
         case ("GET", "/v1/balance"): return balance()
-        case ("GET", _) where parts.count == 4 && parts[1] == "videos" && parts[3] == "content": return content(task: parts[2])
+        case ("GET", _) where parts.count == 4 && parts[1] == "videos" && parts[3] == "content":
+            return content(task: parts[2])
         default: return errorResponse(status: 404, code: "not_found", message: "Not found")
         }
     }
 
     private func generate(_ request: SimRequest) -> SimResponse {
-        guard let fields = JSONValue.requestFields(request.body), let model = fields["model"], let seconds = durationSeconds(fields["duration"] ?? "5") else {
+        guard let fields = JSONValue.requestFields(request.body), let model = fields["model"],
+            let seconds = durationSeconds(fields["duration"] ?? "5")
+        else {
             return errorResponse(status: 400, code: "invalid_request", message: "model is required")
         }
         let scenario = state.scenario(forPrompt: fields["prompt"] ?? "")
         let task = "task_sim\(state.nextSerial())"
         return submitting(request, scenario: scenario) { () throws(SimulationState.SubmitRefusal) in
-            try state.submit(id: task, model: model, requestedSeconds: seconds, scenario: scenario, currency: AIGateSimulation.currency,
-                               reference: fields["user"] ?? fields["prompt"] ?? "")
+            try state.submit(
+                id: task, model: model, requestedSeconds: seconds, scenario: scenario,
+                currency: AIGateSimulation.currency,
+                reference: fields["user"] ?? fields["prompt"] ?? "")
         } accept: { job in
             var response = rendered(job, request: request)
             response.delayMilliseconds = Int(scenario.completeAfterMilliseconds)
@@ -49,23 +54,34 @@ struct AIGateSimulation: ProviderSimulation {
             return .json(
                 200,
                 .object([
-                    "created": .int(job.createdAtUnixMilliseconds / 1000), "model": .string(job.model), "duration": .int(job.billedSeconds),
+                    "created": .int(job.createdAtUnixMilliseconds / 1000), "model": .string(job.model),
+                    "duration": .int(job.billedSeconds),
                     "videos": .array([
-                        .object(["url": .string("\(request.baseOrigin)/v1/videos/\(job.id)/content"), "mime_type": .string("video/mp4")])
+                        .object([
+                            "url": .string("\(request.baseOrigin)/v1/videos/\(job.id)/content"),
+                            "mime_type": .string("video/mp4"),
+                        ])
                     ]),
                 ]))
         case .contentPolicy:
-            return errorResponse(status: 400, code: "content_policy_violation", message: "The request was rejected by the content filter")
+            return errorResponse(
+                status: 400, code: "content_policy_violation", message: "The request was rejected by the content filter"
+            )
         case .failed, .cancelled, .expired:
             return errorResponse(status: 500, code: "api_error", message: "The provider could not process the video")
         }
     }
 
     private func content(task: String) -> SimResponse {
-        guard let job = state.job(task), job.phase(atUnixMilliseconds: SimulationState.nowUnixMilliseconds()) == .finished(.completed) else {
+        guard let job = state.job(task),
+            job.phase(atUnixMilliseconds: SimulationState.nowUnixMilliseconds()) == .finished(.completed)
+        else {
             return errorResponse(status: 404, code: "not_found", message: "Task not found")
         }
-        guard SimulationState.nowUnixMilliseconds() < job.completesAtUnixMilliseconds + AIGateSimulation.linkExpiryMilliseconds else {
+        guard
+            SimulationState.nowUnixMilliseconds() < job.completesAtUnixMilliseconds
+                + AIGateSimulation.linkExpiryMilliseconds
+        else {
             return errorResponse(status: 410, code: "http_410", message: "Video link expired")
         }
         return .bytes(200, contentType: "video/mp4", fakeMP4(bytes: job.scenario.videoBytes))
@@ -83,9 +99,12 @@ struct AIGateSimulation: ProviderSimulation {
                 "used": SimMoney.numberToken(spent), "total": SimMoney.numberToken(left + spent),
                 "balance_quota": quota(left), "used_quota": quota(spent), "total_quota": quota(left + spent),
                 "token": .object([
-                    "id": .int(1), "name": .string("simulated"), "remaining": SimMoney.numberToken(left), "used": SimMoney.numberToken(spent),
-                    "total": SimMoney.numberToken(left + spent), "remaining_quota": quota(left), "used_quota": quota(spent),
-                    "total_quota": quota(left + spent), "unlimited_quota": .bool(false), "model_limits_enabled": .bool(false),
+                    "id": .int(1), "name": .string("simulated"), "remaining": SimMoney.numberToken(left),
+                    "used": SimMoney.numberToken(spent),
+                    "total": SimMoney.numberToken(left + spent), "remaining_quota": quota(left),
+                    "used_quota": quota(spent),
+                    "total_quota": quota(left + spent), "unlimited_quota": .bool(false),
+                    "model_limits_enabled": .bool(false),
                     "model_limits": .object([:]), "expires_at": .int(0),
                 ]),
             ]))
@@ -97,7 +116,9 @@ struct AIGateSimulation: ProviderSimulation {
         return .json(
             status,
             .object([
-                "error": .object(["message": .string(message), "type": .string(type), "code": .string(code), "status": .int(status)])
+                "error": .object([
+                    "message": .string(message), "type": .string(type), "code": .string(code), "status": .int(status),
+                ])
             ]))
     }
 

@@ -27,35 +27,48 @@ struct AIMOSimulation: ProviderSimulation {
     private func signedInAddress(_ request: SimRequest) -> String? {
         guard let header = request.header("sign-in-with-x"), let data = Data(base64Encoded: header),
             let envelope = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-            let message = envelope["message"] as? String, let signature = envelope["signature"] as? String, !signature.isEmpty
+            let message = envelope["message"] as? String, let signature = envelope["signature"] as? String,
+            !signature.isEmpty
         else { return nil }
         let lines = message.split(separator: "\n", omittingEmptySubsequences: false)
-        guard lines.count > 2, lines[0].hasPrefix("\(request.authority) wants you to sign in with your ") else { return nil }
+        guard lines.count > 2, lines[0].hasPrefix("\(request.authority) wants you to sign in with your ") else {
+            return nil
+        }
         return String(lines[1])
     }
 
     private func queue(_ request: SimRequest) -> SimResponse {
-        guard let fields = JSONValue.requestFields(request.body), let model = fields["model"], let seconds = durationSeconds(fields["duration"]) else {
-            return errorResponse(status: 400, code: "invalid_request", message: "model and duration (e.g. \"5s\") are required")
+        guard let fields = JSONValue.requestFields(request.body), let model = fields["model"],
+            let seconds = durationSeconds(fields["duration"])
+        else {
+            return errorResponse(
+                status: 400, code: "invalid_request", message: "model and duration (e.g. \"5s\") are required")
         }
         let scenario = state.scenario(forPrompt: fields["prompt"] ?? "")
         let variants = Int(fields["n"] ?? "1") ?? 1
-        let taskID = "SimProvider1111111111111111111111111111111:" + Data("task-\(state.nextSerial())".utf8).base64EncodedString()
+        let taskID =
+            "SimProvider1111111111111111111111111111111:"
+            + Data("task-\(state.nextSerial())".utf8).base64EncodedString()
         return submitting(request, scenario: scenario) { () throws(SimulationState.SubmitRefusal) in
-            try state.submit(id: taskID, model: model, requestedSeconds: seconds, scenario: scenario, currency: AIMOSimulation.currency,
-                               reference: fields["prompt"] ?? "")
+            try state.submit(
+                id: taskID, model: model, requestedSeconds: seconds, scenario: scenario,
+                currency: AIMOSimulation.currency,
+                reference: fields["prompt"] ?? "")
         } accept: { job in
             .json(
                 200,
                 .object([
-                    "id": .string(job.id), "created": .int(job.createdAtUnixMilliseconds / 1000), "status": .string("queued"),
+                    "id": .string(job.id), "created": .int(job.createdAtUnixMilliseconds / 1000),
+                    "status": .string("queued"),
                     "variants_expected": .int(variants),
                 ]))
         }
     }
 
     private func retrieve(_ request: SimRequest) -> SimResponse {
-        guard let id = JSONValue.requestFields(request.body)?["id"], let job = state.job(id) else { return notFound("task") }
+        guard let id = JSONValue.requestFields(request.body)?["id"], let job = state.job(id) else {
+            return notFound("task")
+        }
         var body: [String: JSONValue] = ["id": .string(job.id)]
         switch job.phase(atUnixMilliseconds: SimulationState.nowUnixMilliseconds()) {
         case .queued:
@@ -67,7 +80,9 @@ struct AIMOSimulation: ProviderSimulation {
         case .finished(.completed):
             body["status"] = .string("completed")
             body["progress"] = .int(100)
-            body["variants"] = .array([.object(["url": .string("\(request.baseOrigin)/media/\(job.createdAtUnixMilliseconds).mp4")])])
+            body["variants"] = .array([
+                .object(["url": .string("\(request.baseOrigin)/media/\(job.createdAtUnixMilliseconds).mp4")])
+            ])
         case .finished(let outcome):
             body["status"] = .string(outcome == .contentPolicy ? "failed" : outcome.rawValue)
             body["error"] = .object([

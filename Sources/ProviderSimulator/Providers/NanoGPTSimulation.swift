@@ -23,22 +23,27 @@ struct NanoGPTSimulation: ProviderSimulation {
     }
 
     private func generate(_ request: SimRequest) -> SimResponse {
-        guard let fields = JSONValue.requestFields(request.body), let model = fields["model"], let seconds = durationSeconds(fields["duration"]) else {
+        guard let fields = JSONValue.requestFields(request.body), let model = fields["model"],
+            let seconds = durationSeconds(fields["duration"])
+        else {
             return errorResponse(status: 400, code: "INVALID_REQUEST", message: "model and duration are required")
         }
         let scenario = state.scenario(forPrompt: fields["prompt"] ?? "")
         let id = "vid_sim\(state.nextSerial())"
         return submitting(request, scenario: scenario) { () throws(SimulationState.SubmitRefusal) in
-            try state.submit(id: id, model: model, requestedSeconds: seconds, scenario: scenario, currency: scenario.paymentSource,
-                               reference: fields["prompt"] ?? "")
+            try state.submit(
+                id: id, model: model, requestedSeconds: seconds, scenario: scenario, currency: scenario.paymentSource,
+                reference: fields["prompt"] ?? "")
         } accept: { job in
             let remaining = state.balances().balancesMicros[job.currency] ?? 0
             return .json(
                 202,
                 .object([
-                    "runId": .string(job.id), "id": .string(job.id), "status": .string("pending"), "model": .string(model),
+                    "runId": .string(job.id), "id": .string(job.id), "status": .string("pending"),
+                    "model": .string(model),
                     "cost": SimMoney.numberToken(job.prechargeMicros), "paymentSource": .string(job.currency),
-                    "remainingBalance": SimMoney.numberToken(remaining), "prechargeLabel": .string("video precharge (simulated)"),
+                    "remainingBalance": SimMoney.numberToken(remaining),
+                    "prechargeLabel": .string("video precharge (simulated)"),
                 ]))
         }
     }
@@ -76,14 +81,16 @@ struct NanoGPTSimulation: ProviderSimulation {
             data["status"] = .string("FAILED")
             data["error"] = .string("Simulated \(outcome.rawValue)")
             data["isNSFWError"] = .bool(outcome == .contentPolicy)
-            data["userFriendlyError"] = .string(outcome == .contentPolicy ? "The prompt was flagged by the content filter" : "Generation failed")
+            data["userFriendlyError"] = .string(
+                outcome == .contentPolicy ? "The prompt was flagged by the content filter" : "Generation failed")
         }
         return .object(["requestId": .string(job.id), "model": .string(job.model), "data": .object(data)])
     }
 
     private func flatStatus(_ job: SimJob, phase: SimJob.Phase, url: String, remainingSeconds: Int64) -> JSONValue {
         var body: [String: JSONValue] = [
-            "requestId": .string(job.id), "progress": .null, "estimatedTimeRemaining": .null, "videoUrl": .null, "error": .null,
+            "requestId": .string(job.id), "progress": .null, "estimatedTimeRemaining": .null, "videoUrl": .null,
+            "error": .null,
             "createdAt": .string(ISO8601Instant.milliseconds(job.createdAtUnixMilliseconds)), "completedAt": .null,
         ]
         switch phase {

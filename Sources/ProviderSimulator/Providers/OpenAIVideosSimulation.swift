@@ -21,15 +21,21 @@ struct OpenAIVideosSimulation: ProviderSimulation {
     }
 
     private func create(_ request: SimRequest) -> SimResponse {
-        let fields = MultipartFields.fields(request.body, contentType: request.header("content-type")) ?? JSONValue.requestFields(request.body)
-        guard let fields, let model = fields["model"], let seconds = durationSeconds(fields["seconds"] ?? fields["duration"]) else {
+        let fields =
+            MultipartFields.fields(request.body, contentType: request.header("content-type"))
+            ?? JSONValue.requestFields(request.body)
+        guard let fields, let model = fields["model"],
+            let seconds = durationSeconds(fields["seconds"] ?? fields["duration"])
+        else {
             return errorResponse(status: 400, code: "invalid_request", message: "model and seconds are required")
         }
         let scenario = state.scenario(forPrompt: fields["prompt"] ?? "")
         let id = "video_sim\(state.nextSerial())"
         return submitting(request, scenario: scenario) { () throws(SimulationState.SubmitRefusal) in
-            try state.submit(id: id, model: model, requestedSeconds: seconds, scenario: scenario, currency: OpenAIVideosSimulation.currency,
-                               reference: fields["prompt"] ?? "")
+            try state.submit(
+                id: id, model: model, requestedSeconds: seconds, scenario: scenario,
+                currency: OpenAIVideosSimulation.currency,
+                reference: fields["prompt"] ?? "")
         } accept: { job in
             .json(200, videoObject(job, size: fields["size"]))
         }
@@ -41,14 +47,18 @@ struct OpenAIVideosSimulation: ProviderSimulation {
     }
 
     private func content(id: String) -> SimResponse {
-        guard let job = state.job(id), job.phase(atUnixMilliseconds: SimulationState.nowUnixMilliseconds()) == .finished(.completed) else {
+        guard let job = state.job(id),
+            job.phase(atUnixMilliseconds: SimulationState.nowUnixMilliseconds()) == .finished(.completed)
+        else {
             return notFound("video content")
         }
         return .bytes(200, contentType: "video/mp4", fakeMP4(bytes: job.scenario.videoBytes))
     }
 
     private func videoObject(_ job: SimJob, size: String?) -> JSONValue {
-        let stamp = { (milliseconds: Int64) -> JSONValue in .int(job.scenario.timestampsInMilliseconds ? milliseconds : milliseconds / 1000) }
+        let stamp = { (milliseconds: Int64) -> JSONValue in
+            .int(job.scenario.timestampsInMilliseconds ? milliseconds : milliseconds / 1000)
+        }
         var body: [String: JSONValue] = [
             "id": .string(job.id), "object": .string("video"), "model": .string(job.model),
             "created_at": stamp(job.createdAtUnixMilliseconds), "seconds": .string(String(job.requestedSeconds)),
@@ -87,6 +97,7 @@ struct OpenAIVideosSimulation: ProviderSimulation {
     }
 
     func paymentRequiredResponse(neededMicros: Int64, availableMicros: Int64, request: SimRequest) -> SimResponse {
-        .error(402, code: "insufficient_quota", message: "Insufficient quota for this request", type: "insufficient_quota")
+        .error(
+            402, code: "insufficient_quota", message: "Insufficient quota for this request", type: "insufficient_quota")
     }
 }

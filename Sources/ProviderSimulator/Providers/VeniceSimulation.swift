@@ -29,7 +29,8 @@ struct VeniceSimulation: ProviderSimulation {
         case ("POST", "/video/queue"): return queue(request, caller: caller)
         case ("POST", "/video/retrieve"): return retrieve(request)
         case ("GET", "/billing/balance"): return apiKeyBalance()
-        case ("GET", _) where parts.count == 3 && parts[0] == "x402" && parts[1] == "balance": return walletBalance(parts[2])
+        case ("GET", _) where parts.count == 3 && parts[0] == "x402" && parts[1] == "balance":
+            return walletBalance(parts[2])
         default: return notFound("route")
         }
     }
@@ -45,7 +46,9 @@ struct VeniceSimulation: ProviderSimulation {
     }
 
     private func quote(_ request: SimRequest) -> SimResponse {
-        guard let fields = JSONValue.requestFields(request.body), fields["model"] != nil, let seconds = durationSeconds(fields["duration"]) else {
+        guard let fields = JSONValue.requestFields(request.body), fields["model"] != nil,
+            let seconds = durationSeconds(fields["duration"])
+        else {
             return errorResponse(status: 400, code: "INVALID_REQUEST", message: "model and duration are required")
         }
         let rate = state.scenario(forPrompt: "").ratePerSecondMicros
@@ -53,7 +56,9 @@ struct VeniceSimulation: ProviderSimulation {
     }
 
     private func queue(_ request: SimRequest, caller: Caller) -> SimResponse {
-        guard let fields = JSONValue.requestFields(request.body), let model = fields["model"], let seconds = durationSeconds(fields["duration"]) else {
+        guard let fields = JSONValue.requestFields(request.body), let model = fields["model"],
+            let seconds = durationSeconds(fields["duration"])
+        else {
             return errorResponse(status: 400, code: "INVALID_REQUEST", message: "model and duration are required")
         }
         let scenario = state.scenario(forPrompt: fields["prompt"] ?? "")
@@ -61,7 +66,8 @@ struct VeniceSimulation: ProviderSimulation {
         let id = UUID().uuidString.lowercased()
         return submitting(request, scenario: scenario) { () throws(SimulationState.SubmitRefusal) in
             try state.submit(
-                id: id, model: model, requestedSeconds: seconds, scenario: scenario, currency: VeniceSimulation.currency,
+                id: id, model: model, requestedSeconds: seconds, scenario: scenario,
+                currency: VeniceSimulation.currency,
                 walletAuthenticated: wallet, reference: fields["prompt"] ?? "")
         } accept: { job in
             var body: [String: JSONValue] = ["model": .string(model), "queue_id": .string(job.id)]
@@ -90,7 +96,8 @@ struct VeniceSimulation: ProviderSimulation {
         case .finished(.contentPolicy):
             response = contentPolicy(refunded: job.scenario.refund, flat: job.scenario.flatErrorBody)
         case .finished(.failed):
-            response = errorResponse(status: 500, code: "INFERENCE_FAILED", message: "Video generation failed (simulated)")
+            response = errorResponse(
+                status: 500, code: "INFERENCE_FAILED", message: "Video generation failed (simulated)")
         case .finished(.cancelled), .finished(.expired):
             response = .json(404, .object(["error": .string("Media not found"), "code": .string("MEDIA_NOT_FOUND")]))
         }
@@ -123,7 +130,9 @@ struct VeniceSimulation: ProviderSimulation {
     }
 
     private func download(id: String) -> SimResponse {
-        guard let job = state.job(id), job.phase(atUnixMilliseconds: SimulationState.nowUnixMilliseconds()) == .finished(.completed) else {
+        guard let job = state.job(id),
+            job.phase(atUnixMilliseconds: SimulationState.nowUnixMilliseconds()) == .finished(.completed)
+        else {
             return .json(404, .object(["error": .string("Media not found"), "code": .string("MEDIA_NOT_FOUND")]))
         }
         return .bytes(200, contentType: "video/mp4", fakeMP4(bytes: job.scenario.videoBytes))
@@ -131,7 +140,9 @@ struct VeniceSimulation: ProviderSimulation {
 
     private func balanceHeader(_ wallet: Bool) -> [(String, String)] {
         guard wallet else { return [] }
-        return [("X-Balance-Remaining", SimMoney.sixPlaces(state.balances().balancesMicros[VeniceSimulation.currency] ?? 0))]
+        return [
+            ("X-Balance-Remaining", SimMoney.sixPlaces(state.balances().balancesMicros[VeniceSimulation.currency] ?? 0))
+        ]
     }
 
     private func apiKeyBalance() -> SimResponse {
@@ -140,7 +151,8 @@ struct VeniceSimulation: ProviderSimulation {
             200,
             .object([
                 "canConsume": .bool(usd > 0), "consumptionCurrency": .string("USD"),
-                "balances": .object(["diem": .int(0), "usd": SimMoney.numberToken(usd)]), "diemEpochAllocation": .int(0),
+                "balances": .object(["diem": .int(0), "usd": SimMoney.numberToken(usd)]),
+                "diemEpochAllocation": .int(0),
             ]))
     }
 
@@ -151,7 +163,8 @@ struct VeniceSimulation: ProviderSimulation {
             .object([
                 "success": .bool(true),
                 "data": .object([
-                    "walletAddress": .string(address), "balanceUsd": SimMoney.numberToken(usd), "canConsume": .bool(usd > 0),
+                    "walletAddress": .string(address), "balanceUsd": SimMoney.numberToken(usd),
+                    "canConsume": .bool(usd > 0),
                     "minimumTopUpUsd": .int(5), "suggestedTopUpUsd": .int(10),
                 ]),
             ]))
@@ -171,10 +184,13 @@ struct VeniceSimulation: ProviderSimulation {
         return .json(
             402,
             .object([
-                "error": .string("Payment required"), "code": .string("PAYMENT_REQUIRED"), "reason": .string("insufficient_balance"),
-                "message": .string("Insufficient x402 balance"), "currentBalanceUsd": SimMoney.numberToken(availableMicros),
+                "error": .string("Payment required"), "code": .string("PAYMENT_REQUIRED"),
+                "reason": .string("insufficient_balance"),
+                "message": .string("Insufficient x402 balance"),
+                "currentBalanceUsd": SimMoney.numberToken(availableMicros),
                 "minimumBalanceUsd": .number("0.1"), "suggestedTopUpUsd": .int(10), "minimumTopUpUsd": .int(5),
-                "supportedTokens": .array([.string("USDC")]), "supportedChains": .array([.string("base"), .string("solana")]),
+                "supportedTokens": .array([.string("USDC")]),
+                "supportedChains": .array([.string("base"), .string("solana")]),
             ]))
     }
 
@@ -194,6 +210,7 @@ struct VeniceSimulation: ProviderSimulation {
                 ])
             ]),
         ])
-        return .json(402, requirements, headers: [("PAYMENT-REQUIRED", Data(requirements.text.utf8).base64EncodedString())])
+        return .json(
+            402, requirements, headers: [("PAYMENT-REQUIRED", Data(requirements.text.utf8).base64EncodedString())])
     }
 }

@@ -35,7 +35,8 @@ struct ControlRoutes {
             let jobs = state.jobsSnapshot().map { job -> JSONValue in
                 .object([
                     "id": .string(job.id), "reference": .string(job.reference), "currency": .string(job.currency),
-                    "settled": .bool(job.settled), "outcome": job.settled ? .string(job.scenario.outcome.rawValue) : .null,
+                    "settled": .bool(job.settled),
+                    "outcome": job.settled ? .string(job.scenario.outcome.rawValue) : .null,
                     "kept": .string(SimMoney.sixPlaces(job.keptMicros)),
                 ])
             }

@@ -17,7 +17,9 @@ struct SimulatorResponder: HTTPResponder {
         do {
             body = try await request.collectBody(upTo: requestBodyBytesMax)
         } catch {
-            return Self.response(simulation.errorResponse(status: 413, code: "payload_too_large", message: "Body over \(requestBodyBytesMax) bytes"))
+            return Self.response(
+                simulation.errorResponse(
+                    status: 413, code: "payload_too_large", message: "Body over \(requestBodyBytesMax) bytes"))
         }
         var headers: [String: String] = [:]
         for field in request.headers { headers[field.name.canonicalName] = field.value }
@@ -48,7 +50,9 @@ struct SimulatorResponder: HTTPResponder {
     private static func response(_ answer: SimResponse) -> Response {
         var fields = HTTPFields()
         for (name, value) in answer.headers {
-            if let fieldName = HTTPFields.Element.Name(name) { fields.append(HTTPFields.Element(name: fieldName, value: value)) }
+            if let fieldName = HTTPFields.Element.Name(name) {
+                fields.append(HTTPFields.Element(name: fieldName, value: value))
+            }
         }
         return Response(
             status: HTTPResponse.Status(code: answer.status), headers: fields,

@@ -30,6 +30,8 @@ extension ProviderAdapters {
             case .apiKey?, .preSignedWalletHeader?, nil: credentials.byProvider[provider] = .apiKey(Secret("simulator"))
             }
         }
-        return make(endpoints: ProviderEndpoints(endpoints: endpoints), credentials: credentials, client: client, logger: logger)
+        return make(
+            endpoints: ProviderEndpoints(endpoints: endpoints), credentials: credentials, client: client, logger: logger
+        )
     }
 }

@@ -15,16 +15,20 @@ public enum ProviderAdapters {
             let credential = credentials[provider]
             switch provider {
             case .aimo:
-                adapters[provider] = AIMOAdapter(endpoint: endpoint, wallet: credential?.wallet, client: client, logger: logger)
+                adapters[provider] = AIMOAdapter(
+                    endpoint: endpoint, wallet: credential?.wallet, client: client, logger: logger)
             case .openAIVideos:
                 adapters[provider] = OpenAIVideosAdapter(
                     endpoint: endpoint, apiKey: credential?.apiKey, client: client, logger: logger)
             case .venice:
-                adapters[provider] = VeniceAdapter(endpoint: endpoint, auth: VeniceAuth(credential), client: client, logger: logger)
+                adapters[provider] = VeniceAdapter(
+                    endpoint: endpoint, auth: VeniceAuth(credential), client: client, logger: logger)
             case .nanoGPT:
-                adapters[provider] = NanoGPTAdapter(endpoint: endpoint, apiKey: credential?.apiKey, client: client, logger: logger)
+                adapters[provider] = NanoGPTAdapter(
+                    endpoint: endpoint, apiKey: credential?.apiKey, client: client, logger: logger)
             case .aigate:
-                adapters[provider] = AIGateAdapter(endpoint: endpoint, apiKey: credential?.apiKey, client: client, logger: logger)
+                adapters[provider] = AIGateAdapter(
+                    endpoint: endpoint, apiKey: credential?.apiKey, client: client, logger: logger)
             }
         }
         return adapters

@@ -42,11 +42,13 @@ struct ProviderTransport: Sendable {
             logger.debug(
                 "provider response",
                 metadata: [
-                    "provider": "\(provider.rawValue)", "status": "\(response.status)", "bytes": "\(response.body.count)",
+                    "provider": "\(provider.rawValue)", "status": "\(response.status)",
+                    "bytes": "\(response.body.count)",
                 ])
             return response
         } catch {
-            logger.info("provider transport error", metadata: ["provider": "\(provider.rawValue)", "error": "\(error)"])
+            logger.info(
+                "provider transport error", metadata: ["provider": "\(provider.rawValue)", "error": "\(error)"])
             throw .transport(error)
         }
     }

@@ -20,7 +20,8 @@ public struct ProviderEndpoints: Sendable, Equatable {
             switch self {
             case .missing(let variable): return "\(variable) must be set: this provider has no default base URL"
             case .invalid(let variable): return "\(variable) is not a usable http(s) URL"
-            case .insecure(let variable): return "\(variable) must be an https URL (plain http is allowed only on loopback)"
+            case .insecure(let variable):
+                return "\(variable) must be an https URL (plain http is allowed only on loopback)"
             }
         }
     }
@@ -40,9 +41,12 @@ public struct ProviderEndpoints: Sendable, Equatable {
         for provider in ProviderID.allCases where providers.contains(provider) {
             let variable = provider.baseURLVariable
             let override = environment[variable].flatMap { $0.isEmpty ? nil : $0 }
-            guard let baseURL = override ?? provider.descriptor.defaultBaseURL else { throw .missing(variable: variable) }
+            guard let baseURL = override ?? provider.descriptor.defaultBaseURL else {
+                throw .missing(variable: variable)
+            }
             guard let endpoint = try? ProviderEndpoint(baseURL: baseURL) else { throw .invalid(variable: variable) }
-            guard !provider.descriptor.requiresHTTPS || endpoint.origin.hasPrefix("https://") || endpoint.isLoopback else {
+            guard !provider.descriptor.requiresHTTPS || endpoint.origin.hasPrefix("https://") || endpoint.isLoopback
+            else {
                 throw .insecure(variable: variable)
             }
             endpoints[provider] = endpoint

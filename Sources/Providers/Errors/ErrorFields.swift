@@ -21,7 +21,8 @@ struct ErrorFields: Equatable {
         code = ResponseBody.shortened(nested?["code"]?.decimalText ?? body["code"]?.stringValue)
         type = ResponseBody.shortened(nested?["type"]?.stringValue ?? body["type"]?.stringValue)
         message = ResponseBody.shortened(
-            nested?["message"]?.stringValue ?? body["message"]?.stringValue ?? nested?.stringValue ?? body["details"]?.stringValue
+            nested?["message"]?.stringValue ?? body["message"]?.stringValue ?? nested?.stringValue
+                ?? body["details"]?.stringValue
         )
     }
 

@@ -45,7 +45,8 @@ public struct X402Requirement: Sendable, Equatable {
     public var amountUSD: Money?
 
     public init(
-        scheme: String?, network: String?, amountBaseUnits: String, asset: String?, payTo: String?, amountUSD: Money? = nil
+        scheme: String?, network: String?, amountBaseUnits: String, asset: String?, payTo: String?,
+        amountUSD: Money? = nil
     ) {
         self.scheme = scheme
         self.network = network

@@ -18,7 +18,8 @@ enum PaymentRequiredParser {
         let x402Source = [body, header].compactMap { $0 }.first { $0["accepts"]?.arrayValue != nil }
         if let x402Source {
             details.x402Version = x402Source["x402Version"]?.int64Value.flatMap { Int(exactly: $0) }
-            details.requirements = Array((x402Source["accepts"]?.arrayValue ?? []).compactMap(requirement).prefix(requirementsMax))
+            details.requirements = Array(
+                (x402Source["accepts"]?.arrayValue ?? []).compactMap(requirement).prefix(requirementsMax))
         }
         if let payment = body?["payment"], let accepted = payment["accepted"]?.arrayValue {
             details.x402Version = details.x402Version ?? payment["version"]?.int64Value.flatMap { Int(exactly: $0) }

@@ -13,10 +13,12 @@ extension ProviderError {
         case .paymentRequired(var details):
             details.message = clean(details.message)
             return .paymentRequired(details)
-        case .contentPolicy(let refunded, let message): return .contentPolicy(refunded: refunded, message: clean(message))
+        case .contentPolicy(let refunded, let message):
+            return .contentPolicy(refunded: refunded, message: clean(message))
         case .notFound(let message): return .notFound(message: clean(message))
         case .expired(let message): return .expired(message: clean(message))
-        case .rejected(let status, let code, let message): return .rejected(status: status, code: code, message: clean(message))
+        case .rejected(let status, let code, let message):
+            return .rejected(status: status, code: code, message: clean(message))
         case .unavailable(let status, let message): return .unavailable(status: status, message: clean(message))
         case .malformedResponse(let reason): return .malformedResponse(reason: clean(reason) ?? reason)
         case .rateLimited, .unsupported, .missingCredential, .transport: return self

@@ -27,14 +27,17 @@ enum BoundedField {
         guard range.contains(micros) else {
             let low = DecimalAmount.string(fromMicros: range.lowerBound)
             let high = DecimalAmount.string(fromMicros: range.upperBound)
-            throw .malformedResponse(reason: "\(field): \(shown(text)) \(currency.rawValue) is outside \(low)...\(high)")
+            throw .malformedResponse(
+                reason: "\(field): \(shown(text)) \(currency.rawValue) is outside \(low)...\(high)")
         }
         return Money(micros: micros, currency: currency)
     }
 
     /// A whole number in `range`. An integer token is read exactly; a decimal one (`42.5`,
     /// `1e3`) is rounded half-up, so a provider that sends fractions is not taken for broken.
-    static func integer(_ value: JSONValue?, field: String, in range: ClosedRange<Int64>) throws(ProviderError) -> Int64? {
+    static func integer(_ value: JSONValue?, field: String, in range: ClosedRange<Int64>) throws(ProviderError)
+        -> Int64?
+    {
         guard let text = try presentText(value, field: field) else { return nil }
         let number: Int64
         if let exact = Int64(text) {
@@ -42,7 +45,9 @@ enum BoundedField {
         } else {
             let micros = try decimalMicros(text, field: field, expected: "a number")
             // Dividing by a million cannot overflow, so the fallback is never taken.
-            number = (try? Rounding.halfUp(Int128(micros), dividedBy: Int128(DecimalAmount.microsPerUnit))) ?? micros / DecimalAmount.microsPerUnit
+            number =
+                (try? Rounding.halfUp(Int128(micros), dividedBy: Int128(DecimalAmount.microsPerUnit))) ?? micros
+                / DecimalAmount.microsPerUnit
         }
         guard range.contains(number) else {
             throw .malformedResponse(reason: "\(field): \(number) is outside \(range.lowerBound)...\(range.upperBound)")
@@ -51,14 +56,17 @@ enum BoundedField {
     }
 
     /// A duration given in (possibly fractional) seconds, as milliseconds in `range`.
-    static func milliseconds(fromSeconds value: JSONValue?, field: String, in range: ClosedRange<Int64>) throws(ProviderError) -> Int64? {
+    static func milliseconds(fromSeconds value: JSONValue?, field: String, in range: ClosedRange<Int64>)
+        throws(ProviderError) -> Int64?
+    {
         guard let text = try presentText(value, field: field) else { return nil }
         let micros = try decimalMicros(text, field: field, expected: "a number of seconds")
         // Half-up to whole milliseconds; a division by 1,000 cannot overflow, so the fallback is never taken.
         let milliseconds = (try? Rounding.halfUp(Int128(micros), dividedBy: 1_000)) ?? micros / 1_000
         guard range.contains(milliseconds) else {
             throw .malformedResponse(
-                reason: "\(field): \(shown(text)) s is outside \(range.lowerBound / 1_000)...\(range.upperBound / 1_000) s")
+                reason:
+                    "\(field): \(shown(text)) s is outside \(range.lowerBound / 1_000)...\(range.upperBound / 1_000) s")
         }
         return milliseconds
     }

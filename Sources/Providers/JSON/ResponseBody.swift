@@ -8,7 +8,8 @@ enum ResponseBody {
         do {
             return try JSONParser.parse(response.body)
         } catch {
-            throw .malformedResponse(reason: "\(what): HTTP \(response.status) body is not JSON (\(response.body.count) bytes)")
+            throw .malformedResponse(
+                reason: "\(what): HTTP \(response.status) body is not JSON (\(response.body.count) bytes)")
         }
     }
 

@@ -61,7 +61,8 @@ public enum SignInWithX {
     public static func freshNonce() -> String {
         let characters = Array("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
         var generator = SystemRandomNumberGenerator()
-        return String((0..<nonceLength).map { _ in characters[Int(generator.next(upperBound: UInt64(characters.count)))] })
+        return String(
+            (0..<nonceLength).map { _ in characters[Int(generator.next(upperBound: UInt64(characters.count)))] })
     }
 
     static let nonceLength = 16

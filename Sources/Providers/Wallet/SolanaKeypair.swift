@@ -10,7 +10,8 @@ public struct SolanaKeypair: Sendable, CustomStringConvertible, CustomDebugStrin
         public var description: String {
             switch self {
             case .notBase58: return "the Solana secret key is not base58"
-            case .wrongLength(let count): return "the Solana secret key is \(count) bytes; expected a 32-byte seed or a 64-byte keypair"
+            case .wrongLength(let count):
+                return "the Solana secret key is \(count) bytes; expected a 32-byte seed or a 64-byte keypair"
             case .publicKeyMismatch: return "the 64-byte Solana keypair's public half does not match its seed"
             }
         }
@@ -23,7 +24,9 @@ public struct SolanaKeypair: Sendable, CustomStringConvertible, CustomDebugStrin
     public init(secretKeyBytes: [UInt8]) throws(LoadError) {
         guard secretKeyBytes.count == 32 || secretKeyBytes.count == 64 else { throw .wrongLength(secretKeyBytes.count) }
         let seed = Array(secretKeyBytes.prefix(32))
-        guard let key = try? Curve25519.Signing.PrivateKey(rawRepresentation: seed) else { throw .wrongLength(seed.count) }
+        guard let key = try? Curve25519.Signing.PrivateKey(rawRepresentation: seed) else {
+            throw .wrongLength(seed.count)
+        }
         if secretKeyBytes.count == 64, Array(key.publicKey.rawRepresentation) != Array(secretKeyBytes.suffix(32)) {
             throw .publicKeyMismatch
         }

@@ -26,7 +26,8 @@ enum AIGateFixtures {
 
     static var responses: [HTTPResponse] {
         let errors = [
-            (401, "http_401"), (404, "not_found"), (410, "http_410"), (429, "insufficient_quota"), (429, "rate_limit_exceeded"),
+            (401, "http_401"), (404, "not_found"), (410, "http_410"), (429, "insufficient_quota"),
+            (429, "rate_limit_exceeded"),
             (502, "api_error"), (400, "content_policy_violation"),
         ]
         return [recorded(200, generation), recorded(200, generationWithCost), recorded(200, balance(used: "1.8"))]

@@ -18,7 +18,8 @@ enum NanoGPTFixtures {
         """
     static let nestedInProgress =
         #"{"requestId":"vid_1","data":{"status":"in_progress","progress":40,"estimatedTimeRemaining":12,"details":"Video is being generated"}}"#
-    static let nestedFailed = #"{"requestId":"vid_1","data":{"status":"FAILED","error":"nsfw","isNSFWError":true,"userFriendlyError":"Prompt flagged"}}"#
+    static let nestedFailed =
+        #"{"requestId":"vid_1","data":{"status":"FAILED","error":"nsfw","isNSFWError":true,"userFriendlyError":"Prompt flagged"}}"#
     static let nestedCanceled = #"{"data":{"status":"CANCELED"}}"#
     static let flatCompleted = """
         {"requestId":"vid_1","status":"completed","progress":null,"estimatedTimeRemaining":null,
@@ -28,7 +29,8 @@ enum NanoGPTFixtures {
     static let flatQueued = #"{"requestId":"v","status":"queued","videoUrl":null}"#
     static let flatUnknown = #"{"requestId":"v","status":"unknown"}"#
     static let balance = #"{"usd_balance":"129.46956147","nano_balance":"26.71801147","nanoDepositAddress":"nano_1"}"#
-    static let contentPolicy = #"{"error":{"message":"Prompt violates policy","type":"CONTENT_POLICY_VIOLATION"},"refundMessage":"Refunded"}"#
+    static let contentPolicy =
+        #"{"error":{"message":"Prompt violates policy","type":"CONTENT_POLICY_VIOLATION"},"refundMessage":"Refunded"}"#
     static let rateLimited = #"{"error":{"message":"Slow down","type":"RATE_LIMITED"}}"#
     static let insufficient = #"{"error":{"message":"Insufficient balance","type":"INSUFFICIENT_BALANCE"}}"#
     static let badDuration = #"{"error":400,"message":"bad duration"}"#
@@ -46,10 +48,13 @@ enum NanoGPTFixtures {
 
     static var responses: [HTTPResponse] {
         [
-            recorded(202, submitUSD), recorded(202, submitXNO), recorded(200, nestedCompleted), recorded(200, nestedCompletedXNO),
-            recorded(200, nestedInProgress), recorded(200, nestedFailed), recorded(200, nestedCanceled), recorded(200, flatCompleted),
+            recorded(202, submitUSD), recorded(202, submitXNO), recorded(200, nestedCompleted),
+            recorded(200, nestedCompletedXNO),
+            recorded(200, nestedInProgress), recorded(200, nestedFailed), recorded(200, nestedCanceled),
+            recorded(200, flatCompleted),
             recorded(200, flatQueued), recorded(200, flatUnknown), recorded(200, balance), recorded(400, contentPolicy),
-            recorded(429, rateLimited, headers: [HTTPHeader("Retry-After", "7")]), recorded(402, insufficient), recorded(400, badDuration),
+            recorded(429, rateLimited, headers: [HTTPHeader("Retry-After", "7")]), recorded(402, insufficient),
+            recorded(400, badDuration),
             recorded(403, proRequired), recorded(402, x402Payment),
         ]
     }

@@ -12,15 +12,20 @@ enum OpenAIVideosFixtures {
         """
     static let completedSeconds =
         #"{"id":"v","object":"video","model":"sora-2","status":"completed","progress":100,"created_at":1764347090,"expires_at":1764350690,"seconds":"8"}"#
-    static let gatewayExtras = #"{"id":"v","status":"completed","progress":100,"seconds":"8","video_url":"https://cdn/v.mp4","usage":{"cost":0.0850001}}"#
+    static let gatewayExtras =
+        #"{"id":"v","status":"completed","progress":100,"seconds":"8","video_url":"https://cdn/v.mp4","usage":{"cost":0.0850001}}"#
     static let inProgress = #"{"id":"v","status":"in_progress","progress":42,"seconds":"8"}"#
-    static let failed = #"{"id":"v","status":"failed","progress":0,"error":{"code":"moderation_blocked","message":"blocked"}}"#
-    static let error = #"{"error":{"message":"Invalid API key","type":"invalid_request_error","code":"invalid_api_key"}}"#
+    static let failed =
+        #"{"id":"v","status":"failed","progress":0,"error":{"code":"moderation_blocked","message":"blocked"}}"#
+    static let error =
+        #"{"error":{"message":"Invalid API key","type":"invalid_request_error","code":"invalid_api_key"}}"#
 
     static var responses: [HTTPResponse] {
         [
-            recorded(200, create), recorded(200, completedMilliseconds), recorded(200, completedSeconds), recorded(200, gatewayExtras),
-            recorded(200, inProgress), recorded(200, failed), recorded(401, error), recorded(429, error), recorded(503, error),
+            recorded(200, create), recorded(200, completedMilliseconds), recorded(200, completedSeconds),
+            recorded(200, gatewayExtras),
+            recorded(200, inProgress), recorded(200, failed), recorded(401, error), recorded(429, error),
+            recorded(503, error),
         ]
     }
 }

@@ -4,7 +4,8 @@ import HTTPClient
 /// Venice bodies as docs/providers.md describes them: queue, retrieve, quote, both balances, and the 402 / 404 /
 /// 422 / 503 bodies.
 enum VeniceFixtures {
-    static let queue = #"{"model":"grok-imagine-text-to-video-private","queue_id":"q-1","download_url":"https://dl.venice.ai/x"}"#
+    static let queue =
+        #"{"model":"grok-imagine-text-to-video-private","queue_id":"q-1","download_url":"https://dl.venice.ai/x"}"#
     static let balanceRemaining = HTTPHeader("X-Balance-Remaining", "4.230000")
     static let processing = #"{"status":"PROCESSING","average_execution_time":145000,"execution_duration":53200}"#
     static let completed = #"{"status":"COMPLETED"}"#
@@ -31,7 +32,8 @@ enum VeniceFixtures {
         """
     static let quote = #"{"quote": 0.085}"#
     static let quoteExponent = #"{"quote": 1e-5}"#
-    static let apiKeyBalance = #"{"canConsume":true,"consumptionCurrency":"USD","balances":{"diem":12.5,"usd":42.109876},"diemEpochAllocation":0}"#
+    static let apiKeyBalance =
+        #"{"canConsume":true,"consumptionCurrency":"USD","balances":{"diem":12.5,"usd":42.109876},"diemEpochAllocation":0}"#
     static let walletBalance =
         #"{"success":true,"data":{"walletAddress":"w","balanceUsd":4.23,"canConsume":true,"minimumTopUpUsd":5,"suggestedTopUpUsd":10}}"#
 
@@ -39,9 +41,11 @@ enum VeniceFixtures {
         [
             recorded(200, queue, headers: [balanceRemaining]), recorded(200, processing, headers: [balanceRemaining]),
             recorded(200, completed), mp4(bytes: 90_000), recorded(404, notFound), recorded(422, contentPolicyNested),
-            recorded(422, contentPolicyFlat), recorded(503, atCapacity), recorded(402, insufficientBalance), recorded(402, discovery),
+            recorded(422, contentPolicyFlat), recorded(503, atCapacity), recorded(402, insufficientBalance),
+            recorded(402, discovery),
             recorded(402, "{}", headers: [HTTPHeader("PAYMENT-REQUIRED", Data(discovery.utf8).base64EncodedString())]),
-            recorded(402, walletShortOfCredit), recorded(200, quote), recorded(200, quoteExponent), recorded(200, apiKeyBalance),
+            recorded(402, walletShortOfCredit), recorded(200, quote), recorded(200, quoteExponent),
+            recorded(200, apiKeyBalance),
             recorded(200, walletBalance),
         ]
     }

@@ -31,7 +31,8 @@ enum BoundsCheck {
     }
 
     static func submission(_ submission: ProviderSubmission) -> [String] {
-        var violations = cost(submission.precharge, "precharge") + balance(submission.remainingBalance, "remainingBalance")
+        var violations =
+            cost(submission.precharge, "precharge") + balance(submission.remainingBalance, "remainingBalance")
         if submission.providerJobID.isEmpty { violations.append("empty providerJobID") }
         if let variants = submission.variantsExpected, !(1...ResponseBounds.variantsMax).contains(Int64(variants)) {
             violations.append("variantsExpected \(variants) outside 1...\(ResponseBounds.variantsMax)")
@@ -52,11 +53,15 @@ enum BoundsCheck {
         if let seconds = status.billedSeconds, !(0...ResponseBounds.billedSecondsMax).contains(Int64(seconds)) {
             violations.append("billedSeconds \(seconds) outside 0...billedSecondsMax")
         }
-        if let expires = status.expiresAtUnixMilliseconds, expires <= 0 { violations.append("expiresAt \(expires) not positive") }
+        if let expires = status.expiresAtUnixMilliseconds, expires <= 0 {
+            violations.append("expiresAt \(expires) not positive")
+        }
         if status.resultURLs.count > ResultURLs.urlsMax || status.resultURLs.contains(where: \.isEmpty) {
             violations.append("\(status.resultURLs.count) result URLs, or an empty one")
         }
-        if let reason = status.failureReason, reason.count > textCharactersMax { violations.append("failureReason of \(reason.count) characters") }
+        if let reason = status.failureReason, reason.count > textCharactersMax {
+            violations.append("failureReason of \(reason.count) characters")
+        }
         return violations
     }
 
@@ -67,7 +72,8 @@ enum BoundsCheck {
         }
         switch error {
         case .malformedResponse(let reason):
-            return reason.isEmpty || reason.count > reasonCharactersMax ? ["malformedResponse reason of \(reason.count) characters"] : []
+            return reason.isEmpty || reason.count > reasonCharactersMax
+                ? ["malformedResponse reason of \(reason.count) characters"] : []
         case .paymentRequired(let details):
             return balance(details.currentBalance, "currentBalance") + cost(details.minimumTopUp, "minimumTopUp")
                 + details.requirements.flatMap { cost($0.amountUSD, "amountUSD") } + text(details.code, "402 code")

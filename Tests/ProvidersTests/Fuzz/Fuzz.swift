@@ -13,7 +13,8 @@ enum Fuzz {
     /// Failures reported in full per run; the rest are counted.
     static let failuresReportedMax = 5
 
-    static func run(_ name: String, seed: UInt64, cases: Int, corpus: [HTTPResponse], check: (HTTPResponse) -> [String]) {
+    static func run(_ name: String, seed: UInt64, cases: Int, corpus: [HTTPResponse], check: (HTTPResponse) -> [String])
+    {
         let environment = ProcessInfo.processInfo.environment
         let base = environment["PROVIDERS_FUZZ_SEED"].flatMap { UInt64($0) } ?? seed
         let count = environment["PROVIDERS_FUZZ_CASES"].flatMap { Int($0) } ?? cases
@@ -27,10 +28,13 @@ enum Fuzz {
             failures += 1
             if failures <= failuresReportedMax {
                 Issue.record(
-                    "\(name) fuzz, seed \(caseSeed): \(violations.joined(separator: "; ")) — HTTP \(mutated.status), body \(preview(mutated.body))")
+                    "\(name) fuzz, seed \(caseSeed): \(violations.joined(separator: "; ")) — HTTP \(mutated.status), body \(preview(mutated.body))"
+                )
             }
         }
-        if failures > failuresReportedMax { Issue.record("\(name) fuzz: \(failures) failing cases of \(count) from seed \(base)") }
+        if failures > failuresReportedMax {
+            Issue.record("\(name) fuzz: \(failures) failing cases of \(count) from seed \(base)")
+        }
     }
 
     static func preview(_ body: [UInt8]) -> String {

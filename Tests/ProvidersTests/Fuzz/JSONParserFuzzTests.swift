@@ -14,7 +14,11 @@ import Testing
     static var corpus: [HTTPResponse] {
         AIMOFixtures.responses + OpenAIVideosFixtures.responses + VeniceFixtures.responses + NanoGPTFixtures.responses
             + AIGateFixtures.responses
-            + [recorded(200, #"{"s":"a\"b\\c\n\u00e9\ud83d\ude00\ud800x","arr":[1,-2.5e-3,true,false,null,{}],"o":{"k":[]}}"#)]
+            + [
+                recorded(
+                    200,
+                    #"{"s":"a\"b\\c\n\u00e9\ud83d\ude00\ud800x","arr":[1,-2.5e-3,true,false,null,{}],"o":{"k":[]}}"#)
+            ]
     }
 
     @Test func parsesOrFailsAndRoundTrips() {
@@ -30,7 +34,9 @@ import Testing
             var violations: [String] = []
             if Self.depth(value) > JSONParser.depthMax { violations.append("value nested \(Self.depth(value)) deep") }
             let written = JSONWriter.bytes(value)
-            if (try? JSONParser.parse(written)) != value { violations.append("did not round-trip: \(Fuzz.preview(written))") }
+            if (try? JSONParser.parse(written)) != value {
+                violations.append("did not round-trip: \(Fuzz.preview(written))")
+            }
             Self.visitNumbers(value) { text in
                 if let money = JSONValue.number(text).money(.usd), money.micros < 0, !text.hasPrefix("-") {
                     violations.append("\(text) read as negative money")

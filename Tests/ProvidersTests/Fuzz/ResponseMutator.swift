@@ -9,11 +9,20 @@ import HTTPClient
 /// numbers and strings, deep nesting, huge strings, odd statuses and headers. One to four
 /// mutations per case, every choice drawn from the caller's seeded generator.
 enum ResponseMutator {
-    static let statuses = [200, 201, 202, 204, 299, 300, 400, 401, 402, 403, 404, 408, 409, 410, 413, 422, 429, 500, 502, 503, 504]
+    static let statuses = [
+        200, 201, 202, 204, 299, 300, 400, 401, 402, 403, 404, 408, 409, 410, 413, 422, 429, 500, 502, 503, 504,
+    ]
     static let oddStatuses = [0, -1, 99, 600, 999, 1_000_000, Int.max, Int.min]
-    static let contentTypes = ["video/mp4", "application/json", "", ";", "VIDEO/MP4; codecs=x", "text/html", "video/", " video/webm "]
-    static let retryAfters = ["7", "0", "-1", "99999999999999999999", "9223372036854775807", "abc", "", " 5 ", "Wed, 21 Oct 2015 07:28:00 GMT"]
-    static let invalidUTF8: [[UInt8]] = [[0xFF], [0xC0, 0x80], [0x80], [0xE2, 0x82], [0xED, 0xA0, 0x80], [0xF4, 0x90, 0x80, 0x80], [0x00]]
+    static let contentTypes = [
+        "video/mp4", "application/json", "", ";", "VIDEO/MP4; codecs=x", "text/html", "video/", " video/webm ",
+    ]
+    static let retryAfters = [
+        "7", "0", "-1", "99999999999999999999", "9223372036854775807", "abc", "", " 5 ",
+        "Wed, 21 Oct 2015 07:28:00 GMT",
+    ]
+    static let invalidUTF8: [[UInt8]] = [
+        [0xFF], [0xC0, 0x80], [0x80], [0xE2, 0x82], [0xED, 0xA0, 0x80], [0xF4, 0x90, 0x80, 0x80], [0x00],
+    ]
 
     static func mutate(_ response: HTTPResponse, using random: inout SplitMix64) -> HTTPResponse {
         var mutated = response
@@ -27,7 +36,9 @@ enum ResponseMutator {
             case 7, 8: replaceString(&mutated.body, &random)
             case 9: nest(&mutated.body, &random)
             case 10: insert(random.element(of: invalidUTF8), into: &mutated.body, &random)
-            case 11: mutated.status = random.chance(percent: 80) ? random.element(of: statuses) : random.element(of: oddStatuses)
+            case 11:
+                mutated.status =
+                    random.chance(percent: 80) ? random.element(of: statuses) : random.element(of: oddStatuses)
             default: mutateHeader(&mutated, &random)
             }
         }
@@ -70,7 +81,9 @@ enum ResponseMutator {
         var previous: UInt8 = 0
         while index < body.count {
             let byte = body[index]
-            if (byte == UInt8(ascii: "-") || (byte >= 0x30 && byte <= 0x39)), [UInt8(ascii: ":"), UInt8(ascii: ","), UInt8(ascii: "[")].contains(previous) {
+            if byte == UInt8(ascii: "-") || (byte >= 0x30 && byte <= 0x39),
+                [UInt8(ascii: ":"), UInt8(ascii: ","), UInt8(ascii: "[")].contains(previous)
+            {
                 let start = index
                 while index < body.count, "+-.eE0123456789".utf8.contains(body[index]) { index += 1 }
                 tokens.append(start..<index)
@@ -86,7 +99,8 @@ enum ResponseMutator {
     /// Swaps one string literal (key or value) for an extreme value or a huge string.
     private static func replaceString(_ body: inout [UInt8], _ random: inout SplitMix64) {
         var quotes: [Int] = []
-        for index in body.indices where body[index] == UInt8(ascii: "\"") && (index == 0 || body[index - 1] != UInt8(ascii: "\\")) {
+        for index in body.indices
+        where body[index] == UInt8(ascii: "\"") && (index == 0 || body[index - 1] != UInt8(ascii: "\\")) {
             quotes.append(index)
         }
         guard quotes.count >= 2 else { return }
@@ -94,14 +108,20 @@ enum ResponseMutator {
         let literal = quotes[pair]...quotes[pair + 1]
         let replacement: [UInt8] =
             random.chance(percent: 10)
-            ? Array(("\"" + String(repeating: random.element(of: ["a", "é", "9", "\\n"]), count: random.int(in: 400...20_000)) + "\"").utf8)
+            ? Array(
+                ("\""
+                    + String(
+                        repeating: random.element(of: ["a", "é", "9", "\\n"]), count: random.int(in: 400...20_000))
+                    + "\"").utf8)
             : Array(random.element(of: ExtremeValues.texts).utf8)
         body.replaceSubrange(literal, with: replacement)
     }
 
     /// Wraps the body, or puts a value, inside nesting around the parser's depth limit or far past it.
     private static func nest(_ body: inout [UInt8], _ random: inout SplitMix64) {
-        let depth = random.element(of: [JSONParser.depthMax - 2, JSONParser.depthMax - 1, JSONParser.depthMax, JSONParser.depthMax + 1, 200, 10_000])
+        let depth = random.element(of: [
+            JSONParser.depthMax - 2, JSONParser.depthMax - 1, JSONParser.depthMax, JSONParser.depthMax + 1, 200, 10_000,
+        ])
         let (open, close) = random.chance(percent: 50) ? ("[", "]") : (#"{"a":"#, "}")
         let closes = random.chance(percent: 80) ? depth : random.int(in: 0...depth)
         let nested = Array((String(repeating: open, count: depth) + "1" + String(repeating: close, count: closes)).utf8)
@@ -117,14 +137,18 @@ enum ResponseMutator {
         switch random.int(in: 0...3) {
         case 0: header = HTTPHeader("Content-Type", random.element(of: contentTypes))
         case 1: header = HTTPHeader("Retry-After", random.element(of: retryAfters))
-        case 2: header = HTTPHeader("X-Balance-Remaining", random.element(of: ExtremeValues.texts).replacingOccurrences(of: "\"", with: ""))
+        case 2:
+            header = HTTPHeader(
+                "X-Balance-Remaining", random.element(of: ExtremeValues.texts).replacingOccurrences(of: "\"", with: ""))
         default:
             var body = response.body
             replaceNumber(&body, &random)
             let value = random.chance(percent: 80) ? Data(body).base64EncodedString() : "!!not base64"
             header = HTTPHeader("PAYMENT-REQUIRED", value)
         }
-        if random.chance(percent: 70) { response.headers.removeAll { $0.name.lowercased() == header.name.lowercased() } }
+        if random.chance(percent: 70) {
+            response.headers.removeAll { $0.name.lowercased() == header.name.lowercased() }
+        }
         response.headers.insert(header, at: random.int(in: 0...response.headers.count))
     }
 }

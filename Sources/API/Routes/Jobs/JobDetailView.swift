@@ -67,12 +67,18 @@ struct JobDetailView: Encodable {
                 resolvedBy: $0.resolvedBy, reason: $0.reason, resolvedAt: PostgresTimestamp($0.resolvedAt).postgresText)
         }
         self.transfers = record.transfers.map {
-            TransferView(id: $0.id, kind: $0.kind, amount: DecimalAmount.string(fromMicros: $0.amountMicros), currency: $0.currency,
-                         from: $0.from, to: $0.to, createdAt: PostgresTimestamp($0.createdAt).postgresText, createdBy: $0.createdBy)
+            TransferView(
+                id: $0.id, kind: $0.kind, amount: DecimalAmount.string(fromMicros: $0.amountMicros),
+                currency: $0.currency,
+                from: $0.from, to: $0.to, createdAt: PostgresTimestamp($0.createdAt).postgresText,
+                createdBy: $0.createdBy)
         }
     }
 
-    private enum Keys: String, CodingKey { case transfers, heldResolution = "held_resolution" }
+    private enum Keys: String, CodingKey {
+        case transfers
+        case heldResolution = "held_resolution"
+    }
 
     func encode(to encoder: any Encoder) throws {
         try job.encode(to: encoder)

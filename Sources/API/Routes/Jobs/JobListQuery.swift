@@ -16,18 +16,25 @@ struct JobListQuery: Sendable {
 
     init(query: QueryReader) throws {
         filter = JobListFilter(pageSize: Self.pageSizeDefault)
-        filter.userID = try query.string("user_id", matching: Self.identifierPattern, described: "a user id (1-128 of A-Z a-z 0-9 _ . @ : -)")
+        filter.userID = try query.string(
+            "user_id", matching: Self.identifierPattern, described: "a user id (1-128 of A-Z a-z 0-9 _ . @ : -)")
         filter.statuses = try query.choices("status", from: Self.statuses)
         filter.provider = try query.choice("provider", from: InputRules.providers)
-        filter.family = try query.string("family", matching: Self.familyPattern, described: "a model family such as veo-3.1-fast")
+        filter.family = try query.string(
+            "family", matching: Self.familyPattern, described: "a model family such as veo-3.1-fast")
         filter.from = try query.instant("from")
         filter.to = try query.instant("to")
-        if let from = filter.from, let to = filter.to, to <= from { throw QueryReader.unacceptable("to", "must be after from") }
-        if let text = try query.string("cursor", matching: "[A-Za-z0-9_-]{1,128}", described: "a cursor this API returned") {
+        if let from = filter.from, let to = filter.to, to <= from {
+            throw QueryReader.unacceptable("to", "must be after from")
+        }
+        if let text = try query.string(
+            "cursor", matching: "[A-Za-z0-9_-]{1,128}", described: "a cursor this API returned")
+        {
             // Well-formed but not a cursor this API wrote (or forged with an instant no job can
             // have): refused before any SQL, as a 422.
             guard let cursor = JobCursor(encoded: text) else {
-                throw QueryReader.unacceptable("cursor", "is not a cursor this API returned (pass next_cursor back unchanged)")
+                throw QueryReader.unacceptable(
+                    "cursor", "is not a cursor this API returned (pass next_cursor back unchanged)")
             }
             filter.after = cursor.position
         }

@@ -32,6 +32,8 @@ struct JobListRoutes: Sendable {
 
     func page(_ query: JobListQuery) async throws -> Page {
         let page = try await store.list(query.filter)
-        return Page(jobs: page.jobs.map(JobView.init), nextCursor: page.next.map { JobCursor($0).encoded }, limit: query.filter.pageSize)
+        return Page(
+            jobs: page.jobs.map(JobView.init), nextCursor: page.next.map { JobCursor($0).encoded },
+            limit: query.filter.pageSize)
     }
 }

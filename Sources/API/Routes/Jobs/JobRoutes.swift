@@ -48,27 +48,34 @@ struct JobRoutes: Sendable {
             let body = try await JSONBody.decode(SubmitBody.self, from: request, context: context)
             let userID = try InputRules.userID(body.userId)
             if let providerJobID = body.providerJobId, !JobService.isProviderJobID(providerJobID) {
-                throw APIError.badRequest("invalid_provider_job_id", "provider_job_id must be 1-200 of A-Z a-z 0-9 . _ : -, other than . and ..")
+                throw APIError.badRequest(
+                    "invalid_provider_job_id",
+                    "provider_job_id must be 1-200 of A-Z a-z 0-9 . _ : -, other than . and ..")
             }
             try InputRules.checkSpec(
-                family: body.family, model: body.model, provider: body.provider, quality: body.quality, duration: body.duration?.text,
+                family: body.family, model: body.model, provider: body.provider, quality: body.quality,
+                duration: body.duration?.text,
                 resolution: body.resolution, aspectRatio: body.aspectRatio, mode: body.mode, pricedOn: nil,
                 providers: [JobRequest.cheapest] + InputRules.providers)
             if let prompt = body.prompt, prompt.unicodeScalars.count > Self.promptScalarsMax {
-                throw APIError.badRequest("invalid_prompt", "prompt must be at most \(Self.promptScalarsMax) characters")
+                throw APIError.badRequest(
+                    "invalid_prompt", "prompt must be at most \(Self.promptScalarsMax) characters")
             }
             if let imageURL = body.imageUrl, imageURL.unicodeScalars.count > Self.imageURLScalarsMax {
-                throw APIError.badRequest("invalid_image_url", "image_url must be at most \(Self.imageURLScalarsMax) characters")
+                throw APIError.badRequest(
+                    "invalid_image_url", "image_url must be at most \(Self.imageURLScalarsMax) characters")
             }
             let spec = JobSpec(
                 family: body.family, model: body.model, quality: body.quality, duration: body.duration?.input ?? .auto,
-                resolution: body.resolution, aspectRatio: body.aspectRatio, audio: body.audio ?? false, variants: body.n ?? 1,
+                resolution: body.resolution, aspectRatio: body.aspectRatio, audio: body.audio ?? false,
+                variants: body.n ?? 1,
                 mode: body.mode, prompt: body.prompt ?? "", imageURL: body.imageUrl)
             var jobRequest = JobRequest(
                 userID: userID, idempotencyKey: key, spec: spec, provider: body.provider ?? JobRequest.cheapest,
                 providerJobID: body.providerJobId, actor: context.principal?.tokenName)
             let ranking = try RankingInput.make(
-                rank: body.rank, maxP95Seconds: body.maxP95Seconds.map(String.init), minSuccessRate: body.minSuccessRate)
+                rank: body.rank, maxP95Seconds: body.maxP95Seconds.map(String.init), minSuccessRate: body.minSuccessRate
+            )
             jobRequest.rank = ranking.rank
             jobRequest.constraints = ranking.constraints
             // A provider's refusal is kept too: the job exists (failed, hold released), and a
@@ -89,7 +96,8 @@ struct JobRoutes: Sendable {
             let body = try await JSONBody.decode(ResolveBody.self, from: request, context: context)
             let outcome: ManualOutcome
             switch (body.outcome, body.cost) {
-            case ("completed", let cost?): outcome = .completed(costMicros: try InputRules.amount(cost, field: "cost", positive: false))
+            case ("completed", let cost?):
+                outcome = .completed(costMicros: try InputRules.amount(cost, field: "cost", positive: false))
             case ("failed", nil): outcome = .failed
             case ("completed", nil), ("failed", _):
                 throw APIError.badRequest("invalid_cost", "cost is required with outcome completed, and only with it")

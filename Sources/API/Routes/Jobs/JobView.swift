@@ -133,7 +133,8 @@ struct JobView: Encodable, Sendable {
     enum CodingKeys: String, CodingKey {
         case id, userId, origin, provider, model, family, providerJobId, status, failureReason, mode, durationSeconds
         case resolution, aspectRatio, audio, n, currency, quoted, actual, quoteError, liveQuote, billedSeconds, holdId
-        case priceBookVersion, resultUrls, createdAt, submittedAt, queuedAt, runningAt, finishedAt, updatedAt, createdBy, cancelledBy
+        case priceBookVersion, resultUrls, createdAt, submittedAt, queuedAt, runningAt, finishedAt, updatedAt,
+            createdBy, cancelledBy
         case stallReason, stalledAt, shortfall
     }
 }

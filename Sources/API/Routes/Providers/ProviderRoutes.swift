@@ -63,7 +63,9 @@ struct ProviderRoutes: Sendable {
             try container.encode(drift, forKey: .drift)
         }
 
-        enum CodingKeys: String, CodingKey { case provider, balances, jobsByStatus, jobsTotal, errorRate, completionTime, drift }
+        enum CodingKeys: String, CodingKey {
+            case provider, balances, jobsByStatus, jobsTotal, errorRate, completionTime, drift
+        }
     }
 
     /// Balance drift: how far the provider's reported balance moved beyond what our recorded
@@ -91,7 +93,8 @@ struct ProviderRoutes: Sendable {
 
     func register(on router: Router<APIRequestContext>) {
         router.get("/v1/providers") { request, _ in
-            let windowHours = try QueryReader(request).integer("window_hours", in: 1...JobStore.healthWindowHoursMax)
+            let windowHours =
+                try QueryReader(request).integer("window_hours", in: 1...JobStore.healthWindowHoursMax)
                 ?? Self.windowHoursDefault
             return try JSONResponse.make(try await overview(windowHours: windowHours))
         }
@@ -100,35 +103,41 @@ struct ProviderRoutes: Sendable {
     func overview(windowHours: Int) async throws -> Overview {
         let health = try await jobs.providerHealth(windowHours: windowHours)
         let drift = try await reconciliations.latestDrift()
-        return Overview(windowHours: windowHours, providers: ProviderID.allCases.map { provider in
-            let figures = health[provider] ?? ProviderJobHealth()
-            let byStatus = Dictionary(uniqueKeysWithValues: figures.jobsByStatus.map { ($0.key.rawValue, $0.value) })
-            let total = byStatus.values.reduce(0, +)
-            let failed = byStatus[JobStatus.failed.rawValue] ?? 0
-            return ProviderHealth(
-                provider: provider.rawValue,
-                balances: figures.balances.map {
-                    Balance(
-                        currency: $0.currency, amount: DecimalAmount.string(fromMicros: $0.micros), source: $0.source,
-                        takenAt: $0.takenAt.postgresText)
-                },
-                jobsByStatus: byStatus, jobsTotal: total,
-                errorRate: total == 0 ? nil : (Double(failed) / Double(total) * 10_000).rounded() / 10_000,
-                completionTime: CompletionTime(
-                    samples: figures.completedSamples, p50Milliseconds: figures.completionP50Milliseconds,
-                    p95Milliseconds: figures.completionP95Milliseconds),
-                drift: drift[provider].map(Drift.init))
-        })
+        return Overview(
+            windowHours: windowHours,
+            providers: ProviderID.allCases.map { provider in
+                let figures = health[provider] ?? ProviderJobHealth()
+                let byStatus = Dictionary(
+                    uniqueKeysWithValues: figures.jobsByStatus.map { ($0.key.rawValue, $0.value) })
+                let total = byStatus.values.reduce(0, +)
+                let failed = byStatus[JobStatus.failed.rawValue] ?? 0
+                return ProviderHealth(
+                    provider: provider.rawValue,
+                    balances: figures.balances.map {
+                        Balance(
+                            currency: $0.currency, amount: DecimalAmount.string(fromMicros: $0.micros),
+                            source: $0.source,
+                            takenAt: $0.takenAt.postgresText)
+                    },
+                    jobsByStatus: byStatus, jobsTotal: total,
+                    errorRate: total == 0 ? nil : (Double(failed) / Double(total) * 10_000).rounded() / 10_000,
+                    completionTime: CompletionTime(
+                        samples: figures.completedSamples, p50Milliseconds: figures.completionP50Milliseconds,
+                        p95Milliseconds: figures.completionP95Milliseconds),
+                    drift: drift[provider].map(Drift.init))
+            })
     }
 }
 
 extension ProviderRoutes.Drift {
     init(_ drift: BalanceDrift) {
         self.init(
-            reconciliationId: drift.reconciliationID.uuidString.lowercased(), reconciledAt: drift.reconciledAt.postgresText,
+            reconciliationId: drift.reconciliationID.uuidString.lowercased(),
+            reconciledAt: drift.reconciledAt.postgresText,
             amounts: drift.amounts.map {
                 ProviderRoutes.DriftAmount(
-                    currency: $0.currency, difference: DecimalAmount.string(fromMicros: $0.differenceMicros), severity: $0.severity)
+                    currency: $0.currency, difference: DecimalAmount.string(fromMicros: $0.differenceMicros),
+                    severity: $0.severity)
             })
     }
 }

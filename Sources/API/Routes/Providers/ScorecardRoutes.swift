@@ -14,7 +14,8 @@ struct ScorecardRoutes: Sendable {
         router.get("/v1/providers/scorecards") { request, _ in
             let window = request.uri.queryParameters["window"].map(String.init)
             if let window, !Scorecard.windows.contains(window) {
-                throw APIError.badRequest("invalid_window", "window must be one of " + Scorecard.windows.joined(separator: ", "))
+                throw APIError.badRequest(
+                    "invalid_window", "window must be one of " + Scorecard.windows.joined(separator: ", "))
             }
             return try JSONResponse.make(ScorecardDocument(board.scorecard, window: window))
         }
@@ -94,8 +95,10 @@ struct ScorecardDocument: Encodable, Sendable {
         }
 
         enum CodingKeys: String, CodingKey {
-            case window, provider, family, jobs, completed, failed, contentPolicy, cancelled, expired, stalled, unknown, inFlight
-            case refunded, completionRate, failureRate, contentPolicyRate, refundRate, p50Ms, p95Ms, quoteError, liveQuoteDrift
+            case window, provider, family, jobs, completed, failed, contentPolicy, cancelled, expired, stalled, unknown,
+                inFlight
+            case refunded, completionRate, failureRate, contentPolicyRate, refundRate, p50Ms, p95Ms, quoteError,
+                liveQuoteDrift
         }
     }
 
@@ -120,22 +123,30 @@ struct ScorecardDocument: Encodable, Sendable {
         windows = Scorecard.windows
         rankingWindow = Scorecard.rankingWindow
         let settings = scorecard.book.settings
-        prior = Prior(jobs: settings.priorJobs, defaultSuccessRate: Self.rate(settings.defaultSuccessPPB), intervalZ: settings.z)
+        prior = Prior(
+            jobs: settings.priorJobs, defaultSuccessRate: Self.rate(settings.defaultSuccessPPB), intervalZ: settings.z)
         scorecards = scorecard.rows.filter { window == nil || $0.window == window }.map { row in
-            Row(window: row.window, provider: row.provider.rawValue, family: row.family, jobs: row.jobs, completed: row.completed,
+            Row(
+                window: row.window, provider: row.provider.rawValue, family: row.family, jobs: row.jobs,
+                completed: row.completed,
                 failed: row.failed, contentPolicy: row.contentPolicy, cancelled: row.cancelled, expired: row.expired,
                 stalled: row.stalled, unknown: row.unknown, inFlight: row.inFlight, refunded: row.refunded,
                 completionRate: row.completionRatePPB.map(Self.rate), failureRate: row.failureRatePPB.map(Self.rate),
-                contentPolicyRate: row.contentPolicyRatePPB.map(Self.rate), refundRate: row.refundRatePPB.map(Self.rate),
+                contentPolicyRate: row.contentPolicyRatePPB.map(Self.rate),
+                refundRate: row.refundRatePPB.map(Self.rate),
                 p50Ms: row.p50Milliseconds, p95Ms: row.p95Milliseconds,
-                quoteError: Money(jobs: row.costed, total: DecimalAmount.string(fromMicros: row.quoteErrorTotalMicros),
-                                  p50: row.quoteErrorP50Micros.map(DecimalAmount.string(fromMicros:)),
-                                  p95: row.quoteErrorP95Micros.map(DecimalAmount.string(fromMicros:))),
-                liveQuoteDrift: Money(jobs: row.liveQuoted, total: DecimalAmount.string(fromMicros: row.liveDriftTotalMicros),
-                                      p50: row.liveDriftP50Micros.map(DecimalAmount.string(fromMicros:)),
-                                      p95: row.liveDriftP95Micros.map(DecimalAmount.string(fromMicros:))))
+                quoteError: Money(
+                    jobs: row.costed, total: DecimalAmount.string(fromMicros: row.quoteErrorTotalMicros),
+                    p50: row.quoteErrorP50Micros.map(DecimalAmount.string(fromMicros:)),
+                    p95: row.quoteErrorP95Micros.map(DecimalAmount.string(fromMicros:))),
+                liveQuoteDrift: Money(
+                    jobs: row.liveQuoted, total: DecimalAmount.string(fromMicros: row.liveDriftTotalMicros),
+                    p50: row.liveDriftP50Micros.map(DecimalAmount.string(fromMicros:)),
+                    p95: row.liveDriftP95Micros.map(DecimalAmount.string(fromMicros:))))
         }
-        expected = scorecard.book.estimates.map { Expected(provider: $0.key.provider.rawValue, family: $0.key.family, estimate: $0) }
+        expected = scorecard.book.estimates.map {
+            Expected(provider: $0.key.provider.rawValue, family: $0.key.family, estimate: $0)
+        }
     }
 
     static func rate(_ ppb: Int64) -> Double { Double(ppb) / Double(Reliability.scale) }

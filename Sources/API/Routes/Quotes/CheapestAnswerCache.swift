@@ -36,7 +36,8 @@ final class CheapestAnswerCache: Sendable {
     private let generations = Mutex(Generations())
 
     init(generationEntriesMax: Int = 2_048) {
-        precondition(generationEntriesMax >= 1 && generationEntriesMax <= 1_000_000, "generationEntriesMax out of range")
+        precondition(
+            generationEntriesMax >= 1 && generationEntriesMax <= 1_000_000, "generationEntriesMax out of range")
         self.generationEntriesMax = generationEntriesMax
     }
 
@@ -66,7 +67,9 @@ final class CheapestAnswerCache: Sendable {
         generations.withLock { $0.current.count + $0.previous.count }
     }
 
-    private static func insert(_ body: ByteBuffer, for key: Key, into generations: inout Generations, generationEntriesMax: Int) {
+    private static func insert(
+        _ body: ByteBuffer, for key: Key, into generations: inout Generations, generationEntriesMax: Int
+    ) {
         if generations.current.count >= generationEntriesMax {
             generations.previous = generations.current
             generations.current = [:]

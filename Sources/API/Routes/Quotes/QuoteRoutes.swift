@@ -18,7 +18,8 @@ struct QuoteRoutes: Sendable {
             let ranking = try body.ranking()
             let request = try catalog.request(for: body.input)
             return try JSONResponse.make(
-                catalog.rankedQuote(request, rank: ranking.rank, book: scorecards.book, constraints: ranking.constraints))
+                catalog.rankedQuote(
+                    request, rank: ranking.rank, book: scorecards.book, constraints: ranking.constraints))
         }
         router.get("/v1/quotes/cheapest") { request, _ in
             // One day for both the key and the pricing, so an answer never lands under the wrong day.
@@ -38,11 +39,13 @@ struct QuoteRoutes: Sendable {
         let input = try QuoteBody.input(query: query)
         let ranking = try RankingInput.parse(query: query)
         let result = catalog.rankedQuote(
-            try catalog.request(for: input, today: today), rank: ranking.rank, book: book, constraints: ranking.constraints)
+            try catalog.request(for: input, today: today), rank: ranking.rank, book: book,
+            constraints: ranking.constraints)
         guard let best = result.best else {
             throw APIError.unprocessable(
                 "no_offer",
-                "no provider offers this video: " + result.passedOver.prefix(5).map { "\($0.provider): \($0.reason)" }
+                "no provider offers this video: "
+                    + result.passedOver.prefix(5).map { "\($0.provider): \($0.reason)" }
                     .joined(separator: "; "))
         }
         return try JSONResponse.body(RankedQuote.Cheapest(quote: result, best: best))
@@ -74,14 +77,16 @@ struct QuoteBody: Decodable, Sendable {
     /// The fields' forms as the OpenAPI document states them (400 otherwise).
     func checkForms() throws {
         try InputRules.checkSpec(
-            family: family, model: model, provider: provider, quality: quality, duration: duration?.text, resolution: resolution,
+            family: family, model: model, provider: provider, quality: quality, duration: duration?.text,
+            resolution: resolution,
             aspectRatio: aspectRatio, mode: mode, pricedOn: pricedOn)
     }
 
     var input: QuoteInput {
-        QuoteInput(family: family, model: model, provider: provider, quality: quality,
-                   duration: duration?.input ?? .auto, resolution: resolution, aspectRatio: aspectRatio,
-                   audio: audio ?? false, variants: n ?? 1, mode: mode, pricedOn: pricedOn)
+        QuoteInput(
+            family: family, model: model, provider: provider, quality: quality,
+            duration: duration?.input ?? .auto, resolution: resolution, aspectRatio: aspectRatio,
+            audio: audio ?? false, variants: n ?? 1, mode: mode, pricedOn: pricedOn)
     }
 
     /// The same spec from query parameters (`GET /v1/quotes/cheapest`).
@@ -89,7 +94,8 @@ struct QuoteBody: Decodable, Sendable {
         func string(_ name: String) -> String? { query[Substring(name)].map(String.init) }
         try InputRules.checkSpec(
             family: string("family"), model: string("model"), provider: string("provider"), quality: string("quality"),
-            duration: string("duration"), resolution: string("resolution"), aspectRatio: string("aspect_ratio"), mode: string("mode"),
+            duration: string("duration"), resolution: string("resolution"), aspectRatio: string("aspect_ratio"),
+            mode: string("mode"),
             pricedOn: string("priced_on"))
         var audio = false
         if let text = string("audio") {
@@ -101,13 +107,16 @@ struct QuoteBody: Decodable, Sendable {
         }
         var variants = 1
         if let text = string("n") {
-            guard let value = Int(text) else { throw APIError.badRequest("invalid_n", "n must be an integer from 1 to 16") }
+            guard let value = Int(text) else {
+                throw APIError.badRequest("invalid_n", "n must be an integer from 1 to 16")
+            }
             variants = value
         }
-        return QuoteInput(family: string("family"), model: string("model"), provider: string("provider"),
-                          quality: string("quality"), duration: string("duration").map(DurationInput.text) ?? .auto,
-                          resolution: string("resolution"), aspectRatio: string("aspect_ratio"), audio: audio,
-                          variants: variants, mode: string("mode"), pricedOn: string("priced_on"))
+        return QuoteInput(
+            family: string("family"), model: string("model"), provider: string("provider"),
+            quality: string("quality"), duration: string("duration").map(DurationInput.text) ?? .auto,
+            resolution: string("resolution"), aspectRatio: string("aspect_ratio"), audio: audio,
+            variants: variants, mode: string("mode"), pricedOn: string("priced_on"))
     }
 }
 
@@ -128,8 +137,11 @@ struct FlexibleDuration: Decodable, Sendable {
         } else if let text = try? container.decode(String.self) {
             input = .text(text)
         } else {
-            throw DecodingError.typeMismatch(String.self, .init(codingPath: decoder.codingPath,
-                                                                debugDescription: "duration must be like \"5s\", 5 or \"auto\""))
+            throw DecodingError.typeMismatch(
+                String.self,
+                .init(
+                    codingPath: decoder.codingPath,
+                    debugDescription: "duration must be like \"5s\", 5 or \"auto\""))
         }
     }
 }

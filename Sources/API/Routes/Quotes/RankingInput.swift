@@ -11,8 +11,9 @@ struct RankingInput: Sendable, Hashable {
 
     /// From query parameters; 400 for a value out of its form.
     static func parse(query: Parameters) throws -> RankingInput {
-        try make(rank: query["rank"].map(String.init), maxP95Seconds: query["max_p95_seconds"].map(String.init),
-                 minSuccessRate: query["min_success_rate"].map { FlexibleRate(text: String($0)) })
+        try make(
+            rank: query["rank"].map(String.init), maxP95Seconds: query["max_p95_seconds"].map(String.init),
+            minSuccessRate: query["min_success_rate"].map { FlexibleRate(text: String($0)) })
     }
 
     /// From a body's fields.
@@ -26,13 +27,15 @@ struct RankingInput: Sendable, Hashable {
         }
         if let text = maxP95Seconds {
             guard let seconds = Int(text), (1...p95SecondsMax).contains(seconds) else {
-                throw APIError.badRequest("invalid_max_p95_seconds", "max_p95_seconds must be an integer from 1 to \(p95SecondsMax)")
+                throw APIError.badRequest(
+                    "invalid_max_p95_seconds", "max_p95_seconds must be an integer from 1 to \(p95SecondsMax)")
             }
             input.constraints.maxP95Seconds = seconds
         }
         if let rate = minSuccessRate {
             guard let ppb = rate.ppb else {
-                throw APIError.badRequest("invalid_min_success_rate", "min_success_rate must be a decimal from 0 to 1, at most 9 decimals")
+                throw APIError.badRequest(
+                    "invalid_min_success_rate", "min_success_rate must be a decimal from 0 to 1, at most 9 decimals")
             }
             input.constraints.minSuccessPPB = ppb
         }
@@ -42,7 +45,8 @@ struct RankingInput: Sendable, Hashable {
     /// `0.8`, `1`, `0.95` → parts per billion, exactly; nil outside [0, 1] or past 9 decimals.
     static func ppb(_ text: String) -> Int64? {
         let parts = text.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
-        guard let whole = parts.first, !whole.isEmpty, whole.count <= 1, whole.allSatisfy({ $0 == "0" || $0 == "1" }) else { return nil }
+        guard let whole = parts.first, !whole.isEmpty, whole.count <= 1, whole.allSatisfy({ $0 == "0" || $0 == "1" })
+        else { return nil }
         var fraction = parts.count == 2 ? String(parts[1]) : ""
         if parts.count == 2 && fraction.isEmpty { return nil }
         guard fraction.count <= 9, fraction.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
@@ -69,7 +73,10 @@ struct FlexibleRate: Decodable, Sendable {
             // A probability, not money: to parts per billion, rounded.
             ppb = (0...1).contains(number) ? Reliability.ppb(number) : nil
         } else {
-            throw DecodingError.typeMismatch(Double.self, .init(codingPath: decoder.codingPath, debugDescription: "min_success_rate must be a number from 0 to 1"))
+            throw DecodingError.typeMismatch(
+                Double.self,
+                .init(codingPath: decoder.codingPath, debugDescription: "min_success_rate must be a number from 0 to 1")
+            )
         }
     }
 }

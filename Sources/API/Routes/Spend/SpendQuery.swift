@@ -36,10 +36,12 @@ struct SpendQuery: Sendable {
         self.userID = userID
         let to = try query.day("to") ?? CalendarDay.today()
         // The default range never reaches before 1970-01-01, the first day the API knows.
-        let from = try query.day("from") ?? to.adding(days: -Int(Self.rangeDaysDefault - 1)) ?? CalendarDay(daysSinceEpoch: 0)
+        let from =
+            try query.day("from") ?? to.adding(days: -Int(Self.rangeDaysDefault - 1)) ?? CalendarDay(daysSinceEpoch: 0)
         guard from <= to else { throw QueryReader.unacceptable("from", "must not be after to") }
         guard Int64(to.daysSinceEpoch) - Int64(from.daysSinceEpoch) + 1 <= Self.rangeDaysMax else {
-            throw QueryReader.unacceptable("to", "must be at most \(Self.rangeDaysMax) days after from (both inclusive)")
+            throw QueryReader.unacceptable(
+                "to", "must be at most \(Self.rangeDaysMax) days after from (both inclusive)")
         }
         self.from = from
         self.to = to

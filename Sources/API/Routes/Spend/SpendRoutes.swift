@@ -45,7 +45,8 @@ struct SpendRoutes: Sendable {
         let sql = query.sql
         let parameters = query.parameters
         let userID = query.userID
-        let answer = try await pool.withSession { session -> (userKnown: Bool, rows: [(key: String, currency: String, micros: Int64, jobs: Int64)]) in
+        let answer = try await pool.withSession {
+            session -> (userKnown: Bool, rows: [(key: String, currency: String, micros: Int64, jobs: Int64)]) in
             let result = try session.queryPrepared(sql, parameters)
             var rows: [(key: String, currency: String, micros: Int64, jobs: Int64)] = []
             rows.reserveCapacity(result.count)
@@ -61,15 +62,22 @@ struct SpendRoutes: Sendable {
         for row in rows {
             let total = totals[row.currency] ?? (0, 0)
             let (micros, overflow) = total.micros.addingReportingOverflow(row.micros)
-            guard !overflow else { throw APIError(.internalServerError, code: "internal", message: "spend total overflows") }
+            guard !overflow else {
+                throw APIError(.internalServerError, code: "internal", message: "spend total overflows")
+            }
             totals[row.currency] = (micros, total.jobs + row.jobs)
         }
         return Report(
             userId: userID, from: query.from.description, to: query.to.description, groupBy: query.grouping.rawValue,
             totals: totals.keys.sorted().map { currency in
                 let total = totals[currency] ?? (0, 0)
-                return Amount(currency: currency, spent: DecimalAmount.string(fromMicros: total.micros), jobs: total.jobs)
+                return Amount(
+                    currency: currency, spent: DecimalAmount.string(fromMicros: total.micros), jobs: total.jobs)
             },
-            groups: rows.map { Group(key: $0.key, currency: $0.currency, spent: DecimalAmount.string(fromMicros: $0.micros), jobs: $0.jobs) })
+            groups: rows.map {
+                Group(
+                    key: $0.key, currency: $0.currency, spent: DecimalAmount.string(fromMicros: $0.micros),
+                    jobs: $0.jobs)
+            })
     }
 }

@@ -34,7 +34,8 @@ public struct AIGateAdapter: ProviderAdapter {
             requests.generate(spec, timeoutMilliseconds: generationTimeoutMilliseconds), AIGateResponses.generation)
         status.balance = try? await balance()
         return ProviderSubmission(
-            providerJobID: status.providerJobID, paymentSource: status.paymentSource, balanceBefore: before, finalStatus: status)
+            providerJobID: status.providerJobID, paymentSource: status.paymentSource, balanceBefore: before,
+            finalStatus: status)
     }
 
     public func status(of job: ProviderJobHandle) async throws(ProviderError) -> ProviderStatus {

@@ -16,7 +16,9 @@ public struct AIGateRequests: Sendable {
     /// aliases; `quality` (Kling std / pro) picks the tier the job was priced at; `user` (the
     /// OpenAI-style caller reference one-api gateways log) carries our job id, so a render whose
     /// answer was lost can be traced in the provider's logs.
-    public func generate(_ spec: ProviderJobSpec, timeoutMilliseconds: Int = RequestLimits.synchronousGenerationTimeoutMilliseconds) -> HTTPRequest {
+    public func generate(
+        _ spec: ProviderJobSpec, timeoutMilliseconds: Int = RequestLimits.synchronousGenerationTimeoutMilliseconds
+    ) -> HTTPRequest {
         let body = RequestBody.object([
             "model": .string(spec.model),
             "prompt": .string(spec.prompt),

@@ -19,14 +19,16 @@ public enum AIGateResponses {
         let jobID = taskID(inContentURL: first) ?? first
         let named = "(task \(ResponseBody.shortened(jobID) ?? jobID))"
         let billedSeconds = try BoundedField.integer(
-            body["duration"], field: "AIGate video generation duration \(named)", in: 0...ResponseBounds.billedSecondsMax)
+            body["duration"], field: "AIGate video generation duration \(named)",
+            in: 0...ResponseBounds.billedSecondsMax)
         return ProviderStatus(
             providerJobID: jobID,
             state: .completed,
             progressPercent: 100,
             resultURLs: Array(urls.prefix(ResultURLs.urlsMax)),
             billedSeconds: billedSeconds.map { Int($0) },
-            reportedCost: try BoundedField.cost(body["usage"]?["cost_usd"], .usd, field: "AIGate video generation usage.cost_usd \(named)"),
+            reportedCost: try BoundedField.cost(
+                body["usage"]?["cost_usd"], .usd, field: "AIGate video generation usage.cost_usd \(named)"),
             paymentSource: .accountBalance(.usd)
         )
     }

@@ -11,7 +11,10 @@ public struct AIMOAdapter: ProviderAdapter {
     let clock: WallClock
     let transport: ProviderTransport
 
-    public init(endpoint: ProviderEndpoint, wallet: WalletCredential?, client: any HTTPExecuting, clock: WallClock = .system, logger: Logger) {
+    public init(
+        endpoint: ProviderEndpoint, wallet: WalletCredential?, client: any HTTPExecuting, clock: WallClock = .system,
+        logger: Logger
+    ) {
         self.requests = AIMORequests(endpoint: endpoint)
         self.wallet = wallet
         self.clock = clock
@@ -36,8 +39,11 @@ public struct AIMOAdapter: ProviderAdapter {
     private func send<Parsed>(
         _ request: HTTPRequest, _ parse: (HTTPResponse) throws(ProviderError) -> Parsed
     ) async throws(ProviderError) -> Parsed {
-        guard let wallet else { throw .missingCredential("VIDEOLEDGER_AIMO_SOLANA_SECRET_KEY or VIDEOLEDGER_AIMO_EVM_SIWX_HEADER") }
-        let signed = try AIMORequests.authorize(request, wallet: wallet, nowUnixMilliseconds: clock.nowUnixMilliseconds())
+        guard let wallet else {
+            throw .missingCredential("VIDEOLEDGER_AIMO_SOLANA_SECRET_KEY or VIDEOLEDGER_AIMO_EVM_SIWX_HEADER")
+        }
+        let signed = try AIMORequests.authorize(
+            request, wallet: wallet, nowUnixMilliseconds: clock.nowUnixMilliseconds())
         return try await transport.exchange(signed, parse)
     }
 }

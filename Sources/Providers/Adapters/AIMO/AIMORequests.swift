@@ -44,7 +44,8 @@ public struct AIMORequests: Sendable {
             signed.headers.append(HTTPHeader(SignInWithX.headerName, header.revealedForHeader))
         case .solana(let keypair):
             do {
-                let value = try SignInWithX.aimoHeader(keypair: keypair, requestURL: request.url, nowUnixMilliseconds: nowUnixMilliseconds)
+                let value = try SignInWithX.aimoHeader(
+                    keypair: keypair, requestURL: request.url, nowUnixMilliseconds: nowUnixMilliseconds)
                 signed.headers.append(HTTPHeader(SignInWithX.headerName, value))
             } catch {
                 throw .authentication(message: "could not sign the AIMO sign-in message")

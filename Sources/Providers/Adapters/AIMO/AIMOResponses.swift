@@ -27,24 +27,31 @@ public enum AIMOResponses {
     public static func status(_ response: HTTPResponse, providerJobID: String) throws(ProviderError) -> ProviderStatus {
         guard HTTPStatusClassifier.isSuccess(response) else { throw HTTPStatusClassifier.error(for: response) }
         if let mediaType = response.mediaType, mediaType.hasPrefix("video/") {
-            return ProviderStatus(providerJobID: providerJobID, state: .completed, inlineResult: .bytes(response.body.count))
+            return ProviderStatus(
+                providerJobID: providerJobID, state: .completed, inlineResult: .bytes(response.body.count))
         }
         let body = try ResponseBody.json(response, expecting: "AIMO retrieve")
-        guard let word = body["status"]?.stringValue else { throw .malformedResponse(reason: "AIMO retrieve: no status") }
+        guard let word = body["status"]?.stringValue else {
+            throw .malformedResponse(reason: "AIMO retrieve: no status")
+        }
         guard let state = JobStateVocabulary.state(word) else {
             throw .malformedResponse(reason: "AIMO retrieve: unknown status '\(ResponseBody.shortened(word) ?? "")'")
         }
         let averageMilliseconds = try BoundedField.integer(
-            body["average_execution_time"], field: "AIMO retrieve average_execution_time", in: 0...ResponseBounds.etaMillisecondsMax)
+            body["average_execution_time"], field: "AIMO retrieve average_execution_time",
+            in: 0...ResponseBounds.etaMillisecondsMax)
         let elapsedMilliseconds = try BoundedField.integer(
-            body["execution_duration"], field: "AIMO retrieve execution_duration", in: 0...ResponseBounds.elapsedMillisecondsMax)
-        let progress = try BoundedField.integer(body["progress"], field: "AIMO retrieve progress", in: ResponseBounds.progressPercentRange)
+            body["execution_duration"], field: "AIMO retrieve execution_duration",
+            in: 0...ResponseBounds.elapsedMillisecondsMax)
+        let progress = try BoundedField.integer(
+            body["progress"], field: "AIMO retrieve progress", in: ResponseBounds.progressPercentRange)
         return ProviderStatus(
             providerJobID: providerJobID,
             state: state,
             progressPercent: progress.map { Int($0) },
             // Both bounded, so the difference cannot overflow.
-            etaMilliseconds: averageMilliseconds.flatMap { average in elapsedMilliseconds.map { max(0, average - $0) } },
+            etaMilliseconds: averageMilliseconds.flatMap { average in elapsedMilliseconds.map { max(0, average - $0) }
+            },
             resultURLs: ResultURLs.find(in: body),
             paymentSource: .walletBalance(.usdc),
             failureReason: ErrorFields(body).message
@@ -57,10 +64,13 @@ public enum AIMOResponses {
         guard HTTPStatusClassifier.isSuccess(response) else { throw HTTPStatusClassifier.error(for: response) }
         let body = try ResponseBody.json(response, expecting: "AIMO balance")
         let microsRange = ResponseBounds.balanceMicrosRange
-        if let micros = try BoundedField.integer(body["balance_micro_usdc"], field: "AIMO balance balance_micro_usdc", in: microsRange) {
+        if let micros = try BoundedField.integer(
+            body["balance_micro_usdc"], field: "AIMO balance balance_micro_usdc", in: microsRange)
+        {
             return BalanceSnapshot(available: [Money(micros: micros, currency: .usdc)])
         }
-        guard let balance = try BoundedField.balance(body["balance_usd"], .usdc, field: "AIMO balance balance_usd") else {
+        guard let balance = try BoundedField.balance(body["balance_usd"], .usdc, field: "AIMO balance balance_usd")
+        else {
             throw .malformedResponse(reason: "AIMO balance: neither balance_micro_usdc nor balance_usd")
         }
         return BalanceSnapshot(available: [balance])

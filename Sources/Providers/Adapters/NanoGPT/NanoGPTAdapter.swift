@@ -24,8 +24,10 @@ public struct NanoGPTAdapter: ProviderAdapter {
 
     public func status(of job: ProviderJobHandle) async throws(ProviderError) -> ProviderStatus {
         let endpoint = self.endpoint
-        return try await transport.exchange(try configured().status(providerJobID: job.providerJobID)) { response throws(ProviderError) in
-            try NanoGPTResponses.status(response, providerJobID: job.providerJobID, endpoint: endpoint, paymentSource: job.paymentSource)
+        return try await transport.exchange(try configured().status(providerJobID: job.providerJobID)) {
+            response throws(ProviderError) in
+            try NanoGPTResponses.status(
+                response, providerJobID: job.providerJobID, endpoint: endpoint, paymentSource: job.paymentSource)
         }
     }
 

@@ -49,7 +49,9 @@ public struct NanoGPTRequests: Sendable {
     static func isSora(_ model: String) -> Bool { model.lowercased().hasPrefix("sora") }
 
     public func status(providerJobID: String) -> HTTPRequest {
-        RequestBody.json(.get, endpoint.url("/api/video/status?requestId=" + PathSegment.escape(providerJobID)), nil, headers: [auth])
+        RequestBody.json(
+            .get, endpoint.url("/api/video/status?requestId=" + PathSegment.escape(providerJobID)), nil, headers: [auth]
+        )
     }
 
     public func balance() -> HTTPRequest {

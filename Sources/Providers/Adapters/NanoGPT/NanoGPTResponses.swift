@@ -31,30 +31,39 @@ public enum NanoGPTResponses {
         let currency = amountCurrency(source)
         let precharge: Money? =
             if let currency {
-                try BoundedField.cost(body["cost"], currency, field: "NanoGPT generate-video cost (runId \(ResponseBody.shortened(id) ?? id))")
+                try BoundedField.cost(
+                    body["cost"], currency,
+                    field: "NanoGPT generate-video cost (runId \(ResponseBody.shortened(id) ?? id))")
             } else { nil }
         return ProviderSubmission(
             providerJobID: id,
             precharge: precharge,
             paymentSource: source,
-            remainingBalance: currency.flatMap { try? BoundedField.balance(body["remainingBalance"], $0, field: "remainingBalance") }
+            remainingBalance: currency.flatMap {
+                try? BoundedField.balance(body["remainingBalance"], $0, field: "remainingBalance")
+            }
         )
     }
 
     /// `paymentSource` is what the submit reported; the status body's own, when it has one, wins.
     public static func status(
-        _ response: HTTPResponse, providerJobID: String, endpoint: ProviderEndpoint, paymentSource submitted: PaymentSource? = nil
+        _ response: HTTPResponse, providerJobID: String, endpoint: ProviderEndpoint,
+        paymentSource submitted: PaymentSource? = nil
     ) throws(ProviderError) -> ProviderStatus {
         guard HTTPStatusClassifier.isSuccess(response) else { throw error(for: response) }
         let body = try ResponseBody.json(response, expecting: "NanoGPT video status")
         let payload: JSONValue = if case .object = body["data"] { body["data"] ?? body } else { body }
-        guard let word = payload["status"]?.stringValue else { throw .malformedResponse(reason: "NanoGPT video status: no status") }
+        guard let word = payload["status"]?.stringValue else {
+            throw .malformedResponse(reason: "NanoGPT video status: no status")
+        }
         guard let state = JobStateVocabulary.state(word) else {
             throw .malformedResponse(reason: "NanoGPT video status: status '\(ResponseBody.shortened(word) ?? "")'")
         }
         let source = payload["paymentSource"]?.stringValue.map(paymentSource) ?? submitted
         let currency = amountCurrency(source)
-        let remaining = currency.flatMap { try? BoundedField.balance(payload["remainingBalance"], $0, field: "remainingBalance") }
+        let remaining = currency.flatMap {
+            try? BoundedField.balance(payload["remainingBalance"], $0, field: "remainingBalance")
+        }
         var urls = ResultURLs.find(in: payload).map(endpoint.resolve)
         if payload != body {
             urls += ResultURLs.find(in: body).map(endpoint.resolve).filter { !urls.contains($0) }
@@ -89,7 +98,9 @@ public enum NanoGPTResponses {
             try BoundedField.balance(body["usd_balance"], .usd, field: "NanoGPT check-balance usd_balance"),
             try BoundedField.balance(body["nano_balance"], .xno, field: "NanoGPT check-balance nano_balance"),
         ].compactMap { $0 }
-        guard !amounts.isEmpty else { throw .malformedResponse(reason: "NanoGPT check-balance: no usd_balance or nano_balance") }
+        guard !amounts.isEmpty else {
+            throw .malformedResponse(reason: "NanoGPT check-balance: no usd_balance or nano_balance")
+        }
         return BalanceSnapshot(available: amounts)
     }
 

@@ -26,7 +26,8 @@ public struct OpenAIVideosAdapter: ProviderAdapter {
     public func status(of job: ProviderJobHandle) async throws(ProviderError) -> ProviderStatus {
         let requests = try configured()
         let contentURL = requests.contentURL(providerJobID: job.providerJobID)
-        return try await transport.exchange(requests.retrieve(providerJobID: job.providerJobID)) { response throws(ProviderError) in
+        return try await transport.exchange(requests.retrieve(providerJobID: job.providerJobID)) {
+            response throws(ProviderError) in
             try OpenAIVideosResponses.status(response, providerJobID: job.providerJobID, contentURL: contentURL)
         }
     }

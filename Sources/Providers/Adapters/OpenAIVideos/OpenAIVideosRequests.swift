@@ -56,7 +56,9 @@ public struct OpenAIVideosRequests: Sendable {
     }
 
     public func retrieve(providerJobID: String) -> HTTPRequest {
-        RequestBody.json(.get, endpoint.url("/v1/videos/" + PathSegment.escape(providerJobID)), nil, headers: [RequestBody.bearer(apiKey)])
+        RequestBody.json(
+            .get, endpoint.url("/v1/videos/" + PathSegment.escape(providerJobID)), nil,
+            headers: [RequestBody.bearer(apiKey)])
     }
 
     /// Where the finished MP4 is when the gateway gives no URL of its own.

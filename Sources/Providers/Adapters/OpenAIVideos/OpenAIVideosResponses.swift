@@ -20,21 +20,28 @@ public enum OpenAIVideosResponses {
     ) throws(ProviderError) -> ProviderStatus {
         guard HTTPStatusClassifier.isSuccess(response) else { throw HTTPStatusClassifier.error(for: response) }
         let body = try ResponseBody.json(response, expecting: "/v1/videos retrieve")
-        guard let word = body["status"]?.stringValue else { throw .malformedResponse(reason: "/v1/videos retrieve: no status") }
+        guard let word = body["status"]?.stringValue else {
+            throw .malformedResponse(reason: "/v1/videos retrieve: no status")
+        }
         guard let state = JobStateVocabulary.state(word) else {
-            throw .malformedResponse(reason: "/v1/videos retrieve: unknown status '\(ResponseBody.shortened(word) ?? "")'")
+            throw .malformedResponse(
+                reason: "/v1/videos retrieve: unknown status '\(ResponseBody.shortened(word) ?? "")'")
         }
         var urls = ResultURLs.find(in: body)
         if state == .completed && urls.isEmpty { urls = [contentURL] }
         var cost: Money?
-        for (field, value) in [("cost", body["cost"]), ("usage.cost", body["usage"]?["cost"]), ("outputs.cost", body["outputs"]?["cost"])]
+        for (field, value) in [
+            ("cost", body["cost"]), ("usage.cost", body["usage"]?["cost"]), ("outputs.cost", body["outputs"]?["cost"]),
+        ]
         where cost == nil {
             cost = try BoundedField.cost(value, .usd, field: "/v1/videos retrieve \(field)")
         }
-        let progress = try BoundedField.integer(body["progress"], field: "/v1/videos retrieve progress", in: ResponseBounds.progressPercentRange)
+        let progress = try BoundedField.integer(
+            body["progress"], field: "/v1/videos retrieve progress", in: ResponseBounds.progressPercentRange)
         let billedSeconds: Int64? =
             state == .completed
-            ? try BoundedField.integer(body["seconds"], field: "/v1/videos retrieve seconds", in: 0...ResponseBounds.billedSecondsMax) : nil
+            ? try BoundedField.integer(
+                body["seconds"], field: "/v1/videos retrieve seconds", in: 0...ResponseBounds.billedSecondsMax) : nil
         return ProviderStatus(
             providerJobID: body["id"]?.stringValue ?? providerJobID,
             state: state,
@@ -44,7 +51,8 @@ public enum OpenAIVideosResponses {
             reportedCost: cost,
             paymentSource: .accountBalance(.usd),
             failureReason: ResponseBody.shortened(body["error"]?["message"]?.stringValue ?? body["error"]?.stringValue),
-            expiresAtUnixMilliseconds: body["expires_at"]?.int64Value.flatMap(UnixTimestamp.milliseconds(fromSecondsOrMilliseconds:))
+            expiresAtUnixMilliseconds: body["expires_at"]?.int64Value.flatMap(
+                UnixTimestamp.milliseconds(fromSecondsOrMilliseconds:))
         )
     }
 }

@@ -17,7 +17,8 @@ public struct VeniceAdapter: ProviderAdapter {
     let transport: ProviderTransport
 
     public init(
-        endpoint: ProviderEndpoint, auth: VeniceAuth?, client: any HTTPExecuting, clock: WallClock = .system, logger: Logger,
+        endpoint: ProviderEndpoint, auth: VeniceAuth?, client: any HTTPExecuting, clock: WallClock = .system,
+        logger: Logger,
         quoteTimeoutMilliseconds: Int = VeniceRequests.defaultQuoteTimeoutMilliseconds
     ) {
         self.requests = VeniceRequests(endpoint: endpoint, quoteTimeoutMilliseconds: quoteTimeoutMilliseconds)
@@ -42,7 +43,9 @@ public struct VeniceAdapter: ProviderAdapter {
     public func status(of job: ProviderJobHandle) async throws(ProviderError) -> ProviderStatus {
         let request = requests.retrieve(job, auth: try header())
         do {
-            return try await transport.exchange(request) { response throws(ProviderError) in try VeniceResponses.status(response, job: job) }
+            return try await transport.exchange(request) { response throws(ProviderError) in
+                try VeniceResponses.status(response, job: job)
+            }
         } catch .transport(.responseTooLarge(let limitBytes)) {
             return VeniceResponses.status(afterTooLargeBody: limitBytes, job: job)
         }
@@ -62,9 +65,12 @@ public struct VeniceAdapter: ProviderAdapter {
     private func header() throws(ProviderError) -> HTTPHeader { try authAndHeader().1 }
 
     private func authAndHeader() throws(ProviderError) -> (VeniceAuth, HTTPHeader) {
-        guard let auth else { throw .missingCredential("VIDEOLEDGER_VENICE_API_KEY or VIDEOLEDGER_VENICE_SOLANA_SECRET_KEY") }
+        guard let auth else {
+            throw .missingCredential("VIDEOLEDGER_VENICE_API_KEY or VIDEOLEDGER_VENICE_SOLANA_SECRET_KEY")
+        }
         let header = try auth.header(
-            baseURL: requests.endpoint.baseURL, nowUnixMilliseconds: clock.nowUnixMilliseconds(), nonce: SignInWithX.freshNonce())
+            baseURL: requests.endpoint.baseURL, nowUnixMilliseconds: clock.nowUnixMilliseconds(),
+            nonce: SignInWithX.freshNonce())
         return (auth, header)
     }
 }

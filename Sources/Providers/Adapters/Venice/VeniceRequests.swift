@@ -15,7 +15,9 @@ public struct VeniceRequests: Sendable {
     public static let defaultQuoteTimeoutMilliseconds = 5_000
     public let quoteTimeoutMilliseconds: Int
 
-    public init(endpoint: ProviderEndpoint, quoteTimeoutMilliseconds: Int = VeniceRequests.defaultQuoteTimeoutMilliseconds) {
+    public init(
+        endpoint: ProviderEndpoint, quoteTimeoutMilliseconds: Int = VeniceRequests.defaultQuoteTimeoutMilliseconds
+    ) {
         precondition(quoteTimeoutMilliseconds >= 1, "quoteTimeoutMilliseconds must be positive")
         self.endpoint = endpoint
         self.quoteTimeoutMilliseconds = quoteTimeoutMilliseconds
@@ -62,7 +64,8 @@ public struct VeniceRequests: Sendable {
         var request = RequestBody.json(
             .post, endpoint.url("/video/retrieve"),
             .object([
-                "model": .string(job.model), "queue_id": .string(job.providerJobID), "delete_media_on_completion": .bool(false),
+                "model": .string(job.model), "queue_id": .string(job.providerJobID),
+                "delete_media_on_completion": .bool(false),
             ]),
             headers: [auth])
         request.headers.removeAll { $0.name == "Accept" }

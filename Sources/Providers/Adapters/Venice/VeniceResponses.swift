@@ -7,7 +7,9 @@ import Money
 /// `X-Balance-Remaining` is left out rather than cost an answer (the queue's `download_url` is
 /// given only once).
 public enum VeniceResponses {
-    public static func submission(_ response: HTTPResponse, paymentSource: PaymentSource) throws(ProviderError) -> ProviderSubmission {
+    public static func submission(_ response: HTTPResponse, paymentSource: PaymentSource) throws(ProviderError)
+        -> ProviderSubmission
+    {
         guard HTTPStatusClassifier.isSuccess(response) else { throw error(for: response) }
         let body = try ResponseBody.json(response, expecting: "Venice queue")
         guard let queueID = body["queue_id"]?.stringValue, !queueID.isEmpty else {
@@ -29,20 +31,24 @@ public enum VeniceResponses {
         }
     }
 
-    public static func status(_ response: HTTPResponse, job: ProviderJobHandle) throws(ProviderError) -> ProviderStatus {
+    public static func status(_ response: HTTPResponse, job: ProviderJobHandle) throws(ProviderError) -> ProviderStatus
+    {
         guard HTTPStatusClassifier.isSuccess(response) else { throw error(for: response) }
         let remaining = balanceRemaining(response).map { BalanceSnapshot(available: [$0]) }
         if let mediaType = response.mediaType, mediaType.hasPrefix("video/") {
             return ProviderStatus(
-                providerJobID: job.providerJobID, state: .completed, inlineResult: .bytes(response.body.count), balance: remaining)
+                providerJobID: job.providerJobID, state: .completed, inlineResult: .bytes(response.body.count),
+                balance: remaining)
         }
         let body = try ResponseBody.json(response, expecting: "Venice retrieve")
         switch body["status"]?.stringValue {
         case "PROCESSING":
             let average = try BoundedField.integer(
-                body["average_execution_time"], field: "Venice retrieve average_execution_time", in: 0...ResponseBounds.etaMillisecondsMax)
+                body["average_execution_time"], field: "Venice retrieve average_execution_time",
+                in: 0...ResponseBounds.etaMillisecondsMax)
             let elapsed = try BoundedField.integer(
-                body["execution_duration"], field: "Venice retrieve execution_duration", in: 0...ResponseBounds.elapsedMillisecondsMax)
+                body["execution_duration"], field: "Venice retrieve execution_duration",
+                in: 0...ResponseBounds.elapsedMillisecondsMax)
             var progress: Int?
             var eta: Int64?
             // Both bounded, so neither the difference nor `elapsed * 100` can overflow.
@@ -51,10 +57,12 @@ public enum VeniceResponses {
                 progress = Int(min(99, elapsed * 100 / average))
             }
             return ProviderStatus(
-                providerJobID: job.providerJobID, state: .running, progressPercent: progress, etaMilliseconds: eta, balance: remaining)
+                providerJobID: job.providerJobID, state: .running, progressPercent: progress, etaMilliseconds: eta,
+                balance: remaining)
         case "COMPLETED":
             return ProviderStatus(
-                providerJobID: job.providerJobID, state: .completed, resultURLs: job.downloadURL.map { [$0] } ?? [], balance: remaining)
+                providerJobID: job.providerJobID, state: .completed, resultURLs: job.downloadURL.map { [$0] } ?? [],
+                balance: remaining)
         case let other:
             throw .malformedResponse(reason: "Venice retrieve: status '\(ResponseBody.shortened(other) ?? "missing")'")
         }
@@ -81,7 +89,8 @@ public enum VeniceResponses {
     public static func apiKeyBalance(_ response: HTTPResponse) throws(ProviderError) -> BalanceSnapshot {
         guard HTTPStatusClassifier.isSuccess(response) else { throw error(for: response) }
         let body = try ResponseBody.json(response, expecting: "Venice balance")
-        guard let usd = try BoundedField.balance(body["balances"]?["usd"], .usd, field: "Venice balance balances.usd") else {
+        guard let usd = try BoundedField.balance(body["balances"]?["usd"], .usd, field: "Venice balance balances.usd")
+        else {
             throw .malformedResponse(reason: "Venice balance: no balances.usd")
         }
         return BalanceSnapshot(available: [usd])
@@ -91,7 +100,10 @@ public enum VeniceResponses {
     public static func walletBalance(_ response: HTTPResponse) throws(ProviderError) -> BalanceSnapshot {
         guard HTTPStatusClassifier.isSuccess(response) else { throw error(for: response) }
         let body = try ResponseBody.json(response, expecting: "Venice wallet balance")
-        guard let usd = try BoundedField.balance(body["data"]?["balanceUsd"], .usd, field: "Venice wallet balance data.balanceUsd") else {
+        guard
+            let usd = try BoundedField.balance(
+                body["data"]?["balanceUsd"], .usd, field: "Venice wallet balance data.balanceUsd")
+        else {
             throw .malformedResponse(reason: "Venice wallet balance: no data.balanceUsd")
         }
         return BalanceSnapshot(available: [usd])
