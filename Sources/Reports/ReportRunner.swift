@@ -73,10 +73,7 @@ public struct ReportRunner: Sendable {
         }
         do {
             let (streamed, _) = try await reads.readCaughtUp(
-                retryOnPrimary: { error in
-                    if case .database = error as? ReportError { return true }
-                    return false
-                }
+                retryOnPrimary: Self.isDatabaseFailure
             ) { session in
                 try Self.streamAndPublish(
                     plan, definitions: definitions, outputDirectory: outputDirectory, progress: progress,
@@ -92,6 +89,12 @@ public struct ReportRunner: Sendable {
             try? await pool.withSession { session in try ReportRunRecord.fail(session, runID: runID, error: failure) }
             throw failure
         }
+    }
+
+    /// A report that failed on the replica for a database reason runs again on the primary.
+    @Sendable private static func isDatabaseFailure(_ error: any Error) -> Bool {
+        if case .database = error as? ReportError { return true }
+        return false
     }
 
     /// Checks the schema and the user, then records the run as started; returns its id.
