@@ -43,13 +43,18 @@ struct DatabaseOptions: ParsableArguments {
         return url
     }
 
-    /// The connection string, starting the embedded cluster first when no URL is configured.
-    func connectionString(embeddedDatabase: String = "videoledger") async throws -> String {
-        if let url = configuredURL { return url }
+    /// The embedded cluster (not started): `VIDEOLEDGER_EMBEDDED_DIR` or `./.videoledger/postgres`.
+    func embeddedCluster(databaseName: String = "videoledger") -> EmbeddedCluster {
         let directory =
             ProcessInfo.processInfo.environment["VIDEOLEDGER_EMBEDDED_DIR"]
             ?? FileManager.default.currentDirectoryPath + "/.videoledger/postgres"
-        let cluster = EmbeddedCluster(directory: directory, databaseName: embeddedDatabase)
+        return EmbeddedCluster(directory: directory, databaseName: databaseName)
+    }
+
+    /// The connection string, starting the embedded cluster first when no URL is configured.
+    func connectionString(embeddedDatabase: String = "videoledger") async throws -> String {
+        if let url = configuredURL { return url }
+        let cluster = embeddedCluster(databaseName: embeddedDatabase)
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
             DispatchQueue.global().async { continuation.resume(with: Result { try cluster.start() }) }
         }

@@ -1,7 +1,9 @@
+import Basics
 import Foundation
 import Ledger
 import Money
 import Postgres
+import Reports
 import TestSupport
 import Testing
 
@@ -212,5 +214,35 @@ import Testing
         try await TestDatabase.runBlocking { try setup.standby.startStandby(of: setup.primary) }
         try await Self.waitUntil("reads back on the replica") { try await setup.spend("dee").source == "replica" }
         #expect(try await setup.replicaConnectionIsInRecovery())
+    }
+
+    /// `report` through the router gives byte-identical files to a run on the primary alone,
+    /// and misses nothing: with replay paused after a settlement, the run waits for the
+    /// replica to catch up (at most the lag limit), then reads the primary instead.
+    @Test func reportsReadFromACaughtUpReplicaAndMissNothing() async throws {
+        let setup = try await Setup.start(lagMaxMilliseconds: 2_000)
+        defer { Task { await setup.stop() } }
+        try await setup.seedUser("eve", jobs: 2)
+        try await setup.waitForReplay()
+        let definitions = TestDatabase.repositoryRoot + "/reports"
+        let viaRouter = ReportRunner(pool: setup.server.pool, definitionsDirectory: definitions, reads: setup.router)
+        let primaryOnly = ReportRunner(pool: setup.server.pool, definitionsDirectory: definitions)
+        let folder = NSTemporaryDirectory() + "videoledger-replica-report-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let today = CalendarDay.today()
+        func spendReport(_ runner: ReportRunner, _ name: String) async throws -> [String] {
+            let request = try SpendReportRequest(
+                userID: "eve", from: today.adding(days: -1)!, to: today, outputDirectory: folder + "/" + name)
+            return try await runner.spend(request).files.map(\.sha256)
+        }
+        let first = try await spendReport(viaRouter, "a")
+        #expect(first == (try await spendReport(primaryOnly, "b")))
+
+        try await setup.replicaPool.withSession { session in try session.execute("SELECT pg_wal_replay_pause()") }
+        try await setup.settle("eve", key: "eve-late")
+        let late = try await spendReport(viaRouter, "c")
+        #expect(late == (try await spendReport(primaryOnly, "d")))
+        #expect(late != first)
+        try await setup.replicaPool.withSession { session in try session.execute("SELECT pg_wal_replay_resume()") }
     }
 }
