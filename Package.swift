@@ -153,7 +153,7 @@ let package = Package(
             name: "APITests",
             dependencies: [
                 "API", "Money", "Basics", "ProviderRegistry", "Postgres", "Pricing", "Ledger", "HTTPClient",
-                "TestSupport", "Jobs", "Reconciliation",
+                "TestSupport", "Jobs", "Reconciliation", "Reports",
                 "Providers", "ProviderSimulator",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),

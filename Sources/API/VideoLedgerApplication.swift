@@ -55,11 +55,14 @@ public enum VideoLedgerApplication {
         public var reconciler: Reconciler
         /// The scorecard in force: `rank=expected` and `/v1/providers/scorecards` read it.
         public var scorecards: ScorecardBoard
+        /// Where the dashboard read routes read (`DashboardReads`): the primary `pool` alone by
+        /// default, or a streaming replica within a lag bound.
+        public var reads: PostgresReadRouter
 
         public init(
             pool: PostgresPool, catalog: PriceCatalog, authenticator: TokenAuthenticator, jobs: JobService,
             reconciler: Reconciler,
-            metrics: APIMetrics = APIMetrics(), scorecards: ScorecardBoard? = nil
+            metrics: APIMetrics = APIMetrics(), scorecards: ScorecardBoard? = nil, reads: PostgresReadRouter? = nil
         ) {
             self.pool = pool
             self.catalog = catalog
@@ -68,18 +71,19 @@ public enum VideoLedgerApplication {
             self.reconciler = reconciler
             self.metrics = metrics
             self.scorecards = scorecards ?? ScorecardBoard(catalog: catalog)
+            self.reads = reads ?? PostgresReadRouter(primary: pool)
         }
 
         /// Routes without any provider configured: job submits are refused as not offered.
         /// For tests and benchmarks of the read side.
         public init(
             pool: PostgresPool, catalog: PriceCatalog, authenticator: TokenAuthenticator,
-            metrics: APIMetrics = APIMetrics()
+            metrics: APIMetrics = APIMetrics(), reads: PostgresReadRouter? = nil
         ) {
             self.init(
                 pool: pool, catalog: catalog, authenticator: authenticator,
                 jobs: JobService(pool: pool, catalog: catalog, adapters: [:]),
-                reconciler: Reconciler(pool: pool, catalog: catalog, adapters: [:]), metrics: metrics)
+                reconciler: Reconciler(pool: pool, catalog: catalog, adapters: [:]), metrics: metrics, reads: reads)
         }
     }
 
@@ -110,15 +114,16 @@ public enum VideoLedgerApplication {
         ScorecardRoutes(board: dependencies.scorecards).register(on: router)
         let idempotent = IdempotentRequests(pool: dependencies.pool)
         UserRoutes(ledger: Ledger(pool: dependencies.pool), idempotent: idempotent).register(on: router)
-        SpendRoutes(pool: dependencies.pool).register(on: router)
+        let reads = DashboardReads(router: dependencies.reads)
+        SpendRoutes(reads: reads).register(on: router)
         let jobStore = JobStore(pool: dependencies.pool)
-        JobListRoutes(store: jobStore).register(on: router)
+        JobListRoutes(reads: reads).register(on: router)
         JobRoutes(jobs: dependencies.jobs, store: jobStore, idempotent: idempotent).register(on: router)
-        ReconciliationRoutes(reconciler: dependencies.reconciler, idempotent: idempotent).register(on: router)
+        ReconciliationRoutes(reconciler: dependencies.reconciler, idempotent: idempotent, reads: reads).register(
+            on: router)
         TokenRoutes(store: dependencies.authenticator.store, authenticator: dependencies.authenticator).register(
             on: router)
-        ProviderRoutes(jobs: jobStore, reconciliations: ReconciliationStore(pool: dependencies.pool)).register(
-            on: router)
+        ProviderRoutes(reads: reads).register(on: router)
         MetricsRoutes(
             registry: dependencies.metrics.registry,
             gauges: DatabaseGauges(pool: dependencies.pool, factory: dependencies.metrics.factory)

@@ -75,7 +75,9 @@ public struct EmbeddedCluster: Sendable {
     static let hostBasedAuthentication = """
         # Written by VideoLedger on every start of the embedded cluster: unix socket only, and
         # every connection needs the password (kept in ../pgpass). Edits here are overwritten.
+        # Streaming replication (a standby made by pg_basebackup) follows the same rule.
         local all all scram-sha-256
+        local replication all scram-sha-256
 
         """
 
@@ -101,12 +103,54 @@ public struct EmbeddedCluster: Sendable {
             try setPasswordInSingleUserMode(tools: tools, password: password, runAsPostgres: runAsPostgres)
             try writePasswordFile(password)
         }
+        try startServer(tools: tools, runAsPostgres: runAsPostgres)
+        try createDatabaseIfMissing(tools: tools)
+    }
+
+    /// Makes this folder a streaming-replication standby of `primary` (a running embedded
+    /// cluster) if it is not one yet, with `pg_basebackup --write-recovery-conf` over the
+    /// primary's socket, and starts it on its own socket folder (0700, like the primary's).
+    /// Clients use the primary's password: the standby's `pgpass` is a copy of the primary's,
+    /// and the server's own copy (`replication-pgpass`, owned by the server's user, 0600) is
+    /// what `pg_basebackup` and then the standby's WAL receiver log in with. Blocks while the
+    /// backup is taken and the server starts: call it from a thread of its own.
+    public func startStandby(of primary: EmbeddedCluster) throws {
+        let tools = try Self.serverTools()
+        let runAsPostgres = geteuid() == 0
+        try prepareFolders(runAsPostgres: runAsPostgres)
+        if !FileManager.default.fileExists(atPath: dataDirectory + "/PG_VERSION") {
+            let passwordLine = try String(contentsOfFile: primary.passwordFile, encoding: .utf8)
+            try writePrivateFileForServer(replicationPasswordFile, contents: passwordLine, runAsPostgres: runAsPostgres)
+            let source = [
+                ("host", primary.socketDirectory), ("port", String(primary.port)), ("user", "postgres"),
+                ("passfile", replicationPasswordFile), ("application_name", "videoledger-standby"),
+            ]
+            .map { "\($0.0)=\(Self.quoted($0.1))" }.joined(separator: " ")
+            try runServerTool(
+                tools + "/pg_basebackup",
+                [
+                    "--pgdata=\(dataDirectory)", "--write-recovery-conf", "--wal-method=stream", "--checkpoint=fast",
+                    "--no-password", "--dbname=\(source)",
+                ], asPostgres: runAsPostgres)
+            try Self.writePrivateFile(passwordFile, contents: passwordLine)
+        }
+        try startServer(tools: tools, runAsPostgres: runAsPostgres)
+    }
+
+    /// The standby's login for replication, read by the server's user (see `startStandby`).
+    var replicationPasswordFile: String { directory + "/replication-pgpass" }
+
+    /// Rewrites `pg_hba.conf` and starts the server unless it runs, else makes it reread the file.
+    private func startServer(tools: String, runAsPostgres: Bool) throws {
         try writeHostBasedAuthentication()
         if !isRunning(tools: tools, asPostgres: runAsPostgres) {
+            // wal_level and max_wal_senders are PostgreSQL's defaults, named because a standby
+            // (`startStandby`) needs them.
             let options =
                 "-c listen_addresses='' -c unix_socket_directories='\(socketDirectory)' -c port=\(port)"
                 + " -c unix_socket_permissions=0700 -c password_encryption=scram-sha-256"
                 + " -c fsync=on -c max_connections=200 -c shared_buffers=256MB"
+                + " -c wal_level=replica -c max_wal_senders=10"
             do {
                 // The server outlives pg_ctl and would hold a captured output pipe open forever,
                 // so its output goes to the log file only.
@@ -124,7 +168,6 @@ public struct EmbeddedCluster: Sendable {
             // A server already running (started earlier with these files) rereads pg_hba.conf.
             try? runServerTool(tools + "/pg_ctl", ["reload", "--pgdata=\(dataDirectory)"], asPostgres: runAsPostgres)
         }
-        try createDatabaseIfMissing(tools: tools)
     }
 
     /// Stops the server (fast shutdown: in-flight transactions roll back).
@@ -214,6 +257,13 @@ public struct EmbeddedCluster: Sendable {
         guard write(descriptor, bytes, bytes.count) == bytes.count else {
             throw ClusterError.insecure("cannot write \(path): \(String(cString: strerror(errno)))")
         }
+    }
+
+    /// A private file the server's user reads: this process's when it is not root, else
+    /// handed to `postgres` (still 0600).
+    private func writePrivateFileForServer(_ path: String, contents: String, runAsPostgres: Bool) throws {
+        try Self.writePrivateFile(path, contents: contents)
+        if runAsPostgres { try Self.run("/bin/chown", ["postgres:postgres", path]) }
     }
 
     /// Creates (or replaces) a file of this process's user with mode 0600, never following a

@@ -67,11 +67,14 @@ struct APIBenchCommand: AsyncParsableCommand {
             "Seed: \(users) users, \(jobs) settled jobs over \(days) days (\(seeded.rollupRows) rollup rows); "
                 + (seeded.created ? "created in \(seeded.seconds) s." : "reused."))
 
-        var server: InProcessServer?
+        var servers: [InProcessServer] = []
         let baseURL: String
         let bearer: String
         /// The token this run created, revoked when it ends.
         var benchToken: String?
+        /// The same API reading dashboards through a replica, when this run starts the API.
+        var replicaBaseURL: String?
+        var reads: PostgresReadRouter?
         if let url, let token {
             baseURL = url
             bearer = token
@@ -87,18 +90,31 @@ struct APIBenchCommand: AsyncParsableCommand {
             let scorecards = ScorecardBoard(catalog: catalog)
             scorecards.publish(
                 Scorecard(asOf: Date(), generation: 1, rows: [], book: ExpectedCostBook.synthetic(catalog)))
-            let (ports, continuation) = AsyncStream<Int>.makeStream()
-            let application = VideoLedgerApplication.build(
-                configuration: .init(host: "127.0.0.1", port: 0),
-                dependencies: .init(
-                    pool: pool, catalog: catalog, authenticator: TokenAuthenticator(store: tokens),
-                    jobs: JobService(pool: pool, catalog: catalog, adapters: [:]),
-                    reconciler: Reconciler(pool: pool, catalog: catalog, adapters: [:]), scorecards: scorecards),
-                logger: logger, onServerRunning: { continuation.yield($0) })
-            server = InProcessServer(application, logger: logger)
-            var iterator = ports.makeAsyncIterator()
-            guard let port = await iterator.next() else { throw ValidationError("the server did not start") }
-            baseURL = "http://127.0.0.1:\(port)"
+            func start(reads: PostgresReadRouter?) async throws -> String {
+                let (ports, continuation) = AsyncStream<Int>.makeStream()
+                let application = VideoLedgerApplication.build(
+                    configuration: .init(host: "127.0.0.1", port: 0),
+                    dependencies: .init(
+                        pool: pool, catalog: catalog, authenticator: TokenAuthenticator(store: tokens),
+                        jobs: JobService(pool: pool, catalog: catalog, adapters: [:]),
+                        reconciler: Reconciler(pool: pool, catalog: catalog, adapters: [:]), scorecards: scorecards,
+                        reads: reads),
+                    logger: logger, onServerRunning: { continuation.yield($0) })
+                servers.append(InProcessServer(application, logger: logger))
+                var iterator = ports.makeAsyncIterator()
+                guard let port = await iterator.next() else { throw ValidationError("the server did not start") }
+                return "http://127.0.0.1:\(port)"
+            }
+            baseURL = try await start(reads: nil)
+            if let replicaURL = try await replicaConnectionString(primary: pool) {
+                let router = PostgresReadRouter(
+                    primary: pool,
+                    replica: PostgresReadRouter.replicaPool(
+                        connectionString: replicaURL, connectionsMax: database.poolSize),
+                    configuration: .init(replicaLagMaxMilliseconds: try database.resolvedReplicaLagMaxMilliseconds()))
+                reads = router
+                replicaBaseURL = try await start(reads: router)
+            }
         }
         let runner = WrkRunner(
             executable: wrk, baseURL: baseURL, token: bearer, seconds: seconds, connections: connections,
@@ -121,6 +137,14 @@ struct APIBenchCommand: AsyncParsableCommand {
         let expected = try await runner.run(
             path: "/v1/quotes/cheapest?family=veo-3.1-fast&duration=8&resolution=1080p&rank=expected")
         let spend = try await runner.run(path: "/v1/users/u0/spend", script: Self.spendScript(users: users))
+        var replicaSpend: WrkResult?
+        if let replicaBaseURL {
+            replicaSpend = try await WrkRunner(
+                executable: wrk, baseURL: replicaBaseURL, token: bearer, seconds: seconds, connections: connections,
+                threads: threads
+            )
+            .run(path: "/v1/users/u0/spend", script: Self.spendScript(users: users))
+        }
         let sql = try await PgBenchLatency(connectionString: connectionString, clients: connections, seconds: seconds)
             .run(script: Self.spendSQLScript(users: users))
 
@@ -133,6 +157,16 @@ struct APIBenchCommand: AsyncParsableCommand {
             Self.row("GET /v1/users/{id}/spend", spend)
                 + String(format: "   p99 %.2f× the bare SQL's", spend.p99Milliseconds / max(sql.p99Milliseconds, 0.001))
         )
+        if let replicaSpend, let reads {
+            print(
+                Self.row("GET /v1/users/{id}/spend via the replica", replicaSpend)
+                    + String(
+                        format: "   %.2f× the primary-only req/s",
+                        replicaSpend.requestsPerSecond / max(spend.requestsPerSecond, 1)))
+            print("  read routing at the end: \(await reads.currentDecision())")
+        } else {
+            print("GET /v1/users/{id}/spend via the replica: not run (--url given)")
+        }
         print(
             "bare spend SQL (pgbench, \(connections) clients)".padding(toLength: 44, withPad: " ", startingAt: 0)
                 + String(
@@ -147,14 +181,51 @@ struct APIBenchCommand: AsyncParsableCommand {
                 + "); rank=expected >= 0.8x bare: \(expectedGoal) ("
                 + String(format: "%.2f", expected.requestsPerSecond / max(bare.requestsPerSecond, 1))
                 + "x); spend p99 < 20 ms: \(spendGoal) (" + String(format: "%.2f", spend.p99Milliseconds) + " ms).")
-        if cheapest.non2xx > 0 || expected.non2xx > 0 || spend.non2xx > 0 {
+        let replicaNon2xx = replicaSpend?.non2xx ?? 0
+        if cheapest.non2xx > 0 || expected.non2xx > 0 || spend.non2xx > 0 || replicaNon2xx > 0 {
             print(
-                "WARNING: non-2xx responses: cheapest \(cheapest.non2xx), rank=expected \(expected.non2xx), spend \(spend.non2xx)"
+                "WARNING: non-2xx responses: cheapest \(cheapest.non2xx), rank=expected \(expected.non2xx), spend \(spend.non2xx), spend via the replica \(replicaNon2xx)"
             )
         }
         if let benchToken { try await TokenStore(pool: pool).revoke(name: benchToken) }
-        await server?.stop()
+        for server in servers { await server.stop() }
+        await reads?.close()
         await pool.close()
+    }
+
+    /// The replica the "via the replica" run reads from: `DATABASE_READ_URL` (or
+    /// `--database-read-url`) when given; else, on the embedded cluster, a standby of it in
+    /// the folder beside it (`<embedded dir>-replica`), made with `pg_basebackup` on first use.
+    /// Waits (at most 300 s) until it has replayed the seed. Nil with a `DATABASE_URL` and no
+    /// read URL: there is no replica to measure.
+    func replicaConnectionString(primary: PostgresPool) async throws -> String? {
+        if let url = database.configuredReadURL { return url }
+        guard database.configuredURL == nil else { return nil }
+        let cluster = database.embeddedCluster(databaseName: "videoledger_bench_api")
+        let standby = EmbeddedCluster(
+            directory: cluster.directory + "-replica", port: cluster.port + 1, databaseName: cluster.databaseName)
+        // The backup and the server start block: a thread of their own, not the cooperative pool.
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            DispatchQueue.global().async { continuation.resume(with: Result { try standby.startStandby(of: cluster) }) }
+        }
+        let target: String = try await primary.withSession { session in
+            try session.query("SELECT pg_current_wal_lsn()::text")[0].decode(0)
+        }
+        let replica = PostgresPool(.init(connectionString: standby.connectionString, connectionsMax: 1))
+        defer { Task { await replica.close() } }
+        let deadline = ContinuousClock.now + .seconds(300)
+        while true {
+            let caughtUp: Bool = try await replica.withSession { session in
+                try session.query("SELECT pg_last_wal_replay_lsn() >= $1::pg_lsn", [target])[0].decode(0)
+            }
+            if caughtUp { return standby.connectionString }
+            guard ContinuousClock.now < deadline else {
+                throw ValidationError(
+                    "the replica in \(standby.directory) did not catch up within 300 s; stop it and remove the folder to make it afresh"
+                )
+            }
+            try await Task.sleep(for: .milliseconds(100))
+        }
     }
 
     static func ratio(_ result: WrkResult, to baseline: WrkResult) -> String {

@@ -118,10 +118,13 @@ enum ReportCLI {
         }
     }
 
+    /// With a read URL, the sections stream from the replica once it has caught up with the
+    /// primary (see `ReportRunner`); the process ends with the run, so its pools need no close.
     static func runner(database: DatabaseOptions, output: ReportOutputOptions) async throws -> ReportRunner {
-        ReportRunner(
-            pool: try await database.makePool(),
-            definitionsDirectory: ReportDefinitions.resolveDirectory(output.reportsDirectory))
+        let pool = try await database.makePool()
+        return ReportRunner(
+            pool: pool, definitionsDirectory: ReportDefinitions.resolveDirectory(output.reportsDirectory),
+            reads: try database.makeReadRouter(primary: pool))
     }
 
     /// sysexits(3) codes, so cron wrappers can tell bad input from a broken environment.

@@ -63,6 +63,12 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let catalog = try PricingDirectory.loadCatalog(pricingDirectory)
         let pool = try await database.makePool()
+        let reads = try database.makeReadRouter(primary: pool, logger: logger)
+        if database.configuredReadURL != nil {
+            logger.info(
+                "dashboard reads may use the read replica",
+                metadata: ["replica_lag_max_ms": "\(reads.configuration.replicaLagMaxMilliseconds)"])
+        }
         let applied = try await Migrator(pool: pool, directory: database.resolvedMigrationsDirectory).migrate()
         logger.info(
             "database ready",
@@ -140,7 +146,7 @@ struct ServeCommand: AsyncParsableCommand {
         let dependencies = VideoLedgerApplication.Dependencies(
             pool: pool, catalog: catalog, authenticator: TokenAuthenticator(store: tokens), jobs: jobs,
             reconciler: reconciler,
-            metrics: metrics, scorecards: scorecards)
+            metrics: metrics, scorecards: scorecards, reads: reads)
         let usesSimulator = providers.usesSimulator
         let startLogger = logger
         let application = VideoLedgerApplication.build(
@@ -165,6 +171,7 @@ struct ServeCommand: AsyncParsableCommand {
         try await application.runService()
         await providers.client.shutdown()
         await simulator?.stop()
+        await reads.close()
         await pool.close()
     }
 

@@ -27,9 +27,15 @@ struct APITestServer: Sendable {
     static func start(
         metricsOpen: Bool? = nil, host: String = "127.0.0.1", corsOrigins: [String] = [], poolConnections: Int = 8,
         adapters: [ProviderID: any ProviderAdapter] = [:], logger: Logger = Logger(label: "api-test"),
+        database: PostgresPool? = nil, reads: PostgresReadRouter? = nil,
         extraRoutes: @Sendable (Router<APIRequestContext>) -> Void = { _ in }
     ) async throws -> APITestServer {
-        let pool = try await TestDatabase.makePool(connectionsMax: poolConnections)
+        let pool: PostgresPool
+        if let database {
+            pool = database
+        } else {
+            pool = try await TestDatabase.makePool(connectionsMax: poolConnections)
+        }
         let catalog = try PriceCatalog.load(directory: TestDatabase.repositoryRoot + "/pricing")
         let tokens = TokenStore(pool: pool)
         let adminToken = try await tokens.create(name: "test-admin", scope: .admin)
@@ -45,7 +51,8 @@ struct APITestServer: Sendable {
             dependencies: .init(
                 pool: pool, catalog: catalog, authenticator: TokenAuthenticator(store: tokens, cacheMilliseconds: 0),
                 jobs: JobService(pool: pool, catalog: catalog, adapters: adapters),
-                reconciler: Reconciler(pool: pool, catalog: catalog, adapters: adapters), scorecards: scorecards))
+                reconciler: Reconciler(pool: pool, catalog: catalog, adapters: adapters), scorecards: scorecards,
+                reads: reads))
         extraRoutes(router)
         let application = Application(
             router: router, configuration: .init(address: .hostname(host, port: 0), serverName: "videoledger"),
@@ -71,6 +78,15 @@ struct APITestServer: Sendable {
         _ method: HTTPClient.HTTPRequest.Method, _ path: String, body: String? = nil, token: Token = .admin,
         headers: [HTTPClient.HTTPHeader] = []
     ) async throws -> (status: Int, json: [String: Any], body: String) {
+        let answer = try await requestWithHeaders(method, path, body: body, token: token, headers: headers)
+        return (answer.status, answer.json, answer.body)
+    }
+
+    /// `request`, with the response's headers too.
+    func requestWithHeaders(
+        _ method: HTTPClient.HTTPRequest.Method, _ path: String, body: String? = nil, token: Token = .admin,
+        headers: [HTTPClient.HTTPHeader] = []
+    ) async throws -> (status: Int, json: [String: Any], body: String, response: HTTPClient.HTTPResponse) {
         var allHeaders = headers
         switch token {
         case .admin: allHeaders.append(HTTPClient.HTTPHeader("Authorization", "Bearer \(adminToken)"))
@@ -90,7 +106,7 @@ struct APITestServer: Sendable {
             contentType: response.header("Content-Type"))
         for problem in problems { Issue.record("OpenAPI: \(problem)\n\(text.prefix(500))") }
         let json = (try? JSONSerialization.jsonObject(with: Data(response.body))) as? [String: Any] ?? [:]
-        return (response.status, json, text)
+        return (response.status, json, text, response)
     }
 }
 

@@ -31,7 +31,8 @@ import Testing
         let rules = hba.split(separator: "\n").filter {
             !$0.hasPrefix("#") && !$0.trimmingCharacters(in: .whitespaces).isEmpty
         }
-        #expect(rules == ["local all all scram-sha-256"])
+        // Unix socket only, a password for everything, streaming replication (a standby) included.
+        #expect(rules == ["local all all scram-sha-256", "local replication all scram-sha-256"])
         #expect(
             !cluster.connectionString.contains(try Self.password(cluster)),
             "the password never appears in a connection string")

@@ -41,6 +41,24 @@ public enum TestDatabase {
         return cluster
     }
 
+    /// A primary of its own, fully migrated, and a streaming-replication standby of it made with
+    /// `pg_basebackup -R` (its own folder and 0700 socket folder, the server run as `postgres`
+    /// when root, like the primary). For the read-replica tests, which pause, stop and restart
+    /// the standby: the shared cluster never has one.
+    public static func makePrimaryWithStandby() async throws -> (primary: EmbeddedCluster, standby: EmbeddedCluster) {
+        let primary = try await makePrivateCluster()
+        let pool = PostgresPool(
+            .init(
+                connectionString: primary.connectionString, connectionsMax: 1,
+                connectTimeoutSeconds: connectTimeoutSeconds))
+        try await Migrator(pool: pool, directory: migrationsDirectory).migrate()
+        await pool.close()
+        let standby = EmbeddedCluster(directory: try await temporaryDirectory("standby"), port: freePort())
+        try await runBlocking { try standby.startStandby(of: primary) }
+        registerForStop(standby)
+        return (primary, standby)
+    }
+
     /// Runs blocking work (process launches) on a thread of its own, not the cooperative pool.
     public static func runBlocking<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in

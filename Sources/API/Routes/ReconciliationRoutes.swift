@@ -8,6 +8,7 @@ import Reconciliation
 struct ReconciliationRoutes: Sendable {
     let reconciler: Reconciler
     let idempotent: IdempotentRequests
+    let reads: DashboardReads
     /// The longest period one request may reconcile.
     static let periodDaysMax: Int64 = 92
 
@@ -41,10 +42,13 @@ struct ReconciliationRoutes: Sendable {
         }
         router.get("/v1/reconciliations/:id") { _, context in
             let id = try JobRoutes.uuid(try InputRules.pathParameter("id", context), what: "reconciliation")
-            guard let report = try await reconciler.report(id: id) else {
-                throw APIError.notFound("reconciliation \(id.uuidString.lowercased()) not found")
+            let (report, source) = try await reads.run { pool in
+                guard let report = try await ReconciliationStore(pool: pool).report(id: id) else {
+                    throw APIError.notFound("reconciliation \(id.uuidString.lowercased()) not found")
+                }
+                return report
             }
-            return try JSONResponse.make(ReconciliationView(report))
+            return DashboardReads.labelled(try JSONResponse.make(ReconciliationView(report)), source)
         }
     }
 

@@ -5,7 +5,7 @@ import Jobs
 /// `GET /v1/jobs`: jobs newest first, filtered by user, status, provider, family and creation
 /// time, in keyset-paged pages (see `JobListQuery` for the order and why paging is stable).
 struct JobListRoutes: Sendable {
-    let store: JobStore
+    let reads: DashboardReads
 
     struct Page: Encodable {
         let jobs: [JobView]
@@ -26,11 +26,12 @@ struct JobListRoutes: Sendable {
     func register(on router: Router<APIRequestContext>) {
         router.get("/v1/jobs") { request, _ in
             let query = try JobListQuery(query: QueryReader(request))
-            return try JSONResponse.make(try await page(query))
+            let (page, source) = try await reads.run { pool in try await Self.page(query, store: JobStore(pool: pool)) }
+            return DashboardReads.labelled(try JSONResponse.make(page), source)
         }
     }
 
-    func page(_ query: JobListQuery) async throws -> Page {
+    static func page(_ query: JobListQuery, store: JobStore) async throws -> Page {
         let page = try await store.list(query.filter)
         return Page(
             jobs: page.jobs.map(JobView.init), nextCursor: page.next.map { JobCursor($0).encoded },

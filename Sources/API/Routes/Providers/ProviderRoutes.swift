@@ -9,8 +9,7 @@ import Reconciliation
 /// `GET /v1/providers?window_hours=`: the five providers with their last reported balance, and
 /// how their recent jobs went (counts by status, error rate, completion-time percentiles).
 struct ProviderRoutes: Sendable {
-    let jobs: JobStore
-    let reconciliations: ReconciliationStore
+    let reads: DashboardReads
 
     static let windowHoursDefault = 24
 
@@ -96,13 +95,16 @@ struct ProviderRoutes: Sendable {
             let windowHours =
                 try QueryReader(request).integer("window_hours", in: 1...JobStore.healthWindowHoursMax)
                 ?? Self.windowHoursDefault
-            return try JSONResponse.make(try await overview(windowHours: windowHours))
+            let (overview, source) = try await reads.run { pool in
+                try await Self.overview(windowHours: windowHours, pool: pool)
+            }
+            return DashboardReads.labelled(try JSONResponse.make(overview), source)
         }
     }
 
-    func overview(windowHours: Int) async throws -> Overview {
-        let health = try await jobs.providerHealth(windowHours: windowHours)
-        let drift = try await reconciliations.latestDrift()
+    static func overview(windowHours: Int, pool: PostgresPool) async throws -> Overview {
+        let health = try await JobStore(pool: pool).providerHealth(windowHours: windowHours)
+        let drift = try await ReconciliationStore(pool: pool).latestDrift()
         return Overview(
             windowHours: windowHours,
             providers: ProviderID.allCases.map { provider in

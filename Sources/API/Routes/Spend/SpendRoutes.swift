@@ -5,7 +5,7 @@ import Postgres
 /// `GET /v1/users/{id}/spend?from=&to=&group_by=day|provider|family`: what a user spent with
 /// providers over a range of UTC days, in total and by group, from the exact rollup.
 struct SpendRoutes: Sendable {
-    let pool: PostgresPool
+    let reads: DashboardReads
 
     struct Amount: Encodable, Sendable {
         let currency: String
@@ -37,11 +37,12 @@ struct SpendRoutes: Sendable {
         router.get("/v1/users/:id/spend") { request, context in
             let userID = try InputRules.userID(context)
             let query = try SpendQuery(userID: userID, query: QueryReader(request))
-            return JSONResponse.make(body: SpendReportJSON.body(try await report(query)))
+            let (report, source) = try await reads.run { pool in try await Self.report(query, pool: pool) }
+            return DashboardReads.labelled(JSONResponse.make(body: SpendReportJSON.body(report)), source)
         }
     }
 
-    func report(_ query: SpendQuery) async throws -> Report {
+    static func report(_ query: SpendQuery, pool: PostgresPool) async throws -> Report {
         let sql = query.sql
         let parameters = query.parameters
         let userID = query.userID
