@@ -53,18 +53,28 @@ extension JobService {
             }
             var holdID: Int64?
             if offer.costMicros > 0 {
+                // The hold locks the user's account rows until the commit: from here on one
+                // statement (the job's hold id, read back as the job) before it.
                 holdID = try LedgerStatements.hold(
                     session, key: JobLedgerKeys.holdKey(id), userID: userID,
                     amount: Money(micros: offer.costMicros, currency: .usd),
                     provider: offer.provider.rawValue, jobID: id)
-                try session.execute("UPDATE jobs SET hold_id = $2 WHERE id = $1", [id, holdID])
             }
-            guard let job = try JobRows.load(session, id: id, withTransfers: false) else {
+            guard
+                var job = try session.queryPrepared(
+                    "UPDATE jobs SET hold_id = $2 WHERE id = $1 RETURNING \(JobRecord.columns)", [id, holdID]
+                ).first.map(JobRecord.init(row:))
+            else {
                 preconditionFailure("job \(id) not readable inside the transaction that wrote it")
             }
             precondition(
                 job.holdID == holdID && job.quotedMicros == offer.costMicros,
                 "job \(id) read back differs from what was written")
+            if !dispatchNow {
+                // Answered as it stands (a record, or a synchronous job left for the poller):
+                // with its hold's transfers, read here rather than after the commit.
+                job.transfers = try JobRows.transfers(session, holdID: holdID)
+            }
             return .created(job)
         }
     }

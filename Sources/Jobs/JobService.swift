@@ -55,7 +55,8 @@ public final class JobService: Sendable {
         self.priorsOnly = ExpectedCostBook.priorsOnly(catalog: catalog)
         self.settlement = Settlement(catalog: catalog, logger: logger)
         self.recorder = SubmissionRecorder(
-            pool: pool, settlement: settlement, configuration: configuration, logger: logger)
+            pool: pool, settlement: settlement, configuration: configuration, logger: logger,
+            groupCommit: PostgresGroupCommit(pool: pool))
     }
 
     /// `host:pid:random`: unique per process start, readable in the database.

@@ -45,7 +45,7 @@ extension Poller {
         switch status.state {
         case .completed:
             do {
-                return try await settle(job.id) { session, locked in
+                return try await settle(job.id, ending: .completed) { session, locked in
                     try self.settlement.complete(session, job: locked, status: status)
                 }
             } catch let refusal as SettlementRefusal {
@@ -55,7 +55,7 @@ extension Poller {
             // The provider's own terminal word: the only thing that fails a job and releases it.
             let final: JobStatus =
                 status.state == .failed ? .failed : (status.state == .cancelled ? .cancelled : .expired)
-            return try await settle(job.id) { session, locked in
+            return try await settle(job.id, ending: final) { session, locked in
                 try self.settlement.end(
                     session, job: locked, as: final, code: "provider_\(status.state.rawValue)",
                     reason: status.failureReason,
@@ -80,7 +80,7 @@ extension Poller {
         let delay = schedule.afterProgress(etaMilliseconds: etaMilliseconds, attempts: job.pollAttempts)
         let running = state == .running
         let now = clock.now
-        let updated = try await pool.withSession { session in
+        let updated = try await jobWrites.run { session in
             try session.execute(
                 """
                 UPDATE jobs SET status = CASE WHEN status = 'running' OR $3 THEN 'running' ELSE 'queued' END,
@@ -107,7 +107,7 @@ extension Poller {
     private func pollFailed(_ job: JobRecord, provider: ProviderID, error: ProviderError) async throws -> PollOutcome {
         switch error {
         case .contentPolicy(let refunded, let message):
-            return try await settle(job.id) { session, locked in
+            return try await settle(job.id, ending: .failed) { session, locked in
                 try self.settlement.end(
                     session, job: locked, as: .failed, code: "content_policy", reason: message, refunded: refunded)
             }
@@ -130,7 +130,7 @@ extension Poller {
             ? schedule.afterStall(unitRandom: Double.random(in: 0..<1))
             : schedule.afterError(
                 consecutiveErrors: errors, retryAfterSeconds: retryAfter, unitRandom: Double.random(in: 0..<1))
-        let updated = try await pool.withSession { session in
+        let updated = try await jobWrites.run { session in
             try session.execute(
                 """
                 UPDATE jobs SET next_poll_at = $5::timestamptz + $3::float8 * interval '1 millisecond', poll_attempts = poll_attempts + 1,
@@ -162,7 +162,7 @@ extension Poller {
     private func stall(_ job: JobRecord, reason: StallReason, message: String) async throws -> PollOutcome {
         let delay = schedule.afterStall(unitRandom: Double.random(in: 0..<1))
         let now = clock.now
-        let updated = try await pool.withSession { session in
+        let updated = try await jobWrites.run { session in
             try session.execute(
                 """
                 UPDATE jobs SET status = 'stalled', stalled_at = coalesce(stalled_at, $3), stall_reason = $4, last_error = $5,
@@ -180,21 +180,21 @@ extension Poller {
         return .stalled
     }
 
-    /// Runs a settlement step on the locked job in one transaction; the outcome is the job's
-    /// state after, or `skipped` when it had already ended.
+    /// Runs a settlement step on the locked job in one transaction, committed right after the
+    /// step's last statement (the ledger's), so the user's account rows are held no longer; the
+    /// outcome is `ending` when the step ended the job, or `skipped` when it had already ended.
     private func settle(
-        _ id: UUID, _ step: @escaping @Sendable (PostgresSession, JobRecord) throws -> Bool
+        _ id: UUID, ending: JobStatus, _ step: @escaping @Sendable (PostgresSession, JobRecord) throws -> Bool
     ) async throws -> PollOutcome {
-        let final = try await pool.transaction { session -> JobStatus? in
+        let ended = try await pool.transaction { session -> Bool in
             guard let locked = try JobRows.load(session, id: id, forUpdate: true, withTransfers: false) else {
-                return nil
+                return false
             }
-            guard try step(session, locked) else { return nil }
-            return try JobRows.load(session, id: id, withTransfers: false)?.status
+            return try step(session, locked)
         }
-        guard let final else { return .skipped }
-        JobMetrics.transition(to: final)
-        return PollOutcome(final)
+        guard ended else { return .skipped }
+        JobMetrics.transition(to: ending)
+        return PollOutcome(ending)
     }
 
     private func isPastMaxAge(_ job: JobRecord) -> Bool {
@@ -204,7 +204,7 @@ extension Poller {
 
     private func markUnknown(_ job: JobRecord) async throws -> PollOutcome {
         let now = clock.now
-        let updated = try await pool.withSession { session in
+        let updated = try await jobWrites.run { session in
             try session.execute(
                 """
                 UPDATE jobs SET status = 'unknown', unknown_at = $3, updated_at = now(), next_poll_at = NULL,
