@@ -12,8 +12,8 @@ extension JobService {
         case existing(JobRecord)
     }
 
-    /// Writes the job and its hold in one transaction, or finds the job an earlier identical
-    /// request wrote. A concurrent request with the same key waits on the unique index until the
+    /// Writes the job and its hold in one transaction (shared with concurrent submits), or finds
+    /// the job an earlier identical request wrote. A concurrent request with the same key waits on the unique index until the
     /// first commits, then finds its row; if the first rolled back, it inserts its own.
     func insert(
         _ request: JobRequest, offer: Offer, quote: QuoteRequest, ranking: SubmitRanking? = nil,
@@ -41,9 +41,15 @@ extension JobService {
         ]
         let userID = request.userID
         let actor = request.actor
-        return try await pool.transaction { session -> Insertion in
-            // The job's created_by and its hold's transfer record who asked (migration 0011).
-            try LedgerStatements.setActor(session, actor)
+        // Group commit: concurrent submits share one transaction and its flush, in user order
+        // (the hold locks the user's account rows until the commit). The caller hears of its row
+        // only once that commit is durable, so a provider call never goes out for a job the
+        // ledger could lose. A refused submit (unknown user, insufficient funds, a conflicting
+        // key) fails the shared transaction and every submit of it is retried alone.
+        return try await inserts.run(lockOrder: userID) { session -> Insertion in
+            // The job's created_by and its hold's transfer record who asked (migration 0011);
+            // set for every submit, so one sharing the transaction never inherits another's.
+            try LedgerStatements.setActor(session, actor ?? "")
             guard try session.query("SELECT 1 FROM users WHERE id = $1", [userID]).first != nil else {
                 throw JobError.unknownUser(userID)
             }

@@ -81,7 +81,7 @@ extension Poller {
         let running = state == .running
         let now = clock.now
         let updated = try await jobWrites.run { session in
-            try session.execute(
+            try session.queryPrepared(
                 """
                 UPDATE jobs SET status = CASE WHEN status = 'running' OR $3 THEN 'running' ELSE 'queued' END,
                        running_at = CASE WHEN $3 THEN coalesce(running_at, now()) ELSE running_at END,
@@ -89,7 +89,8 @@ extension Poller {
                        poll_errors_consecutive = 0, poll_errors_since = NULL, last_error = NULL, stalled_at = NULL,
                        stall_reason = NULL, lease_owner = NULL, lease_expires_at = NULL, updated_at = now()
                 WHERE id = $1 AND lease_owner = $2 AND status IN ('queued', 'running', 'stalled')
-                """, [job.id, self.instanceID, running, delay, now])
+                """, [job.id, self.instanceID, running, delay, now]
+            ).affectedRows
         }
         guard updated == 1 else { return .skipped }
         if job.status == .stalled {
@@ -131,7 +132,7 @@ extension Poller {
             : schedule.afterError(
                 consecutiveErrors: errors, retryAfterSeconds: retryAfter, unitRandom: Double.random(in: 0..<1))
         let updated = try await jobWrites.run { session in
-            try session.execute(
+            try session.queryPrepared(
                 """
                 UPDATE jobs SET next_poll_at = $5::timestamptz + $3::float8 * interval '1 millisecond', poll_attempts = poll_attempts + 1,
                        poll_errors_consecutive = poll_errors_consecutive + 1, poll_errors_since = coalesce(poll_errors_since, $5),
@@ -144,7 +145,8 @@ extension Poller {
                 [
                     job.id, self.instanceID, delay, "status: \(error.kind)", now, stalls,
                     StallReason.providerSilent.rawValue,
-                ])
+                ]
+            ).affectedRows
         }
         guard updated == 1 else { return .skipped }
         guard stalls && job.status != .stalled else { return .error }
@@ -163,13 +165,14 @@ extension Poller {
         let delay = schedule.afterStall(unitRandom: Double.random(in: 0..<1))
         let now = clock.now
         let updated = try await jobWrites.run { session in
-            try session.execute(
+            try session.queryPrepared(
                 """
                 UPDATE jobs SET status = 'stalled', stalled_at = coalesce(stalled_at, $3), stall_reason = $4, last_error = $5,
                        next_poll_at = $3::timestamptz + $6::float8 * interval '1 millisecond', poll_attempts = poll_attempts + 1,
                        lease_owner = NULL, lease_expires_at = NULL, updated_at = now()
                 WHERE id = $1 AND lease_owner = $2 AND status IN ('queued', 'running', 'stalled')
-                """, [job.id, self.instanceID, now, reason.rawValue, String(message.prefix(500)), delay])
+                """, [job.id, self.instanceID, now, reason.rawValue, String(message.prefix(500)), delay]
+            ).affectedRows
         }
         guard updated == 1 else { return .skipped }
         if job.status != .stalled {
@@ -205,13 +208,14 @@ extension Poller {
     private func markUnknown(_ job: JobRecord) async throws -> PollOutcome {
         let now = clock.now
         let updated = try await jobWrites.run { session in
-            try session.execute(
+            try session.queryPrepared(
                 """
                 UPDATE jobs SET status = 'unknown', unknown_at = $3, updated_at = now(), next_poll_at = NULL,
                        last_error = coalesce(last_error, 'the submit answer was lost with the instance that waited for it'),
                        lease_owner = NULL, lease_expires_at = NULL
                 WHERE id = $1 AND lease_owner = $2 AND status = 'submitting'
-                """, [job.id, self.instanceID, now])
+                """, [job.id, self.instanceID, now]
+            ).affectedRows
         }
         guard updated == 1 else { return .skipped }
         JobMetrics.transition(to: .unknown)

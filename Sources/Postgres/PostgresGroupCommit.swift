@@ -13,10 +13,14 @@ import Synchronization
 /// transaction fails for any reason, each body of the batch is run again alone in its own
 /// transaction, so one caller's error never becomes another's. Bodies must therefore, as with
 /// `PostgresSession.transaction`, have no effects outside the database, and they must be
-/// independent of each other: rows one body locks must not be locked by another body of the
-/// same batch in another order (keep money movements, which lock shared account rows, out).
+/// independent of each other. Bodies that lock shared rows (a user's accounts) give a
+/// `lockOrder` key: a batch runs its bodies in key order, so two batches running at once (two
+/// instances) take those locks in one order and cannot deadlock. Bodies whose locks cannot be
+/// ordered by one key (a settlement locks a user's accounts and a house account shard picked by
+/// hold id) keep a transaction of their own.
 public final class PostgresGroupCommit: Sendable {
     private struct Pending: Sendable {
+        let lockOrder: String
         let body: @Sendable (PostgresSession) throws -> any Sendable
         let continuation: CheckedContinuation<any Sendable, any Error>
     }
@@ -39,11 +43,15 @@ public final class PostgresGroupCommit: Sendable {
 
     /// Runs `body` in a transaction shared with whatever other callers are waiting, and returns
     /// its result once that transaction committed. Not cut short by the caller's cancellation:
-    /// a write that was asked for is written.
-    public func run<T: Sendable>(_ body: @escaping @Sendable (PostgresSession) throws -> T) async throws -> T {
+    /// a write that was asked for is written. `lockOrder`: bodies of one batch run in this key's
+    /// order (the id of the shared rows they lock, e.g. the user's).
+    public func run<T: Sendable>(
+        lockOrder: String = "", _ body: @escaping @Sendable (PostgresSession) throws -> T
+    ) async throws -> T {
         let value = try await withCheckedThrowingContinuation { continuation in
             let startsFlushing = state.withLock { state -> Bool in
-                state.pending.append(Pending(body: { session in try body(session) }, continuation: continuation))
+                state.pending.append(
+                    Pending(lockOrder: lockOrder, body: { session in try body(session) }, continuation: continuation))
                 guard !state.flushing else { return false }
                 state.flushing = true
                 return true
@@ -66,7 +74,7 @@ public final class PostgresGroupCommit: Sendable {
                 return taken
             }
             guard !batch.isEmpty else { return }
-            await flush(batch)
+            await flush(batch.sorted { $0.lockOrder < $1.lockOrder })
         }
     }
 
