@@ -80,7 +80,7 @@ extension Poller {
         let delay = schedule.afterProgress(etaMilliseconds: etaMilliseconds, attempts: job.pollAttempts)
         let running = state == .running
         let now = clock.now
-        let updated = try await jobWrites.run { session in
+        let updated = try await jobWrites.run(lockOrder: job.id.uuidString) { session in
             try session.queryPrepared(
                 """
                 UPDATE jobs SET status = CASE WHEN status = 'running' OR $3 THEN 'running' ELSE 'queued' END,
@@ -131,7 +131,7 @@ extension Poller {
             ? schedule.afterStall(unitRandom: Double.random(in: 0..<1))
             : schedule.afterError(
                 consecutiveErrors: errors, retryAfterSeconds: retryAfter, unitRandom: Double.random(in: 0..<1))
-        let updated = try await jobWrites.run { session in
+        let updated = try await jobWrites.run(lockOrder: job.id.uuidString) { session in
             try session.queryPrepared(
                 """
                 UPDATE jobs SET next_poll_at = $5::timestamptz + $3::float8 * interval '1 millisecond', poll_attempts = poll_attempts + 1,
@@ -164,7 +164,7 @@ extension Poller {
     private func stall(_ job: JobRecord, reason: StallReason, message: String) async throws -> PollOutcome {
         let delay = schedule.afterStall(unitRandom: Double.random(in: 0..<1))
         let now = clock.now
-        let updated = try await jobWrites.run { session in
+        let updated = try await jobWrites.run(lockOrder: job.id.uuidString) { session in
             try session.queryPrepared(
                 """
                 UPDATE jobs SET status = 'stalled', stalled_at = coalesce(stalled_at, $3), stall_reason = $4, last_error = $5,
@@ -207,7 +207,7 @@ extension Poller {
 
     private func markUnknown(_ job: JobRecord) async throws -> PollOutcome {
         let now = clock.now
-        let updated = try await jobWrites.run { session in
+        let updated = try await jobWrites.run(lockOrder: job.id.uuidString) { session in
             try session.queryPrepared(
                 """
                 UPDATE jobs SET status = 'unknown', unknown_at = $3, updated_at = now(), next_poll_at = NULL,

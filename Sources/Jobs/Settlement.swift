@@ -12,8 +12,16 @@ import Providers
 /// cancelled or expired one. Every method runs inside the caller's transaction, on a job row the
 /// caller locked (`FOR UPDATE`), so the ledger change and the job's state change commit together
 /// or not at all. The ledger statement is the last one each method runs, so a caller that
-/// commits right after holds the user's account rows for one statement and the commit. Exactly once: the state change is conditional on a non-terminal status, and
-/// the ledger operations carry keys derived from the job id (`job:<id>:capture`).
+/// commits right after holds the user's account rows for one statement and the commit. Exactly
+/// once: the state change is conditional on a non-terminal status, and the ledger operations
+/// carry keys derived from the job id (`job:<id>:capture`).
+///
+/// Lock order (docs/job-lifecycle.md, "Commits and locks"): the job row (the caller's
+/// `FOR UPDATE`), then inside `ledger_settle` the hold row, then the user's `available` and
+/// `held` rows and the provider's `payable` shard together, in account id order (`ledger_lock`).
+/// Nothing is locked after the accounts. Submits take the user's row, new job rows, then the
+/// same accounts; poll writes take only job rows, in job id order; so no path waits for a job
+/// row or a hold while holding accounts, and no cycle can close.
 package struct Settlement: Sendable {
     let catalog: PriceCatalog
     let logger: Logger

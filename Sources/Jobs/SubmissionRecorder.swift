@@ -34,7 +34,8 @@ struct SubmissionRecorder: Sendable {
                 let write: @Sendable (PostgresSession) throws -> JobRecord = { session in
                     try self.writeAccepted(session, jobID: jobID, provider: provider, submission)
                 }
-                return try await submission.finalStatus == nil ? groupCommit.run(write) : pool.transaction(write)
+                return try await submission.finalStatus == nil
+                    ? groupCommit.run(lockOrder: jobID.uuidString, write) : pool.transaction(write)
             } catch {
                 guard attempt < Self.writeAttemptsMax else {
                     // The provider has a job we could not record: say so loudly, with its id, so an

@@ -13,11 +13,20 @@ import Synchronization
 /// transaction fails for any reason, each body of the batch is run again alone in its own
 /// transaction, so one caller's error never becomes another's. Bodies must therefore, as with
 /// `PostgresSession.transaction`, have no effects outside the database, and they must be
-/// independent of each other. Bodies that lock shared rows (a user's accounts) give a
-/// `lockOrder` key: a batch runs its bodies in key order, so two batches running at once (two
-/// instances) take those locks in one order and cannot deadlock. Bodies whose locks cannot be
-/// ordered by one key (a settlement locks a user's accounts and a house account shard picked by
-/// hold id) keep a transaction of their own.
+/// independent of each other (a deadlock or serialization failure of a transaction, shared or
+/// alone, retries it up to `PostgresSession.conflictAttemptsMax` times).
+///
+/// Lock order. A shared transaction holds every lock its bodies took until its commit, so two of
+/// them (two instances) could deadlock where the bodies alone could not. Two keys rule it out:
+/// - `partition`: a batch only holds bodies of one partition; partitions flush side by side, in
+///   transactions of their own. Submits are partitioned by user: a submit locks its user's
+///   account rows (the hold), and a transaction holding two users' accounts, taken in user
+///   order, could close a cycle with settlements that take a user's accounts and a house
+///   account shard in account id order (`ledger_lock`). One user per transaction, as alone.
+/// - `lockOrder`: a batch runs its bodies in this key's order, the id of the rows each locks
+///   (a job's id for poll writes), so two batches take shared row locks in one order.
+/// A body that takes locks that neither key orders (a settlement: a job row, then its user's
+/// accounts and a house shard picked by hold id) keeps a transaction of its own.
 public final class PostgresGroupCommit: Sendable {
     private struct Pending: Sendable {
         let lockOrder: String
@@ -26,8 +35,10 @@ public final class PostgresGroupCommit: Sendable {
     }
 
     private struct State {
-        var pending: [Pending] = []
-        var flushing = false
+        /// Bodies waiting for a batch, per partition.
+        var pending: [String: [Pending]] = [:]
+        /// Partitions with a batch running (at most one each).
+        var flushing: Set<String> = []
     }
 
     public let pool: PostgresPool
@@ -41,43 +52,41 @@ public final class PostgresGroupCommit: Sendable {
         self.batchSizeMax = batchSizeMax
     }
 
-    /// Runs `body` in a transaction shared with whatever other callers are waiting, and returns
-    /// its result once that transaction committed. Not cut short by the caller's cancellation:
-    /// a write that was asked for is written. `lockOrder`: bodies of one batch run in this key's
-    /// order (the id of the shared rows they lock, e.g. the user's).
+    /// Runs `body` in a transaction shared with whatever other callers of its `partition` are
+    /// waiting, and returns its result once that transaction committed. Not cut short by the
+    /// caller's cancellation: a write that was asked for is written. `lockOrder`: bodies of one
+    /// batch run in this key's order (the id of the rows they lock, e.g. the job's).
     public func run<T: Sendable>(
-        lockOrder: String = "", _ body: @escaping @Sendable (PostgresSession) throws -> T
+        partition: String = "", lockOrder: String = "", _ body: @escaping @Sendable (PostgresSession) throws -> T
     ) async throws -> T {
         let value = try await withCheckedThrowingContinuation { continuation in
             let startsFlushing = state.withLock { state -> Bool in
-                state.pending.append(
+                state.pending[partition, default: []].append(
                     Pending(lockOrder: lockOrder, body: { session in try body(session) }, continuation: continuation))
-                guard !state.flushing else { return false }
-                state.flushing = true
-                return true
+                return state.flushing.insert(partition).inserted
             }
-            if startsFlushing { Task { await self.flushUntilEmpty() } }
+            if startsFlushing { Task { await self.flushUntilEmpty(partition) } }
         }
         guard let typed = value as? T else { preconditionFailure("group commit returned \(type(of: value))") }
         return typed
     }
 
-    private func flushUntilEmpty() async {
+    private func flushUntilEmpty(_ partition: String) async {
         while true {
             let batch = state.withLock { state -> [Pending] in
-                guard !state.pending.isEmpty else {
-                    state.flushing = false
+                guard let waiting = state.pending[partition], !waiting.isEmpty else {
+                    state.pending[partition] = nil
+                    state.flushing.remove(partition)
                     return []
                 }
-                let taken = Array(state.pending.prefix(batchSizeMax))
-                state.pending.removeFirst(taken.count)
+                let taken = Array(waiting.prefix(batchSizeMax))
+                state.pending[partition] = Array(waiting.dropFirst(taken.count))
                 return taken
             }
             guard !batch.isEmpty else { return }
             await flush(batch.sorted { $0.lockOrder < $1.lockOrder })
         }
     }
-
     private func flush(_ batch: [Pending]) async {
         if batch.count > 1 {
             do {

@@ -68,7 +68,7 @@ public final class PostgresPool: Sendable {
     @discardableResult
     public func transaction<T: Sendable>(
         isolation: IsolationLevel = .readCommitted,
-        attemptsMax: Int = 5,
+        attemptsMax: Int = PostgresSession.conflictAttemptsMax,
         _ body: @escaping @Sendable (PostgresSession) throws -> T
     ) async throws -> T {
         try await withSession { session in

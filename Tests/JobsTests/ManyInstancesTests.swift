@@ -20,19 +20,25 @@ import Testing
             for index in 0..<12 { _ = try await harness.submit(Specs.venice("n=\(index)"), provider: "venice") }
             // Three instances lease at once; their leases are held (not processed) so they add up.
             let pollers = (1...3).map { harness.poller("instance-\($0)") }
-            let leased = await withTaskGroup(of: Int.self) { group -> Int in
-                for poller in pollers { group.addTask { await poller.leaseDue(.venice).count } }
-                return await group.reduce(0, +)
+            let counts = await withTaskGroup(of: (Int, Int).self) { group -> [Int: Int] in
+                for (index, poller) in pollers.enumerated() {
+                    group.addTask { (index, await poller.leaseDue(.venice).count) }
+                }
+                return await group.reduce(into: [:]) { $0[$1.0] = $1.1 }
             }
+            let leased = counts.values.reduce(0, +)
             #expect(leased == 3, "three instances together lease no more than the cap: \(leased)")
             let held = try await harness.count("SELECT count(*) FROM jobs WHERE lease_owner IS NOT NULL")
             #expect(held == 3)
-            // A lease of a dead instance is not counted: it is free to take over.
+            // A lease of a dead instance is not counted: it is free to take over. The dead one is
+            // one that leased (whichever won the race to the advisory lock), the taker another.
+            let dead = try #require(counts.filter { $0.value > 0 }.keys.min())
             try await harness.pool.withSession { session in
                 try session.execute(
-                    "INSERT INTO instances (id, heartbeat_at) VALUES ('instance-1', now() - interval '1 hour')")
+                    "INSERT INTO instances (id, heartbeat_at) VALUES ($1, now() - interval '1 hour')",
+                    ["instance-\(dead + 1)"])
             }
-            let taken = await pollers[1].leaseDue(.venice).count
+            let taken = await pollers[(dead + 1) % pollers.count].leaseDue(.venice).count
             #expect(taken >= 1 && taken <= 3, "\(taken)")
         }
     }
