@@ -12,8 +12,8 @@ extension JobService {
         case existing(JobRecord)
     }
 
-    /// Writes the job and its hold in one transaction, or finds the job an earlier identical
-    /// request wrote. A concurrent request with the same key waits on the unique index until the
+    /// Writes the job and its hold in one transaction (shared with concurrent submits), or finds
+    /// the job an earlier identical request wrote. A concurrent request with the same key waits on the unique index until the
     /// first commits, then finds its row; if the first rolled back, it inserts its own.
     func insert(
         _ request: JobRequest, offer: Offer, quote: QuoteRequest, ranking: SubmitRanking? = nil,
@@ -41,30 +41,68 @@ extension JobService {
         ]
         let userID = request.userID
         let actor = request.actor
-        return try await pool.transaction { session -> Insertion in
-            // The job's created_by and its hold's transfer record who asked (migration 0011).
-            try LedgerStatements.setActor(session, actor)
-            guard try session.query("SELECT 1 FROM users WHERE id = $1", [userID]).first != nil else {
+        // Group commit: concurrent submits of one user share one transaction and its flush. The
+        // caller hears of its row only once that commit is durable, so a provider call never
+        // goes out for a job the ledger could lose. A refused submit (unknown user, insufficient
+        // funds, a conflicting key) fails the shared transaction and every submit of it is
+        // retried alone.
+        //
+        // Lock order (docs/job-lifecycle.md, "Commits and locks"): the user's row first
+        // (`FOR NO KEY UPDATE`: one submit transaction of a user at a time, across instances),
+        // then new job rows, then the user's account rows (the hold, `ledger_lock`), and a
+        // submit never waits on an existing job row. Two cycles this rules out, both seen with
+        // three instances submitting the same keys: (1) one transaction held the accounts (an
+        // earlier body's hold) and waited on a key another had just inserted, which waited on
+        // the accounts; with the user's row first, a key is only inserted by the holder of its
+        // user's row, so never while another's insert of it is uncommitted. (2) A replayed key
+        // whose job a settlement was updating: the insert's unique check waits for the updating
+        // transaction, which holds the job row and waits for the accounts the batch's earlier
+        // hold took. So a retry finds its job with a plain read (no wait) before inserting, and
+        // the insert only ever writes a key no row has. A settlement takes a job row, its hold,
+        // then the accounts; the user's row lock does not block the foreign key checks
+        // (`FOR KEY SHARE`) of settlements and top-ups writing that user's rows.
+        return try await inserts.run(partition: userID, lockOrder: request.idempotencyKey ?? "") {
+            session -> Insertion in
+            // The job's created_by and its hold's transfer record who asked (migration 0011);
+            // set for every submit, so one sharing the transaction never inherits another's.
+            try LedgerStatements.setActor(session, actor ?? "")
+            guard
+                try session.queryPrepared("SELECT 1 FROM users WHERE id = $1 FOR NO KEY UPDATE", [userID]).first
+                    != nil
+            else {
                 throw JobError.unknownUser(userID)
             }
+            // A retry: answered with the job it made, read without waiting on its row.
+            if let earlier = try Self.existingIfAny(session, request) { return .existing(earlier) }
             let inserted = try session.query(Self.insertSQL, parameters)
             guard !inserted.isEmpty else {
+                // Only a record's provider job id, inserted by another user's submit since.
                 return .existing(try Self.existing(session, request))
             }
             var holdID: Int64?
             if offer.costMicros > 0 {
+                // The hold locks the user's account rows until the commit: from here on one
+                // statement (the job's hold id, read back as the job) before it.
                 holdID = try LedgerStatements.hold(
                     session, key: JobLedgerKeys.holdKey(id), userID: userID,
                     amount: Money(micros: offer.costMicros, currency: .usd),
                     provider: offer.provider.rawValue, jobID: id)
-                try session.execute("UPDATE jobs SET hold_id = $2 WHERE id = $1", [id, holdID])
             }
-            guard let job = try JobRows.load(session, id: id, withTransfers: false) else {
+            guard
+                var job = try session.queryPrepared(
+                    "UPDATE jobs SET hold_id = $2 WHERE id = $1 RETURNING \(JobRecord.columns)", [id, holdID]
+                ).first.map(JobRecord.init(row:))
+            else {
                 preconditionFailure("job \(id) not readable inside the transaction that wrote it")
             }
             precondition(
                 job.holdID == holdID && job.quotedMicros == offer.costMicros,
                 "job \(id) read back differs from what was written")
+            if !dispatchNow {
+                // Answered as it stands (a record, or a synchronous job left for the poller):
+                // with its hold's transfers, read here rather than after the commit.
+                job.transfers = try JobRows.transfers(session, holdID: holdID)
+            }
             return .created(job)
         }
     }

@@ -22,17 +22,36 @@ extension JobService {
         do {
             // Idempotency first: a retry of a request that made a job answers that job even if
             // the books changed or the model retired since, so a client never retries under a new
-            // key and pays twice.
-            if let earlier = try await earlierJob(for: request) { return try Self.outcome(earlier, replayed: true) }
-            try validate(request)
-            let (offer, quote, ranking) = try price(request)
-            let provider = offer.provider
-            guard let adapter = adapters[provider] else { throw JobError.providerDisabled(offer.provider.rawValue) }
-            if request.isRecord && provider.descriptor.isSynchronous {
-                throw JobError.recordUnsupported(
-                    provider: provider.rawValue,
-                    reason: "it answers the submit call itself and has no status endpoint to poll")
+            // key and pays twice. With live quotes on, it is looked up before anything else, so a
+            // retry asks no provider for a price. Without, the insert's own transaction finds it
+            // (`ON CONFLICT`), and a request refused before the insert looks for it then: a
+            // read, and its commit, saved on every first submit.
+            if liveQuotes != nil, let earlier = try await earlierJob(for: request) {
+                return try Self.outcome(earlier, replayed: true)
             }
+            let offer: Offer
+            let quote: QuoteRequest
+            let ranking: SubmitRanking
+            let adapter: any ProviderAdapter
+            do {
+                try validate(request)
+                (offer, quote, ranking) = try price(request)
+                guard let configured = adapters[offer.provider] else {
+                    throw JobError.providerDisabled(offer.provider.rawValue)
+                }
+                adapter = configured
+                if request.isRecord && offer.provider.descriptor.isSynchronous {
+                    throw JobError.recordUnsupported(
+                        provider: offer.provider.rawValue,
+                        reason: "it answers the submit call itself and has no status endpoint to poll")
+                }
+            } catch {
+                if liveQuotes == nil, let earlier = try await earlierJob(for: request) {
+                    return try Self.outcome(earlier, replayed: true)
+                }
+                throw error
+            }
+            let provider = offer.provider
             // Before anything is written: a quote call charges nothing and creates no job.
             let liveQuoteMicros =
                 request.isRecord ? nil : await liveQuotes?.liveMicros(for: offer, aspectRatio: quote.aspectRatio)
@@ -46,7 +65,7 @@ extension JobService {
             case .created(let job):
                 JobMetrics.transition(to: job.status)
                 guard job.status == .submitting, !provider.descriptor.isSynchronous else {
-                    return try await finish(job)
+                    return try finish(job)
                 }
                 // Shielded from the caller's cancellation: once the call may have gone out, its
                 // answer must be written whatever happens to the request that asked.
@@ -55,7 +74,7 @@ extension JobService {
                     try await Self.send(job, adapter: adapter, provider: provider, recorder: recorder)
                 }.value
                 JobMetrics.transition(to: sent.status)
-                return try await finish(sent)
+                return try finish(sent)
             }
         } catch {
             throw JobError.wrap(error)
@@ -68,10 +87,10 @@ extension JobService {
         return try await pool.withSession { session in try Self.existingIfAny(session, request) }
     }
 
-    /// The outcome with the ledger transfers loaded; a provider refusal becomes its error.
-    private func finish(_ job: JobRecord) async throws -> JobOutcome {
-        let full = try await pool.withSession { session in try JobRows.load(session, id: job.id) } ?? job
-        return try Self.outcome(full, replayed: false)
+    /// The outcome of a job read with its transfers in the transaction that last wrote it (so
+    /// nothing is read again after the commit); a provider refusal becomes its error.
+    private func finish(_ job: JobRecord) throws -> JobOutcome {
+        try Self.outcome(job, replayed: false)
     }
 
     static func outcome(_ job: JobRecord, replayed: Bool) throws -> JobOutcome {

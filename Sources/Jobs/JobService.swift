@@ -25,6 +25,8 @@ public final class JobService: Sendable {
     let today: @Sendable () -> CalendarDay
     let settlement: Settlement
     let recorder: SubmissionRecorder
+    /// Job rows and their holds, written by concurrent submits in shared transactions.
+    let inserts: PostgresGroupCommit
     /// Asked before a submit is written, when configured; nil keeps the quote path in memory.
     let liveQuotes: LiveQuotes?
     /// The scorecard `rank=expected` submits rank with; nil ranks on priors only.
@@ -54,8 +56,10 @@ public final class JobService: Sendable {
         self.scorecards = scorecards
         self.priorsOnly = ExpectedCostBook.priorsOnly(catalog: catalog)
         self.settlement = Settlement(catalog: catalog, logger: logger)
+        self.inserts = PostgresGroupCommit(pool: pool)
         self.recorder = SubmissionRecorder(
-            pool: pool, settlement: settlement, configuration: configuration, logger: logger)
+            pool: pool, settlement: settlement, configuration: configuration, logger: logger,
+            groupCommit: PostgresGroupCommit(pool: pool))
     }
 
     /// `host:pid:random`: unique per process start, readable in the database.

@@ -18,7 +18,8 @@ extension Poller {
     static let gaugeRefreshMilliseconds = 30_000
 
     /// Polls until `stop` (or task cancellation): leases whatever its providers have capacity
-    /// for, works each job in a child task, sleeps a tick when nothing was due, and heartbeats.
+    /// for, works each job in a child task, sleeps a tick unless a lease batch came back full,
+    /// and heartbeats.
     ///
     /// On stop it drains: no new leases; polls in flight get `shutdownGraceMilliseconds`,
     /// synchronous provider calls (AIGate, which charges during the call) get
@@ -33,19 +34,18 @@ extension Poller {
         await withDiscardingTaskGroup { group in
             while !stop.isStopped && !Task.isCancelled {
                 await heartbeatIfDue(&lastBeat)
-                var leasedAny = false
-                for provider in providers {
-                    let jobs = await leaseDue(provider)
-                    leasedAny = leasedAny || !jobs.isEmpty
-                    for job in jobs {
-                        group.addTask { _ = await self.processCounted(job) }
-                    }
+                let (jobs, full) = await leaseDue(providers)
+                for job in jobs {
+                    group.addTask { _ = await self.processCounted(job) }
                 }
                 if ContinuousClock.now - lastGauge > .milliseconds(Self.gaugeRefreshMilliseconds) {
                     lastGauge = ContinuousClock.now
                     await refreshJobsGauge()
                 }
-                if !leasedAny { try? await Task.sleep(for: .milliseconds(configuration.idleTickMilliseconds)) }
+                // A tick between rounds unless a batch came back full: leasing again at once
+                // after a partial batch only takes the one or two jobs that fell due since, a
+                // commit each, where a tick later one round takes them all.
+                if !full { try? await Task.sleep(for: .milliseconds(configuration.idleTickMilliseconds)) }
             }
             await drain(&lastBeat)
             group.cancelAll()

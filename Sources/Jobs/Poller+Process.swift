@@ -45,7 +45,7 @@ extension Poller {
         switch status.state {
         case .completed:
             do {
-                return try await settle(job.id) { session, locked in
+                return try await settle(job.id, ending: .completed) { session, locked in
                     try self.settlement.complete(session, job: locked, status: status)
                 }
             } catch let refusal as SettlementRefusal {
@@ -55,7 +55,7 @@ extension Poller {
             // The provider's own terminal word: the only thing that fails a job and releases it.
             let final: JobStatus =
                 status.state == .failed ? .failed : (status.state == .cancelled ? .cancelled : .expired)
-            return try await settle(job.id) { session, locked in
+            return try await settle(job.id, ending: final) { session, locked in
                 try self.settlement.end(
                     session, job: locked, as: final, code: "provider_\(status.state.rawValue)",
                     reason: status.failureReason,
@@ -80,8 +80,8 @@ extension Poller {
         let delay = schedule.afterProgress(etaMilliseconds: etaMilliseconds, attempts: job.pollAttempts)
         let running = state == .running
         let now = clock.now
-        let updated = try await pool.withSession { session in
-            try session.execute(
+        let updated = try await jobWrites.run(lockOrder: job.id.uuidString) { session in
+            try session.queryPrepared(
                 """
                 UPDATE jobs SET status = CASE WHEN status = 'running' OR $3 THEN 'running' ELSE 'queued' END,
                        running_at = CASE WHEN $3 THEN coalesce(running_at, now()) ELSE running_at END,
@@ -89,7 +89,8 @@ extension Poller {
                        poll_errors_consecutive = 0, poll_errors_since = NULL, last_error = NULL, stalled_at = NULL,
                        stall_reason = NULL, lease_owner = NULL, lease_expires_at = NULL, updated_at = now()
                 WHERE id = $1 AND lease_owner = $2 AND status IN ('queued', 'running', 'stalled')
-                """, [job.id, self.instanceID, running, delay, now])
+                """, [job.id, self.instanceID, running, delay, now]
+            ).affectedRows
         }
         guard updated == 1 else { return .skipped }
         if job.status == .stalled {
@@ -107,7 +108,7 @@ extension Poller {
     private func pollFailed(_ job: JobRecord, provider: ProviderID, error: ProviderError) async throws -> PollOutcome {
         switch error {
         case .contentPolicy(let refunded, let message):
-            return try await settle(job.id) { session, locked in
+            return try await settle(job.id, ending: .failed) { session, locked in
                 try self.settlement.end(
                     session, job: locked, as: .failed, code: "content_policy", reason: message, refunded: refunded)
             }
@@ -130,8 +131,8 @@ extension Poller {
             ? schedule.afterStall(unitRandom: Double.random(in: 0..<1))
             : schedule.afterError(
                 consecutiveErrors: errors, retryAfterSeconds: retryAfter, unitRandom: Double.random(in: 0..<1))
-        let updated = try await pool.withSession { session in
-            try session.execute(
+        let updated = try await jobWrites.run(lockOrder: job.id.uuidString) { session in
+            try session.queryPrepared(
                 """
                 UPDATE jobs SET next_poll_at = $5::timestamptz + $3::float8 * interval '1 millisecond', poll_attempts = poll_attempts + 1,
                        poll_errors_consecutive = poll_errors_consecutive + 1, poll_errors_since = coalesce(poll_errors_since, $5),
@@ -144,7 +145,8 @@ extension Poller {
                 [
                     job.id, self.instanceID, delay, "status: \(error.kind)", now, stalls,
                     StallReason.providerSilent.rawValue,
-                ])
+                ]
+            ).affectedRows
         }
         guard updated == 1 else { return .skipped }
         guard stalls && job.status != .stalled else { return .error }
@@ -162,14 +164,15 @@ extension Poller {
     private func stall(_ job: JobRecord, reason: StallReason, message: String) async throws -> PollOutcome {
         let delay = schedule.afterStall(unitRandom: Double.random(in: 0..<1))
         let now = clock.now
-        let updated = try await pool.withSession { session in
-            try session.execute(
+        let updated = try await jobWrites.run(lockOrder: job.id.uuidString) { session in
+            try session.queryPrepared(
                 """
                 UPDATE jobs SET status = 'stalled', stalled_at = coalesce(stalled_at, $3), stall_reason = $4, last_error = $5,
                        next_poll_at = $3::timestamptz + $6::float8 * interval '1 millisecond', poll_attempts = poll_attempts + 1,
                        lease_owner = NULL, lease_expires_at = NULL, updated_at = now()
                 WHERE id = $1 AND lease_owner = $2 AND status IN ('queued', 'running', 'stalled')
-                """, [job.id, self.instanceID, now, reason.rawValue, String(message.prefix(500)), delay])
+                """, [job.id, self.instanceID, now, reason.rawValue, String(message.prefix(500)), delay]
+            ).affectedRows
         }
         guard updated == 1 else { return .skipped }
         if job.status != .stalled {
@@ -180,21 +183,21 @@ extension Poller {
         return .stalled
     }
 
-    /// Runs a settlement step on the locked job in one transaction; the outcome is the job's
-    /// state after, or `skipped` when it had already ended.
+    /// Runs a settlement step on the locked job in one transaction, committed right after the
+    /// step's last statement (the ledger's), so the user's account rows are held no longer; the
+    /// outcome is `ending` when the step ended the job, or `skipped` when it had already ended.
     private func settle(
-        _ id: UUID, _ step: @escaping @Sendable (PostgresSession, JobRecord) throws -> Bool
+        _ id: UUID, ending: JobStatus, _ step: @escaping @Sendable (PostgresSession, JobRecord) throws -> Bool
     ) async throws -> PollOutcome {
-        let final = try await pool.transaction { session -> JobStatus? in
+        let ended = try await pool.transaction { session -> Bool in
             guard let locked = try JobRows.load(session, id: id, forUpdate: true, withTransfers: false) else {
-                return nil
+                return false
             }
-            guard try step(session, locked) else { return nil }
-            return try JobRows.load(session, id: id, withTransfers: false)?.status
+            return try step(session, locked)
         }
-        guard let final else { return .skipped }
-        JobMetrics.transition(to: final)
-        return PollOutcome(final)
+        guard ended else { return .skipped }
+        JobMetrics.transition(to: ending)
+        return PollOutcome(ending)
     }
 
     private func isPastMaxAge(_ job: JobRecord) -> Bool {
@@ -204,14 +207,15 @@ extension Poller {
 
     private func markUnknown(_ job: JobRecord) async throws -> PollOutcome {
         let now = clock.now
-        let updated = try await pool.withSession { session in
-            try session.execute(
+        let updated = try await jobWrites.run(lockOrder: job.id.uuidString) { session in
+            try session.queryPrepared(
                 """
                 UPDATE jobs SET status = 'unknown', unknown_at = $3, updated_at = now(), next_poll_at = NULL,
                        last_error = coalesce(last_error, 'the submit answer was lost with the instance that waited for it'),
                        lease_owner = NULL, lease_expires_at = NULL
                 WHERE id = $1 AND lease_owner = $2 AND status = 'submitting'
-                """, [job.id, self.instanceID, now])
+                """, [job.id, self.instanceID, now]
+            ).affectedRows
         }
         guard updated == 1 else { return .skipped }
         JobMetrics.transition(to: .unknown)

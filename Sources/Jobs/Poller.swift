@@ -26,6 +26,9 @@ public final class Poller: Sendable {
     let providers: [ProviderID]
     let settlement: Settlement
     let recorder: SubmissionRecorder
+    /// The poll's own job writes (reschedule, error run, stall, `unknown`) share commits with
+    /// those of concurrent polls: a poll that changes no money costs a fraction of a commit.
+    let jobWrites: PostgresGroupCommit
     let schedule: PollSchedule
     let clock: JobClock
     let heartbeat: InstanceHeartbeat
@@ -50,8 +53,10 @@ public final class Poller: Sendable {
         self.adapters = adapters
         self.providers = adapters.keys.sorted { $0.rawValue < $1.rawValue }
         self.settlement = Settlement(catalog: catalog, logger: logger)
+        self.jobWrites = PostgresGroupCommit(pool: pool, batchSizeMax: configuration.leaseBatchMax)
         self.recorder = SubmissionRecorder(
-            pool: pool, settlement: settlement, configuration: configuration, logger: logger)
+            pool: pool, settlement: settlement, configuration: configuration, logger: logger,
+            groupCommit: jobWrites)
         self.schedule = PollSchedule(configuration: configuration)
         self.clock = clock
         self.heartbeat = InstanceHeartbeat(pool: pool, instanceID: instanceID, clock: clock, logger: logger)
@@ -63,10 +68,7 @@ public final class Poller: Sendable {
     public func pollOnce() async -> PollRound {
         let started = ContinuousClock.now
         var round = PollRound()
-        var leased: [JobRecord] = []
-        for provider in providers {
-            leased += await leaseDue(provider)
-        }
+        let leased = await leaseDue(providers).jobs
         round.leased = leased.count
         let outcomes = await withTaskGroup(of: PollOutcome.self) { group -> [PollOutcome] in
             for job in leased {
@@ -81,47 +83,73 @@ public final class Poller: Sendable {
         return round
     }
 
-    /// Leases due jobs of one provider, at most its free capacity and the batch size; none while
-    /// the provider asked us to wait or the database is unreachable (logged; retried next tick).
-    ///
-    /// The cap is for the provider across every instance on the database: leases held by live
-    /// instances are counted in the same transaction that takes new ones, under a per-provider
-    /// advisory lock, so three instances with a cap of 16 never have more than 16 calls out.
+    /// Leases due jobs of one provider (see `leaseDue(_:)` for several).
     func leaseDue(_ provider: ProviderID) async -> [JobRecord] {
-        if let until = pausedUntil.withLock({ $0[provider] }), until > ContinuousClock.now { return [] }
-        let cap = configuration.inFlightMax(provider)
-        let busyHere = inFlight.withLock { $0[provider] ?? 0 }
-        let free = min(cap - busyHere, configuration.leaseBatchMax)
-        guard free > 0 else { return [] }
+        await leaseDue([provider]).jobs
+    }
+
+    /// Leases due jobs of each provider, at most its free capacity and the batch size; none
+    /// while a provider asked us to wait or the database is unreachable (logged; retried next
+    /// tick). `full` says some provider had more due than one batch took, so the caller should
+    /// lease again at once rather than wait a tick.
+    ///
+    /// All providers are leased in one transaction, one commit per round whatever the number of
+    /// providers. The cap is for the provider across every instance on the database: leases held
+    /// by live instances are counted in the same transaction that takes new ones, under a
+    /// per-provider advisory lock (taken in the providers' sorted order, the same in every
+    /// instance, so two rounds cannot deadlock), so three instances with a cap of 16 never have
+    /// more than 16 calls out.
+    func leaseDue(_ providers: [ProviderID]) async -> (jobs: [JobRecord], full: Bool) {
+        var wanted: [(provider: ProviderID, free: Int, cap: Int)] = []
+        for provider in providers.sorted(by: { $0.rawValue < $1.rawValue }) {
+            if let until = pausedUntil.withLock({ $0[provider] }), until > ContinuousClock.now { continue }
+            let cap = configuration.inFlightMax(provider)
+            let busyHere = inFlight.withLock { $0[provider] ?? 0 }
+            let free = min(cap - busyHere, configuration.leaseBatchMax)
+            if free > 0 { wanted.append((provider, free, cap)) }
+        }
+        guard !wanted.isEmpty else { return ([], false) }
+        let asks = wanted
+        let owner = instanceID
+        let lease = configuration.leaseMilliseconds
+        let dead = configuration.heartbeatDeadAfterMilliseconds
+        let batchMax = configuration.leaseBatchMax
+        let now = clock.now
+        let takeable = InstanceHeartbeat.leaseTakeable(now: "$5", dead: "$6")
+        let sql = """
+            UPDATE jobs SET lease_owner = $1, lease_expires_at = $5::timestamptz + $2::float8 * interval '1 millisecond'
+            WHERE id IN (
+                SELECT id FROM jobs
+                WHERE provider = $3 AND status IN ('submitting', 'queued', 'running', 'stalled') AND next_poll_at <= $5
+                  AND \(takeable)
+                ORDER BY next_poll_at
+                LIMIT greatest(0, least($4::int, $7::int - (
+                    SELECT count(*) FROM jobs
+                    WHERE provider = $3 AND lease_owner IS NOT NULL AND status IN ('submitting', 'queued', 'running', 'stalled')
+                      AND NOT \(takeable))))
+                FOR UPDATE SKIP LOCKED)
+            RETURNING \(JobRecord.columns)
+            """
         do {
-            let owner = instanceID
-            let lease = configuration.leaseMilliseconds
-            let dead = configuration.heartbeatDeadAfterMilliseconds
-            let now = clock.now
-            let takeable = InstanceHeartbeat.leaseTakeable(now: "$5", dead: "$6")
             return try await pool.transaction { session in
-                try session.execute(
-                    "SELECT pg_advisory_xact_lock(hashtext('videoledger.lease.' || $1))", [provider.rawValue])
-                return try session.query(
-                    """
-                    UPDATE jobs SET lease_owner = $1, lease_expires_at = $5::timestamptz + $2::float8 * interval '1 millisecond'
-                    WHERE id IN (
-                        SELECT id FROM jobs
-                        WHERE provider = $3 AND status IN ('submitting', 'queued', 'running', 'stalled') AND next_poll_at <= $5
-                          AND \(takeable)
-                        ORDER BY next_poll_at
-                        LIMIT greatest(0, least($4::int, $7::int - (
-                            SELECT count(*) FROM jobs
-                            WHERE provider = $3 AND lease_owner IS NOT NULL AND status IN ('submitting', 'queued', 'running', 'stalled')
-                              AND NOT \(takeable))))
-                        FOR UPDATE SKIP LOCKED)
-                    RETURNING \(JobRecord.columns)
-                    """, [owner, lease, provider.rawValue, free, now, dead, cap]
-                ).map(JobRecord.init(row:))
+                var jobs: [JobRecord] = []
+                var full = false
+                for (provider, free, cap) in asks {
+                    try session.execute(
+                        "SELECT pg_advisory_xact_lock(hashtext('videoledger.lease.' || $1))", [provider.rawValue])
+                    let taken = try session.queryPrepared(sql, [owner, lease, provider.rawValue, free, now, dead, cap])
+                        .map(JobRecord.init(row:))
+                    jobs += taken
+                    // A batch as large as asked, short of the provider's cap, may have left due jobs.
+                    if taken.count == free && free == batchMax { full = true }
+                }
+                return (jobs, full)
             }
         } catch {
-            logger.warning("lease failed", metadata: ["provider": "\(provider.rawValue)", "error": "\(error)"])
-            return []
+            logger.warning(
+                "lease failed",
+                metadata: ["providers": "\(wanted.map(\.provider.rawValue))", "error": "\(error)"])
+            return ([], false)
         }
     }
 

@@ -11,8 +11,17 @@ import Providers
 /// Ends jobs: captures the actual cost of a completed job, releases the hold of a failed,
 /// cancelled or expired one. Every method runs inside the caller's transaction, on a job row the
 /// caller locked (`FOR UPDATE`), so the ledger change and the job's state change commit together
-/// or not at all. Exactly once: the state change is conditional on a non-terminal status, and
-/// the ledger operations carry keys derived from the job id (`job:<id>:capture`).
+/// or not at all. The ledger statement is the last one each method runs, so a caller that
+/// commits right after holds the user's account rows for one statement and the commit. Exactly
+/// once: the state change is conditional on a non-terminal status, and the ledger operations
+/// carry keys derived from the job id (`job:<id>:capture`).
+///
+/// Lock order (docs/job-lifecycle.md, "Commits and locks"): the job row (the caller's
+/// `FOR UPDATE`), then inside `ledger_settle` the hold row, then the user's `available` and
+/// `held` rows and the provider's `payable` shard together, in account id order (`ledger_lock`).
+/// Nothing is locked after the accounts. Submits take the user's row, new job rows, then the
+/// same accounts; poll writes take only job rows, in job id order; so no path waits for a job
+/// row or a hold while holding accounts, and no cycle can close.
 package struct Settlement: Sendable {
     let catalog: PriceCatalog
     let logger: Logger
@@ -68,10 +77,6 @@ package struct Settlement: Sendable {
             try Self.checkPlausible(actual: actual, computed: computed, job: job, billedSeconds: billed)
         }
         precondition(actual >= 0, "a decided cost is never negative (checked where it is decided)")
-        if let holdID = job.holdID {
-            _ = try LedgerStatements.capture(
-                session, key: JobLedgerKeys.captureKey(job.id), holdID: holdID, actualMicros: actual)
-        }
         let providerCost = decided?.cost ?? reported ?? measured?.cost
         let urls = status.resultURLs.isEmpty ? nil : JobRecord.resultURLsJSON(status.resultURLs)
         let updated = try session.execute(
@@ -92,6 +97,12 @@ package struct Settlement: Sendable {
         if let balance = status.balance {
             try ProviderChargeStatements.snapshot(
                 session, provider: job.provider, balance: balance, source: "status", jobID: job.id)
+        }
+        // The money last, so the user's account rows stay locked only from here to the commit,
+        // not across the job's own writes: settlements of one user queue on those rows.
+        if let holdID = job.holdID {
+            _ = try LedgerStatements.capture(
+                session, key: JobLedgerKeys.captureKey(job.id), holdID: holdID, actualMicros: actual)
         }
         return true
     }
@@ -122,9 +133,6 @@ package struct Settlement: Sendable {
     ) throws -> Bool {
         precondition(final.isTerminal && final != .completed, "end() is for failed, cancelled and expired jobs")
         guard !job.status.isTerminal else { return false }
-        if let holdID = job.holdID {
-            _ = try LedgerStatements.release(session, key: JobLedgerKeys.releaseKey(job.id), holdID: holdID)
-        }
         let updated = try session.execute(
             """
             UPDATE jobs SET status = $2, failure_code = $3, failure_reason = $4, refunded = $5, finished_at = now(),
@@ -136,6 +144,10 @@ package struct Settlement: Sendable {
             try ProviderChargeStatements.record(
                 session, jobID: job.id, provider: job.provider, kind: "refund", currency: precharge.currency,
                 amountMicros: -precharge.micros, source: "provider_reported")
+        }
+        // The money last: the user's account rows stay locked only from here to the commit.
+        if let holdID = job.holdID {
+            _ = try LedgerStatements.release(session, key: JobLedgerKeys.releaseKey(job.id), holdID: holdID)
         }
         return true
     }

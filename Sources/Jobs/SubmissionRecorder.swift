@@ -13,20 +13,29 @@ struct SubmissionRecorder: Sendable {
     let settlement: Settlement
     let configuration: JobsConfiguration
     let logger: Logger
+    /// Accepted submissions that settle nothing share commits with concurrent ones: the write is
+    /// a few rows of one job, and its own commit would be most of its cost.
+    let groupCommit: PostgresGroupCommit
 
     /// How often the write of an accepted submission is tried before giving up. The provider has
     /// the job: losing this write makes it `unknown`, so it is worth a few attempts.
     static let writeAttemptsMax = 5
 
     /// Records an accepted submission; a synchronous provider's final status settles the job in
-    /// the same transaction. Returns the job as it stands after.
+    /// the same transaction. Returns the job as it stands after, with its transfers.
+    ///
+    /// Without a final status the write moves no money, so it goes through the group commit;
+    /// with one it settles, locking the user's account rows, and keeps a transaction of its own
+    /// (rows of two users locked in two orders by two batches could deadlock).
     func accepted(jobID: UUID, provider: ProviderID, submission: ProviderSubmission) async throws -> JobRecord {
         var attempt = 1
         while true {
             do {
-                return try await pool.transaction { session in
+                let write: @Sendable (PostgresSession) throws -> JobRecord = { session in
                     try self.writeAccepted(session, jobID: jobID, provider: provider, submission)
                 }
+                return try await submission.finalStatus == nil
+                    ? groupCommit.run(lockOrder: jobID.uuidString, write) : pool.transaction(write)
             } catch {
                 guard attempt < Self.writeAttemptsMax else {
                     // The provider has a job we could not record: say so loudly, with its id, so an
@@ -83,14 +92,19 @@ struct SubmissionRecorder: Sendable {
             try ProviderChargeStatements.snapshot(
                 session, provider: job.provider, balance: before, source: "before_submit", jobID: jobID)
         }
-        guard var current = try JobRows.load(session, id: jobID, forUpdate: true, withTransfers: false) else {
+        if let final = submission.finalStatus, final.state.isTerminal {
+            guard let current = try JobRows.load(session, id: jobID, forUpdate: true, withTransfers: false) else {
+                preconditionFailure("job \(jobID) vanished inside its own transaction")
+            }
+            if !current.status.isTerminal {
+                try settleFinal(session, job: current, final: final, before: submission.balanceBefore)
+            }
+        }
+        // With its transfers: the caller answers with it and reads nothing after the commit.
+        guard let written = try JobRows.load(session, id: jobID) else {
             preconditionFailure("job \(jobID) vanished inside its own transaction")
         }
-        if let final = submission.finalStatus, final.state.isTerminal, !current.status.isTerminal {
-            try settleFinal(session, job: current, final: final, before: submission.balanceBefore)
-            current = try JobRows.load(session, id: jobID, withTransfers: false) ?? current
-        }
-        return current
+        return written
     }
 
     /// NanoGPT reports its precharge; Venice and AIMO reserve without saying, so our quote stands
@@ -164,18 +178,20 @@ struct SubmissionRecorder: Sendable {
         return overlapping == 0 ? Settlement.Measurement(cost: difference, source: "balance_diff") : nil
     }
 
-    /// The provider certainly did not take the job: end it and release the hold.
+    /// The provider certainly did not take the job: end it and release the hold. Returns the job
+    /// with its transfers.
     func refused(jobID: UUID, code: String, message: String, refunded: Bool) async throws -> JobRecord {
         try await pool.transaction { session in
             guard let job = try JobRows.load(session, id: jobID, forUpdate: true, withTransfers: false) else {
                 preconditionFailure("job \(jobID) vanished between its insert and its submission")
             }
             _ = try self.settlement.end(session, job: job, as: .failed, code: code, reason: message, refunded: refunded)
-            return try JobRows.load(session, id: jobID, withTransfers: false) ?? job
+            return try JobRows.load(session, id: jobID) ?? job
         }
     }
 
     /// The answer was lost: the provider may have the job. Keep the hold, never send it again.
+    /// Returns the job with its transfers.
     func lost(jobID: UUID, message: String) async throws -> JobRecord {
         try await pool.transaction { session in
             try session.execute(
@@ -184,7 +200,7 @@ struct SubmissionRecorder: Sendable {
                        next_poll_at = NULL, lease_owner = NULL, lease_expires_at = NULL
                 WHERE id = $1 AND status = 'submitting'
                 """, [jobID, String(message.prefix(500))])
-            guard let job = try JobRows.load(session, id: jobID, withTransfers: false) else {
+            guard let job = try JobRows.load(session, id: jobID) else {
                 preconditionFailure("job \(jobID) vanished between its insert and its submission")
             }
             return job

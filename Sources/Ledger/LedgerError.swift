@@ -53,3 +53,12 @@ public enum LedgerError: Error, Sendable, Equatable, CustomStringConvertible {
         return error
     }
 }
+
+/// A deadlock or serialization failure inside a ledger function stays retryable as a whole
+/// transaction (`PostgresSession.transaction` looks through the wrapping).
+extension LedgerError: PostgresErrorWrapping {
+    public var underlyingPostgresError: PostgresError? {
+        if case .database(let error) = self { return error }
+        return nil
+    }
+}

@@ -13,6 +13,8 @@ import Foundation
 public final class PostgresConnection: @unchecked Sendable {
     let connectionString: String
     let connectTimeoutSeconds: Int
+    /// Counts this connection's commits (the pool's counter), when set.
+    let commitCounter: PostgresCommitCounter?
     private let queue: DispatchQueue
     private var handle: OpaquePointer?
     /// Statements prepared on `handle`, by SQL text; emptied whenever `handle` is replaced or
@@ -23,10 +25,14 @@ public final class PostgresConnection: @unchecked Sendable {
     static let preparedStatementsMax = 64
 
     /// Creates an unconnected connection; it connects on first use.
-    public init(connectionString: String, label: String = "videoledger.postgres", connectTimeoutSeconds: Int = 5) {
+    public init(
+        connectionString: String, label: String = "videoledger.postgres", connectTimeoutSeconds: Int = 5,
+        commitCounter: PostgresCommitCounter? = nil
+    ) {
         precondition(connectTimeoutSeconds > 0 && connectTimeoutSeconds <= 300, "connect timeout out of range")
         self.connectionString = connectionString
         self.connectTimeoutSeconds = connectTimeoutSeconds
+        self.commitCounter = commitCounter
         self.queue = DispatchQueue(label: label)
     }
 
@@ -93,6 +99,7 @@ public final class PostgresConnection: @unchecked Sendable {
         guard let result else { throw failure() }
         switch PQresultStatus(result) {
         case PGRES_TUPLES_OK, PGRES_COMMAND_OK, PGRES_SINGLE_TUPLE:
+            noteIfCommitted(result)
             return PostgresRows(taking: result)
         default:
             let error = Self.serverError(result)
@@ -107,6 +114,15 @@ public final class PostgresConnection: @unchecked Sendable {
                     sqlState: error.sqlState!, message: error.message, detail: error.detail,
                     constraint: error.constraint))
         }
+    }
+
+    /// A successful statement that leaves the connection idle ended a transaction: an autocommit
+    /// statement or a `COMMIT` committed it, a `ROLLBACK` (or the `COMMIT` of a failed
+    /// transaction, which the server answers `ROLLBACK`) did not.
+    private func noteIfCommitted(_ result: OpaquePointer) {
+        guard let commitCounter, let handle, PQtransactionStatus(handle) == PQTRANS_IDLE else { return }
+        guard let tag = PQcmdStatus(result), strcmp(tag, "ROLLBACK") != 0 else { return }
+        commitCounter.noteCommitted()
     }
 
     /// The error for a call that returned no result at all.

@@ -39,6 +39,23 @@ public enum PostgresError: Error, Sendable, Equatable, CustomStringConvertible {
     public var isTransientConflict: Bool {
         sqlState == "40001" || sqlState == "40P01"
     }
+
+    /// Whether `error` is, or wraps (`PostgresErrorWrapping`), a serialization failure or a
+    /// deadlock: what `PostgresSession.transaction` retries.
+    public static func isTransientConflict(_ error: any Error) -> Bool {
+        if let error = error as? PostgresError { return error.isTransientConflict }
+        if let wrapping = error as? any PostgresErrorWrapping {
+            return wrapping.underlyingPostgresError?.isTransientConflict ?? false
+        }
+        return false
+    }
+}
+
+/// An error of another module that carries the database failure it came from (the ledger's
+/// `LedgerError.database`), so a transaction's retry of a deadlock or serialization failure sees
+/// it through the wrapping: a deadlock inside a ledger function is as retryable as one outside.
+public protocol PostgresErrorWrapping: Error {
+    var underlyingPostgresError: PostgresError? { get }
 }
 
 /// The fields of a PostgreSQL error report that callers act on.

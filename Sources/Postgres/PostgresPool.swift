@@ -29,6 +29,8 @@ public final class PostgresPool: Sendable {
     }
 
     public let configuration: Configuration
+    /// Transactions committed through this pool's connections (see `PostgresCommitCounter`).
+    public let commits = PostgresCommitCounter()
     private let state: Mutex<State>
 
     private struct Waiter {
@@ -66,7 +68,7 @@ public final class PostgresPool: Sendable {
     @discardableResult
     public func transaction<T: Sendable>(
         isolation: IsolationLevel = .readCommitted,
-        attemptsMax: Int = 5,
+        attemptsMax: Int = PostgresSession.conflictAttemptsMax,
         _ body: @escaping @Sendable (PostgresSession) throws -> T
     ) async throws -> T {
         try await withSession { session in
@@ -169,6 +171,6 @@ public final class PostgresPool: Sendable {
         PostgresConnection(
             connectionString: configuration.connectionString,
             label: "videoledger.postgres.\(number)",
-            connectTimeoutSeconds: configuration.connectTimeoutSeconds)
+            connectTimeoutSeconds: configuration.connectTimeoutSeconds, commitCounter: commits)
     }
 }

@@ -26,12 +26,18 @@ public struct PostgresSession {
         try query(sql, parameters).affectedRows
     }
 
+    /// How often a transaction is tried when it fails with a serialization failure or a
+    /// deadlock (40001, 40P01, also when wrapped: `PostgresErrorWrapping`). Deadlocks should not
+    /// happen on the job path (its lock order is in docs/job-lifecycle.md); this is the net under
+    /// that rule, bounded so a cycle that keeps coming back ends as an error, not a loop.
+    public static let conflictAttemptsMax = 5
+
     /// Runs `body` in a transaction, committing when it returns and rolling back when it throws.
     /// Serialization failures and deadlocks retry the whole body, up to `attemptsMax` times, with
     /// a short jittered pause; the body must therefore have no effects outside the database.
     public func transaction<T>(
         isolation: IsolationLevel = .readCommitted,
-        attemptsMax: Int = 5,
+        attemptsMax: Int = PostgresSession.conflictAttemptsMax,
         _ body: (PostgresSession) throws -> T
     ) throws -> T {
         precondition(attemptsMax >= 1 && attemptsMax <= 100, "attemptsMax out of range")
@@ -44,9 +50,7 @@ public struct PostgresSession {
                 return value
             } catch {
                 rollbackQuietly()
-                guard let failure = error as? PostgresError, failure.isTransientConflict, attempt < attemptsMax else {
-                    throw error
-                }
+                guard PostgresError.isTransientConflict(error), attempt < attemptsMax else { throw error }
                 attempt += 1
                 usleep(UInt32.random(in: 200...2_000) * UInt32(attempt))
             }

@@ -40,6 +40,9 @@ struct JobsBenchCommand: AsyncParsableCommand {
         try await Self.blocking { try cluster.start() }
         defer { try? cluster.stop(mode: "immediate") }
         let pool = PostgresPool(.init(connectionString: cluster.connectionString, connectionsMax: 16))
+        // The benchmark's own progress queries run on a pool of their own, so the job path's
+        // pool counts only the job path's commits.
+        let monitor = PostgresPool(.init(connectionString: cluster.connectionString, connectionsMax: 1))
         try await Migrator(pool: pool, directory: migrationsDirectory).migrate()
         let simulator = try await BenchSimulator.start(completeAfterMilliseconds: completeAfterMilliseconds)
         defer { simulator.stop() }
@@ -57,21 +60,23 @@ struct JobsBenchCommand: AsyncParsableCommand {
             "its calls hold a connection for the whole render), simulated completion after \(completeAfterMilliseconds) ms"
         )
         let endToEnd = try await throughput(
-            instances: 1, pool: pool, catalog: catalog, adapters: adapters, logger: logger)
+            instances: 1, pool: pool, monitor: monitor, catalog: catalog, adapters: adapters, logger: logger)
         let threeInstances = try await throughput(
-            instances: 3, pool: pool, catalog: catalog, adapters: adapters, logger: logger)
+            instances: 3, pool: pool, monitor: monitor, catalog: catalog, adapters: adapters, logger: logger)
         let inserts = try await insertBaseline(pool: pool)
         let requests = try await requestBaseline(client: client, adapters: adapters)
         print(
             String(
-                format: "  end to end:        %8.0f jobs/s  (%d jobs in %.2f s, CPU %.2f s = %.3f ms per job)",
+                format:
+                    "  end to end:        %8.0f jobs/s  (%d jobs in %.2f s, CPU %.2f s = %.3f ms per job, %.2f commits per job)",
                 endToEnd.perSecond, jobs, endToEnd.seconds, endToEnd.cpuSeconds,
-                endToEnd.cpuSeconds * 1_000 / Double(jobs)))
+                endToEnd.cpuSeconds * 1_000 / Double(jobs), endToEnd.commitsPerJob))
         print(
             String(
                 format:
-                    "  three instances:   %8.0f jobs/s  (%d jobs in %.2f s, CPU %.2f s; three pollers sharing the caps and the database)",
-                threeInstances.perSecond, jobs, threeInstances.seconds, threeInstances.cpuSeconds))
+                    "  three instances:   %8.0f jobs/s  (%d jobs in %.2f s, CPU %.2f s, %.2f commits per job; three pollers sharing the caps and the database)",
+                threeInstances.perSecond, jobs, threeInstances.seconds, threeInstances.cpuSeconds,
+                threeInstances.commitsPerJob))
         print(
             String(
                 format: "  baseline INSERT:   %8.0f rows/s  (single-row autocommit INSERTs, same pool and concurrency)",
@@ -84,23 +89,26 @@ struct JobsBenchCommand: AsyncParsableCommand {
             String(
                 format: "  ratio: end to end = %.3f x bare INSERT rate, %.3f x simulator request rate",
                 endToEnd.perSecond / inserts, endToEnd.perSecond / requests))
-        let cpu = try await pollerCPU(pool: pool, catalog: catalog, adapters: adapters, logger: logger)
+        let cpu = try await pollerCPU(
+            pool: pool, monitor: monitor, catalog: catalog, adapters: adapters, logger: logger)
         print(
             String(
                 format:
-                    "  poller CPU:        %8.1f ms per 1,000 in-flight jobs per minute (%d jobs, %d s window, %d polls, %.3f ms CPU per poll)",
-                cpu.millisecondsPer1000PerMinute, inFlight, windowSeconds, cpu.polls, cpu.millisecondsPerPoll))
+                    "  poller CPU:        %8.1f ms per 1,000 in-flight jobs per minute (%d jobs, %d s window, %d polls, %.3f ms CPU per poll, %.3f commits per poll)",
+                cpu.millisecondsPer1000PerMinute, inFlight, windowSeconds, cpu.polls, cpu.millisecondsPerPoll,
+                cpu.commitsPerPoll))
         await client.shutdown()
         await pool.close()
+        await monitor.close()
     }
 
     /// Submits `jobs` through `JobService` while `instances` pollers (each its own instance id,
     /// as separate `serve` processes would be) run; stops when all have ended.
     func throughput(
-        instances: Int, pool: PostgresPool, catalog: PriceCatalog, adapters: [ProviderID: any ProviderAdapter],
-        logger: Logger
+        instances: Int, pool: PostgresPool, monitor: PostgresPool, catalog: PriceCatalog,
+        adapters: [ProviderID: any ProviderAdapter], logger: Logger
     )
-        async throws -> (perSecond: Double, seconds: Double, cpuSeconds: Double)
+        async throws -> (perSecond: Double, seconds: Double, cpuSeconds: Double, commitsPerJob: Double)
     {
         let configuration = JobsConfiguration(
             pollIntervalMillisecondsMin: 250, pollIntervalMillisecondsMax: 2_000, inFlightMaxPerProvider: [:],
@@ -113,42 +121,53 @@ struct JobsBenchCommand: AsyncParsableCommand {
         }
         let stop = StopSignal()
         let cpuBefore = Self.cpuSeconds()
+        let commitsBefore = pool.commits.committed
         let started = ContinuousClock.now
         let polling = pollers.map { poller in Task { await poller.run(until: stop) } }
         try await submit(service, count: jobs, scenario: "", keyPrefix: "e2e\(instances)")
-        while try await Self.count(pool, "SELECT count(*) FROM jobs WHERE finished_at IS NULL") > 0 {
+        while try await Self.count(monitor, "SELECT count(*) FROM jobs WHERE finished_at IS NULL") > 0 {
             try await Task.sleep(for: .milliseconds(20))
         }
         let seconds = Self.seconds(ContinuousClock.now - started)
         stop.stop()
         for task in polling { await task.value }
+        let commits = pool.commits.committed - commitsBefore
         let completed = try await Self.count(
-            pool, "SELECT count(*) FROM jobs WHERE status = 'completed' AND idempotency_key LIKE $1",
+            monitor, "SELECT count(*) FROM jobs WHERE status = 'completed' AND idempotency_key LIKE $1",
             ["e2e\(instances)-%"])
         if completed != jobs { print("  warning: \(jobs - completed) jobs did not complete") }
-        return (Double(jobs) / seconds, seconds, Self.cpuSeconds() - cpuBefore)
+        return (Double(jobs) / seconds, seconds, Self.cpuSeconds() - cpuBefore, Double(commits) / Double(jobs))
     }
 
     /// `inFlight` jobs that take 10 minutes; then the poller alone for the window.
     func pollerCPU(
-        pool: PostgresPool, catalog: PriceCatalog, adapters: [ProviderID: any ProviderAdapter], logger: Logger
+        pool: PostgresPool, monitor: PostgresPool, catalog: PriceCatalog, adapters: [ProviderID: any ProviderAdapter],
+        logger: Logger
     )
-        async throws -> (millisecondsPer1000PerMinute: Double, polls: Int, millisecondsPerPoll: Double)
+        async throws -> (
+            millisecondsPer1000PerMinute: Double, polls: Int, millisecondsPerPoll: Double, commitsPerPoll: Double
+        )
     {
         let service = JobService(pool: pool, catalog: catalog, adapters: adapters, logger: logger)
         try await submit(service, count: inFlight, scenario: "complete_after_ms=3600000", keyPrefix: "cpu")
         let poller = Poller(pool: pool, catalog: catalog, adapters: adapters, logger: logger)
-        let pollsBefore = try await Self.count(pool, "SELECT coalesce(sum(poll_attempts), 0)::bigint FROM jobs")
+        let pollsBefore = try await Self.count(monitor, "SELECT coalesce(sum(poll_attempts), 0)::bigint FROM jobs")
         let cpuBefore = Self.cpuSeconds()
+        let commitsBefore = pool.commits.committed
         let stop = StopSignal()
         let polling = Task { await poller.run(until: stop) }
         try await Task.sleep(for: .seconds(windowSeconds))
         stop.stop()
         await polling.value
         let cpu = Self.cpuSeconds() - cpuBefore
-        let polls = try await Self.count(pool, "SELECT coalesce(sum(poll_attempts), 0)::bigint FROM jobs") - pollsBefore
+        let commits = pool.commits.committed - commitsBefore
+        let polls =
+            try await Self.count(monitor, "SELECT coalesce(sum(poll_attempts), 0)::bigint FROM jobs") - pollsBefore
         let perThousandPerMinute = cpu * 1_000 * (1_000 / Double(inFlight)) * (60 / Double(windowSeconds))
-        return (perThousandPerMinute, polls, polls > 0 ? cpu * 1_000 / Double(polls) : 0)
+        return (
+            perThousandPerMinute, polls, polls > 0 ? cpu * 1_000 / Double(polls) : 0,
+            polls > 0 ? Double(commits) / Double(polls) : 0
+        )
     }
 
     func submit(_ service: JobService, count: Int, scenario: String, keyPrefix: String) async throws {
