@@ -38,7 +38,11 @@ struct JobsBenchCommand: AsyncParsableCommand {
         let cluster = EmbeddedCluster(
             directory: "/tmp/videoledger-bench-\(getpid())", port: 30_000 + Int(getpid() % 5_000))
         try await Self.blocking { try cluster.start() }
-        defer { try? cluster.stop(mode: "immediate") }
+        defer {
+            // A throwaway cluster (about 130 MB): nothing of it is worth keeping after the figures.
+            try? cluster.stop(mode: "immediate")
+            try? FileManager.default.removeItem(atPath: cluster.directory)
+        }
         let pool = PostgresPool(.init(connectionString: cluster.connectionString, connectionsMax: 16))
         // The benchmark's own progress queries run on a pool of their own, so the job path's
         // pool counts only the job path's commits.
