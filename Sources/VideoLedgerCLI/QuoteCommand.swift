@@ -63,17 +63,7 @@ struct QuoteCommand: AsyncParsableCommand {
             try await runRanked(rank: rank, constraints: constraints)
             return
         }
-        let catalog = try PricingDirectory.loadCatalog(pricingDirectory)
-        let input = QuoteInput(
-            family: family, model: model, provider: provider, quality: quality,
-            duration: .text(duration), resolution: resolution, aspectRatio: aspectRatio,
-            audio: audio, variants: variants, mode: mode, pricedOn: pricedOn)
-        let request: QuoteRequest
-        do {
-            request = try catalog.request(for: input)
-        } catch {
-            throw ValidationError(error.description)
-        }
+        let (catalog, request) = try catalogAndRequest()
         let result = catalog.quote(request)
         let drifts = live ? try await LiveQuoteLookup.drifts(for: result) : []
         if json {
@@ -89,19 +79,23 @@ struct QuoteCommand: AsyncParsableCommand {
         if result.offers.isEmpty { throw ExitCode(1) }
     }
 
-    /// Ranked by expected cost or within constraints: the scorecard is computed from the database first.
-    func runRanked(rank: QuoteRank, constraints: QuoteConstraints) async throws {
+    /// The price books and the request the options describe; a bad option is a usage error.
+    func catalogAndRequest() throws -> (PriceCatalog, QuoteRequest) {
         let catalog = try PricingDirectory.loadCatalog(pricingDirectory)
         let input = QuoteInput(
             family: family, model: model, provider: provider, quality: quality,
             duration: .text(duration), resolution: resolution, aspectRatio: aspectRatio,
             audio: audio, variants: variants, mode: mode, pricedOn: pricedOn)
-        let request: QuoteRequest
         do {
-            request = try catalog.request(for: input)
+            return (catalog, try catalog.request(for: input))
         } catch {
             throw ValidationError(error.description)
         }
+    }
+
+    /// Ranked by expected cost or within constraints: the scorecard is computed from the database first.
+    func runRanked(rank: QuoteRank, constraints: QuoteConstraints) async throws {
+        let (catalog, request) = try catalogAndRequest()
         let pool = try await database.makePool()
         try await Migrator(pool: pool, directory: database.resolvedMigrationsDirectory).migrate()
         let scorecard = try await ScorecardReader(pool: pool, catalog: catalog).compute(asOf: Date(), generation: 1)
