@@ -12,9 +12,10 @@ extension JobService {
         case existing(JobRecord)
     }
 
-    /// Writes the job and its hold in one transaction (shared with concurrent submits), or finds
-    /// the job an earlier identical request wrote. A concurrent request with the same key waits on the unique index until the
-    /// first commits, then finds its row; if the first rolled back, it inserts its own.
+    /// Writes the job and its hold in one transaction (shared with concurrent submits of the
+    /// user), or finds the job an earlier identical request wrote. Submits of one user take the
+    /// user's row first, so a concurrent request with the same key waits until the first commits,
+    /// then finds its row; if the first rolled back, it inserts its own.
     func insert(
         _ request: JobRequest, offer: Offer, quote: QuoteRequest, ranking: SubmitRanking? = nil,
         liveQuoteMicros: Int64?, synchronous: Bool

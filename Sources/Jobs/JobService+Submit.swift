@@ -24,7 +24,7 @@ extension JobService {
             // the books changed or the model retired since, so a client never retries under a new
             // key and pays twice. With live quotes on, it is looked up before anything else, so a
             // retry asks no provider for a price. Without, the insert's own transaction finds it
-            // (`ON CONFLICT`), and a request refused before the insert looks for it then: a
+            // (`existingIfAny`), and a request refused before the insert looks for it then: a
             // read, and its commit, saved on every first submit.
             if liveQuotes != nil, let earlier = try await earlierJob(for: request) {
                 return try Self.outcome(earlier, replayed: true)
@@ -81,7 +81,8 @@ extension JobService {
         }
     }
 
-    /// The job an earlier identical request made, looked up before any validation or pricing.
+    /// The job an earlier identical request made, in a session of its own: before pricing when
+    /// live quotes are on, or after a refusal that came before the insert.
     private func earlierJob(for request: JobRequest) async throws -> JobRecord? {
         guard request.idempotencyKey != nil || request.providerJobID != nil else { return nil }
         return try await pool.withSession { session in try Self.existingIfAny(session, request) }

@@ -303,43 +303,8 @@ public final class PostgresReadRouter: Sendable {
     /// their own threads and finish by their connect timeout; their answer is then ignored).
     private func measureWithDeadline() async -> Measurement {
         let timeout = configuration.probeTimeoutMilliseconds
-        let answer = FirstAnswer()
-        let result = await withCheckedContinuation { (continuation: CheckedContinuation<Measurement, Never>) in
-            answer.wait(continuation)
-            Task { answer.give(await self.measure()) }
-            answer.setDeadline(
-                Task {
-                    try? await Task.sleep(for: .milliseconds(timeout))
-                    if !Task.isCancelled { answer.give(.failed("no answer within \(timeout) ms")) }
-                })
-        }
-        answer.cancelDeadline()
-        return result
-    }
-
-    /// Resumes a continuation with the first of two answers (the measurement or the deadline).
-    private final class FirstAnswer: Sendable {
-        private let continuation = Mutex<CheckedContinuation<Measurement, Never>?>(nil)
-        private let deadline = Mutex<Task<Void, Never>?>(nil)
-
-        func wait(_ continuation: CheckedContinuation<Measurement, Never>) {
-            self.continuation.withLock { $0 = continuation }
-        }
-
-        func give(_ measurement: Measurement) {
-            let waiting = continuation.withLock { waiting in
-                defer { waiting = nil }
-                return waiting
-            }
-            waiting?.resume(returning: measurement)
-        }
-
-        func setDeadline(_ task: Task<Void, Never>) {
-            deadline.withLock { $0 = task }
-        }
-
-        func cancelDeadline() {
-            deadline.withLock { $0 }?.cancel()
+        return await firstAnswer(withinMilliseconds: timeout, orElse: .failed("no answer within \(timeout) ms")) {
+            await self.measure()
         }
     }
 

@@ -102,28 +102,14 @@ final class HealthCheck: Sendable {
     private func probe() async -> Health {
         let connection = self.connection
         let probeTimeoutMilliseconds = self.probeTimeoutMilliseconds
-        return await withCheckedContinuation { (continuation: CheckedContinuation<Health, Never>) in
-            let answered = Mutex(false)
-            let answer: @Sendable (Health) -> Void = { health in
-                let first = answered.withLock { done -> Bool in
-                    defer { done = true }
-                    return !done
-                }
-                if first { continuation.resume(returning: health) }
-            }
-            Task {
-                let start = ContinuousClock.now
-                do {
-                    _ = try await connection.withSession { try $0.query("SELECT 1") }
-                    let micros = (ContinuousClock.now - start).wholeMicroseconds
-                    answer(Health(status: "ok", database: "ok", databaseLatencyMicroseconds: micros))
-                } catch {
-                    answer(.unavailable)
-                }
-            }
-            Task {
-                try? await Task.sleep(for: .milliseconds(probeTimeoutMilliseconds))
-                answer(.unavailable)
+        return await firstAnswer(withinMilliseconds: probeTimeoutMilliseconds, orElse: .unavailable) {
+            let start = ContinuousClock.now
+            do {
+                _ = try await connection.withSession { try $0.query("SELECT 1") }
+                let micros = (ContinuousClock.now - start).wholeMicroseconds
+                return Health(status: "ok", database: "ok", databaseLatencyMicroseconds: micros)
+            } catch {
+                return .unavailable
             }
         }
     }
