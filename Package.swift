@@ -76,7 +76,7 @@ let package = Package(
         .target(
             name: "Ledger",
             dependencies: [
-                "Money", "Postgres",
+                "Basics", "Money", "Postgres",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ]),

@@ -14,13 +14,15 @@ public enum LedgerError: Error, Sendable, Equatable, CustomStringConvertible {
     case unknownCurrency(String)
     /// The user already exists with different settings.
     case userConflict(String)
+    /// A month of the journal cannot be archived or restored (yet): see `TransferMonths`.
+    case archiveRefused(String)
     case database(PostgresError)
 
     public var description: String {
         switch self {
         case .insufficientFunds(let message), .idempotencyConflict(let message), .holdAlreadyResolved(let message),
             .unknownUser(let message), .unknownHold(let message), .invalidAmount(let message),
-            .unknownCurrency(let message), .userConflict(let message):
+            .unknownCurrency(let message), .userConflict(let message), .archiveRefused(let message):
             return message
         case .database(let error):
             return error.description
@@ -41,6 +43,7 @@ public enum LedgerError: Error, Sendable, Equatable, CustomStringConvertible {
         case "VL005": self = .unknownHold(server.message)
         case "VL006": self = .invalidAmount(server.message)
         case "VL007": self = .unknownCurrency(server.message)
+        case "VL008": self = .archiveRefused(server.message)
         case "22003": self = .invalidAmount("amount out of range for micro-units")
         case "23503" where server.constraint?.contains("user_id") == true: self = .unknownUser(server.message)
         default: self = .database(error)

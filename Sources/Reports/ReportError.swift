@@ -12,6 +12,8 @@ public enum ReportError: Error, Sendable, Equatable, CustomStringConvertible {
     case unknownFormat(String)
     case noFormats
     case unknownUser(String)
+    /// The report reads a month of transfers that `videoledger archive` moved out of the database.
+    case monthArchived(String)
     case outputNotWritable(path: String, reason: String)
 
     // Definitions in reports/.
@@ -46,6 +48,9 @@ public enum ReportError: Error, Sendable, Equatable, CustomStringConvertible {
             return "--format names no format; expected a comma-separated list of csv, json, html"
         case .unknownUser(let id):
             return "unknown user '\(id)'"
+        case .monthArchived(let month):
+            return
+                "the transfers of \(month) are archived; restore them first (videoledger archive restore --month \(month))"
         case .outputNotWritable(let path, let reason):
             return "cannot write reports to '\(path)': \(reason)"
         case .definitionsMissing(let path):

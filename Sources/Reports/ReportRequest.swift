@@ -78,4 +78,10 @@ struct ReportPlan: Sendable {
     let range: (from: CalendarDay, to: CalendarDay)?
 
     var sqlParameters: [String] { parameters.map(\.value) }
+
+    /// The days whose transfers the report reads: the nightly's month to date, the spend range.
+    var daysRead: (from: CalendarDay, to: CalendarDay)? {
+        if let reportDate { return (reportDate.firstOfMonth, reportDate) }
+        return range
+    }
 }

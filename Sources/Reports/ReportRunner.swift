@@ -108,6 +108,16 @@ public struct ReportRunner: Sendable {
                 throw ReportError.unknownUser(userID)
             }
         }
+        if let days = plan.daysRead,
+            let archived = try session.query(
+                """
+                SELECT to_char(month, 'YYYY-MM') FROM ledger_archived_months
+                WHERE month BETWEEN date_trunc('month', $1::date)::date AND $2::date ORDER BY month LIMIT 1
+                """, [days.from.description, days.to.description]
+            ).first
+        {
+            throw ReportError.monthArchived(try archived.decode(0))
+        }
         return try ReportRunRecord.start(
             session, plan: plan, definitions: definitions, outputDirectory: outputDirectory)
     }

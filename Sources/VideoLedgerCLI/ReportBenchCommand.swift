@@ -7,8 +7,9 @@ import Reports
 import Synchronization
 
 /// `videoledger bench report`: the nightly report over a generated month (10 million ledger
-/// transfers, 100,000 users, 30 days at scale 1) beside the same report SQL run bare by `psql`
-/// on the same data in the same run. Prints both timings, their ratio and this process's peak
+/// transfers, 100,000 users, 30 days at scale 1, and as much again per `--history-months`
+/// month before it) beside the same report SQL run bare by `psql` on the same data in the same
+/// run. Prints both timings, their ratio and this process's peak
 /// RSS. Figures only: nothing here asserts a time.
 ///
 /// The baseline is every SQL file of `reports/nightly/` (sections and control totals), prepared
@@ -26,6 +27,9 @@ struct ReportBenchCommand: AsyncParsableCommand {
 
     @Option(help: "Data set size: 1 = 10,000,000 ledger transfers and 100,000 users; 0.1 for a quick run.")
     var scale = 1.0
+
+    @Option(help: "Months of the same size before the report month, for a journal of many months (0-24).")
+    var historyMonths = 0
 
     @Flag(help: "Generate the data set again even when one of this size exists.")
     var regenerate = false
@@ -46,6 +50,7 @@ struct ReportBenchCommand: AsyncParsableCommand {
     func validate() throws {
         guard scale > 0 && scale <= 10 else { throw ValidationError("--scale must be in (0, 10]") }
         guard (1...20).contains(rounds) else { throw ValidationError("--rounds must be 1 to 20") }
+        guard (0...24).contains(historyMonths) else { throw ValidationError("--history-months must be 0 to 24") }
         guard benchDatabase.range(of: "^[a-z_][a-z0-9_]{0,62}$", options: .regularExpression) != nil else {
             throw ValidationError("--bench-database must be a lower-case identifier")
         }
@@ -58,7 +63,7 @@ struct ReportBenchCommand: AsyncParsableCommand {
         let pool = PostgresPool(.init(connectionString: connection, connectionsMax: 2))
         try await Migrator(pool: pool, directory: database.resolvedMigrationsDirectory).migrate()
 
-        let size = ReportBenchData.size(scale: scale)
+        let size = ReportBenchData.size(scale: scale, historyMonths: historyMonths)
         let regenerate = self.regenerate
         let clock = ContinuousClock()
         let generationStart = clock.now
@@ -76,7 +81,7 @@ struct ReportBenchCommand: AsyncParsableCommand {
 
         let definitionsDirectory = ReportDefinitions.resolveDirectory(reportsDirectory)
         let definitions = try ReportDefinitions.load(directory: definitionsDirectory, kind: .nightly)
-        let date = CalendarDay(iso: ReportBenchData.reportDay)!
+        let date = ReportBenchData.reportDay
         let script = Self.psqlScript(definitions, date: date)
         let scriptPath = NSTemporaryDirectory() + "videoledger-report-bench-\(getpid()).sql"
         try script.write(toFile: scriptPath, atomically: true, encoding: .utf8)
@@ -84,11 +89,11 @@ struct ReportBenchCommand: AsyncParsableCommand {
         let runner = ReportRunner(pool: pool, definitionsDirectory: definitionsDirectory)
 
         print(
-            "data: \(size.users) users, \(size.jobs) jobs, \(transfers) ledger transfers, \(ReportBenchData.days) days "
-                + "(\(ReportBenchData.firstDay) to \(ReportBenchData.reportDay)), scale \(scale)"
+            "data: \(size.users) users, \(size.jobs) jobs, \(transfers) ledger transfers, \(size.days) days "
+                + "(\(size.firstDay) to \(ReportBenchData.reportDay)), scale \(scale)"
                 + (generated
                     ? "; generated in \(String(format: "%.1f", generationSeconds)) s" : "; reused from an earlier run"))
-        print("nightly report for \(date) (month to date = all \(ReportBenchData.days) days)")
+        print("nightly report for \(date) (month to date = all \(ReportBenchData.reportMonthDays) days of its month)")
 
         var reportBest = Double.infinity
         var psqlBest = Double.infinity

@@ -1,10 +1,12 @@
 import Basics
 import Foundation
+import Ledger
 import Postgres
 
 /// The report benchmark's data set, generated inside PostgreSQL (`INSERT … SELECT
 /// generate_series`): nothing crosses the wire but the statements. At scale 1: 100,000 users,
-/// about 3.9 million jobs and 10 million ledger transfers over the 30 days of April 2025,
+/// about 3.9 million jobs and 10 million ledger transfers over the 30 days of April 2025 (and
+/// as many per 30 days over `--history-months` months before it, for a journal of many months),
 /// consistent the way the ledger functions would leave them — every job has a quote, a hold and
 /// its transfers (hold; capture, release and excess on settlement; release whole on failure),
 /// balances equal the sum of transfers, and provider balance snapshots close each day.
@@ -14,26 +16,36 @@ import Postgres
 /// that (`session_replication_role = replica`; the rows are consistent by construction).
 enum ReportBenchData {
     /// Bump when the generated data changes, so an older data set is regenerated.
-    static let generatorVersion = 2
+    static let generatorVersion = 3
     static let usersAtScaleOne = 100_000
     static let transfersAtScaleOne = 10_000_000
     /// Average transfers per job of the mix below: 85 % settled (2.6 transfers), 15 % failed (2).
     static let transfersPerJobPerMille = 2_510
-    static let days = 30
-    static let firstDay = "2025-04-01"
-    static let reportDay = "2025-04-30"
+    static let reportMonthDays = 30
+    static let reportMonth = CalendarDay(year: 2025, month: 4, day: 1)!
+    static let reportDay = CalendarDay(year: 2025, month: 4, day: 30)!
     static let providers = ["aigate", "aimo", "nanogpt", "openai-videos", "venice"]
-    static let tables = ["transfers", "holds", "jobs", "quotes", "ledger_operations", "provider_balance_snapshots"]
+    static let tables = [
+        "transfers", "holds", "jobs", "quotes", "ledger_operations", "provider_balance_snapshots", "user_spend_daily",
+    ]
 
     struct Size: Sendable, Equatable {
         let users: Int
         let jobs: Int
+        /// The first day with jobs: the report month's first, or `historyMonths` months before.
+        let firstDay: CalendarDay
+
+        /// Days from `firstDay` through the report day.
+        var days: Int { Int(ReportBenchData.reportDay.daysSinceEpoch - firstDay.daysSinceEpoch) + 1 }
     }
 
-    static func size(scale: Double) -> Size {
+    static func size(scale: Double, historyMonths: Int = 0) -> Size {
         let users = max(10, Int((Double(usersAtScaleOne) * scale).rounded()))
         let transfers = max(1_000, Int((Double(transfersAtScaleOne) * scale).rounded()))
-        return Size(users: users, jobs: max(100, (transfers - users) * 1_000 / transfersPerJobPerMille))
+        let perMonth = max(100, (transfers - users) * 1_000 / transfersPerJobPerMille)
+        let firstDay = TransferMonths.month(reportMonth, adding: -historyMonths)
+        let days = Int(reportDay.daysSinceEpoch - firstDay.daysSinceEpoch) + 1
+        return Size(users: users, jobs: perMonth * days / reportMonthDays, firstDay: firstDay)
     }
 
     /// The data set already in the database, if it was made by this generator at this size.
@@ -72,7 +84,8 @@ enum ReportBenchData {
             _ = try? session.execute("SET session_replication_role = origin")
             try timed(
                 "vacuum analyze",
-                "VACUUM (ANALYZE) users, accounts, ledger_operations, holds, transfers, quotes, jobs, provider_balance_snapshots"
+                "VACUUM (ANALYZE) users, accounts, ledger_operations, holds, transfers, quotes, jobs, provider_balance_snapshots, "
+                    + "user_spend_daily"
             )
             return transfers
         } catch {
@@ -89,8 +102,10 @@ enum ReportBenchData {
         try timed(
             "truncate",
             """
-            TRUNCATE report_runs, provider_balance_snapshots, jobs, quotes, transfers, holds, ledger_operations, accounts, users
-            RESTART IDENTITY CASCADE
+            TRUNCATE report_runs, provider_balance_snapshots, jobs, quotes, transfers, holds, ledger_operations, accounts, users,
+                     ledger_archived_months
+            RESTART IDENTITY CASCADE;
+            SELECT ledger_ensure_transfer_months(date '\(size.firstDay)' - 1, date '\(reportDay)' + 1);
             """)
 
         var indexDefinitions: [String] = []
@@ -104,12 +119,16 @@ enum ReportBenchData {
             """, [tables])
         {
             let name: String = try row.decode(0)
-            indexDefinitions.append(try row.decode(1))
+            // A partitioned table's index reads `ON ONLY`, which would build it on no month.
+            indexDefinitions.append(
+                try row.decode(1, as: String.self).replacingOccurrences(of: " ON ONLY ", with: " ON "))
             try session.execute("DROP INDEX \(name)")
         }
 
         let users = size.users
         let jobs = size.jobs
+        // Every user is funded the day before the first job.
+        let topUpAt = "timestamptz '\(size.firstDay.adding(days: -1)!) 00:00:00+00'"
         let providerArray = "ARRAY[" + providers.map { "'\($0)'" }.joined(separator: ", ") + "]"
         try timed(
             "plan \(jobs) jobs",
@@ -122,7 +141,7 @@ enum ReportBenchData {
             WITH base AS (
                 SELECT n,
                        pg_temp.hash(n, 1) % \(users) + 1 AS user_index,
-                       (n - 1) * \(days) / \(jobs) AS day,
+                       (n - 1) * \(size.days) / \(jobs) AS day,
                        50000 + pg_temp.hash(n, 4) % 4950 * 1000 AS quoted,
                        pg_temp.hash(n, 5) % 100 AS r,
                        pg_temp.hash(n, 6) % 10 AS r2
@@ -133,11 +152,11 @@ enum ReportBenchData {
                        (ARRAY['kling-v3-pro', 'veo-3.1-fast', 'wan-2.5', 'seedance-2.0'])[1 + pg_temp.hash(n, 3) % 4] AS family,
                        quoted,
                        CASE WHEN pg_temp.hash(n, 7) % 10 < 6 THEN quoted ELSE quoted - 7000 END AS cheapest,
-                       CASE WHEN r >= 80 AND r < 95 THEN 'failed' WHEN r >= 95 AND day = \(days - 1) THEN 'open' ELSE 'completed' END AS outcome,
+                       CASE WHEN r >= 80 AND r < 95 THEN 'failed' WHEN r >= 95 AND day = \(size.days - 1) THEN 'open' ELSE 'completed' END AS outcome,
                        CASE WHEN r2 < 4 THEN quoted
                             WHEN r2 < 7 THEN quoted - (pg_temp.hash(n, 8) % 40 + 1) * 1000
                             ELSE quoted + (pg_temp.hash(n, 8) % 900 + 1) * 1000 END AS actual,
-                       timestamptz '\(firstDay) 00:00:00+00' + make_interval(days => day::int, secs => (pg_temp.hash(n, 9) % 86000)::int) AS held_at
+                       timestamptz '\(size.firstDay) 00:00:00+00' + make_interval(days => day::int, secs => (pg_temp.hash(n, 9) % 86000)::int) AS held_at
                 FROM base
             )
             SELECT *, held_at + make_interval(secs => (60 + pg_temp.hash(n, 10) % 1800)::int) AS settled_at FROM shaped;
@@ -146,7 +165,7 @@ enum ReportBenchData {
             "users and accounts",
             """
             INSERT INTO users (id, created_at)
-            SELECT 'u' || lpad(i::text, 6, '0'), timestamptz '2025-03-01 00:00:00+00' FROM generate_series(1, \(users)) AS i;
+            SELECT 'u' || lpad(i::text, 6, '0'), \(topUpAt) - interval '1 day' FROM generate_series(1, \(users)) AS i;
             INSERT INTO accounts (id, owner, kind, currency) VALUES (1, 'world', 'world', 'USD');
             INSERT INTO accounts (id, owner, kind, currency)
             SELECT 1 + k, 'provider:' || p, 'payable', 'USD' FROM unnest(\(providerArray)) WITH ORDINALITY AS t (p, k);
@@ -160,7 +179,7 @@ enum ReportBenchData {
             "ledger operations",
             """
             INSERT INTO ledger_operations (key, kind, request, created_at)
-            SELECT 'bench-topup-' || i, 'top_up', 'bench', timestamptz '2025-03-31 00:00:00+00' FROM generate_series(1, \(users)) AS i;
+            SELECT 'bench-topup-' || i, 'top_up', 'bench', \(topUpAt) FROM generate_series(1, \(users)) AS i;
             INSERT INTO ledger_operations (key, kind, request, created_at)
             SELECT 'bench-hold-' || n, 'hold', 'bench', held_at FROM bench_plan;
             INSERT INTO ledger_operations (key, kind, request, created_at)
@@ -205,7 +224,7 @@ enum ReportBenchData {
             """
             INSERT INTO transfers (operation_key, kind, from_account_id, to_account_id, currency, amount_micros, hold_id, user_id, created_at)
             SELECT 'bench-topup-' || i, 'top_up', 1, 10 + 2 * i, 'USD', 10000000000, NULL, 'u' || lpad(i::text, 6, '0'),
-                   timestamptz '2025-03-31 00:00:00+00'
+                   \(topUpAt)
             FROM generate_series(1, \(users)) AS i;
             INSERT INTO transfers (operation_key, kind, from_account_id, to_account_id, currency, amount_micros, hold_id, user_id, created_at)
             SELECT v.key, v.kind, v.from_id, v.to_id, 'USD', v.amount, p.n, p.user_id, v.at
@@ -247,15 +266,25 @@ enum ReportBenchData {
             ), grid AS (
                 SELECT p AS provider, d::date AS bucket
                 FROM unnest(\(providerArray)) AS p,
-                     generate_series(date '\(firstDay)' - 1, date '\(reportDay)', interval '1 day') AS d
+                     generate_series(date '\(size.firstDay)' - 1, date '\(reportDay)', interval '1 day') AS d
             )
             INSERT INTO provider_balance_snapshots (provider, currency, balance_micros, source, taken_at)
             SELECT g.provider, 'USD',
                    (1000000000000 - sum(coalesce(c.charged, 0)) OVER w
-                    - CASE WHEN g.provider = 'venice' THEN 1000000 * (g.bucket - (date '\(firstDay)' - 1)) ELSE 0 END)::bigint,
+                    - CASE WHEN g.provider = 'venice' THEN 1000000 * (g.bucket - (date '\(size.firstDay)' - 1)) ELSE 0 END)::bigint,
                    'bench', (g.bucket::timestamp + interval '23 hours 30 minutes') AT TIME ZONE 'UTC'
             FROM grid g LEFT JOIN charges c USING (provider, bucket)
             WINDOW w AS (PARTITION BY g.provider ORDER BY g.bucket);
+            """)
+        // What the spend rollup's trigger would have written had each settlement run for real
+        // (triggers are off for the load): the capture and excess of each completed job.
+        try timed(
+            "spend rollup",
+            """
+            INSERT INTO user_spend_daily (user_id, day, provider, family, currency, spent_micros, jobs_count)
+            SELECT user_id, (settled_at AT TIME ZONE 'UTC')::date, provider, family, 'USD', sum(actual), count(*)
+            FROM bench_plan WHERE outcome = 'completed'
+            GROUP BY 1, 2, 3, 4;
             DROP TABLE bench_plan;
             """)
         try timed("indexes", indexDefinitions.map { $0 + ";" }.joined(separator: "\n"))

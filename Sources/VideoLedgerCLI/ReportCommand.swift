@@ -132,7 +132,7 @@ enum ReportCLI {
         switch error {
         // EX_USAGE
         case .invalidDate, .rangeReversed, .rangeTooLong, .dayNotOver, .unknownFormat, .noFormats: return 64
-        case .definitionsMissing: return 66  // EX_NOINPUT
+        case .definitionsMissing, .monthArchived: return 66  // EX_NOINPUT
         case .unknownUser: return 67  // EX_NOUSER
         case .schemaMissing, .database: return 69  // EX_UNAVAILABLE
         case .controlTotalMismatch, .totalOverflow: return 70  // EX_SOFTWARE

@@ -2,6 +2,7 @@ import API
 import ArgumentParser
 import Foundation
 import Jobs
+import Ledger
 import Logging
 import Metrics
 import Postgres
@@ -159,6 +160,7 @@ struct ServeCommand: AsyncParsableCommand {
                 ScorecardService(
                     board: scorecards, reader: ScorecardReader(pool: pool, catalog: catalog),
                     intervalMilliseconds: scorecardsEverySeconds * 1_000, logger: logger),
+                TransferMonthsService(months: TransferMonths(pool: pool), logger: logger),
             ],
             onServerRunning: { port in
                 // The port actually bound (`--port 0` picks a free one): scripts and tests read it here.

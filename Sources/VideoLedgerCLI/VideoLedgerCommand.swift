@@ -23,6 +23,7 @@ struct VideoLedgerCommand: AsyncParsableCommand {
             TokenCommand.self,
             JobCommand.self,
             ReportCommand.self,
+            ArchiveCommand.self,
             SimulateProvidersCommand.self,
             BenchCommand.self,
         ]

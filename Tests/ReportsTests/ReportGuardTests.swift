@@ -83,10 +83,12 @@ import Testing
         #expect(runs == 0)
     }
 
-    /// Two jobs pointing at one hold would double its spend in the per-provider sections. The
-    /// schema refuses it (migration 0008); should it happen anyway (the index dropped, a restore
-    /// from elsewhere), the control totals catch it, the run fails, and no file is published.
-    @Test func aDoubleCountFailsTheRunAndPublishesNothing() async throws {
+    /// The spend sections read the daily rollup, which each settlement keeps in its own
+    /// transaction. Should it ever drift from the journal (a hand edit, a restore from
+    /// elsewhere), the control totals, summed from the journal itself, catch it: the run fails
+    /// and no file is published. A second job on one hold, which would attribute its spend twice,
+    /// is refused by the schema (migration 0008).
+    @Test func aRollupThatDriftsFromTheJournalFailsTheRunAndPublishesNothing() async throws {
         let month = try await SeededMonth.make()
         let day = CalendarDay(year: 2025, month: 3, day: 9)!
         let victim = try #require(month.settled(on: day).first)
@@ -101,8 +103,12 @@ import Testing
             }
         }
         try await month.pool.withSession { session in
-            try session.execute("DROP INDEX jobs_one_per_hold")
-            try SeededMonth.insertJob(session, job: duplicate, quoteID: nil, status: "completed")
+            let changed = try session.execute(
+                """
+                UPDATE user_spend_daily SET spent_micros = spent_micros + $1
+                WHERE ctid = (SELECT ctid FROM user_spend_daily WHERE user_id = $2 AND day = $3::date LIMIT 1)
+                """, [victim.actualMicros!, victim.userID, day.description])
+            #expect(changed == 1)
         }
         let out = Support.temporaryDirectory("double")
         var failure: ReportError?
@@ -115,7 +121,7 @@ import Testing
             Issue.record("expected a control total mismatch, got \(String(describing: failure))")
             return
         }
-        #expect(section == "user_spend" && column == "day_spend_micros" && currency == "USD")
+        #expect(section == "user_summary" && column == "day_spend_micros" && currency == "USD")
         #expect(report - ledger == victim.actualMicros!)
         #expect(try FileManager.default.contentsOfDirectory(atPath: out).isEmpty)
         let status = try await month.pool.withSession { session in
@@ -123,7 +129,7 @@ import Testing
                 try [$0.decode(0, as: String.self), $0.decode(1, as: String.self)]
             }
         }
-        #expect(status.count == 1 && status[0][0] == "failed" && status[0][1].contains("user_spend"))
+        #expect(status.count == 1 && status[0][0] == "failed" && status[0][1].contains("user_summary"))
     }
 
     /// A definition edited to drop rows is caught the same way; a bad template or chart is
@@ -134,7 +140,7 @@ import Testing
         let definitions = try copyDefinitions()
         let path = definitions + "/nightly/30_spend_by_provider.sql"
         let original = try Support.text(path)
-        try original.replacingOccurrences(of: "WHERE t.kind IN ('capture', 'excess')", with: "WHERE t.kind = 'capture'")
+        try original.replacingOccurrences(of: "WHERE s.day >=", with: "WHERE s.provider <> 'aimo' AND s.day >=")
             .write(toFile: path, atomically: true, encoding: .utf8)
         let runner = Support.runner(month.pool, definitions: definitions)
         await #expect {

@@ -204,6 +204,7 @@ import Testing
         let day = try #require(
             (1...31).map { CalendarDay(year: 2025, month: 3, day: $0)! }.first { day in
                 month.settled(on: day).contains { $0.family == family }
+                    && month.settled(on: day).contains { $0.family == nil }
             })
         let out = Support.temporaryDirectory("awkward")
         _ = try await Support.runner(month.pool).nightly(
@@ -215,9 +216,13 @@ import Testing
                 "\"seedance \"\"2.0\"\", <beta> & co\""))
         let section = try Support.jsonSection(try Support.json(out + "/nightly-\(day).json"), "spend_by_provider")
         #expect((section["rows"] as? [[String: Any]])?.contains { $0["family"] as? String == family } == true)
-        // A job without a family: null in JSON, an empty field in CSV.
-        #expect((section["rows"] as? [[String: Any]])?.contains { $0["family"] is NSNull } == true)
-        #expect(rows.contains { $0["family"] == "" })
+        // A job without a family: null in JSON, an empty field in CSV (quote accuracy reads the
+        // jobs themselves; the spend sections read the rollup, which says 'unknown').
+        let accuracy = try Support.jsonSection(try Support.json(out + "/nightly-\(day).json"), "quote_accuracy")
+        #expect((accuracy["rows"] as? [[String: Any]])?.contains { $0["family"] is NSNull } == true)
+        let accuracyRows = try Support.csvRows(out + "/nightly-\(day)-quote_accuracy.csv")
+        #expect(accuracyRows.contains { $0["family"] == "" })
+        #expect(rows.contains { $0["family"] == "unknown" })
     }
 }
 

@@ -154,6 +154,8 @@ struct SeededMonth: Sendable {
                 try backdate(session, job: job)
                 seeded.append(job)
             }
+            // Back-dating moved spend to other days than the rollup recorded at settlement.
+            _ = try session.query("SELECT dashboard_rebuild_spend_rollup('2025-01-01', current_date)")
             return seeded
         }
     }

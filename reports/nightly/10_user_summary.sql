@@ -3,23 +3,25 @@
 --
 -- One row per user and currency with spend this month (to the end of the report day), a hold
 -- released on the day, or a hold outstanding at the end of the day. A user whose jobs all
--- failed shows 0 spend, the holds released, and no open hold.
+-- failed shows 0 spend, the holds released, and no open hold. Spend comes from the daily
+-- rollup, so month to date costs one row per user, day, provider and family, not one per
+-- transfer; the control totals check it against the journal itself.
 --
 -- $1 = the report day (date, UTC).
 WITH day AS NOT MATERIALIZED (
     SELECT ($1::date)::timestamp AT TIME ZONE 'UTC' AS starts,
-           ($1::date + 1)::timestamp AT TIME ZONE 'UTC' AS ends,
-           date_trunc('month', ($1::date)::timestamp) AT TIME ZONE 'UTC' AS month_starts
+           ($1::date + 1)::timestamp AT TIME ZONE 'UTC' AS ends
 ),
 spend AS (
-    -- Spend: capture (held -> payable) and excess (available -> payable) transfers.
-    SELECT t.user_id, t.currency,
-           coalesce(sum(t.amount_micros) FILTER (WHERE t.created_at >= d.starts), 0) AS day_spend,
-           sum(t.amount_micros) AS mtd_spend,
-           count(*) FILTER (WHERE t.kind = 'capture' AND t.created_at >= d.starts) AS day_jobs_charged
-    FROM transfers t, day d
-    WHERE t.kind IN ('capture', 'excess') AND t.created_at >= d.month_starts AND t.created_at < d.ends
-    GROUP BY t.user_id, t.currency
+    -- Spend from the daily rollup each settlement keeps (user_spend_daily): capture and excess
+    -- transfers, summed per user and UTC day in the settling transaction.
+    SELECT s.user_id, s.currency,
+           coalesce(sum(s.spent_micros) FILTER (WHERE s.day = $1::date), 0) AS day_spend,
+           sum(s.spent_micros) AS mtd_spend,
+           coalesce(sum(s.jobs_count) FILTER (WHERE s.day = $1::date), 0) AS day_jobs_charged
+    FROM user_spend_daily s
+    WHERE s.day >= date_trunc('month', $1::date)::date AND s.day <= $1::date
+    GROUP BY s.user_id, s.currency
 ),
 released AS (
     -- Holds that ended on the day with nothing charged (failed, cancelled, expired jobs).

@@ -4,21 +4,14 @@
 -- The same spend as "Spend by user, provider and family", summed over users.
 --
 -- $1 = the report day (date, UTC).
-WITH day AS NOT MATERIALIZED (
-    SELECT ($1::date)::timestamp AT TIME ZONE 'UTC' AS starts,
-           ($1::date + 1)::timestamp AT TIME ZONE 'UTC' AS ends,
-           date_trunc('month', ($1::date)::timestamp) AT TIME ZONE 'UTC' AS month_starts
-)
-SELECT j.provider,
-       j.family,
-       t.currency,
-       coalesce(sum(t.amount_micros) FILTER (WHERE t.created_at >= d.starts), 0)::bigint AS day_spend_micros,
-       count(*) FILTER (WHERE t.kind = 'capture' AND t.created_at >= d.starts) AS day_jobs,
-       sum(t.amount_micros)::bigint AS mtd_spend_micros,
-       count(*) FILTER (WHERE t.kind = 'capture') AS mtd_jobs
-FROM transfers t
-CROSS JOIN day d
-LEFT JOIN jobs j ON j.hold_id = t.hold_id
-WHERE t.kind IN ('capture', 'excess') AND t.created_at >= d.month_starts AND t.created_at < d.ends
-GROUP BY j.provider, j.family, t.currency
-ORDER BY j.provider COLLATE "C" NULLS LAST, j.family COLLATE "C" NULLS LAST, t.currency COLLATE "C"
+SELECT s.provider,
+       s.family,
+       s.currency,
+       coalesce(sum(s.spent_micros) FILTER (WHERE s.day = $1::date), 0)::bigint AS day_spend_micros,
+       coalesce(sum(s.jobs_count) FILTER (WHERE s.day = $1::date), 0)::bigint AS day_jobs,
+       sum(s.spent_micros)::bigint AS mtd_spend_micros,
+       sum(s.jobs_count)::bigint AS mtd_jobs
+FROM user_spend_daily s
+WHERE s.day >= date_trunc('month', $1::date)::date AND s.day <= $1::date
+GROUP BY s.provider, s.family, s.currency
+ORDER BY s.provider COLLATE "C", s.family COLLATE "C", s.currency COLLATE "C"

@@ -1,6 +1,9 @@
--- Control totals: the same money summed straight from the ledger, with no join to jobs. After
--- streaming the sections the report compares each total below with the sum of that section's
--- column, per currency, to the micro-unit; any difference fails the run (nothing is published).
+-- Control totals: the same money summed straight from the ledger's journal (transfers), with no
+-- join to jobs and not from the spend rollup the sections read, so a rollup that ever drifted
+-- from the journal fails the run. After streaming the sections the report compares each total
+-- below with the sum of that section's column, per currency, to the micro-unit; any difference
+-- fails the run (nothing is published). The month's spend is read from the journal's month
+-- table alone, through an index that carries the amounts (migration 0015).
 -- Columns: section, column_name (as in the section's SQL), currency, total_micros.
 --
 -- $1 = the report day (date, UTC).

@@ -104,6 +104,7 @@ enum ErrorMapping {
         case .invalidAmount(let message): return APIError.unprocessable("invalid_amount", message)
         case .unknownCurrency(let message): return APIError.unprocessable("invalid_currency", message)
         case .userConflict(let message): return APIError(.conflict, code: "user_conflict", message: message)
+        case .archiveRefused(let message): return APIError(.conflict, code: "archive_refused", message: message)
         case .database(let underlying): return postgres(underlying)
         }
     }
