@@ -117,9 +117,12 @@ ALTER TABLE transfers ADD FOREIGN KEY (from_account_id) REFERENCES accounts (id)
 ALTER TABLE transfers ADD FOREIGN KEY (to_account_id) REFERENCES accounts (id);
 ALTER TABLE transfers ADD FOREIGN KEY (hold_id) REFERENCES holds (id);
 ALTER TABLE transfers ADD FOREIGN KEY (user_id) REFERENCES users (id);
-CREATE INDEX transfers_by_operation ON transfers (operation_key);
+-- Two indexes cover only the rows their queries read, which keeps a settled job's bytes down:
+-- a top-up's replay finds its transfer by key (ledger_top_up below), and a user's spend report
+-- reads capture and excess transfers by user and time.
+CREATE INDEX transfers_by_operation ON transfers (operation_key) WHERE kind = 'top_up';
 CREATE INDEX transfers_by_hold ON transfers (hold_id) WHERE hold_id IS NOT NULL;
-CREATE INDEX transfers_by_user_time ON transfers (user_id, created_at);
+CREATE INDEX transfers_by_user_time ON transfers (user_id, created_at) WHERE kind IN ('capture', 'excess');
 -- The nightly report's control totals sum a month's spend from this index alone (an
 -- index-only scan), never visiting the month's heap.
 CREATE INDEX transfers_spend_by_time ON transfers (created_at) INCLUDE (kind, currency, amount_micros)
@@ -129,6 +132,35 @@ CREATE TRIGGER transfers_rollup_spend
 AFTER INSERT ON transfers
 FOR EACH ROW WHEN (NEW.kind IN ('capture', 'excess'))
 EXECUTE FUNCTION dashboard_rollup_spend();
+
+-- As in 0012, with the replay's lookup on the partial index, and a clear refusal when the
+-- top-up being replayed is in an archived month.
+CREATE OR REPLACE FUNCTION ledger_top_up(p_key text, p_user_id text, p_currency text, p_amount bigint) RETURNS bigint
+LANGUAGE plpgsql AS $$
+DECLARE
+    v_world bigint;
+    v_available bigint;
+    v_id bigint;
+BEGIN
+    PERFORM ledger_check_currency(p_currency);
+    PERFORM ledger_check_amount(p_amount);
+    PERFORM ledger_require_user(p_user_id);
+    IF NOT ledger_claim(p_key, 'top_up', concat_ws('|', p_user_id, p_currency, p_amount)) THEN
+        SELECT id INTO v_id FROM transfers WHERE operation_key = p_key AND kind = 'top_up';
+        IF v_id IS NULL THEN
+            PERFORM ledger_fail('VL008', format('top-up %s was made in a month that is archived', p_key));
+        END IF;
+        RETURN v_id;
+    END IF;
+    v_world := ledger_house_account('world', 'world', p_currency, hashtext(p_key));
+    v_available := ledger_account('user:' || p_user_id, 'available', p_currency, p_user_id);
+    PERFORM ledger_account('user:' || p_user_id, 'held', p_currency, p_user_id);
+    PERFORM ledger_lock(ARRAY[v_world, v_available]);
+    RETURN ledger_post(p_key, 'top_up', v_world, v_available, p_currency, p_amount, NULL, p_user_id);
+END $$;
+
+-- jobs_by_hold (0004) indexes exactly what jobs_one_per_hold (0008) does, uniquely.
+DROP INDEX jobs_by_hold;
 
 -- 6. The spend rollup by day, for the nightly report's month to date, and a way to rebuild a
 -- range of it from the journal (after a bulk load, or rows back-dated by hand).

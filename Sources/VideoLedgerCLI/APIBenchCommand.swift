@@ -84,26 +84,10 @@ struct APIBenchCommand: AsyncParsableCommand {
             let name = "bench-api-\(UUID().uuidString.prefix(8))"
             bearer = try await tokens.create(name: name, scope: .read)
             benchToken = name
-            var logger = Logger(label: "videoledger.bench")
-            logger.logLevel = .warning
-            // A scorecard with history for every provider family, so rank=expected ranks for real.
-            let scorecards = ScorecardBoard(catalog: catalog)
-            scorecards.publish(
-                Scorecard(asOf: Date(), generation: 1, rows: [], book: ExpectedCostBook.synthetic(catalog)))
             func start(reads: PostgresReadRouter?) async throws -> String {
-                let (ports, continuation) = AsyncStream<Int>.makeStream()
-                let application = VideoLedgerApplication.build(
-                    configuration: .init(host: "127.0.0.1", port: 0),
-                    dependencies: .init(
-                        pool: pool, catalog: catalog, authenticator: TokenAuthenticator(store: tokens),
-                        jobs: JobService(pool: pool, catalog: catalog, adapters: [:]),
-                        reconciler: Reconciler(pool: pool, catalog: catalog, adapters: [:]), scorecards: scorecards,
-                        reads: reads),
-                    logger: logger, onServerRunning: { continuation.yield($0) })
-                servers.append(InProcessServer(application, logger: logger))
-                var iterator = ports.makeAsyncIterator()
-                guard let port = await iterator.next() else { throw ValidationError("the server did not start") }
-                return "http://127.0.0.1:\(port)"
+                let (server, url) = try await InProcessServer.api(pool: pool, catalog: catalog, reads: reads)
+                servers.append(server)
+                return url
             }
             baseURL = try await start(reads: nil)
             if let replicaURL = try await replicaConnectionString(primary: pool) {
@@ -241,15 +225,21 @@ struct APIBenchCommand: AsyncParsableCommand {
 
     /// wrk Lua: each request a random user and a random range of 30-366 days ending in the seed.
     static func spendScript(users: Int) -> String {
+        spendScript(user: "\"u\" .. math.random(0, \(users) - 1)", lastDay: "os.time() - 86400")
+    }
+
+    /// wrk Lua for `GET /v1/users/{id}/spend`: `user` a Lua expression naming a random user,
+    /// `lastDay` one giving the range's last day in epoch seconds; ranges of 30-366 days.
+    static func spendScript(user: String, lastDay: String) -> String {
         """
         local token = os.getenv("VIDEOLEDGER_BENCH_TOKEN")
         math.randomseed(os.time())
         request = function()
-          local user = math.random(0, \(users) - 1)
           local span = math.random(30, 366)
+          local last = \(lastDay)
           local groups = {"day", "provider", "family"}
-          local path = "/v1/users/u" .. user .. "/spend?from=" .. os.date("!%Y-%m-%d", os.time() - span * 86400)
-            .. "&to=" .. os.date("!%Y-%m-%d", os.time() - 86400) .. "&group_by=" .. groups[math.random(1, 3)]
+          local path = "/v1/users/" .. \(user) .. "/spend?from=" .. os.date("!%Y-%m-%d", last - (span - 1) * 86400)
+            .. "&to=" .. os.date("!%Y-%m-%d", last) .. "&group_by=" .. groups[math.random(1, 3)]
           return wrk.format("GET", path, { ["Authorization"] = "Bearer " .. token })
         end
         """
@@ -258,14 +248,20 @@ struct APIBenchCommand: AsyncParsableCommand {
     /// The route's statement (grouped by day, its largest answer), as pgbench runs it: prepared,
     /// like the route's.
     static func spendSQLScript(users: Int) -> String {
+        spendSQLScript(userRange: "0, \(users) - 1", user: "'u' || :u::text", lastDay: "current_date - 1")
+    }
+
+    /// The same for any data set: `userRange` the pgbench random range, `user` the SQL naming
+    /// user `:u`, `lastDay` the range's last day as SQL.
+    static func spendSQLScript(userRange: String, user: String, lastDay: String) -> String {
         """
-        \\set u random(0, \(users) - 1)
+        \\set u random(\(userRange))
         \\set span random(30, 366)
         SELECT spend.key, spend.currency, spend.spent_micros, spend.jobs_count FROM users
         LEFT JOIN LATERAL (SELECT to_char(day, 'YYYY-MM-DD') AS key, currency, sum(spent_micros)::bigint AS spent_micros,
         sum(jobs_count)::bigint AS jobs_count FROM user_spend_daily WHERE user_id = users.id
-        AND day BETWEEN current_date - :span::int AND current_date - 1 GROUP BY 1, 2) spend ON true
-        WHERE users.id = 'u' || :u::text ORDER BY 1, 2;
+        AND day BETWEEN \(lastDay) - :span::int + 1 AND \(lastDay) GROUP BY 1, 2) spend ON true
+        WHERE users.id = \(user) ORDER BY 1, 2;
         """
     }
 

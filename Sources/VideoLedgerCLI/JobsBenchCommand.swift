@@ -93,6 +93,8 @@ struct JobsBenchCommand: AsyncParsableCommand {
             String(
                 format: "  ratio: end to end = %.3f x bare INSERT rate, %.3f x simulator request rate",
                 endToEnd.perSecond / inserts, endToEnd.perSecond / requests))
+        // Real jobs, as the service wrote them: what each settled one keeps on disk.
+        try await ReportBenchExtras.printBytesPerSettledJob(monitor)
         let cpu = try await pollerCPU(
             pool: pool, monitor: monitor, catalog: catalog, adapters: adapters, logger: logger)
         print(

@@ -47,10 +47,19 @@ struct ReportBenchCommand: AsyncParsableCommand {
     @Option(help: "The psql program.")
     var psql = "psql"
 
+    @Option(help: "Seconds of the spend route under wrk on the same data (needs wrk; 0 skips it).")
+    var spendSeconds = 10
+
+    @Option(help: "wrk connections and pgbench clients for the spend measurement.")
+    var connections = 32
+
     func validate() throws {
         guard scale > 0 && scale <= 10 else { throw ValidationError("--scale must be in (0, 10]") }
         guard (1...20).contains(rounds) else { throw ValidationError("--rounds must be 1 to 20") }
         guard (0...24).contains(historyMonths) else { throw ValidationError("--history-months must be 0 to 24") }
+        guard (0...600).contains(spendSeconds), (1...1_000).contains(connections) else {
+            throw ValidationError("--spend-seconds must be 0 to 600, --connections 1 to 1000")
+        }
         guard benchDatabase.range(of: "^[a-z_][a-z0-9_]{0,62}$", options: .regularExpression) != nil else {
             throw ValidationError("--bench-database must be a lower-case identifier")
         }
@@ -117,6 +126,7 @@ struct ReportBenchCommand: AsyncParsableCommand {
                 "round \(round): report \(String(format: "%.3f", reportSeconds)) s, bare SQL via psql \(String(format: "%.3f", psqlSeconds)) s"
             )
         }
+        try await ReportBenchExtras.printBytesPerSettledJob(pool)
         await pool.close()
 
         let ratio = reportBest / psqlBest
@@ -130,6 +140,11 @@ struct ReportBenchCommand: AsyncParsableCommand {
             let bytes = outcome.files.reduce(0) { $0 + $1.bytes }
             print("output: \(outcome.files.count) files, \(bytes) bytes in \(outputDirectory)")
             print("rows: " + outcome.sections.map { "\($0.name) \($0.rowCount)" }.joined(separator: ", "))
+        }
+        if spendSeconds > 0 {
+            try await ReportBenchExtras.measureSpend(
+                connection: connection, users: size.users, seconds: spendSeconds, connections: connections,
+                poolSize: database.poolSize)
         }
     }
 
