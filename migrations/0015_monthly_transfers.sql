@@ -123,9 +123,9 @@ ALTER TABLE transfers ADD FOREIGN KEY (user_id) REFERENCES users (id);
 CREATE INDEX transfers_by_operation ON transfers (operation_key) WHERE kind = 'top_up';
 CREATE INDEX transfers_by_hold ON transfers (hold_id) WHERE hold_id IS NOT NULL;
 CREATE INDEX transfers_by_user_time ON transfers (user_id, created_at) WHERE kind IN ('capture', 'excess');
--- The nightly report's control totals sum a month's spend from this index alone (an
--- index-only scan), never visiting the month's heap.
-CREATE INDEX transfers_spend_by_time ON transfers (created_at) INCLUDE (kind, currency, amount_micros)
+-- The nightly report's control totals and provider drift sum spend over a time range from this
+-- index alone (an index-only scan), never visiting the month's heap.
+CREATE INDEX transfers_spend_by_time ON transfers (created_at) INCLUDE (kind, currency, amount_micros, to_account_id)
     WHERE kind IN ('capture', 'excess');
 
 CREATE TRIGGER transfers_rollup_spend
@@ -215,15 +215,20 @@ BEGIN
     IF EXISTS (SELECT 1 FROM holds WHERE state = 'open' AND created_at < v_ends) THEN
         PERFORM ledger_fail('VL008', format('holds taken before %s are still open', v_ends));
     END IF;
-    EXECUTE format('ALTER TABLE transfers DETACH PARTITION %I', v_table);
-    EXECUTE format('SELECT count(*) FROM %I', v_table) INTO v_rows;
-    INSERT INTO ledger_archived_months (month, partition_name, state, transfers) VALUES (p_month, v_table, 'detached', v_rows);
+    -- The sums first, with only this month's table locked against writes (it takes none: the
+    -- month has ended); then the detach, whose lock on the whole journal lasts only until the
+    -- commit right after it, so other months' writes wait for moments, not for the sums.
+    EXECUTE format('LOCK TABLE %I IN SHARE MODE', v_table);
+    INSERT INTO ledger_archived_months (month, partition_name, state, transfers) VALUES (p_month, v_table, 'detached', 0);
     EXECUTE format(
         'INSERT INTO ledger_archived_journal (month, account_id, net_micros, transfers) '
         'SELECT %L, account_id, sum(delta), count(*) FROM ('
         '  SELECT to_account_id AS account_id, amount_micros AS delta FROM %I'
         '  UNION ALL SELECT from_account_id, -amount_micros FROM %I) moves '
         'GROUP BY account_id', p_month, v_table, v_table);
+    SELECT coalesce(sum(transfers), 0) / 2 INTO v_rows FROM ledger_archived_journal WHERE month = p_month;
+    UPDATE ledger_archived_months SET transfers = v_rows WHERE month = p_month;
+    EXECUTE format('ALTER TABLE transfers DETACH PARTITION %I', v_table);
     RETURN v_table;
 END $$;
 

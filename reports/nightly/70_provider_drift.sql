@@ -53,11 +53,15 @@ balance AS (
     ) c ON true
 ),
 charges AS (
+    -- Money that reached the provider's payable account (its rows, one per shard) between the
+    -- two snapshots: one index-only range scan of the journal per provider.
     SELECT b.provider, b.currency, (
         SELECT coalesce(sum(t.amount_micros), 0)
-        FROM transfers t JOIN jobs j ON j.hold_id = t.hold_id
-        WHERE t.kind IN ('capture', 'excess') AND j.provider = b.provider AND t.currency = b.currency
+        FROM transfers t
+        WHERE t.kind IN ('capture', 'excess') AND t.currency = b.currency
           AND t.created_at > b.opening_at AND t.created_at <= b.closing_at
+          AND t.to_account_id IN (SELECT a.id FROM accounts a
+                                  WHERE a.owner = 'provider:' || b.provider AND a.kind = 'payable' AND a.currency = b.currency)
     ) AS charged
     FROM balance b
     WHERE b.opening_at IS NOT NULL AND b.closing_at IS NOT NULL
