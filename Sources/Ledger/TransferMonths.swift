@@ -54,22 +54,31 @@ public struct TransferMonths: Sendable {
         self.pool = pool
     }
 
-    /// Creates the month tables from `today`'s month through `monthsAhead` later, and those of
-    /// any rows `transfers_default` caught (moving the rows in); returns how many it created.
+    /// The tables partitioned by month, each with a `<name>_default` partition and the UTC
+    /// instant or day its months are taken from: the journal and the daily spend rollup
+    /// (migration 0016).
+    static let monthlyTables = [("transfers", "created_at AT TIME ZONE 'UTC'"), ("user_spend_daily", "day")]
+
+    /// Creates the month tables of the journal and the spend rollup from `today`'s month through
+    /// `monthsAhead` later, and those of any rows their default partitions caught (moving the
+    /// rows in); returns how many it created.
     @discardableResult
     public func ensureAhead(today: CalendarDay = .today()) async throws -> Int {
         let from = today.firstOfMonth
         let through = Self.month(from, adding: Self.monthsAhead)
         return try await pool.withSession { session in
-            // The default partition is empty but for rows written before their month existed.
-            let caught = try session.query(
-                "SELECT DISTINCT to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-01') FROM transfers_default ORDER BY 1"
-            ).map { try $0.decode(0, as: String.self) }
             var created = 0
-            for (first, last) in caught.map({ ($0, $0) }) + [(from.description, through.description)] {
-                created += Int(
-                    try session.query("SELECT ledger_ensure_transfer_months($1::date, $2::date)", [first, last])[0]
-                        .decode(0, as: Int32.self))
+            for (table, key) in Self.monthlyTables {
+                // A default partition is empty but for rows written before their month existed.
+                let caught = try session.query(
+                    "SELECT DISTINCT to_char(\(key), 'YYYY-MM-01') FROM \(table)_default ORDER BY 1"
+                ).map { try $0.decode(0, as: String.self) }
+                for (first, last) in caught.map({ ($0, $0) }) + [(from.description, through.description)] {
+                    created += Int(
+                        try session.query(
+                            "SELECT ledger_ensure_months($1, $2::date, $3::date)", [table, first, last]
+                        )[0].decode(0, as: Int32.self))
+                }
             }
             return created
         }

@@ -50,6 +50,9 @@ struct BenchSeed {
                                  now() - make_interval(secs => (random() * ($3::int * 86400 - 400))::int + 400) AS t
                           FROM generate_series(0, $2::int - 1) g) s
                     """, [users, jobs, days])
+                // The rollup's month tables, as serve would have made them month by month.
+                _ = try session.query(
+                    "SELECT ledger_ensure_months('user_spend_daily', current_date - $1::int, current_date)", [days])
                 try session.execute(
                     """
                     INSERT INTO user_spend_daily (user_id, day, provider, family, currency, spent_micros, jobs_count)

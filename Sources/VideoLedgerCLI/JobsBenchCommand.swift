@@ -25,11 +25,20 @@ struct JobsBenchCommand: AsyncParsableCommand {
 
     @Option(help: "Jobs carried end to end.") var jobs = 10_000
     @Option(help: "Submits in flight at once.") var concurrency = 64
+    @Option(
+        help:
+            "Users the jobs are spread over, round robin (one user: every submit and settlement queues on one account)."
+    )
+    var users = 1
     @Option(help: "In-flight jobs for the CPU measurement.") var inFlight = 1_000
     @Option(help: "CPU measurement window, seconds.") var windowSeconds = 60
     @Option(help: "Simulated time to completion, milliseconds.") var completeAfterMilliseconds = 1_000
     @Option(name: .customLong("pricing-dir")) var pricingDirectory: String?
     @Option(name: .customLong("migrations-dir")) var migrationsDirectory = "migrations"
+
+    func validate() throws {
+        guard (1...10_000).contains(users) else { throw ValidationError("--users must be 1 to 10000") }
+    }
 
     func run() async throws {
         var logger = Logger(label: "videoledger.bench")
@@ -53,12 +62,15 @@ struct JobsBenchCommand: AsyncParsableCommand {
         let client = try CurlHTTPClient(configuration: ProviderAdapters.httpConfiguration())
         try await simulator.fund(client)
         let adapters = try ProviderAdapters.simulator(baseURLs: simulator.baseURLs, client: client, logger: logger)
-        try await Ledger(pool: pool).createUser("bench")
-        try await Ledger(pool: pool).topUp(
-            key: "bench-funds", userID: "bench", amount: Money(micros: 1_000_000_000_000, currency: .usd))
+        for user in 0..<users {
+            try await Ledger(pool: pool).createUser("bench-\(user)")
+            try await Ledger(pool: pool).topUp(
+                key: "bench-funds-\(user)", userID: "bench-\(user)",
+                amount: Money(micros: 1_000_000_000_000, currency: .usd))
+        }
 
         print(
-            "VideoLedger jobs benchmark: \(jobs) jobs, \(concurrency) submits at once, 4 polled providers (AIGate left out:"
+            "VideoLedger jobs benchmark: \(jobs) jobs of \(users) user(s), \(concurrency) submits at once, 4 polled providers (AIGate left out:"
         )
         print(
             "its calls hold a connection for the whole render), simulated completion after \(completeAfterMilliseconds) ms"
@@ -183,7 +195,9 @@ struct JobsBenchCommand: AsyncParsableCommand {
                 group.addTask {
                     for index in stride(from: lane, to: count, by: lanes) {
                         _ = try await service.submit(
-                            Self.request(index, scenario: scenario, key: "\(keyPrefix)-\(index)"))
+                            Self.request(
+                                index, user: "bench-\(index % users)", scenario: scenario, key: "\(keyPrefix)-\(index)")
+                        )
                     }
                 }
             }
@@ -191,7 +205,7 @@ struct JobsBenchCommand: AsyncParsableCommand {
         }
     }
 
-    static func request(_ index: Int, scenario: String, key: String) -> JobRequest {
+    static func request(_ index: Int, user: String, scenario: String, key: String) -> JobRequest {
         let prompt = "bench \(index) sim: \(scenario)"
         let specs: [(String, JobSpec)] = [
             ("aimo", JobSpec(family: "veo-3.1-fast", duration: 8, resolution: "720p", prompt: prompt)),
@@ -200,7 +214,7 @@ struct JobsBenchCommand: AsyncParsableCommand {
             ("nanogpt", JobSpec(family: "veo-2", duration: 5, resolution: "720p", aspectRatio: "16:9", prompt: prompt)),
         ]
         let (provider, spec) = specs[index % specs.count]
-        return JobRequest(userID: "bench", idempotencyKey: key, spec: spec, provider: provider)
+        return JobRequest(userID: user, idempotencyKey: key, spec: spec, provider: provider)
     }
 
     /// `jobs` single-row INSERTs of job-shaped rows, each its own commit, same concurrency.

@@ -106,6 +106,7 @@ enum ReportBenchData {
                      ledger_archived_months
             RESTART IDENTITY CASCADE;
             SELECT ledger_ensure_transfer_months(date '\(size.firstDay)' - 1, date '\(reportDay)' + 1);
+            SELECT ledger_ensure_months('user_spend_daily', date '\(size.firstDay)' - 1, date '\(reportDay)' + 1);
             """)
 
         var indexDefinitions: [String] = []
@@ -284,7 +285,8 @@ enum ReportBenchData {
             INSERT INTO user_spend_daily (user_id, day, provider, family, currency, spent_micros, jobs_count)
             SELECT user_id, (settled_at AT TIME ZONE 'UTC')::date, provider, family, 'USD', sum(actual), count(*)
             FROM bench_plan WHERE outcome = 'completed'
-            GROUP BY 1, 2, 3, 4;
+            GROUP BY 1, 2, 3, 4
+            ORDER BY 2;
             DROP TABLE bench_plan;
             """)
         try timed("indexes", indexDefinitions.map { $0 + ";" }.joined(separator: "\n"))
