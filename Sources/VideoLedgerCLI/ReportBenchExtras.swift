@@ -46,7 +46,7 @@ enum ReportBenchExtras {
         if spend.non2xx > 0 { print("WARNING: \(spend.non2xx) non-2xx spend responses") }
     }
 
-    /// Bytes on disk (tables, TOAST and indexes; every month of `transfers`) per settled job:
+    /// Bytes on disk (tables, TOAST and indexes; every month of a partitioned table) per settled job:
     /// the job's own row and its transfers, the goal's measure, then what else each job keeps.
     static func printBytesPerSettledJob(_ pool: PostgresPool) async throws {
         let (settled, sizes) = try await pool.withSession { session -> (Int64, [(String, Int64)]) in
@@ -54,15 +54,11 @@ enum ReportBenchExtras {
                 .decode(0)
             let sizes = try session.query(
                 """
-                SELECT name, bytes FROM (
-                    SELECT 1 AS position, 'jobs' AS name, pg_total_relation_size('jobs') AS bytes
-                    UNION ALL
-                    SELECT 2, 'transfers', (SELECT coalesce(sum(pg_total_relation_size(i.inhrelid)), 0)::bigint
-                                           FROM pg_inherits i WHERE i.inhparent = 'transfers'::regclass)
-                    UNION ALL SELECT 3, 'holds', pg_total_relation_size('holds')
-                    UNION ALL SELECT 4, 'ledger_operations', pg_total_relation_size('ledger_operations')
-                    UNION ALL SELECT 5, 'quotes', pg_total_relation_size('quotes')
-                    UNION ALL SELECT 6, 'user_spend_daily', pg_total_relation_size('user_spend_daily')) sizes
+                SELECT name, (SELECT sum(pg_total_relation_size(part))::bigint FROM (
+                                  SELECT name::regclass UNION ALL
+                                  SELECT inhrelid FROM pg_inherits WHERE inhparent = name::regclass) parts (part)) AS bytes
+                FROM unnest(ARRAY['jobs', 'transfers', 'holds', 'ledger_operations', 'quotes', 'user_spend_daily'])
+                     WITH ORDINALITY AS t (name, position)
                 ORDER BY position
                 """
             ).map { (try $0.decode(0, as: String.self), try $0.decode(1, as: Int64.self)) }
