@@ -30,6 +30,8 @@ struct JobsBenchCommand: AsyncParsableCommand {
             "Users the jobs are spread over, round robin (one user: every submit and settlement queues on one account)."
     )
     var users = 1
+    @Option(help: "Polls in flight at once per provider (the service's default is the cap a provider is kept to).")
+    var inFlightMaxPerProvider = JobsConfiguration.defaultInFlightMax
     @Option(help: "In-flight jobs for the CPU measurement.") var inFlight = 1_000
     @Option(help: "CPU measurement window, seconds.") var windowSeconds = 60
     @Option(help: "Simulated time to completion, milliseconds.") var completeAfterMilliseconds = 1_000
@@ -38,6 +40,9 @@ struct JobsBenchCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard (1...10_000).contains(users) else { throw ValidationError("--users must be 1 to 10000") }
+        guard (1...1_000).contains(inFlightMaxPerProvider) else {
+            throw ValidationError("--in-flight-max-per-provider must be 1 to 1000")
+        }
     }
 
     func run() async throws {
@@ -129,7 +134,9 @@ struct JobsBenchCommand: AsyncParsableCommand {
         async throws -> (perSecond: Double, seconds: Double, cpuSeconds: Double, commitsPerJob: Double)
     {
         let configuration = JobsConfiguration(
-            pollIntervalMillisecondsMin: 250, pollIntervalMillisecondsMax: 2_000, inFlightMaxPerProvider: [:],
+            pollIntervalMillisecondsMin: 250, pollIntervalMillisecondsMax: 2_000,
+            inFlightMaxPerProvider: Dictionary(
+                uniqueKeysWithValues: ProviderID.allCases.map { ($0, inFlightMaxPerProvider) }),
             leaseBatchMax: 64,
             idleTickMilliseconds: 20)
         let service = JobService(
@@ -143,6 +150,10 @@ struct JobsBenchCommand: AsyncParsableCommand {
         let started = ContinuousClock.now
         let polling = pollers.map { poller in Task { await poller.run(until: stop) } }
         try await submit(service, count: jobs, scenario: "", keyPrefix: "e2e\(instances)")
+        print(
+            String(
+                format: "  (%d instance(s): every submit answered after %.2f s)", instances,
+                Self.seconds(ContinuousClock.now - started)))
         while try await Self.count(monitor, "SELECT count(*) FROM jobs WHERE finished_at IS NULL") > 0 {
             try await Task.sleep(for: .milliseconds(20))
         }
