@@ -63,6 +63,18 @@ CREATE TABLE ledger_archived_journal (
     PRIMARY KEY (month, account_id)
 );
 
+-- Attaching or detaching a month changes the journal's foreign keys and partition bounds, which
+-- needs table locks that conflict with ledger writes. Taken here first, in the order every ledger
+-- write first takes its tables (an operation's key, then accounts, holds, the journal), so a
+-- change waits for the writes in flight instead of deadlocking with them; and it gives up after
+-- 3 s (the caller retries) rather than hold writes back behind a long query.
+CREATE FUNCTION ledger_lock_for_partition_change() RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM set_config('lock_timeout', '3000', true);
+    LOCK TABLE users, ledger_operations, accounts, holds, transfers IN SHARE ROW EXCLUSIVE MODE;
+END $$;
+
 -- 3. Month tables. A month's table is created standalone, given the rows the default partition
 -- caught for it, then attached: so creating a month that already has rows never fails.
 CREATE FUNCTION ledger_transfer_month_table(p_month date) RETURNS text
@@ -88,6 +100,7 @@ BEGIN
         IF to_regclass(v_table) IS NULL AND NOT EXISTS (SELECT 1 FROM ledger_archived_months WHERE month = v_month) THEN
             v_starts := v_month::timestamp AT TIME ZONE 'UTC';
             v_ends := (v_month + interval '1 month')::timestamp AT TIME ZONE 'UTC';
+            PERFORM ledger_lock_for_partition_change();
             EXECUTE format('CREATE TABLE %I (LIKE transfers INCLUDING DEFAULTS INCLUDING CONSTRAINTS)', v_table);
             EXECUTE format(
                 'WITH moved AS (DELETE FROM transfers_default WHERE created_at >= %L AND created_at < %L RETURNING *) '
@@ -228,6 +241,7 @@ BEGIN
         'GROUP BY account_id', p_month, v_table, v_table);
     SELECT coalesce(sum(transfers), 0) / 2 INTO v_rows FROM ledger_archived_journal WHERE month = p_month;
     UPDATE ledger_archived_months SET transfers = v_rows WHERE month = p_month;
+    PERFORM ledger_lock_for_partition_change();
     EXECUTE format('ALTER TABLE transfers DETACH PARTITION %I', v_table);
     RETURN v_table;
 END $$;
@@ -280,8 +294,15 @@ BEGIN
     IF v_rows <> 0 THEN
         PERFORM ledger_fail('VL008', format('table %s disagrees with the archived sums of %s accounts', v_table, v_rows));
     END IF;
+    -- The bound as a checked constraint first (one scan, locking only this table), so the attach
+    -- itself, under the journal's locks, has nothing left to scan.
+    EXECUTE format('ALTER TABLE %I ADD CONSTRAINT %I CHECK (created_at >= %L AND created_at < %L)', v_table,
+                   v_table || '_month', p_month::timestamp AT TIME ZONE 'UTC',
+                   (p_month + interval '1 month')::timestamp AT TIME ZONE 'UTC');
+    PERFORM ledger_lock_for_partition_change();
     EXECUTE format('ALTER TABLE transfers ATTACH PARTITION %I FOR VALUES FROM (%L) TO (%L)', v_table,
                    p_month::timestamp AT TIME ZONE 'UTC', (p_month + interval '1 month')::timestamp AT TIME ZONE 'UTC');
+    EXECUTE format('ALTER TABLE %I DROP CONSTRAINT %I', v_table, v_table || '_month');
     DELETE FROM ledger_archived_months WHERE month = p_month;
     RETURN v_recorded;
 END $$;

@@ -42,6 +42,7 @@ BEGIN
                 v_starts := v_month::text;
                 v_ends := (v_month + interval '1 month')::date::text;
             END IF;
+            PERFORM ledger_lock_for_partition_change();
             EXECUTE format('CREATE TABLE %I (LIKE %I INCLUDING DEFAULTS INCLUDING CONSTRAINTS)', v_table, p_parent);
             EXECUTE format(
                 'WITH moved AS (DELETE FROM %I WHERE %I >= %L AND %I < %L RETURNING *) INSERT INTO %I SELECT * FROM moved',

@@ -66,7 +66,7 @@ public struct TransferMonths: Sendable {
     public func ensureAhead(today: CalendarDay = .today()) async throws -> Int {
         let from = today.firstOfMonth
         let through = Self.month(from, adding: Self.monthsAhead)
-        return try await pool.withSession { session in
+        return try await ledgerCall { session in
             var created = 0
             for (table, key) in Self.monthlyTables {
                 // A default partition is empty but for rows written before their month existed.
@@ -189,11 +189,25 @@ public struct TransferMonths: Sendable {
         return CalendarDay(year: index / 12, month: index % 12 + 1, day: 1)!
     }
 
+    /// Attempts at a change of months that met ledger writes: the functions give up on a lock
+    /// after 3 s, or lose a deadlock, rather than hold writes back; each retry waits longer.
+    static let lockAttemptsMax = 5
+    static let lockRetryMilliseconds = 500
+
+    /// Runs `body` in a session, again after a lock timeout (55P03) or a deadlock (40P01), at
+    /// most `lockAttemptsMax` times; a refusal comes back as `LedgerError`.
     private func ledgerCall<T: Sendable>(_ body: @escaping @Sendable (PostgresSession) throws -> T) async throws -> T {
-        do {
-            return try await pool.withSession(body)
-        } catch {
-            throw LedgerError.wrap(error)
+        var attempt = 1
+        while true {
+            do {
+                return try await pool.withSession(body)
+            } catch let error as PostgresError where ["55P03", "40P01"].contains(error.sqlState ?? "") {
+                guard attempt < Self.lockAttemptsMax else { throw LedgerError.wrap(error) }
+                try await Task.sleep(for: .milliseconds(Self.lockRetryMilliseconds * attempt))
+                attempt += 1
+            } catch {
+                throw LedgerError.wrap(error)
+            }
         }
     }
 }

@@ -167,4 +167,34 @@ import Testing
                 == true)
         try await fixture.expectInvariants()
     }
+
+    /// Months leave and come back while the service keeps writing the current month: no write
+    /// fails or waits long, and every balance equals its journal afterwards.
+    @Test func monthsMoveWhileTheLedgerKeepsWriting() async throws {
+        let (fixture, months) = try await Self.history()
+        try await months.ensureAhead()
+        let before = try await months.digest(before: Self.march)
+        let writers = (0..<4).map { writer in
+            Task {
+                for index in 0..<40 {
+                    let hold = try await fixture.ledger.hold(
+                        key: "w\(writer)-\(index)", userID: "alice", amount: usd(10_000), provider: "venice")
+                    _ = try await fixture.ledger.capture(key: "c\(writer)-\(index)", holdID: hold, actualMicros: 9_000)
+                }
+            }
+        }
+        for _ in 0..<3 {
+            #expect(try await months.detach(Self.january) == "transfers_2025_01")
+            #expect(try await months.detach(Self.february) == "transfers_2025_02")
+            #expect(try await months.restore(Self.february) == 7)
+            #expect(try await months.restore(Self.january) == 11)
+        }
+        for writer in writers { try await writer.value }
+        #expect(try await months.digest(before: Self.march) == before)
+        #expect(
+            try await Self.count(fixture.pool, "SELECT count(*) FROM transfers WHERE operation_key LIKE 'c%-%'") == 4
+                * 40 * 2)
+        #expect(try await months.archivedMonths().isEmpty)
+        try await fixture.expectInvariants()
+    }
 }
