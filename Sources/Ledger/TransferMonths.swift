@@ -44,7 +44,8 @@ public struct TransferMonths: Sendable {
 
         public var description: String {
             let moved = movedMicros.keys.sorted().map { "\($0) \(DecimalAmount.string(fromMicros: movedMicros[$0]!))" }
-            return "\(accounts) accounts, moved \(moved.joined(separator: ", ")), digest \(sha256.prefix(16))"
+            let money = moved.isEmpty ? "nothing moved" : "moved " + moved.joined(separator: ", ")
+            return "\(accounts) accounts, \(money), digest \(sha256.prefix(16))"
         }
     }
 

@@ -76,7 +76,7 @@ struct ArchiveCommand: AsyncParsableCommand {
                 }
             }
             try await ArchiveCommand.requireUnchanged(before, cutoff: cutoff, months: months, pool: pool)
-            print(archived == 0 ? "nothing to archive before \(before)" : "archived \(archived) month(s)")
+            print(archived == 0 ? "nothing to archive before \(self.before)" : "archived \(archived) month(s)")
         }
     }
 

@@ -168,6 +168,14 @@ import Testing
             let run = try await Self.videoledger(arguments, database: database)
             #expect(run.status == 64, "\(arguments): \(run.output)")
         }
+        let empty = try await Self.videoledger(
+            [
+                "archive", "--before", "2024-01", "--out",
+                NSTemporaryDirectory() + "videoledger-archive-empty-\(getpid())",
+            ],
+            database: database)
+        #expect(empty.status == 0 && empty.output.contains("nothing to archive before 2024-01"), "\(empty.output)")
+        #expect(empty.output.contains("0 accounts, nothing moved"), "\(empty.output)")
         let nothing = try await Self.videoledger(["archive", "restore", "--month", "2024-05"], database: database)
         #expect(nothing.status == 1 && nothing.output.contains("not archived"), "\(nothing.output)")
         #expect(try await Self.count(pool, "SELECT count(*) FROM ledger_archived_months") == 0)
