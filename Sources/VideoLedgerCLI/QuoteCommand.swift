@@ -54,10 +54,10 @@ struct QuoteCommand: AsyncParsableCommand {
         var constraints = QuoteConstraints()
         constraints.maxP95Seconds = maxP95Seconds
         if let text = minSuccessRate {
-            guard let value = Double(text), (0...1).contains(value) else {
-                throw ValidationError("--min-success-rate must be 0-1")
+            guard let ppb = Reliability.ppb(decimal: text) else {
+                throw ValidationError("--min-success-rate must be a decimal from 0 to 1, at most 9 decimals, e.g. 0.95")
             }
-            constraints.minSuccessPPB = Reliability.ppb(value)
+            constraints.minSuccessPPB = ppb
         }
         if rank == .expected || constraints != .none {
             try await runRanked(rank: rank, constraints: constraints)

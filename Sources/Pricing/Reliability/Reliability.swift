@@ -62,6 +62,21 @@ public enum Reliability {
         return Int64((min(max(probability, 0), 1) * Double(scale)).rounded())
     }
 
+    /// A rate written as a decimal, `0.8`, `1`, `0.95`, as parts per billion, exactly (no
+    /// binary fraction in between); nil outside [0, 1] or past 9 decimals. The REST API and the
+    /// CLI read `min_success_rate` with it, so both accept and refuse the same texts.
+    public static func ppb(decimal text: String) -> Int64? {
+        let parts = text.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
+        guard let whole = parts.first, !whole.isEmpty, whole.count <= 1, whole.allSatisfy({ $0 == "0" || $0 == "1" })
+        else { return nil }
+        var fraction = parts.count == 2 ? String(parts[1]) : ""
+        if parts.count == 2 && fraction.isEmpty { return nil }
+        guard fraction.count <= 9, fraction.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
+        fraction += String(repeating: "0", count: 9 - fraction.count)
+        let value = Int64(whole)! * scale + Int64(fraction)!
+        return value <= scale ? value : nil
+    }
+
     /// Parts per billion as a decimal with `digits` places, half-up: `712_345_678` → `"0.7123"`.
     public static func decimal(_ ppb: Int64, digits: Int = 4) -> String {
         precondition((0...9).contains(digits), "0-9 digits")

@@ -41,19 +41,6 @@ struct RankingInput: Sendable, Hashable {
         }
         return input
     }
-
-    /// `0.8`, `1`, `0.95` → parts per billion, exactly; nil outside [0, 1] or past 9 decimals.
-    static func ppb(_ text: String) -> Int64? {
-        let parts = text.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
-        guard let whole = parts.first, !whole.isEmpty, whole.count <= 1, whole.allSatisfy({ $0 == "0" || $0 == "1" })
-        else { return nil }
-        var fraction = parts.count == 2 ? String(parts[1]) : ""
-        if parts.count == 2 && fraction.isEmpty { return nil }
-        guard fraction.count <= 9, fraction.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
-        fraction += String(repeating: "0", count: 9 - fraction.count)
-        let value = Int64(whole)! * Reliability.scale + Int64(fraction)!
-        return value <= Reliability.scale ? value : nil
-    }
 }
 
 /// `min_success_rate` in a JSON body: a number (0.8) or a decimal string ("0.8").
@@ -62,13 +49,13 @@ struct FlexibleRate: Decodable, Sendable {
     let ppb: Int64?
 
     init(text: String) {
-        ppb = RankingInput.ppb(text)
+        ppb = Reliability.ppb(decimal: text)
     }
 
     init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         if let text = try? container.decode(String.self) {
-            ppb = RankingInput.ppb(text)
+            ppb = Reliability.ppb(decimal: text)
         } else if let number = try? container.decode(Double.self), number.isFinite {
             // A probability, not money: to parts per billion, rounded.
             ppb = (0...1).contains(number) ? Reliability.ppb(number) : nil
