@@ -67,22 +67,23 @@ public struct TransferMonths: Sendable {
     public func ensureAhead(today: CalendarDay = .today()) async throws -> Int {
         let from = today.firstOfMonth
         let through = Self.month(from, adding: Self.monthsAhead)
-        return try await ledgerCall { session in
-            var created = 0
-            for (table, key) in Self.monthlyTables {
-                // A default partition is empty but for rows written before their month existed.
-                let caught = try session.query(
-                    "SELECT DISTINCT to_char(\(key), 'YYYY-MM-01') FROM \(table)_default ORDER BY 1"
-                ).map { try $0.decode(0, as: String.self) }
-                for (first, last) in caught.map({ ($0, $0) }) + [(from.description, through.description)] {
-                    created += Int(
-                        try session.query(
-                            "SELECT ledger_ensure_months($1, $2::date, $3::date)", [table, first, last]
-                        )[0].decode(0, as: Int32.self))
-                }
+        var created = 0
+        for (table, key) in Self.monthlyTables {
+            // A default partition is empty but for rows written before their month existed.
+            let caught = try await pool.withSession { session in
+                try session.query("SELECT DISTINCT to_char(\(key), 'YYYY-MM-01') FROM \(table)_default ORDER BY 1")
+                    .map { try $0.decode(0, as: String.self) }
             }
-            return created
+            for (first, last) in caught.map({ ($0, $0) }) + [(from.description, through.description)] {
+                let made = try await ledgerCall { session in
+                    let rows = try session.query(
+                        "SELECT ledger_ensure_months($1, $2::date, $3::date)", [table, first, last])
+                    return try rows[0].decode(0, as: Int32.self)
+                }
+                created += Int(made)
+            }
         }
+        return created
     }
 
     /// Every month that has a table in the journal (first days), oldest first.
@@ -106,9 +107,18 @@ public struct TransferMonths: Sendable {
                 FROM ledger_archived_months ORDER BY month
                 """
             ).map { row in
-                ArchivedMonth(
-                    month: CalendarDay(iso: try row.decode(0))!, table: try row.decode(1),
-                    state: ArchivedMonth.State(rawValue: try row.decode(2))!, transfers: try row.decode(3),
+                // The schema allows nothing else (a date, two states); a row that says otherwise
+                // is an error to report, not a reason to stop the process.
+                let monthText: String = try row.decode(0)
+                let stateText: String = try row.decode(2)
+                guard let month = CalendarDay(iso: monthText) else {
+                    throw PostgresError.decoding(column: "month", reason: "'\(monthText)' is outside 1970-9999")
+                }
+                guard let state = ArchivedMonth.State(rawValue: stateText) else {
+                    throw PostgresError.decoding(column: "state", reason: "unknown state '\(stateText)'")
+                }
+                return ArchivedMonth(
+                    month: month, table: try row.decode(1), state: state, transfers: try row.decode(3),
                     filePath: try row.decodeIfPresent(4), fileSHA256: try row.decodeIfPresent(5))
             }
         }
@@ -190,25 +200,15 @@ public struct TransferMonths: Sendable {
         return CalendarDay(year: index / 12, month: index % 12 + 1, day: 1)!
     }
 
-    /// Attempts at a change of months that met ledger writes: the functions give up on a lock
-    /// after 3 s, or lose a deadlock, rather than hold writes back; each retry waits longer.
-    static let lockAttemptsMax = 5
-    static let lockRetryMilliseconds = 500
-
-    /// Runs `body` in a session, again after a lock timeout (55P03) or a deadlock (40P01), at
-    /// most `lockAttemptsMax` times; a refusal comes back as `LedgerError`.
+    /// Runs `body` in a transaction of its own. A change of months that meets ledger writes
+    /// gives up on a lock after 3 s, or loses a deadlock, rather than hold the writes back; the
+    /// transaction's own retry of transient conflicts tries it again. A refusal comes back as
+    /// `LedgerError`.
     private func ledgerCall<T: Sendable>(_ body: @escaping @Sendable (PostgresSession) throws -> T) async throws -> T {
-        var attempt = 1
-        while true {
-            do {
-                return try await pool.withSession(body)
-            } catch let error as PostgresError where ["55P03", "40P01"].contains(error.sqlState ?? "") {
-                guard attempt < Self.lockAttemptsMax else { throw LedgerError.wrap(error) }
-                try await Task.sleep(for: .milliseconds(Self.lockRetryMilliseconds * attempt))
-                attempt += 1
-            } catch {
-                throw LedgerError.wrap(error)
-            }
+        do {
+            return try await pool.transaction(body)
+        } catch {
+            throw LedgerError.wrap(error)
         }
     }
 }

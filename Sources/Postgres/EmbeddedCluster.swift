@@ -324,16 +324,24 @@ public struct EmbeddedCluster: Sendable {
     }
 
     /// The folder holding initdb and pg_ctl: `$VIDEOLEDGER_PG_BIN`, else the newest
-    /// `/usr/lib/postgresql/*/bin` (Debian's layout), else `pg_config --bindir`'s.
+    /// `/usr/lib/postgresql/*/bin` (Debian's layout) that has them.
     public static func serverTools() throws -> String {
+        guard let bin = toolsDirectory(holding: "initdb") else { throw ClusterError.toolMissing("initdb") }
+        return bin
+    }
+
+    /// `$VIDEOLEDGER_PG_BIN`, else the newest `/usr/lib/postgresql/*/bin` holding `tool`: the
+    /// server's own version of a tool (a dump must come from a `pg_dump` at least as new as the
+    /// server). Nil when there is none.
+    public static func toolsDirectory(holding tool: String) -> String? {
         if let configured = ProcessInfo.processInfo.environment["VIDEOLEDGER_PG_BIN"] { return configured }
         let root = "/usr/lib/postgresql"
         let versions = (try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []
         for version in versions.sorted(by: { (Int($0) ?? 0) > (Int($1) ?? 0) }) {
             let bin = "\(root)/\(version)/bin"
-            if FileManager.default.isExecutableFile(atPath: bin + "/initdb") { return bin }
+            if FileManager.default.isExecutableFile(atPath: bin + "/" + tool) { return bin }
         }
-        throw ClusterError.toolMissing("initdb")
+        return nil
     }
 
     /// Runs a tool with the minimal environment (no `PG*` either: the cluster's own settings

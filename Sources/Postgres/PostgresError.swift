@@ -35,13 +35,15 @@ public enum PostgresError: Error, Sendable, Equatable, CustomStringConvertible {
         return nil
     }
 
-    /// Serialization failures and deadlocks: the transaction can be retried as a whole.
+    /// Serialization failures, deadlocks, and a lock not granted within the session's
+    /// `lock_timeout` (55P03; only the ledger's month changes set one, to give way to writes):
+    /// the transaction can be retried as a whole.
     public var isTransientConflict: Bool {
-        sqlState == "40001" || sqlState == "40P01"
+        sqlState == "40001" || sqlState == "40P01" || sqlState == "55P03"
     }
 
-    /// Whether `error` is, or wraps (`PostgresErrorWrapping`), a serialization failure or a
-    /// deadlock: what `PostgresSession.transaction` retries.
+    /// Whether `error` is, or wraps (`PostgresErrorWrapping`), a transient conflict
+    /// (`isTransientConflict`): what `PostgresSession.transaction` retries.
     public static func isTransientConflict(_ error: any Error) -> Bool {
         if let error = error as? PostgresError { return error.isTransientConflict }
         if let wrapping = error as? any PostgresErrorWrapping {

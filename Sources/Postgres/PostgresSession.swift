@@ -26,8 +26,8 @@ public struct PostgresSession {
         try query(sql, parameters).affectedRows
     }
 
-    /// How often a transaction is tried when it fails with a serialization failure or a
-    /// deadlock (40001, 40P01, also when wrapped: `PostgresErrorWrapping`). Deadlocks should not
+    /// How often a transaction is tried when it fails with a serialization failure, a deadlock
+    /// or a lock timeout (40001, 40P01, 55P03, also when wrapped: `PostgresErrorWrapping`). Deadlocks should not
     /// happen on the job path (its lock order is in docs/job-lifecycle.md); this is the net under
     /// that rule, bounded so a cycle that keeps coming back ends as an error, not a loop.
     public static let conflictAttemptsMax = 5

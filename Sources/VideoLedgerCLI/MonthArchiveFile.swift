@@ -122,21 +122,13 @@ struct MonthArchiveFile {
         }
     }
 
-    /// `$VIDEOLEDGER_PG_BIN/<tool>`, else the newest `/usr/lib/postgresql/*/bin/<tool>`, else
-    /// the first on `PATH`: a dump must come from a `pg_dump` at least as new as the server.
+    /// The server's own version of `tool` (`EmbeddedCluster.toolsDirectory`), else the first on
+    /// `PATH`.
     static func locate(_ tool: String) throws -> String {
-        let manager = FileManager.default
-        if let configured = ProcessInfo.processInfo.environment["VIDEOLEDGER_PG_BIN"] {
-            return configured + "/" + tool
-        }
-        let root = "/usr/lib/postgresql"
-        let versions = (try? manager.contentsOfDirectory(atPath: root)) ?? []
-        for version in versions.sorted(by: { (Int($0) ?? 0) > (Int($1) ?? 0) }) {
-            let candidate = "\(root)/\(version)/bin/\(tool)"
-            if manager.isExecutableFile(atPath: candidate) { return candidate }
-        }
+        if let bin = EmbeddedCluster.toolsDirectory(holding: tool) { return bin + "/" + tool }
         let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
-        for folder in path.split(separator: ":") where manager.isExecutableFile(atPath: "\(folder)/\(tool)") {
+        for folder in path.split(separator: ":") where FileManager.default.isExecutableFile(atPath: "\(folder)/\(tool)")
+        {
             return "\(folder)/\(tool)"
         }
         throw Failure.toolMissing(tool)
