@@ -75,7 +75,7 @@ extension JobService {
             }
             // A retry: answered with the job it made, read without waiting on its row.
             if let earlier = try Self.existingIfAny(session, request) { return .existing(earlier) }
-            let inserted = try session.query(Self.insertSQL, parameters)
+            let inserted = try session.queryPrepared(Self.insertSQL, parameters)
             guard !inserted.isEmpty else {
                 // Only a record's provider job id, inserted by another user's submit since.
                 return .existing(try Self.existing(session, request))
@@ -136,7 +136,7 @@ extension JobService {
     static func existingIfAny(_ session: PostgresSession, _ request: JobRequest) throws -> JobRecord? {
         let fingerprint = "encode(sha256(convert_to($3, 'UTF8')), 'hex')"
         if let key = request.idempotencyKey,
-            let row = try session.query(
+            let row = try session.queryPrepared(
                 "SELECT id, request_fingerprint = \(fingerprint) FROM jobs WHERE user_id = $1 AND idempotency_key = $2",
                 [request.userID, key, request.canonicalText]
             ).first
@@ -149,7 +149,7 @@ extension JobService {
             return try load(session, id)
         }
         if let providerJobID = request.providerJobID,
-            let row = try session.query(
+            let row = try session.queryPrepared(
                 """
                 SELECT id, user_id = $4 AND request_fingerprint = \(fingerprint)
                 FROM jobs WHERE provider = $1 AND provider_job_id = $2

@@ -232,7 +232,7 @@ extension Poller {
         await snapshotBalance(before: job, adapter: adapter)
         let now = clock.now
         let claimed = try await pool.withSession { session in
-            try session.query(
+            try session.queryPrepared(
                 """
                 UPDATE jobs SET dispatched_at = now(), updated_at = now(),
                        lease_expires_at = $4::timestamptz + $3::float8 * interval '1 millisecond'

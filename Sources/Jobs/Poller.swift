@@ -135,7 +135,7 @@ public final class Poller: Sendable {
                 var jobs: [JobRecord] = []
                 var full = false
                 for (provider, free, cap) in asks {
-                    try session.execute(
+                    try session.executePrepared(
                         "SELECT pg_advisory_xact_lock(hashtext('videoledger.lease.' || $1))", [provider.rawValue])
                     let taken = try session.queryPrepared(sql, [owner, lease, provider.rawValue, free, now, dead, cap])
                         .map(JobRecord.init(row:))
@@ -172,7 +172,7 @@ public final class Poller: Sendable {
         // Unstructured: runs even when the caller was cancelled, which is when it matters.
         let released = await Task {
             try? await self.pool.withSession { session in
-                try session.execute(
+                try session.executePrepared(
                     """
                     UPDATE jobs SET lease_owner = NULL, lease_expires_at = NULL
                     WHERE lease_owner = $1

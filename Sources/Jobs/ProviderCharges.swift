@@ -12,7 +12,7 @@ package enum ProviderChargeStatements {
         _ session: PostgresSession, jobID: UUID, provider: String, kind: String, currency: String, amountMicros: Int64,
         source: String
     ) throws {
-        try session.execute(
+        try session.executePrepared(
             """
             INSERT INTO provider_charges (job_id, provider, kind, currency, amount_micros, source)
             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (job_id, kind) DO NOTHING
@@ -22,7 +22,7 @@ package enum ProviderChargeStatements {
     /// The precharge recorded for the job, if any.
     static func precharge(_ session: PostgresSession, jobID: UUID) throws -> (currency: String, micros: Int64)? {
         guard
-            let row = try session.query(
+            let row = try session.queryPrepared(
                 "SELECT currency, amount_micros FROM provider_charges WHERE job_id = $1 AND kind = 'precharge'", [jobID]
             ).first
         else { return nil }
@@ -44,7 +44,7 @@ package enum ProviderChargeStatements {
     static func insertSnapshot(
         _ session: PostgresSession, _ provider: String, _ money: Money, measure: String, source: String, jobID: UUID?
     ) throws {
-        try session.execute(
+        try session.executePrepared(
             """
             INSERT INTO provider_balance_snapshots (provider, currency, balance_micros, measure, source, job_id)
             VALUES ($1, $2, $3, $4, $5, $6)

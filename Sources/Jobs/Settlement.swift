@@ -79,7 +79,7 @@ package struct Settlement: Sendable {
         precondition(actual >= 0, "a decided cost is never negative (checked where it is decided)")
         let providerCost = decided?.cost ?? reported ?? measured?.cost
         let urls = status.resultURLs.isEmpty ? nil : JobRecord.resultURLsJSON(status.resultURLs)
-        let updated = try session.execute(
+        let updated = try session.executePrepared(
             """
             UPDATE jobs SET status = 'completed', billed_seconds = $2, computed_micros = $3, actual_micros = $4,
                    quote_error_micros = $4 - quoted_micros, provider_cost_micros = $5, provider_cost_currency = $6,
@@ -133,7 +133,7 @@ package struct Settlement: Sendable {
     ) throws -> Bool {
         precondition(final.isTerminal && final != .completed, "end() is for failed, cancelled and expired jobs")
         guard !job.status.isTerminal else { return false }
-        let updated = try session.execute(
+        let updated = try session.executePrepared(
             """
             UPDATE jobs SET status = $2, failure_code = $3, failure_reason = $4, refunded = $5, finished_at = now(),
                    updated_at = now(), next_poll_at = NULL, lease_owner = NULL, lease_expires_at = NULL, stall_reason = NULL
@@ -231,7 +231,7 @@ package struct Settlement: Sendable {
         evidence: String?
     ) throws {
         precondition(outcome.isTerminal, "a resolution ends the job")
-        try session.execute(
+        try session.executePrepared(
             """
             INSERT INTO job_resolutions (job_id, method, outcome, cost_micros, currency, resolved_by, reason, evidence)
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb)

@@ -62,7 +62,7 @@ struct SubmissionRecorder: Sendable {
         }
         let paymentCurrency = submission.paymentSource?.chargeCurrency ?? job.currency
         let precharge = submission.precharge
-        try session.execute(
+        try session.executePrepared(
             """
             UPDATE jobs SET provider_job_id = $2, payment_source = $3, provider_precharge_micros = $4,
                    provider_precharge_currency = $5, provider_balance_micros = $6, provider_balance_currency = $7,
@@ -141,7 +141,7 @@ struct SubmissionRecorder: Sendable {
                 _ = try settlement.complete(session, job: job, status: final, measured: measured)
             } catch let refusal as SettlementRefusal {
                 // The answer is recorded (provider job id, result) and the money held for a look.
-                try session.execute(
+                try session.executePrepared(
                     """
                     UPDATE jobs SET status = 'stalled', stalled_at = now(), stall_reason = $2, last_error = $3, next_poll_at = NULL,
                            updated_at = now()
@@ -169,7 +169,7 @@ struct SubmissionRecorder: Sendable {
             let difference = try? spentAfter.subtracting(spentBefore), difference.micros >= 0,
             let dispatchedAt = job.dispatchedAt
         else { return nil }
-        let overlapping: Int64 = try session.query(
+        let overlapping: Int64 = try session.queryPrepared(
             """
             SELECT count(*) FROM jobs
             WHERE provider = $1 AND id <> $2 AND dispatched_at IS NOT NULL AND dispatched_at <= now()
@@ -194,7 +194,7 @@ struct SubmissionRecorder: Sendable {
     /// Returns the job with its transfers.
     func lost(jobID: UUID, message: String) async throws -> JobRecord {
         try await pool.transaction { session in
-            try session.execute(
+            try session.executePrepared(
                 """
                 UPDATE jobs SET status = 'unknown', unknown_at = now(), last_error = $2, updated_at = now(),
                        next_poll_at = NULL, lease_owner = NULL, lease_expires_at = NULL

@@ -12,12 +12,12 @@ public enum LedgerStatements {
     /// leaves the rows unattributed (the service's own writes).
     public static func setActor(_ session: PostgresSession, _ actor: String?) throws {
         guard let actor else { return }
-        try run { _ = try session.query("SELECT set_config('videoledger.actor', $1, true)", [actor]) }
+        try run { _ = try session.queryPrepared("SELECT set_config('videoledger.actor', $1, true)", [actor]) }
     }
 
     public static func topUp(_ session: PostgresSession, key: String, userID: String, amount: Money) throws -> Int64 {
         try run {
-            try session.query(
+            try session.queryPrepared(
                 "SELECT ledger_top_up($1, $2, $3, $4)", [key, userID, amount.currency.rawValue, amount.micros])[0]
                 .decode(0)
         }
@@ -27,7 +27,7 @@ public enum LedgerStatements {
         _ session: PostgresSession, key: String, userID: String, amount: Money, provider: String, jobID: UUID?
     ) throws -> Int64 {
         try run {
-            try session.query(
+            try session.queryPrepared(
                 "SELECT ledger_hold($1, $2, $3, $4, $5, $6)",
                 [
                     key, userID, amount.currency.rawValue, amount.micros, provider,
@@ -41,16 +41,17 @@ public enum LedgerStatements {
         -> Hold
     {
         try run {
-            try Hold(row: session.query("SELECT * FROM ledger_capture($1, $2, $3)", [key, holdID, actualMicros])[0])
+            try Hold(
+                row: session.queryPrepared("SELECT * FROM ledger_capture($1, $2, $3)", [key, holdID, actualMicros])[0])
         }
     }
 
     public static func release(_ session: PostgresSession, key: String, holdID: Int64) throws -> Hold {
-        try run { try Hold(row: session.query("SELECT * FROM ledger_release($1, $2)", [key, holdID])[0]) }
+        try run { try Hold(row: session.queryPrepared("SELECT * FROM ledger_release($1, $2)", [key, holdID])[0]) }
     }
 
     public static func hold(_ session: PostgresSession, id: Int64) throws -> Hold? {
-        try run { try session.query("SELECT * FROM holds WHERE id = $1", [id]).first.map(Hold.init(row:)) }
+        try run { try session.queryPrepared("SELECT * FROM holds WHERE id = $1", [id]).first.map(Hold.init(row:)) }
     }
 
     private static func run<T>(_ body: () throws -> T) throws -> T {

@@ -39,12 +39,24 @@ public struct EmbeddedCluster: Sendable {
     /// The port number, which names the socket file (`.s.PGSQL.<port>`); nothing listens on TCP.
     public let port: Int
     public let databaseName: String
+    /// Server settings added to the defaults at start (`-c name=value`), for benchmarks that load
+    /// a diagnostic library such as `pg_stat_statements`. Names and values are the caller's own
+    /// constants, never user input.
+    public let extraSettings: [(name: String, value: String)]
 
-    public init(directory: String, port: Int = 55432, databaseName: String = "videoledger") {
+    public init(
+        directory: String, port: Int = 55432, databaseName: String = "videoledger",
+        extraSettings: [(name: String, value: String)] = []
+    ) {
         precondition(port > 1024 && port < 65536, "port out of range")
+        precondition(
+            extraSettings.allSatisfy { setting in
+                (setting.name + setting.value).allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "." }
+            }, "a server setting must be a plain word")
         self.directory = directory
         self.port = port
         self.databaseName = databaseName
+        self.extraSettings = extraSettings
     }
 
     var dataDirectory: String { directory + "/data" }
@@ -151,6 +163,7 @@ public struct EmbeddedCluster: Sendable {
                 + " -c unix_socket_permissions=0700 -c password_encryption=scram-sha-256"
                 + " -c fsync=on -c max_connections=200 -c shared_buffers=256MB"
                 + " -c wal_level=replica -c max_wal_senders=10"
+                + extraSettings.map { " -c \($0.name)=\($0.value)" }.joined()
             do {
                 // The server outlives pg_ctl and would hold a captured output pipe open forever,
                 // so its output goes to the log file only.

@@ -27,4 +27,12 @@ extension PostgresSession {
         }
         return try connection.checked(result)
     }
+
+    /// `queryPrepared` for a statement whose rows are not read: the number of rows it affected.
+    @discardableResult
+    public func executePrepared(_ sql: String, _ parameters: [(any PostgresEncodable)?] = []) throws(PostgresError)
+        -> Int
+    {
+        try queryPrepared(sql, parameters).affectedRows
+    }
 }

@@ -35,11 +35,17 @@ struct JobsBenchCommand: AsyncParsableCommand {
     @Option(help: "In-flight jobs for the CPU measurement.") var inFlight = 1_000
     @Option(help: "CPU measurement window, seconds.") var windowSeconds = 60
     @Option(help: "Simulated time to completion, milliseconds.") var completeAfterMilliseconds = 1_000
+    @Option(
+        help:
+            "Print the N statements PostgreSQL spent most time on during the one-instance run (loads pg_stat_statements)."
+    )
+    var statements = 0
     @Option(name: .customLong("pricing-dir")) var pricingDirectory: String?
     @Option(name: .customLong("migrations-dir")) var migrationsDirectory = "migrations"
 
     func validate() throws {
         guard (1...10_000).contains(users) else { throw ValidationError("--users must be 1 to 10000") }
+        guard (0...100).contains(statements) else { throw ValidationError("--statements must be 0 to 100") }
         guard (1...1_000).contains(inFlightMaxPerProvider) else {
             throw ValidationError("--in-flight-max-per-provider must be 1 to 1000")
         }
@@ -50,7 +56,12 @@ struct JobsBenchCommand: AsyncParsableCommand {
         logger.logLevel = .error
         let catalog = try PricingDirectory.loadCatalog(pricingDirectory)
         let cluster = EmbeddedCluster(
-            directory: "/tmp/videoledger-bench-\(getpid())", port: 30_000 + Int(getpid() % 5_000))
+            directory: "/tmp/videoledger-bench-\(getpid())", port: 30_000 + Int(getpid() % 5_000),
+            extraSettings: statements > 0
+                ? [
+                    ("shared_preload_libraries", "pg_stat_statements"), ("track_functions", "all"),
+                    ("pg_stat_statements.track_planning", "on"),
+                ] : [])
         try await Self.blocking { try cluster.start() }
         defer {
             // A throwaway cluster (about 130 MB): nothing of it is worth keeping after the figures.
@@ -80,8 +91,10 @@ struct JobsBenchCommand: AsyncParsableCommand {
         print(
             "its calls hold a connection for the whole render), simulated completion after \(completeAfterMilliseconds) ms"
         )
+        if statements > 0 { try await StatementStatistics.reset(monitor) }
         let endToEnd = try await throughput(
             instances: 1, pool: pool, monitor: monitor, catalog: catalog, adapters: adapters, logger: logger)
+        if statements > 0 { try await StatementStatistics.printTop(statements, monitor, per: jobs) }
         let threeInstances = try await throughput(
             instances: 3, pool: pool, monitor: monitor, catalog: catalog, adapters: adapters, logger: logger)
         let inserts = try await insertBaseline(pool: pool)

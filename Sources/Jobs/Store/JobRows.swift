@@ -9,7 +9,9 @@ package enum JobRows {
         throws -> JobRecord?
     {
         let lock = forUpdate ? " FOR UPDATE" : ""
-        guard let row = try session.query("SELECT \(JobRecord.columns) FROM jobs WHERE id = $1\(lock)", [id]).first
+        guard
+            let row = try session.queryPrepared("SELECT \(JobRecord.columns) FROM jobs WHERE id = $1\(lock)", [id])
+                .first
         else {
             return nil
         }
@@ -24,7 +26,7 @@ package enum JobRows {
     /// The recorded resolution of a held job, if any.
     package static func heldResolution(_ session: PostgresSession, jobID: UUID) throws -> JobResolution? {
         guard
-            let row = try session.query(
+            let row = try session.queryPrepared(
                 """
                 SELECT method, outcome, cost_micros, currency, resolved_by, reason, evidence::text, resolved_at
                 FROM job_resolutions WHERE job_id = $1
@@ -39,7 +41,7 @@ package enum JobRows {
 
     package static func transfers(_ session: PostgresSession, holdID: Int64?) throws -> [JobTransfer] {
         guard let holdID else { return [] }
-        let rows = try session.query(
+        let rows = try session.queryPrepared(
             """
             SELECT t.id, t.kind, t.amount_micros, t.currency, t.operation_key, t.created_at, t.created_by,
                    f.owner || ':' || f.kind AS from_account, d.owner || ':' || d.kind AS to_account
@@ -65,7 +67,7 @@ extension JobRows {
     /// watches. Returns how many.
     package static func markLostSubmits(_ session: PostgresSession, now: Date, deadAfterMilliseconds: Int) throws -> Int
     {
-        try session.execute(
+        try session.executePrepared(
             """
             UPDATE jobs SET status = 'unknown', unknown_at = $1, updated_at = now(), next_poll_at = NULL,
                    last_error = coalesce(last_error, 'the submit answer was lost with the instance that waited for it'),
