@@ -50,15 +50,16 @@ extension JobService {
         //
         // Lock order (docs/job-lifecycle.md, "Commits and locks"): the user's row first
         // (`FOR NO KEY UPDATE`: one submit transaction of a user at a time, across instances),
-        // then new job rows, then the user's account rows (the hold, `ledger_lock`), and a
-        // submit never waits on an existing job row. Two cycles this rules out, both seen with
+        // then the user's account rows (the hold, `ledger_lock`), then the new job row, which
+        // carries its hold id from its insert (one row version, not an insert and an update).
+        // A submit never waits on an existing job row. Two cycles this rules out, both seen with
         // three instances submitting the same keys: (1) one transaction held the accounts (an
         // earlier body's hold) and waited on a key another had just inserted, which waited on
         // the accounts; with the user's row first, a key is only inserted by the holder of its
         // user's row, so never while another's insert of it is uncommitted. (2) A replayed key
         // whose job a settlement was updating: the insert's unique check waits for the updating
         // transaction, which holds the job row and waits for the accounts the batch's earlier
-        // hold took. So a retry finds its job with a plain read (no wait) before inserting, and
+        // hold took. So a retry finds its job with a plain read (no wait) before its hold, and
         // the insert only ever writes a key no row has. A settlement takes a job row, its hold,
         // then the accounts; the user's row lock does not block the foreign key checks
         // (`FOR KEY SHARE`) of settlements and top-ups writing that user's rows.
@@ -75,26 +76,24 @@ extension JobService {
             }
             // A retry: answered with the job it made, read without waiting on its row.
             if let earlier = try Self.existingIfAny(session, request) { return .existing(earlier) }
-            let inserted = try session.queryPrepared(Self.insertSQL, parameters)
-            guard !inserted.isEmpty else {
-                // Only a record's provider job id, inserted by another user's submit since.
-                return .existing(try Self.existing(session, request))
-            }
             var holdID: Int64?
             if offer.costMicros > 0 {
-                // The hold locks the user's account rows until the commit: from here on one
-                // statement (the job's hold id, read back as the job) before it.
+                // The hold locks the user's account rows until the commit. The insert after it
+                // waits on no one: only the holder of the user's row writes the user's keys.
                 holdID = try LedgerStatements.hold(
                     session, key: JobLedgerKeys.holdKey(id), userID: userID,
                     amount: Money(micros: offer.costMicros, currency: .usd),
                     provider: offer.provider.rawValue, jobID: id)
             }
             guard
-                var job = try session.queryPrepared(
-                    "UPDATE jobs SET hold_id = $2 WHERE id = $1 RETURNING \(JobRecord.columns)", [id, holdID]
-                ).first.map(JobRecord.init(row:))
+                var job = try session.queryPrepared(Self.insertSQL, parameters + [holdID]).first.map(
+                    JobRecord.init(row:))
             else {
-                preconditionFailure("job \(id) not readable inside the transaction that wrote it")
+                // Only a record's provider job id conflicts here (the user's row keeps the user's
+                // own keys to this transaction): another user's record of it committed after the
+                // read above. Refused, naming that job; the hold goes with this transaction.
+                _ = try Self.existing(session, request)
+                throw JobError.database("job \(id) conflicted with a job of its own user")
             }
             precondition(
                 job.holdID == holdID && job.quotedMicros == offer.costMicros,
@@ -113,14 +112,14 @@ extension JobService {
                           provider_job_id, mode, duration_seconds, resolution, aspect_ratio, audio, variants, prompt, image_url,
                           price_book_version, priced_on, currency, quoted_micros, quoted_billed_seconds, status, dispatched_at,
                           submitted_at, queued_at, next_poll_at, lease_owner, lease_expires_at, live_quote_micros,
-                          ranked_by, expected_micros, cheapest_price_micros, cheapest_expected_micros)
+                          ranked_by, expected_micros, cheapest_price_micros, cheapest_expected_micros, hold_id)
         VALUES ($1, $2, $3, encode(sha256(convert_to($4, 'UTF8')), 'hex'), $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16,
                 $17, $18, $19, $20::date, 'USD', $21, $22, $23, CASE WHEN $24 THEN now() END, CASE WHEN $25 THEN now() END,
                 CASE WHEN $25 THEN now() END, now(), $26,
                 CASE WHEN $26::text IS NULL THEN NULL ELSE now() + $27::float8 * interval '1 millisecond' END, $28,
-                $29, $30, $31, $32)
+                $29, $30, $31, $32, $33)
         ON CONFLICT DO NOTHING
-        RETURNING id
+        RETURNING \(JobRecord.columns)
         """
 
     /// The job an earlier request wrote, if it was this same request; a conflict otherwise.

@@ -139,6 +139,45 @@ import Testing
         }
     }
 
+    /// A record's hold comes before its job row, and its provider job id is unique across users:
+    /// when another user's record of the same id commits while this one waits to insert, the
+    /// insert writes nothing, the record is refused, and the hold taken for it goes with it: the
+    /// user is never held for a job that does not exist.
+    @Test func aRecordThatLosesTheRaceForItsProviderJobIDLeavesNoHold() async throws {
+        try await JobsHarness.with { harness in
+            let adapter = try #require(harness.adapters[.venice])
+            let first = try await adapter.submit(.init(model: "wan-2-7-text-to-video", prompt: "x", durationSeconds: 5))
+            let second = try await adapter.submit(
+                .init(model: "wan-2-7-text-to-video", prompt: "y", durationSeconds: 5))
+            try await Ledger(pool: harness.pool).createUser("bob")
+            try await Ledger(pool: harness.pool).topUp(
+                key: "bob-funds", userID: "bob", amount: Money(micros: Self.funds, currency: .usd))
+            let bobs = try await harness.service.submit(
+                JobRequest(userID: "bob", spec: Specs.venice(), provider: "venice", providerJobID: first.providerJobID))
+            // Bob's job takes the second id in a transaction of its own, not yet committed.
+            let blocker = PostgresConnection(connectionString: harness.pool.configuration.connectionString)
+            try await blocker.withSession { session in
+                try session.execute("BEGIN")
+                try session.execute(
+                    "UPDATE jobs SET provider_job_id = $2 WHERE id = $1", [bobs.job.id, second.providerJobID])
+            }
+            let heldBefore = try await harness.balance().held
+            let alices = Task {
+                try await harness.submit(Specs.venice(), provider: "venice", providerJobID: second.providerJobID)
+            }
+            try await waitForALockWait(harness.pool)  // alice's hold is taken, her insert waits on bob's row
+            try await blocker.withSession { session in try session.execute("COMMIT") }
+            await #expect(
+                throws: JobError.providerJobAlreadyRecorded(
+                    provider: "venice", providerJobID: second.providerJobID, jobID: bobs.job.id)
+            ) { _ = try await alices.value }
+            #expect(try await harness.balance().held == heldBefore)
+            #expect(try await harness.count("SELECT count(*) FROM holds WHERE user_id = 'alice'") == 0)
+            try await harness.expectInvariants()
+            await blocker.close()
+        }
+    }
+
     @Test func cancelReleasesTheHoldOnceAndThePollerLeavesTheJobAlone() async throws {
         try await JobsHarness.with { harness in
             let outcome = try await harness.submit(Specs.venice("complete_after_ms=60000"), provider: "venice")
