@@ -61,6 +61,7 @@ struct JobsBenchCommand: AsyncParsableCommand {
                 ? [
                     ("shared_preload_libraries", "pg_stat_statements"), ("track_functions", "all"),
                     ("pg_stat_statements.track_planning", "on"),
+                    ("pg_stat_statements.track", "all"),
                 ] : [])
         try await Self.blocking { try cluster.start() }
         defer {

@@ -14,9 +14,18 @@ enum StatementStatistics {
         }
     }
 
-    /// Prints the `count` statements with the most execution time, each with its calls per job,
-    /// time per call and rows per call, and the share of all statements' time.
+    /// Prints the `count` statements with the most time, each with its calls per job, time per
+    /// call and rows per call, and the share of all statements' time: those the service sent,
+    /// then those run inside the ledger's functions; then the functions' own time.
     static func printTop(_ count: Int, _ pool: PostgresPool, per jobs: Int) async throws {
+        try await printStatements(count, pool, per: jobs, topLevel: true)
+        try await printStatements(count, pool, per: jobs, topLevel: false)
+        try await printFunctions(count, pool, per: jobs)
+    }
+
+    private static func printStatements(_ count: Int, _ pool: PostgresPool, per jobs: Int, topLevel: Bool)
+        async throws
+    {
         let rows = try await pool.withSession { session in
             try session.query(
                 """
@@ -26,12 +35,12 @@ enum StatementStatistics {
                        round(total_plan_time)::bigint,
                        left(regexp_replace(query, '\\s+', ' ', 'g'), 150)
                 FROM pg_stat_statements
-                WHERE query NOT LIKE '%pg_stat_statements%'
+                WHERE query NOT LIKE '%pg_stat_statements%' AND toplevel = $2
                 ORDER BY total_exec_time + total_plan_time DESC LIMIT $1
-                """, [Int64(count)])
+                """, [Int64(count), topLevel])
         }
         print(
-            "  statements (pg_stat_statements, one-instance run; ms planning and running (of which planning), % of all, calls per job, ms per call, rows per call):"
+            "  \(topLevel ? "statements sent" : "statements inside functions") (pg_stat_statements, one-instance run; ms planning and running (of which planning), % of all, calls per job, ms per call, rows per call):"
         )
         for index in 0..<rows.count {
             let totalMilliseconds: Int64 = try rows[index].decode(0)
@@ -47,6 +56,9 @@ enum StatementStatistics {
                     Double(calls) / Double(max(jobs, 1)), Double(totalMilliseconds) / Double(max(calls, 1)),
                     Double(rowCount) / Double(max(calls, 1))) + text)
         }
+    }
+
+    private static func printFunctions(_ count: Int, _ pool: PostgresPool, per jobs: Int) async throws {
         // Functions' own time (track_functions), which the statement view folds into the
         // statement that called them. Statistics reach the view when a backend goes idle.
         let functions = try await pool.withSession { session in

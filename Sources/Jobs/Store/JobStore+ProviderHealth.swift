@@ -30,8 +30,8 @@ extension JobStore {
     public static let healthWindowHoursMax = 168
     static let balanceCurrencies = ["USD", "XNO", "USDC"]
 
-    /// Every provider's health over the jobs created in the last `windowHours` (index
-    /// `jobs_by_provider_time`), so the cost grows with the window's traffic, not with history;
+    /// Every provider's health over the jobs created in the last `windowHours` (a range of index
+    /// `jobs_by_time`), so the cost grows with the window's traffic, not with history;
     /// balances are one index probe per (provider, currency). Three bounded statements.
     public func providerHealth(windowHours: Int) async throws -> [ProviderID: ProviderJobHealth] {
         precondition((1...Self.healthWindowHoursMax).contains(windowHours), "window out of range")
