@@ -11,7 +11,12 @@ final class SimulationState: Sendable {
 
     struct Store {
         var jobs: [String: SimJob] = [:]
+        /// Ids, oldest first, from `jobOrderStart` on: the oldest leave by moving the start, not
+        /// by shifting the whole array.
         var jobOrder: [String] = []
+        var jobOrderStart = 0
+        /// Unsettled jobs by the instant their outcome is due.
+        var due = DueJobs()
         var balancesMicros: [String: Int64]
         /// Everything charged so far (AIGate's `token.used`).
         var spentMicros: Int64 = 0
@@ -71,6 +76,7 @@ final class SimulationState: Sendable {
             guard available >= estimate else {
                 return .failure(.insufficientBalance(neededMicros: estimate, availableMicros: available))
             }
+            precondition(store.jobs[id] == nil, "simulated job id \(id) issued twice")
             guard makeRoom(&store) else { return .failure(.full) }
             let precharge = chargesAtSubmit ? estimate : 0
             store.balancesMicros[currency] = available - precharge
@@ -82,6 +88,7 @@ final class SimulationState: Sendable {
                 reference: String(reference.prefix(SimulationState.referenceCharactersMax)))
             store.jobs[id] = job
             store.jobOrder.append(id)
+            store.due.insert(id: id, dueAtUnixMilliseconds: now + scenario.completeAfterMilliseconds)
             return .success(job)
         }
         return try result.get()
@@ -115,7 +122,7 @@ final class SimulationState: Sendable {
         let now = SimulationState.nowUnixMilliseconds()
         return store.withLock { store in
             settleDue(&store, now: now)
-            return store.jobOrder.compactMap { store.jobs[$0] }
+            return store.jobOrder[store.jobOrderStart...].compactMap { store.jobs[$0] }
         }
     }
 
@@ -134,20 +141,33 @@ final class SimulationState: Sendable {
         }
     }
 
-    /// Drops the oldest settled jobs when the store is full; false when none can go.
+    /// Drops the oldest settled job when the store is full; false when none can go. The oldest
+    /// is almost always settled; a long job at the front is stepped over (rare, and linear).
     private func makeRoom(_ store: inout Store) -> Bool {
         guard store.jobs.count >= jobsMax else { return true }
-        guard let index = store.jobOrder.firstIndex(where: { store.jobs[$0]?.settled ?? true }) else { return false }
+        let kept = store.jobOrder.indices.dropFirst(store.jobOrderStart)
+        guard let index = kept.first(where: { store.jobs[store.jobOrder[$0]]?.settled ?? true }) else { return false }
         store.jobs[store.jobOrder[index]] = nil
-        store.jobOrder.remove(at: index)
+        if index == store.jobOrderStart {
+            store.jobOrderStart += 1
+            if store.jobOrderStart * 2 > store.jobOrder.count {
+                store.jobOrder.removeFirst(store.jobOrderStart)
+                store.jobOrderStart = 0
+            }
+        } else {
+            store.jobOrder.remove(at: index)
+        }
         return true
     }
 
+    /// Settles every job whose outcome is due at `now` (elapsed ≥ its scenario's time), each once.
     private func settleDue(_ store: inout Store, now: Int64) {
-        for id in store.jobOrder {
+        while let id = store.due.popDue(atUnixMilliseconds: now) {
             guard var job = store.jobs[id], !job.settled,
                 case .finished(let outcome) = job.phase(atUnixMilliseconds: now)
-            else { continue }
+            else {
+                preconditionFailure("simulated job \(id) was due at \(now) but is not an unsettled finished job")
+            }
             let delta = balanceChange(job: job, outcome: outcome)
             store.balancesMicros[job.currency, default: 0] += delta.balance
             store.spentMicros -= delta.balance
