@@ -81,6 +81,27 @@ import Testing
         #expect(state.jobCount == 0)
     }
 
+    /// The oldest settled jobs make room, stepping over a long one at the front, however many
+    /// have left before.
+    @Test func theOldestSettledJobsMakeRoomAroundALongOne() throws {
+        let state = state(.venice, balances: ["USD": 100_000_000], jobsMax: 3)
+        func submitQuick(_ indices: Range<Int>) throws {
+            for index in indices {
+                _ = try state.submit(
+                    id: "q\(index)", model: "m", requestedSeconds: 5, scenario: scenario("complete_after_ms=0"),
+                    currency: "USD")
+            }
+        }
+        try submitQuick(0..<10)  // the oldest leave from the front
+        #expect(state.jobsSnapshot().map(\.id) == ["q7", "q8", "q9"])
+        _ = try state.submit(
+            id: "long", model: "m", requestedSeconds: 5, scenario: scenario("complete_after_ms=3600000"),
+            currency: "USD")
+        try submitQuick(10..<30)  // then from behind the long one
+        #expect(state.jobsSnapshot().map(\.id) == ["long", "q28", "q29"])
+        #expect(state.job("long")?.settled == false && state.job("q29")?.settled == true)
+    }
+
     @Test func theJobLimitEvictsSettledJobsAndRefusesWhenAllAreRunning() throws {
         let state = state(.nanoGPT, jobsMax: 2)
         _ = try state.submit(
