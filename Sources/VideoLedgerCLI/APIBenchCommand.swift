@@ -4,6 +4,7 @@ import Basics
 import Dispatch
 import Foundation
 import Jobs
+import Ledger
 import Logging
 import Postgres
 import Pricing
@@ -254,15 +255,15 @@ struct APIBenchCommand: AsyncParsableCommand {
     /// The same for any data set: `userRange` the pgbench random range, `user` the SQL naming
     /// user `:u`, `lastDay` the range's last day as SQL.
     static func spendSQLScript(userRange: String, user: String, lastDay: String) -> String {
-        """
-        \\set u random(\(userRange))
-        \\set span random(30, 366)
-        SELECT spend.key, spend.currency, spend.spent_micros, spend.jobs_count FROM users
-        LEFT JOIN LATERAL (SELECT to_char(day, 'YYYY-MM-DD') AS key, currency, sum(spent_micros)::bigint AS spent_micros,
-        sum(jobs_count)::bigint AS jobs_count FROM user_spend_daily WHERE user_id = users.id
-        AND day BETWEEN \(lastDay) - :span::int + 1 AND \(lastDay) GROUP BY 1, 2) spend ON true
-        WHERE users.id = \(user) ORDER BY 1, 2;
-        """
+        let statement = UserSpend.statement(.day)
+            .replacingOccurrences(of: "$1", with: user)
+            .replacingOccurrences(of: "$2::date", with: "(\(lastDay) - :span::int + 1)::date")
+            .replacingOccurrences(of: "$3::date", with: "(\(lastDay))::date")
+        return """
+            \\set u random(\(userRange))
+            \\set span random(30, 366)
+            \(statement);
+            """
     }
 
     static func locate(_ program: String) throws -> String {

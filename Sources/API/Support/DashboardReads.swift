@@ -21,7 +21,7 @@ struct DashboardReads: Sendable {
     func run<T: Sendable>(_ work: @Sendable (PostgresPool) async throws -> T) async throws -> (
         value: T, source: ReadSource
     ) {
-        try await router.read(retryOnPrimary: { ($0 as? APIError)?.status == .notFound }, work)
+        try await router.read(retryOnPrimary: { ErrorMapping.apiError(for: $0).status == .notFound }, work)
     }
 
     /// `response` with the source header set.

@@ -1,4 +1,5 @@
 import Hummingbird
+import Ledger
 import Money
 import Postgres
 
@@ -43,41 +44,17 @@ struct SpendRoutes: Sendable {
     }
 
     static func report(_ query: SpendQuery, pool: PostgresPool) async throws -> Report {
-        let sql = query.sql
-        let parameters = query.parameters
-        let userID = query.userID
-        let answer = try await pool.withSession {
-            session -> (userKnown: Bool, rows: [(key: String, currency: String, micros: Int64, jobs: Int64)]) in
-            let result = try session.queryPrepared(sql, parameters)
-            var rows: [(key: String, currency: String, micros: Int64, jobs: Int64)] = []
-            rows.reserveCapacity(result.count)
-            for row in result {
-                guard let key = try row.decodeIfPresent(0, as: String.self) else { continue }
-                rows.append((key, try row.decode(1), try row.decode(2), try row.decode(3)))
-            }
-            return (result.count > 0, rows)
-        }
-        guard answer.userKnown else { throw APIError.notFound("unknown user \(userID)") }
-        let rows = answer.rows
-        var totals: [String: (micros: Int64, jobs: Int64)] = [:]
-        for row in rows {
-            let total = totals[row.currency] ?? (0, 0)
-            let (micros, overflow) = total.micros.addingReportingOverflow(row.micros)
-            guard !overflow else {
-                throw APIError(.internalServerError, code: "internal", message: "spend total overflows")
-            }
-            totals[row.currency] = (micros, total.jobs + row.jobs)
-        }
+        let spend = try await UserSpend.read(
+            pool, userID: query.userID, from: query.from, to: query.to, grouping: query.grouping)
         return Report(
-            userId: userID, from: query.from.description, to: query.to.description, groupBy: query.grouping.rawValue,
-            totals: totals.keys.sorted().map { currency in
-                let total = totals[currency] ?? (0, 0)
-                return Amount(
-                    currency: currency, spent: DecimalAmount.string(fromMicros: total.micros), jobs: total.jobs)
+            userId: query.userID, from: query.from.description, to: query.to.description,
+            groupBy: query.grouping.rawValue,
+            totals: spend.totals.map {
+                Amount(currency: $0.currency, spent: DecimalAmount.string(fromMicros: $0.spentMicros), jobs: $0.jobs)
             },
-            groups: rows.map {
+            groups: spend.groups.map {
                 Group(
-                    key: $0.key, currency: $0.currency, spent: DecimalAmount.string(fromMicros: $0.micros),
+                    key: $0.key, currency: $0.currency, spent: DecimalAmount.string(fromMicros: $0.spentMicros),
                     jobs: $0.jobs)
             })
     }
