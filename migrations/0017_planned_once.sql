@@ -36,15 +36,7 @@ BEGIN
     RETURN ledger_account_shard(p_owner, p_kind, p_currency, NULL, (abs(p_spread % ledger_house_shards()))::integer);
 END $$;
 
--- As in 0001.
-CREATE OR REPLACE FUNCTION ledger_capture(p_key text, p_hold_id bigint, p_actual bigint) RETURNS SETOF holds
-LANGUAGE plpgsql AS $$
-BEGIN
-    RETURN QUERY SELECT * FROM ledger_settle(p_key, 'capture', p_hold_id, p_actual);
-END $$;
-
-CREATE OR REPLACE FUNCTION ledger_release(p_key text, p_hold_id bigint) RETURNS SETOF holds
-LANGUAGE plpgsql AS $$
-BEGIN
-    RETURN QUERY SELECT * FROM ledger_settle(p_key, 'release', p_hold_id, 0);
-END $$;
+-- `ledger_capture` and `ledger_release` stay `LANGUAGE sql`. Their one statement,
+-- `SELECT * FROM ledger_settle(...)`, is cheap to plan, and a cached plan of it would keep the
+-- column list of `holds` it was planned with: a column added by a later migration would then
+-- break every capture of a connection that was open across that migration (a rolling deploy).

@@ -17,7 +17,13 @@ public struct Hold: Sendable, Equatable {
     /// The part of the excess that available plus credit could not cover; flagged for follow-up.
     public let shortfallMicros: Int64
 
-    /// Reads a `holds` row (all columns, by name).
+    /// The columns `init(row:)` reads. Prepared statements name them rather than `*`: a prepared
+    /// `SELECT *` fails on every call ("cached plan must not change result type") once a
+    /// migration adds a column, which a rolling deploy does while older instances still serve.
+    static let columns =
+        "id, user_id, currency, amount_micros, provider, state, captured_micros, released_micros, excess_micros, shortfall_micros"
+
+    /// Reads a `holds` row (at least `columns`, by name).
     init(row: PostgresRow) throws {
         guard let currency = Currency(code: try row.decode("currency")) else {
             throw LedgerError.unknownCurrency("hold row has an unknown currency")

@@ -42,16 +42,23 @@ public enum LedgerStatements {
     {
         try run {
             try Hold(
-                row: session.queryPrepared("SELECT * FROM ledger_capture($1, $2, $3)", [key, holdID, actualMicros])[0])
+                row: session.queryPrepared(
+                    "SELECT \(Hold.columns) FROM ledger_capture($1, $2, $3)", [key, holdID, actualMicros])[0])
         }
     }
 
     public static func release(_ session: PostgresSession, key: String, holdID: Int64) throws -> Hold {
-        try run { try Hold(row: session.queryPrepared("SELECT * FROM ledger_release($1, $2)", [key, holdID])[0]) }
+        try run {
+            try Hold(
+                row: session.queryPrepared("SELECT \(Hold.columns) FROM ledger_release($1, $2)", [key, holdID])[0])
+        }
     }
 
     public static func hold(_ session: PostgresSession, id: Int64) throws -> Hold? {
-        try run { try session.queryPrepared("SELECT * FROM holds WHERE id = $1", [id]).first.map(Hold.init(row:)) }
+        try run {
+            try session.queryPrepared("SELECT \(Hold.columns) FROM holds WHERE id = $1", [id]).first.map(
+                Hold.init(row:))
+        }
     }
 
     private static func run<T>(_ body: () throws -> T) throws -> T {
