@@ -31,6 +31,9 @@ public struct JobStore: Sendable {
         let pageSize = filter.pageSize
         do {
             return try await pool.withSession { session in
+                // Not prepared, on purpose: planned with the request's values, a filter on rare
+                // statuses is proved to fit the partial index `jobs_by_status_uncommon`
+                // (migration 0018); a generic plan of a prepared statement cannot prove that.
                 let rows = try session.query(sql, parameters)
                 let page = rows.prefix(pageSize)
                 let jobs = try page.map(JobRecord.init(row:))
