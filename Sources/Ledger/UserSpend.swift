@@ -45,6 +45,11 @@ public struct UserSpend: Sendable {
     /// Longest range one read may cover: a year, leap day included.
     public static let rangeDaysMax: Int64 = 366
 
+    /// Days from `from` to `to`, both counted: what `rangeDaysMax` limits.
+    public static func dayCount(from: CalendarDay, to: CalendarDay) -> Int64 {
+        Int64(to.daysSinceEpoch) - Int64(from.daysSinceEpoch) + 1
+    }
+
     /// Groups with spend, in key then currency order (days without settlements are absent).
     public let groups: [Group]
     /// One per currency spent in, in currency order; empty when nothing was spent.
@@ -56,8 +61,7 @@ public struct UserSpend: Sendable {
         _ pool: PostgresPool, userID: String, from: CalendarDay, to: CalendarDay, grouping: Grouping
     ) async throws -> UserSpend {
         precondition(from <= to, "spend range ends before it starts")
-        precondition(
-            Int64(to.daysSinceEpoch) - Int64(from.daysSinceEpoch) + 1 <= rangeDaysMax, "spend range over the limit")
+        precondition(dayCount(from: from, to: to) <= rangeDaysMax, "spend range over the limit")
         let sql = statement(grouping)
         let parameters: [(any PostgresEncodable)?] = [userID, from.description, to.description]
         let answer = try await pool.withSession { session -> (userKnown: Bool, groups: [Group]) in

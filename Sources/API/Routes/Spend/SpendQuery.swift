@@ -21,7 +21,7 @@ struct SpendQuery: Sendable {
         let from =
             try query.day("from") ?? to.adding(days: -Int(Self.rangeDaysDefault - 1)) ?? CalendarDay(daysSinceEpoch: 0)
         guard from <= to else { throw QueryReader.unacceptable("from", "must not be after to") }
-        guard Int64(to.daysSinceEpoch) - Int64(from.daysSinceEpoch) + 1 <= UserSpend.rangeDaysMax else {
+        guard UserSpend.dayCount(from: from, to: to) <= UserSpend.rangeDaysMax else {
             throw QueryReader.unacceptable(
                 "to", "must be at most \(UserSpend.rangeDaysMax) days after from (both inclusive)")
         }
