@@ -85,6 +85,8 @@ public struct UserSpend: Sendable {
     /// Checking the user in the same statement saves a round trip on every read. Sums of bigint
     /// are numeric in SQL; the cast back to bigint fails loudly rather than round. Public for the
     /// benchmark that runs it bare under pgbench: $1 user id, $2 and $3 the first and last day.
+    /// The user is compared in byte order, the collation of the rollup's index (migration 0019),
+    /// so the rows come from that index alone; equality means the same in every collation here.
     public static func statement(_ grouping: Grouping) -> String {
         """
         SELECT spend.key, spend.currency, spend.spent_micros, spend.jobs_count
@@ -93,7 +95,7 @@ public struct UserSpend: Sendable {
             SELECT \(grouping.keyExpression) AS key, currency,
                    sum(spent_micros)::bigint AS spent_micros, sum(jobs_count)::bigint AS jobs_count
             FROM user_spend_daily
-            WHERE user_id = users.id AND day BETWEEN $2::date AND $3::date
+            WHERE user_id COLLATE "C" = users.id AND day BETWEEN $2::date AND $3::date
             GROUP BY 1, 2
         ) spend ON true
         WHERE users.id = $1

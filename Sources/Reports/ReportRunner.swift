@@ -132,6 +132,9 @@ public struct ReportRunner: Sendable {
         // attemptsMax 1: the body writes files, so it must never be replayed.
         let result = try session.transaction(isolation: .repeatableRead, attemptsMax: 1) { session in
             try session.execute("SET TRANSACTION READ ONLY")
+            for setting in ReportSessionSettings.all {
+                try session.execute("SET LOCAL \(setting.name) = \(setting.value)")
+            }
             return try streamer.stream(session)
         }
         var files: [ReportFileRecord] = []

@@ -148,11 +148,12 @@ struct ReportBenchCommand: AsyncParsableCommand {
         }
     }
 
-    /// Every section and the control totals, each prepared and executed with the report date.
+    /// Every section and the control totals, each prepared and executed with the report date,
+    /// under the report's own session settings.
     static func psqlScript(_ definitions: ReportDefinitions, date: CalendarDay) -> String {
         var statements = definitions.sections.map(\.sql)
         if let control = definitions.controlTotalsSQL { statements.append(control) }
-        return "\\timing on\n"
+        return ReportSessionSettings.all.map { "SET \($0.name) = \($0.value);\n" }.joined() + "\\timing on\n"
             + statements.enumerated().map { index, sql in
                 "PREPARE bench_\(index) AS\n\(sql)\n;\nEXECUTE bench_\(index)('\(date)');\nDEALLOCATE bench_\(index);\n"
             }.joined(separator: "\n")

@@ -79,3 +79,75 @@ import Testing
         await pool.close()
     }
 }
+
+/// The scorecard section reads tallies of jobs by time to complete rounded to the tenth, not the
+/// jobs themselves: its percentiles must still be exactly `percentile_disc` over the jobs.
+@Suite struct ScorecardPercentileTests {
+    typealias Support = ReportTestSupport
+
+    @Test func percentilesFromTalliesEqualPercentileDiscOverTheJobs() async throws {
+        let pool = try await TestDatabase.makePool(connectionsMax: 2)
+        _ = try await Ledger(pool: pool).createUser("kit")
+        // Times in microseconds, per provider: ties, halves that round away from zero (61.05 s,
+        // 0.05 s), values a microsecond either side of a half, one job alone, two jobs, and 301
+        // jobs from a seeded generator. Failed and expired jobs count towards the outcomes only.
+        var generator = SplitMix64(seed: 0x5c0e_ca7d)
+        let seeded = (0..<301).map { _ in Int64(generator.next() % 900_000_000) }
+        let groups: [(provider: String, micros: [Int64])] = [
+            ("aigate", [61_050_000, 61_050_000, 61_150_000, 50_000, 12_349_999, 12_350_000, 12_350_001, 100_950_000]),
+            ("aimo", [7_450_000]),
+            ("nanogpt", [3_000_000, 4_050_000]),
+            ("venice", seeded),
+        ]
+        try await pool.withSession { session in
+            for group in groups {
+                for micros in group.micros {
+                    try Self.insertJob(session, provider: group.provider, status: "completed", tookMicros: micros)
+                }
+            }
+            try Self.insertJob(session, provider: "aigate", status: "failed", tookMicros: 5_000_000)
+            try Self.insertJob(session, provider: "aimo", status: "expired", tookMicros: 9_000_000)
+        }
+        let day = CalendarDay.today()
+        let out = Support.temporaryDirectory("scorecard-percentiles")
+        _ = try await Support.runner(pool).nightly(
+            NightlyReportRequest(date: day, outputDirectory: out, formats: [.csv]))
+        let cards = try Support.csvRows(out + "/nightly-\(day)-provider_scorecards.csv")
+
+        let expected = try await pool.withSession { session in
+            try session.query(
+                """
+                SELECT provider,
+                       count(*)::text,
+                       count(*) FILTER (WHERE status = 'completed')::text,
+                       coalesce(round((percentile_disc(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM finished_at - created_at))
+                           FILTER (WHERE status = 'completed'))::numeric, 1)::text, ''),
+                       coalesce(round((percentile_disc(0.95) WITHIN GROUP (ORDER BY extract(epoch FROM finished_at - created_at))
+                           FILTER (WHERE status = 'completed'))::numeric, 1)::text, '')
+                FROM jobs WHERE user_id = 'kit'
+                GROUP BY provider ORDER BY provider COLLATE "C"
+                """
+            ).map { row in try (0..<5).map { try row.decode($0, as: String.self) } }
+        }
+        #expect(expected.count == groups.count)
+        #expect(
+            cards.map { [$0["provider"], $0["jobs"], $0["completed"], $0["p50_seconds"], $0["p95_seconds"]] }
+                == expected.map { $0.map { Optional($0) } })
+        // The hand-made group by hand: 8 timed jobs; p50 is the 4th smallest, 12.350001 s shown as
+        // 12.4; p95 the 8th, 100.95 s, a half, shown as 101.0.
+        #expect(cards.first?["p50_seconds"] == "12.4" && cards.first?["p95_seconds"] == "101.0")
+        await pool.close()
+    }
+
+    /// A finished job of `provider`, created an hour ago, that took `tookMicros` to finish.
+    static func insertJob(_ session: PostgresSession, provider: String, status: String, tookMicros: Int64) throws {
+        try session.execute(
+            """
+            INSERT INTO jobs (id, user_id, origin, provider, provider_model, family, duration_seconds, price_book_version,
+                              quoted_micros, actual_micros, status, created_at, finished_at)
+            SELECT gen_random_uuid(), 'kit', 'submit', $1, 'm', 'veo-3.1-fast', 8, 'b', 100, 100, $2, t.created,
+                   t.created + $3::bigint * interval '1 microsecond'
+            FROM (SELECT now() - interval '1 hour' AS created) t
+            """, [provider, status, tookMicros])
+    }
+}

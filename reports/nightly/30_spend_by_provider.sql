@@ -12,6 +12,6 @@ SELECT s.provider,
        sum(s.spent_micros)::bigint AS mtd_spend_micros,
        sum(s.jobs_count)::bigint AS mtd_jobs
 FROM user_spend_daily s
-WHERE s.day >= date_trunc('month', $1::date)::date AND s.day <= $1::date
+WHERE s.day >= date_trunc('month', $1::date::timestamp)::date AND s.day <= $1::date
 GROUP BY s.provider, s.family, s.currency
 ORDER BY s.provider COLLATE "C", s.family COLLATE "C", s.currency COLLATE "C"

@@ -12,7 +12,7 @@ WITH spend AS (
            sum(s.spent_micros)::bigint AS spend_micros,
            sum(s.jobs_count)::bigint AS jobs
     FROM user_spend_daily s
-    WHERE s.day >= date_trunc('month', $1::date)::date AND s.day <= $1::date
+    WHERE s.day >= date_trunc('month', $1::date::timestamp)::date AND s.day <= $1::date
     GROUP BY 1, 2, 3
 ),
 lines AS (
