@@ -158,7 +158,9 @@ struct ServeCommand: AsyncParsableCommand {
                     reconciler: reconciler, intervalMilliseconds: reconcileEveryMinutes * 60_000,
                     instanceID: instanceID, logger: logger),
                 ScorecardService(
-                    board: scorecards, reader: ScorecardReader(pool: pool, catalog: catalog),
+                    board: scorecards,
+                    shared: SharedScorecards(
+                        reader: ScorecardReader(pool: pool, catalog: catalog), instanceID: instanceID),
                     intervalMilliseconds: scorecardsEverySeconds * 1_000, logger: logger),
                 TransferMonthsService(months: TransferMonths(pool: pool), logger: logger),
             ],

@@ -3,23 +3,25 @@ import Logging
 import ProviderRegistry
 import ServiceLifecycle
 
-/// Scorecard refreshes on a schedule inside `videoledger serve`: one at start, then every
-/// `intervalMilliseconds`. A failed refresh keeps the scorecard in force and is logged. Returns
-/// normally on graceful shutdown.
+/// Scorecard refreshes on a schedule inside `videoledger serve`: at start, then at every
+/// boundary of `intervalMilliseconds` periods aligned to the clock (every five minutes: 10:00,
+/// 10:05, …), each as of the latest boundary. Every instance refreshes as of the same instants,
+/// so `SharedScorecards` computes each once for all of them. A failed refresh keeps the
+/// scorecard in force and is logged. Returns normally on graceful shutdown.
 public struct ScorecardService: Service {
     public let board: ScorecardBoard
-    public let reader: ScorecardReader
+    public let shared: SharedScorecards
     public let intervalMilliseconds: Int
     let clock: JobClock
     let logger: Logger
 
     public init(
-        board: ScorecardBoard, reader: ScorecardReader, intervalMilliseconds: Int = 300_000, clock: JobClock = .system,
-        logger: Logger = Logger(label: "videoledger.scorecards")
+        board: ScorecardBoard, shared: SharedScorecards, intervalMilliseconds: Int = 300_000,
+        clock: JobClock = .system, logger: Logger = Logger(label: "videoledger.scorecards")
     ) {
         precondition(intervalMilliseconds >= 1_000, "refresh at most once a second")
         self.board = board
-        self.reader = reader
+        self.shared = shared
         self.intervalMilliseconds = intervalMilliseconds
         self.clock = clock
         self.logger = logger
@@ -28,21 +30,34 @@ public struct ScorecardService: Service {
     public func run() async throws {
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
+                let asOf = Self.latestBoundary(clock.now, intervalMilliseconds: intervalMilliseconds)
                 do {
-                    let scorecard = try await board.refresh(with: reader, asOf: clock.now)
+                    let outcome = try await shared.scorecard(asOf: asOf, generation: board.nextGeneration())
+                    board.publish(outcome.scorecard)
                     logger.debug(
                         "scorecards refreshed",
-                        metadata: ["generation": "\(scorecard.generation)", "rows": "\(scorecard.rows.count)"])
+                        metadata: [
+                            "generation": "\(outcome.scorecard.generation)", "rows": "\(outcome.scorecard.rows.count)",
+                            "computed_here": "\(outcome.computedHere)",
+                        ])
                 } catch {
                     logger.error(
                         "scorecard refresh failed; the previous one stays in force", metadata: ["error": "\(error)"])
                 }
+                let next = asOf.addingTimeInterval(Double(intervalMilliseconds) / 1_000)
                 do {
-                    try await Task.sleep(for: .milliseconds(intervalMilliseconds))
+                    try await Task.sleep(for: .milliseconds(max(1, Int(next.timeIntervalSince(clock.now) * 1_000))))
                 } catch {
                     return
                 }
             }
         }
+    }
+
+    /// The latest period boundary at or before `now`: a whole number of periods since the epoch.
+    public static func latestBoundary(_ now: Date, intervalMilliseconds: Int) -> Date {
+        let nowMilliseconds = Int64((now.timeIntervalSince1970 * 1_000).rounded(.down))
+        let interval = Int64(intervalMilliseconds)
+        return Date(timeIntervalSince1970: Double(nowMilliseconds / interval * interval) / 1_000)
     }
 }
