@@ -38,7 +38,7 @@ extension JobService {
             offer.pricedOn.description, offer.costMicros, offer.billedSeconds, status.rawValue, dispatchNow, record,
             leaseOwner, configuration.submitLeaseMilliseconds, liveQuoteMicros,
             ranking?.rank.rawValue, ranking?.chosenExpectedMicros, ranking?.cheapestPriceMicros,
-            ranking?.cheapestExpectedMicros,
+            ranking?.cheapestExpectedMicros, offer.hasConflict,
         ]
         let userID = request.userID
         let actor = request.actor
@@ -112,12 +112,13 @@ extension JobService {
                           provider_job_id, mode, duration_seconds, resolution, aspect_ratio, audio, variants, prompt, image_url,
                           price_book_version, priced_on, currency, quoted_micros, quoted_billed_seconds, status, dispatched_at,
                           submitted_at, queued_at, next_poll_at, lease_owner, lease_expires_at, live_quote_micros,
-                          ranked_by, expected_micros, cheapest_price_micros, cheapest_expected_micros, hold_id)
+                          ranked_by, expected_micros, cheapest_price_micros, cheapest_expected_micros, quote_conflict,
+                          hold_id)
         VALUES ($1, $2, $3, encode(sha256(convert_to($4, 'UTF8')), 'hex'), $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16,
                 $17, $18, $19, $20::date, 'USD', $21, $22, $23, CASE WHEN $24 THEN now() END, CASE WHEN $25 THEN now() END,
                 CASE WHEN $25 THEN now() END, now(), $26,
                 CASE WHEN $26::text IS NULL THEN NULL ELSE now() + $27::float8 * interval '1 millisecond' END, $28,
-                $29, $30, $31, $32, $33)
+                $29, $30, $31, $32, $33, $34)
         ON CONFLICT DO NOTHING
         RETURNING \(JobRecord.columns)
         """

@@ -33,11 +33,12 @@ import Testing
                     """
                     INSERT INTO jobs (id, user_id, origin, provider, provider_model, family, duration_seconds, price_book_version,
                                       quoted_micros, actual_micros, hold_id, status, finished_at, ranked_by, expected_micros,
-                                      cheapest_price_micros, cheapest_expected_micros)
+                                      cheapest_price_micros, cheapest_expected_micros, quote_conflict)
                     VALUES (gen_random_uuid(), 'ivy', 'submit', $1, 'm', 'veo-3.1-fast', 8, 'b', $2, $3, $4, 'completed', now(), $5,
-                            $6::bigint, $7::bigint, $8::bigint)
+                            $6::bigint, $7::bigint, $8::bigint, $9)
                     """,
-                    [job.6, job.0, job.1, hold, job.2, job.3, job.4, job.5])
+                    // The first job's quote rests on a rate flagged as uncertain.
+                    [job.6, job.0, job.1, hold, job.2, job.3, job.4, job.5, index == 0])
             }
             _ = try await ledger.capture(key: "capture-\(index)", holdID: hold, actualMicros: job.1)
         }
@@ -67,6 +68,14 @@ import Testing
         let today = daily.filter { $0["day"] == day.description }
         #expect(today.map { $0["spend"] ?? "" } == ["0.650000", "1.380000"])
         #expect(daily.filter { $0["day"] != day.description }.allSatisfy { $0["spend"] == "0.000000" })
+
+        // The flagged job explains all of AIMO's quote error, and none of Venice's.
+        let accuracy = try Support.csvRows(out + "/nightly-\(day)-quote_accuracy.csv")
+        #expect(
+            accuracy.map {
+                [$0["provider"], $0["jobs_on_conflicting_price"], $0["conflicting_price_error"], $0["error"]]
+            }
+                == [["aimo", "1", "0.010000", "0.010000"], ["venice", "0", "0.000000", "0.000000"]])
 
         let cards = try Support.csvRows(out + "/nightly-\(day)-provider_scorecards.csv")
         #expect(cards.map { $0["provider"] ?? "" } == ["aimo", "venice"])

@@ -3,13 +3,18 @@
 -- The user's jobs settled in the range (hold captured): quoted against actual cost.
 -- error = actual - quoted; mean_abs_error_pct = sum |error| / sum quoted, in percent.
 --
+-- jobs_on_conflicting_price: jobs quoted on a rate the price books flag as uncertain (`conflict`:
+-- published sources disagree, or only a "from" price is published), and conflicting_price_error
+-- their share of the error: quote error they explain is not a pricing bug. Jobs from before
+-- the flag was kept (migration 0022) count as not flagged.
+--
 -- $1 = user id, $2 = first day, $3 = last day (dates, UTC, inclusive).
 WITH range AS NOT MATERIALIZED (
     SELECT ($2::date)::timestamp AT TIME ZONE 'UTC' AS starts,
            ($3::date + 1)::timestamp AT TIME ZONE 'UTC' AS ends
 ),
 settled AS (
-    SELECT j.provider, j.family, j.currency, j.quoted_micros,
+    SELECT j.provider, j.family, j.currency, j.quoted_micros, j.quote_conflict,
            coalesce(j.actual_micros, h.captured_micros + h.excess_micros) AS actual_micros
     FROM holds h
     CROSS JOIN range r
@@ -27,6 +32,8 @@ SELECT provider,
        count(*) FILTER (WHERE actual_micros = quoted_micros) AS jobs_exact,
        count(*) FILTER (WHERE actual_micros > quoted_micros) AS jobs_over_quote,
        count(*) FILTER (WHERE actual_micros < quoted_micros) AS jobs_under_quote,
+       count(*) FILTER (WHERE quote_conflict) AS jobs_on_conflicting_price,
+       coalesce(sum(actual_micros - quoted_micros) FILTER (WHERE quote_conflict), 0)::bigint AS conflicting_price_error_micros,
        coalesce(round(100 * sum(abs(actual_micros - quoted_micros))::numeric / nullif(sum(quoted_micros), 0), 2)::text, '')
            AS mean_abs_error_pct
 FROM settled
