@@ -30,10 +30,12 @@ extension Poller {
     public func run(until stop: StopSignal) async {
         logger.info("poller started", metadata: ["instance": "\(instanceID)"])
         var lastGauge = ContinuousClock.now - .seconds(3_600)
-        var lastBeat = ContinuousClock.now - .seconds(3_600)
         await withDiscardingTaskGroup { group in
+            // Beats until the drain is over (cancelled below), on its own connection and task.
+            group.addTask {
+                await self.heartbeat.run(intervalMilliseconds: self.configuration.heartbeatIntervalMilliseconds)
+            }
             while !stop.isStopped && !Task.isCancelled {
-                await heartbeatIfDue(&lastBeat)
                 let (jobs, full) = await leaseDue(providers)
                 for job in jobs {
                     group.addTask { _ = await self.processCounted(job) }
@@ -47,7 +49,7 @@ extension Poller {
                 // commit each, where a tick later one round takes them all.
                 if !full { try? await Task.sleep(for: .milliseconds(configuration.idleTickMilliseconds)) }
             }
-            await drain(&lastBeat)
+            await drain()
             group.cancelAll()
         }
         await releaseLeases()
@@ -56,8 +58,8 @@ extension Poller {
     }
 
     /// Waits for work in flight: polls up to the short grace, synchronous calls up to their
-    /// drain bound, heartbeating all the while.
-    private func drain(_ lastBeat: inout ContinuousClock.Instant) async {
+    /// drain bound (the heartbeat's task beats all the while).
+    private func drain() async {
         let started = ContinuousClock.now
         let pollDeadline = started + .milliseconds(configuration.shutdownGraceMilliseconds)
         let dispatchDeadline = started + .milliseconds(configuration.synchronousDrainMilliseconds)
@@ -74,21 +76,12 @@ extension Poller {
             let waitForPolls = polling > 0 && now < pollDeadline
             let waitForDispatches = dispatching > 0 && now < dispatchDeadline
             guard waitForPolls || waitForDispatches else { break }
-            await heartbeatIfDue(&lastBeat)
             try? await Task.sleep(for: .milliseconds(Self.drainTickMilliseconds))
         }
     }
 
     /// How often a draining poller looks at what is still in flight.
     static let drainTickMilliseconds = 20
-
-    private func heartbeatIfDue(_ lastBeat: inout ContinuousClock.Instant) async {
-        guard ContinuousClock.now - lastBeat >= .milliseconds(configuration.heartbeatIntervalMilliseconds) else {
-            return
-        }
-        lastBeat = ContinuousClock.now
-        await heartbeat.beat()
-    }
 
     /// Jobs by state, for the `videoledger_jobs` gauge.
     func refreshJobsGauge() async {
