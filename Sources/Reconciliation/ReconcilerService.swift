@@ -1,3 +1,4 @@
+import Basics
 import Foundation
 import Jobs
 import Logging
@@ -67,12 +68,7 @@ public struct ReconcilerService: Service {
 
     /// The last whole period that ended at or before `now`.
     static func period(endingBefore now: Date, intervalMilliseconds: Int) -> (start: Date, end: Date) {
-        let nowMilliseconds = Int64((now.timeIntervalSince1970 * 1_000).rounded(.down))
-        let interval = Int64(intervalMilliseconds)
-        let end = nowMilliseconds / interval * interval
-        return (
-            Date(timeIntervalSince1970: Double(end - interval) / 1_000),
-            Date(timeIntervalSince1970: Double(end) / 1_000)
-        )
+        let end = ClockPeriods.latestBoundary(atOrBefore: now, intervalMilliseconds: intervalMilliseconds)
+        return (end.addingTimeInterval(-Double(intervalMilliseconds) / 1_000), end)
     }
 }

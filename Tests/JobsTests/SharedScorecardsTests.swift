@@ -1,3 +1,4 @@
+import Basics
 import Foundation
 import Jobs
 import Ledger
@@ -95,11 +96,12 @@ import Testing
     }
 
     @Test func refreshesFallOnTheSameInstantsInEveryInstance() {
-        let boundary = ScorecardService.latestBoundary(
-            Date(timeIntervalSince1970: 1_800_000_299.999), intervalMilliseconds: 300_000)
+        let boundary = ClockPeriods.latestBoundary(
+            atOrBefore: Date(timeIntervalSince1970: 1_800_000_299.999), intervalMilliseconds: 300_000)
         #expect(boundary == Date(timeIntervalSince1970: 1_800_000_000))
         #expect(
-            ScorecardService.latestBoundary(Date(timeIntervalSince1970: 1_800_000_300), intervalMilliseconds: 300_000)
+            ClockPeriods.latestBoundary(
+                atOrBefore: Date(timeIntervalSince1970: 1_800_000_300), intervalMilliseconds: 300_000)
                 == Date(timeIntervalSince1970: 1_800_000_300))
     }
 }

@@ -1,3 +1,4 @@
+import Basics
 import Foundation
 import Logging
 import ProviderRegistry
@@ -30,7 +31,8 @@ public struct ScorecardService: Service {
     public func run() async throws {
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
-                let asOf = Self.latestBoundary(clock.now, intervalMilliseconds: intervalMilliseconds)
+                let asOf = ClockPeriods.latestBoundary(
+                    atOrBefore: clock.now, intervalMilliseconds: intervalMilliseconds)
                 do {
                     let outcome = try await shared.scorecard(asOf: asOf, generation: board.nextGeneration())
                     board.publish(outcome.scorecard)
@@ -52,12 +54,5 @@ public struct ScorecardService: Service {
                 }
             }
         }
-    }
-
-    /// The latest period boundary at or before `now`: a whole number of periods since the epoch.
-    public static func latestBoundary(_ now: Date, intervalMilliseconds: Int) -> Date {
-        let nowMilliseconds = Int64((now.timeIntervalSince1970 * 1_000).rounded(.down))
-        let interval = Int64(intervalMilliseconds)
-        return Date(timeIntervalSince1970: Double(nowMilliseconds / interval * interval) / 1_000)
     }
 }
