@@ -231,19 +231,26 @@ struct APIBenchCommand: AsyncParsableCommand {
 
     /// wrk Lua for `GET /v1/users/{id}/spend`: `user` a Lua expression naming a random user,
     /// `lastDay` one giving the range's last day in epoch seconds; ranges of 30-366 days.
-    static func spendScript(user: String, lastDay: String) -> String {
-        """
-        local token = os.getenv("VIDEOLEDGER_BENCH_TOKEN")
-        math.randomseed(os.time())
-        request = function()
-          local span = math.random(30, 366)
-          local last = \(lastDay)
-          local groups = {"day", "provider", "family"}
-          local path = "/v1/users/" .. \(user) .. "/spend?from=" .. os.date("!%Y-%m-%d", last - (span - 1) * 86400)
-            .. "&to=" .. os.date("!%Y-%m-%d", last) .. "&group_by=" .. groups[math.random(1, 3)]
-          return wrk.format("GET", path, { ["Authorization"] = "Bearer " .. token })
-        end
-        """
+    ///
+    /// With `pauseMillisecondsMean`, each connection waits a random 0 to twice that long before
+    /// each request (wrk's `delay`), so `connections` of them offer about `connections × 1000 /
+    /// pause` requests a second: a load the machine carries without a queue, where the p99 is
+    /// the route's own and not the wait for a core.
+    static func spendScript(user: String, lastDay: String, pauseMillisecondsMean: Int? = nil) -> String {
+        let pause = pauseMillisecondsMean.map { "delay = function() return math.random(0, \(2 * $0)) end\n" } ?? ""
+        return pause
+            + """
+            local token = os.getenv("VIDEOLEDGER_BENCH_TOKEN")
+            math.randomseed(os.time())
+            request = function()
+              local span = math.random(30, 366)
+              local last = \(lastDay)
+              local groups = {"day", "provider", "family"}
+              local path = "/v1/users/" .. \(user) .. "/spend?from=" .. os.date("!%Y-%m-%d", last - (span - 1) * 86400)
+                .. "&to=" .. os.date("!%Y-%m-%d", last) .. "&group_by=" .. groups[math.random(1, 3)]
+              return wrk.format("GET", path, { ["Authorization"] = "Bearer " .. token })
+            end
+            """
     }
 
     /// The route's statement (grouped by day, its largest answer), as pgbench runs it: prepared,

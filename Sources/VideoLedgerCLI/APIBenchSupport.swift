@@ -135,6 +135,9 @@ struct PgBenchLatency {
     let connectionString: String
     let clients: Int
     let seconds: Int
+    /// Transactions a second offered on a schedule (`pgbench --rate`), or nil for as many as
+    /// the clients can run. Latency is then measured from each transaction's scheduled start.
+    var ratePerSecond: Int? = nil
 
     struct Result {
         let transactionsPerSecond: Double
@@ -154,12 +157,13 @@ struct PgBenchLatency {
             executable,
             [
                 "-n", "-M", "prepared", "-c", String(clients), "-j", "2", "-T", String(seconds), "-l", "--log-prefix",
-                prefix, "-f", scriptPath, connectionString,
-            ])
+                prefix, "-f", scriptPath,
+            ] + (ratePerSecond.map { ["--rate", String($0)] } ?? []) + [connectionString])
         guard let line = output.split(separator: "\n").first(where: { $0.hasPrefix("tps = ") }),
             let tps = Double(line.dropFirst(6).prefix { $0 != " " })
         else { throw ValidationError("could not read pgbench's tps from: \(output)") }
-        // Log lines: client_id transaction_no time_us script_no time_epoch time_us_part.
+        // Log lines: client_id transaction_no time_us script_no time_epoch time_us_part, and
+        // schedule_lag_us under --rate (time_us then counts from the scheduled start).
         var latencies: [Double] = []
         for file in try FileManager.default.contentsOfDirectory(atPath: directory) where file.hasPrefix("log") {
             let text = try String(contentsOfFile: directory + "/" + file, encoding: .utf8)

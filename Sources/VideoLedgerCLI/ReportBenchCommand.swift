@@ -34,7 +34,7 @@ struct ReportBenchCommand: AsyncParsableCommand {
     @Flag(help: "Generate the data set again even when one of this size exists.")
     var regenerate = false
 
-    @Option(help: "Timed rounds; each runs psql then the report, and the best of each is compared.")
+    @Option(help: "Timed rounds; each runs psql then the report, and the best of each is compared (0: spend only).")
     var rounds = 2
 
     @Option(name: .customLong("out"), help: "Folder for the report files.")
@@ -53,9 +53,19 @@ struct ReportBenchCommand: AsyncParsableCommand {
     @Option(help: "wrk connections and pgbench clients for the spend measurement.")
     var connections = 32
 
+    @Option(
+        help:
+            "Also measure the spend route at this offered rate (requests/s), below what the cores carry, so its p99 is the route's own."
+    )
+    var spendRate: Int?
+
     func validate() throws {
         guard scale > 0 && scale <= 10 else { throw ValidationError("--scale must be in (0, 10]") }
-        guard (1...20).contains(rounds) else { throw ValidationError("--rounds must be 1 to 20") }
+        guard (0...20).contains(rounds) else { throw ValidationError("--rounds must be 0 to 20") }
+        guard rounds > 0 || spendSeconds > 0 else { throw ValidationError("--rounds 0 needs --spend-seconds") }
+        if let spendRate, !(1...100_000).contains(spendRate) || spendRate > connections * 1_000 {
+            throw ValidationError("--spend-rate must be 1 to 100000 and at most 1000 per connection")
+        }
         guard (0...24).contains(historyMonths) else { throw ValidationError("--history-months must be 0 to 24") }
         guard (0...600).contains(spendSeconds), (1...1_000).contains(connections) else {
             throw ValidationError("--spend-seconds must be 0 to 600, --connections 1 to 1000")
@@ -107,7 +117,7 @@ struct ReportBenchCommand: AsyncParsableCommand {
         var reportBest = Double.infinity
         var psqlBest = Double.infinity
         var outcome: ReportOutcome?
-        for round in 1...rounds {
+        for round in 0..<rounds {
             let psqlStart = clock.now
             let psqlOutput = try await Self.runPSQL(psql, script: scriptPath, connection: connection)
             let psqlSeconds = (clock.now - psqlStart).secondsValue
@@ -123,19 +133,20 @@ struct ReportBenchCommand: AsyncParsableCommand {
             psqlBest = min(psqlBest, psqlSeconds)
             reportBest = min(reportBest, reportSeconds)
             print(
-                "round \(round): report \(String(format: "%.3f", reportSeconds)) s, bare SQL via psql \(String(format: "%.3f", psqlSeconds)) s"
+                "round \(round + 1): report \(String(format: "%.3f", reportSeconds)) s, bare SQL via psql \(String(format: "%.3f", psqlSeconds)) s"
             )
         }
         try await ReportBenchExtras.printBytesPerSettledJob(pool)
         await pool.close()
 
-        let ratio = reportBest / psqlBest
-        print(
-            "best: report \(String(format: "%.3f", reportBest)) s, bare SQL via psql \(String(format: "%.3f", psqlBest)) s, "
-                + "ratio \(String(format: "%.2f", ratio)) (goal ≤ 1.50)")
-        print(
-            "peak RSS: \(String(format: "%.1f", Self.peakRSSMegabytes(children: false))) MB (goal < 200 MB); "
-                + "psql's: \(String(format: "%.1f", Self.peakRSSMegabytes(children: true))) MB")
+        if rounds > 0 {
+            print(
+                "best: report \(String(format: "%.3f", reportBest)) s, bare SQL via psql \(String(format: "%.3f", psqlBest)) s, "
+                    + "ratio \(String(format: "%.2f", reportBest / psqlBest)) (goal ≤ 1.50)")
+            print(
+                "peak RSS: \(String(format: "%.1f", Self.peakRSSMegabytes(children: false))) MB (goal < 200 MB); "
+                    + "psql's: \(String(format: "%.1f", Self.peakRSSMegabytes(children: true))) MB")
+        }
         if let outcome {
             let bytes = outcome.files.reduce(0) { $0 + $1.bytes }
             print("output: \(outcome.files.count) files, \(bytes) bytes in \(outputDirectory)")
@@ -144,7 +155,7 @@ struct ReportBenchCommand: AsyncParsableCommand {
         if spendSeconds > 0 {
             try await ReportBenchExtras.measureSpend(
                 connection: connection, users: size.users, seconds: spendSeconds, connections: connections,
-                poolSize: database.poolSize)
+                poolSize: database.poolSize, ratePerSecond: spendRate)
         }
     }
 

@@ -9,10 +9,11 @@ import Pricing
 enum ReportBenchExtras {
     /// `GET /v1/users/{id}/spend` under wrk against the API in this process, beside the route's
     /// bare statement under pgbench with as many clients, both over the data set's users and
-    /// ranges of 30-366 days ending on the report day.
-    static func measureSpend(connection: String, users: Int, seconds: Int, connections: Int, poolSize: Int)
-        async throws
-    {
+    /// ranges of 30-366 days ending on the report day: as fast as they go, and, with
+    /// `ratePerSecond`, again at that offered rate.
+    static func measureSpend(
+        connection: String, users: Int, seconds: Int, connections: Int, poolSize: Int, ratePerSecond: Int?
+    ) async throws {
         let wrk = try APIBenchCommand.locate("wrk")
         let pool = PostgresPool(.init(connectionString: connection, connectionsMax: poolSize))
         let tokens = TokenStore(pool: pool)
@@ -23,23 +24,37 @@ enum ReportBenchExtras {
         let lastDay = Int64(ReportBenchData.reportDay.daysSinceEpoch) * 86_400
         let runner = WrkRunner(
             executable: wrk, baseURL: baseURL, token: token, seconds: seconds, connections: connections, threads: 2)
-        let script = APIBenchCommand.spendScript(
-            user: "string.format(\"u%06d\", math.random(1, \(users)))", lastDay: "\(lastDay)")
+        let user = "string.format(\"u%06d\", math.random(1, \(users)))"
+        let sqlScript = APIBenchCommand.spendSQLScript(
+            userRange: "1, \(users)", user: "'u' || lpad(:u::text, 6, '0')",
+            lastDay: "date '\(ReportBenchData.reportDay)'")
+        let script = APIBenchCommand.spendScript(user: user, lastDay: "\(lastDay)")
         _ = try await runner.run(path: "/v1/users/u000001/spend", script: script, warmUpOnly: true)
         let spend = try await runner.run(path: "/v1/users/u000001/spend", script: script)
-        let sql = try await PgBenchLatency(connectionString: connection, clients: connections, seconds: seconds).run(
-            script: APIBenchCommand.spendSQLScript(
-                userRange: "1, \(users)", user: "'u' || lpad(:u::text, 6, '0')",
-                lastDay: "date '\(ReportBenchData.reportDay)'"))
+        let sql = try await PgBenchLatency(connectionString: connection, clients: connections, seconds: seconds)
+            .run(script: sqlScript)
+        printSpend(spend, sql, load: "\(connections) clients")
+        if let ratePerSecond {
+            let paced = APIBenchCommand.spendScript(
+                user: user, lastDay: "\(lastDay)", pauseMillisecondsMean: connections * 1_000 / ratePerSecond)
+            let spend = try await runner.run(path: "/v1/users/u000001/spend", script: paced)
+            let sql = try await PgBenchLatency(
+                connectionString: connection, clients: connections, seconds: seconds, ratePerSecond: ratePerSecond
+            ).run(script: sqlScript)
+            printSpend(spend, sql, load: "\(ratePerSecond)/s offered")
+        }
         try await tokens.revoke(name: name)
         await server.stop()
         await pool.close()
+    }
+
+    private static func printSpend(_ spend: WrkResult, _ sql: PgBenchLatency.Result, load: String) {
         print(
-            APIBenchCommand.row("GET /v1/users/{id}/spend", spend)
+            APIBenchCommand.row("GET /v1/users/{id}/spend, \(load)", spend)
                 + String(format: "   p99 %.2f× the bare SQL's", spend.p99Milliseconds / max(sql.p99Milliseconds, 0.001))
         )
         print(
-            "bare spend SQL (pgbench, \(connections) clients)".padding(toLength: 44, withPad: " ", startingAt: 0)
+            "bare spend SQL (pgbench, \(load))".padding(toLength: 44, withPad: " ", startingAt: 0)
                 + String(
                     format: "%10.0f tx/s    p50 %7.2f ms   p99 %7.2f ms", sql.transactionsPerSecond,
                     sql.p50Milliseconds, sql.p99Milliseconds))
