@@ -92,13 +92,18 @@ struct JobsBenchCommand: AsyncParsableCommand {
         print(
             "its calls hold a connection for the whole render), simulated completion after \(completeAfterMilliseconds) ms"
         )
+        let machine = MachineCPU(simulator: simulator.pid, postmaster: cluster.postmasterPID)
         if statements > 0 { try await StatementStatistics.reset(monitor) }
+        let endToEndStart = machine.now()
         let endToEnd = try await throughput(
             instances: 1, pool: pool, monitor: monitor, catalog: catalog, adapters: adapters, logger: logger)
+        let endToEndCPU = machine.now().minus(endToEndStart)
         if statements > 0 { try await StatementStatistics.printTop(statements, monitor, per: jobs) }
         let threeInstances = try await throughput(
             instances: 3, pool: pool, monitor: monitor, catalog: catalog, adapters: adapters, logger: logger)
+        let insertsStart = machine.now()
         let inserts = try await insertBaseline(pool: pool)
+        let insertsCPU = machine.now().minus(insertsStart)
         let requests = try await requestBaseline(client: client, adapters: adapters)
         print(
             String(
@@ -124,6 +129,16 @@ struct JobsBenchCommand: AsyncParsableCommand {
             String(
                 format: "  ratio: end to end = %.3f x bare INSERT rate, %.3f x simulator request rate",
                 endToEnd.perSecond / inserts, endToEnd.perSecond / requests))
+        print("  CPU per job:       " + endToEndCPU.perItem(jobs) + " (one instance, end to end)")
+        print("  CPU per INSERT:    " + insertsCPU.perItem(jobs) + " (the baseline)")
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        let budgetMilliseconds = Double(cores) * 1_000 / (0.15 * inserts)
+        print(
+            String(
+                format:
+                    "  at 0.15 x bare INSERT (%.0f jobs/s), %d cores leave %.3f ms of CPU per job; the job path used %.3f ms (%.1f x)",
+                0.15 * inserts, cores, budgetMilliseconds, endToEndCPU.total * 1_000 / Double(jobs),
+                endToEndCPU.total * 1_000 / Double(jobs) / budgetMilliseconds))
         // Real jobs, as the service wrote them: what each settled one keeps on disk.
         try await ReportBenchExtras.printBytesPerSettledJob(monitor)
         let cpu = try await pollerCPU(
@@ -381,5 +396,38 @@ struct BenchSimulator {
         var status: Int32 = 0
         _ = waitpid(pid, &status, WNOHANG)
         try? FileManager.default.removeItem(atPath: log)
+    }
+}
+
+/// CPU seconds of the three processes a job passes through: this one, the simulator child and
+/// the benchmark's PostgreSQL server with its backends.
+struct MachineCPU {
+    let simulator: pid_t
+    let postmaster: pid_t?
+
+    struct Reading {
+        var own: Double
+        var simulator: Double
+        var database: Double
+        var total: Double { own + simulator + database }
+
+        func minus(_ earlier: Reading) -> Reading {
+            Reading(
+                own: own - earlier.own, simulator: simulator - earlier.simulator, database: database - earlier.database)
+        }
+
+        /// `this process 1.234 ms, simulator …, PostgreSQL … = … ms` per one of `count` items.
+        func perItem(_ count: Int) -> String {
+            let scale = 1_000 / Double(count)
+            return String(
+                format: "this process %.3f ms, simulator %.3f ms, PostgreSQL %.3f ms = %.3f ms", own * scale,
+                simulator * scale, database * scale, total * scale)
+        }
+    }
+
+    func now() -> Reading {
+        Reading(
+            own: JobsBenchCommand.cpuSeconds(), simulator: ProcessCPU.seconds(simulator),
+            database: postmaster.map(ProcessCPU.secondsWithChildren) ?? 0)
     }
 }
