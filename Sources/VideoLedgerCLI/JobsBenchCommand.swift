@@ -398,36 +398,3 @@ struct BenchSimulator {
         try? FileManager.default.removeItem(atPath: log)
     }
 }
-
-/// CPU seconds of the three processes a job passes through: this one, the simulator child and
-/// the benchmark's PostgreSQL server with its backends.
-struct MachineCPU {
-    let simulator: pid_t
-    let postmaster: pid_t?
-
-    struct Reading {
-        var own: Double
-        var simulator: Double
-        var database: Double
-        var total: Double { own + simulator + database }
-
-        func minus(_ earlier: Reading) -> Reading {
-            Reading(
-                own: own - earlier.own, simulator: simulator - earlier.simulator, database: database - earlier.database)
-        }
-
-        /// `this process 1.234 ms, simulator …, PostgreSQL … = … ms` per one of `count` items.
-        func perItem(_ count: Int) -> String {
-            let scale = 1_000 / Double(count)
-            return String(
-                format: "this process %.3f ms, simulator %.3f ms, PostgreSQL %.3f ms = %.3f ms", own * scale,
-                simulator * scale, database * scale, total * scale)
-        }
-    }
-
-    func now() -> Reading {
-        Reading(
-            own: JobsBenchCommand.cpuSeconds(), simulator: ProcessCPU.seconds(simulator),
-            database: postmaster.map(ProcessCPU.secondsWithChildren) ?? 0)
-    }
-}
