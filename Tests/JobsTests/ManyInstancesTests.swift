@@ -65,11 +65,20 @@ import Testing
     /// Three worker processes carry one batch: the cap holds across them (sampled from the
     /// leases in the database that count against it: held by a live instance and unexpired; a
     /// SIGKILLed worker's leases stay in the table until taken over, but nothing of it is out),
-    /// one is SIGKILLed midway and the other two take its jobs over;
+    /// one is SIGKILLed midway and the other two take its jobs over when its leases expire;
     /// every job ends settled or held, and the ledger's invariants hold.
+    ///
+    /// The workers take a sibling for dead only after 10 s without a heartbeat, not the crash
+    /// workers' usual 1 s. This suite runs beside the other multi-process suites on two cores,
+    /// and a live worker whose heartbeat was held up for a second could be taken for dead: its
+    /// siblings then lease up to the cap without counting its leases, which count again once
+    /// its heartbeat lands (seen in CI as 3 leases against a cap of 2). That is the documented
+    /// cost of a false death (`InstanceHeartbeat`), not what this test measures; `CrashTests`
+    /// covers takeover on a dead heartbeat.
     @Test func threeProcessesShareTheCapsAndTakeOverAKilledOne() async throws {
         let worker = try #require(CrashTests.workerPath(), "JobsCrashWorker was not built next to the test binary")
         let cap = 2
+        let deadAfterMilliseconds = 10_000
         try await JobsHarness.with(defaults: "") { harness in
             for provider in ProviderID.allCases {
                 try await harness.control(provider, "balance_usd=1000000 balance_usdc=1000000")
@@ -83,27 +92,38 @@ import Testing
             environment["CRASH_USER"] = harness.user
             environment["CRASH_PROVIDERS"] = "venice,nanogpt,openai-videos"
             environment["CRASH_INFLIGHT_MAX"] = String(cap)
+            environment["CRASH_DEAD_AFTER_MS"] = String(deadAfterMilliseconds)
             let log = "/tmp/videoledger-instances-\(getpid()).log"
             let pids = try (0..<3).map { _ in try ChildProcess.start(worker, environment: environment, log: log) }
             var busiest = 0
+            // How late each worker's heartbeat was seen, at worst; of the two that live, that is
+            // how near they came to being taken for dead.
+            var lateHeartbeatMilliseconds: [String: Int64] = [:]
             let started = ContinuousClock.now
             var killed = false
             while ContinuousClock.now - started < .seconds(300) {
-                let (leased, inFlight) = try await harness.pool.withSession { session in
+                let (leased, inFlight, late) = try await harness.pool.withSession { session in
                     (
                         try session.query(
                             """
                             SELECT coalesce(max(n), 0) FROM (SELECT count(*) AS n FROM jobs
                             WHERE lease_owner IS NOT NULL AND status IN ('queued', 'running')
-                              AND NOT \(InstanceHeartbeat.leaseTakeable(now: "now()", dead: "1000"))
+                              AND NOT \(InstanceHeartbeat.leaseTakeable(now: "now()", dead: "\(deadAfterMilliseconds)"))
                             GROUP BY provider) t
                             """)[0].decode(0, as: Int64.self),
                         try session.query(
                             "SELECT count(*) FROM jobs WHERE status IN ('submitting', 'queued', 'running')")[0].decode(
-                                0, as: Int64.self)
+                                0, as: Int64.self),
+                        try session.query(
+                            """
+                            SELECT id, (extract(epoch FROM now() - heartbeat_at) * 1000)::bigint FROM instances
+                            WHERE stopped_at IS NULL
+                            """
+                        ).map { (try $0.decode(0, as: String.self), try $0.decode(1, as: Int64.self)) }
                     )
                 }
                 busiest = max(busiest, Int(leased))
+                for (id, age) in late { lateHeartbeatMilliseconds[id] = max(lateHeartbeatMilliseconds[id] ?? 0, age) }
                 if !killed && ContinuousClock.now - started > .seconds(2) {
                     _ = try await ChildProcess.kill(pids[0])
                     killed = true
@@ -115,8 +135,16 @@ import Testing
             for pid in pids.dropFirst() {
                 #expect(try await ChildProcess.wait(pid, timeoutMilliseconds: 300_000) == 0)
             }
+            let survivors = try await harness.pool.withSession { session in
+                try session.query("SELECT id FROM instances WHERE stopped_at IS NOT NULL").map {
+                    try $0.decode(0, as: String.self)
+                }
+            }
+            let latestSurvivorBeat = survivors.compactMap { lateHeartbeatMilliseconds[$0] }.max() ?? 0
             #expect(
-                busiest <= cap, "at most \(cap) polls of one provider in flight across three instances, saw \(busiest)")
+                busiest <= cap,
+                "at most \(cap) polls of one provider in flight across three instances, saw \(busiest) (a live worker's heartbeat was seen up to \(latestSurvivorBeat) ms old)"
+            )
             #expect(busiest >= 1, "the sampling saw the work")
             #expect(try await harness.count("SELECT count(*) FROM jobs") == 120)
             #expect(
