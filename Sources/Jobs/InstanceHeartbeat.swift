@@ -15,6 +15,13 @@ import Postgres
 /// waits for a pooled connection behind the instance's submits and polls, nor for a lease round
 /// that waits on a sibling's. A busy instance taken for dead would have its calls in flight
 /// counted by no one, and its siblings would go past the provider's cap.
+///
+/// A sibling's lease round that takes an instance for dead fences it (`instances.fenced_at`,
+/// migration 0023) under the row's lock, and the cap counts no lease of a fenced instance. The
+/// fence is lifted only by this instance's own heartbeat, in the transaction that expires every
+/// lease it still holds: a lease left out of a sibling's count never counts again, so a late
+/// heartbeat cannot put the provider over its cap. (Calls already out when the instance was
+/// taken for dead still finish; a fenced instance leases nothing more.)
 struct InstanceHeartbeat: Sendable {
     let connection: PostgresConnection
     let instanceID: String
@@ -38,12 +45,32 @@ struct InstanceHeartbeat: Sendable {
         let clock = self.clock
         let instanceID = self.instanceID
         do {
-            try await connection.withSession { session in
-                try session.execute(
-                    """
-                    INSERT INTO instances (id, started_at, heartbeat_at) VALUES ($1, $2, $2)
-                    ON CONFLICT (id) DO UPDATE SET heartbeat_at = excluded.heartbeat_at, stopped_at = NULL
-                    """, [instanceID, clock.now])
+            let expired = try await connection.withSession { session in
+                try session.transaction { session -> Int? in
+                    let now = clock.now
+                    let beaten = try session.execute(
+                        """
+                        INSERT INTO instances (id, started_at, heartbeat_at) VALUES ($1, $2, $2)
+                        ON CONFLICT (id) DO UPDATE SET heartbeat_at = excluded.heartbeat_at, stopped_at = NULL
+                        WHERE instances.fenced_at IS NULL
+                        """, [instanceID, now])
+                    guard beaten == 0 else { return nil }
+                    // Taken for dead: what it still holds stops counting for good, then it is live again.
+                    let expired = try session.execute(
+                        """
+                        UPDATE jobs SET lease_expires_at = $2::timestamptz - interval '1 millisecond'
+                        WHERE lease_owner = $1 AND lease_expires_at >= $2::timestamptz - interval '1 millisecond'
+                        """, [instanceID, now])
+                    try session.execute(
+                        "UPDATE instances SET fenced_at = NULL, stopped_at = NULL, heartbeat_at = $2 WHERE id = $1",
+                        [instanceID, now])
+                    return expired
+                }
+            }
+            if let expired {
+                logger.warning(
+                    "this instance was taken for dead: its leases were expired and it heartbeats again",
+                    metadata: ["instance": "\(instanceID)", "leases": "\(expired)"])
             }
         } catch {
             logger.warning("heartbeat failed", metadata: ["instance": "\(instanceID)", "error": "\(error)"])
@@ -70,6 +97,31 @@ struct InstanceHeartbeat: Sendable {
                 [now])
         }
         await connection.close()
+    }
+
+    /// Fences every instance, but `$me`, whose heartbeat is older than the bound (`$now`, `$dead`
+    /// as in `leaseTakeable`); a lease round runs it before counting leases.
+    /// The rows are locked in id order, the same in every round, so two rounds fencing the same
+    /// instances cannot deadlock.
+    static let fenceTheDead = """
+        UPDATE instances SET fenced_at = $2
+        WHERE id IN (
+            SELECT id FROM instances
+            WHERE id <> $1 AND fenced_at IS NULL AND stopped_at IS NULL
+              AND heartbeat_at < $2::timestamptz - $3::float8 * interval '1 millisecond'
+            ORDER BY id FOR UPDATE)
+          AND fenced_at IS NULL AND stopped_at IS NULL
+          AND heartbeat_at < $2::timestamptz - $3::float8 * interval '1 millisecond'
+        """
+
+    /// The SQL condition "this row's lease counts against its provider's cap": unexpired, and
+    /// held by an instance that neither stopped nor was fenced. `now` names the parameter
+    /// holding the clock's now.
+    static func leaseCounted(now: String) -> String {
+        """
+        (lease_owner IS NOT NULL AND lease_expires_at >= \(now)
+         AND lease_owner NOT IN (SELECT i.id FROM instances i WHERE i.stopped_at IS NOT NULL OR i.fenced_at IS NOT NULL))
+        """
     }
 
     /// The SQL condition "the lease on this row may be taken": expired, or held by an instance

@@ -98,7 +98,8 @@ public final class Poller: Sendable {
     /// by live instances are counted in the same transaction that takes new ones, under a
     /// per-provider advisory lock (taken in the providers' sorted order, the same in every
     /// instance, so two rounds cannot deadlock), so three instances with a cap of 16 never have
-    /// more than 16 calls out.
+    /// more than 16 calls out. An instance the round takes for dead is fenced before the count
+    /// leaves its leases out, so they cannot count again when a late heartbeat lands.
     func leaseDue(_ providers: [ProviderID]) async -> (jobs: [JobRecord], full: Bool) {
         var wanted: [(provider: ProviderID, free: Int, cap: Int)] = []
         for provider in providers.sorted(by: { $0.rawValue < $1.rawValue }) {
@@ -125,13 +126,22 @@ public final class Poller: Sendable {
                 ORDER BY next_poll_at
                 LIMIT greatest(0, least($4::int, $7::int - (
                     SELECT count(*) FROM jobs
-                    WHERE provider = $3 AND lease_owner IS NOT NULL AND status IN ('submitting', 'queued', 'running', 'stalled')
-                      AND NOT \(takeable))))
+                    WHERE provider = $3 AND status IN ('submitting', 'queued', 'running', 'stalled')
+                      AND \(InstanceHeartbeat.leaseCounted(now: "$5")))))
                 FOR UPDATE SKIP LOCKED)
             RETURNING \(JobRecord.columns)
             """
         do {
             return try await pool.transaction { session in
+                // Whom this round takes for dead is fenced first, so the count below leaves out
+                // only leases that can never count again (`InstanceHeartbeat`); a fenced
+                // instance leases nothing until its heartbeat has expired what it holds.
+                try session.executePrepared(InstanceHeartbeat.fenceTheDead, [owner, now, dead])
+                let fenced =
+                    try session.queryPrepared(
+                        "SELECT 1 FROM instances WHERE id = $1 AND fenced_at IS NOT NULL", [owner]
+                    ).count == 1
+                guard !fenced else { return ([], false) }
                 var jobs: [JobRecord] = []
                 var full = false
                 for (provider, free, cap) in asks {

@@ -9,8 +9,7 @@
 // job mix cycles through them, default all five), CRASH_SCENARIO (extra `sim:` pairs for every
 // job's prompt), CRASH_INSTANCE (the instance id, default a fresh one), CRASH_SUBMITS_PER_SECOND
 // (pace of new submits, default unpaced), CRASH_INFLIGHT_MAX (every provider's cap on calls in
-// flight, across all instances), CRASH_DEAD_AFTER_MS (how old a heartbeat may be before siblings
-// take the instance for dead, default 1000).
+// flight, across all instances).
 import Dispatch
 import Foundation
 import HTTPClient
@@ -67,9 +66,6 @@ struct JobsCrashWorker {
         let adapters = try ProviderAdapters.simulator(baseURLs: baseURLs, client: client, logger: logger)
         let instanceID = environment["CRASH_INSTANCE"] ?? JobService.makeInstanceID()
         var configuration = Self.configuration
-        if let dead = environment["CRASH_DEAD_AFTER_MS"].flatMap(Int.init) {
-            configuration.heartbeatDeadAfterMilliseconds = dead
-        }
         if let cap = environment["CRASH_INFLIGHT_MAX"].flatMap(Int.init) {
             configuration.inFlightMaxPerProvider = Dictionary(
                 uniqueKeysWithValues: ProviderID.allCases.map { ($0, cap) })

@@ -1,0 +1,13 @@
+-- An instance taken for dead is fenced, so its leases cannot count against a provider's cap
+-- again without first expiring.
+--
+-- A provider's cap counts the leases of live instances. An instance whose heartbeat was only
+-- late (a stalled commit, a starved process) used to look dead to a sibling, which then leased
+-- up to the cap without its leases; when its next heartbeat landed, its unexpired leases counted
+-- again, and the provider had more calls than its cap (seen as 3 against a cap of 2).
+--
+-- Now the lease round that takes an instance for dead sets `fenced_at` on it, under the row's
+-- lock, so it cannot race that instance's heartbeat. The cap counts no lease of a fenced
+-- instance. A fenced instance leases nothing, and its heartbeat lifts the fence only in the
+-- same transaction that expires every lease it still holds.
+ALTER TABLE instances ADD COLUMN fenced_at timestamptz;
