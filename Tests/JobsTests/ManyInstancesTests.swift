@@ -143,6 +143,8 @@ import Testing
             let log = "/tmp/videoledger-instances-\(getpid()).log"
             let pids = try (0..<3).map { _ in try ChildProcess.start(worker, environment: environment, log: log) }
             var busiest = 0
+            // The leases as they stood when the cap was first seen exceeded, for the failure message.
+            var overCap: String?
             // How late each worker's heartbeat was seen, at worst; of the two that live, that is
             // how near they came to being taken for dead.
             var lateHeartbeatMilliseconds: [String: Int64] = [:]
@@ -168,6 +170,23 @@ import Testing
                         ).map { (try $0.decode(0, as: String.self), try $0.decode(1, as: Int64.self)) }
                     )
                 }
+                if leased > cap && overCap == nil {
+                    overCap = try await harness.pool.withSession { session in
+                        try session.query(
+                            """
+                            SELECT j.provider, j.status, j.lease_owner,
+                                   'expires_in_ms=' || round(extract(epoch FROM j.lease_expires_at - now()) * 1000),
+                                   'heartbeat_age_ms=' || round(extract(epoch FROM now() - i.heartbeat_at) * 1000),
+                                   'fenced=' || (i.fenced_at IS NOT NULL), 'stopped=' || (i.stopped_at IS NOT NULL)
+                            FROM jobs j LEFT JOIN instances i ON i.id = j.lease_owner
+                            WHERE j.lease_owner IS NOT NULL ORDER BY 1, 3
+                            """
+                        ).map { row in
+                            (0..<7).map { (try? row.decodeIfPresent($0, as: String.self)) ?? "?" }.joined(
+                                separator: " ")
+                        }.joined(separator: "; ")
+                    }
+                }
                 busiest = max(busiest, Int(leased))
                 for (id, age) in late { lateHeartbeatMilliseconds[id] = max(lateHeartbeatMilliseconds[id] ?? 0, age) }
                 if !killed && ContinuousClock.now - started > .seconds(2) {
@@ -189,7 +208,7 @@ import Testing
             let latestSurvivorBeat = survivors.compactMap { lateHeartbeatMilliseconds[$0] }.max() ?? 0
             #expect(
                 busiest <= cap,
-                "at most \(cap) polls of one provider in flight across three instances, saw \(busiest) (a live worker's heartbeat was seen up to \(latestSurvivorBeat) ms old)"
+                "at most \(cap) polls of one provider in flight across three instances, saw \(busiest) (a live worker's heartbeat was seen up to \(latestSurvivorBeat) ms old; leases then: \(overCap ?? "-"))"
             )
             #expect(busiest >= 1, "the sampling saw the work")
             #expect(try await harness.count("SELECT count(*) FROM jobs") == 120)
