@@ -148,7 +148,7 @@ import Testing
             // round can read its clock and commit between those two moments, and a lease it
             // rightly took for expired would count again in the sample against an earlier now.
             //
-            // The leases as they stood when the cap was first seen exceeded, for the failure message.
+            // The leases that counted when the cap was first seen exceeded, for the failure message.
             var overCap: String?
             // How late each worker's heartbeat was seen, at worst; of the two that live, that is
             // how near they came to being taken for dead.
@@ -156,15 +156,19 @@ import Testing
             let started = ContinuousClock.now
             var killed = false
             while ContinuousClock.now - started < .seconds(300) {
-                let (leased, inFlight, late) = try await harness.pool.withSession { session in
+                let (counted, inFlight, late) = try await harness.pool.withSession { session in
                     (
+                        // Every lease that counts, in one snapshot: who wrote it (xmin) says whether
+                        // one lease round or several put a provider over its cap.
                         try session.query(
                             """
-                            SELECT coalesce(max(n), 0) FROM (SELECT count(*) AS n FROM jobs
+                            SELECT j.provider, j.status || ' ' || j.lease_owner || ' xmin=' || j.xmin
+                                   || ' expires_in_ms=' || round(extract(epoch FROM j.lease_expires_at - clock_timestamp()) * 1000)
+                            FROM jobs j
                             WHERE status IN ('queued', 'running')
                               AND \(InstanceHeartbeat.leaseCounted(now: "clock_timestamp()"))
-                            GROUP BY provider) t
-                            """)[0].decode(0, as: Int64.self),
+                            """
+                        ).map { (try $0.decode(0, as: String.self), try $0.decode(1, as: String.self)) },
                         try session.query(
                             "SELECT count(*) FROM jobs WHERE status IN ('submitting', 'queued', 'running')")[0].decode(
                                 0, as: Int64.self),
@@ -176,22 +180,12 @@ import Testing
                         ).map { (try $0.decode(0, as: String.self), try $0.decode(1, as: Int64.self)) }
                     )
                 }
+                let byProvider = Dictionary(grouping: counted, by: \.0)
+                let leased = byProvider.values.map(\.count).max() ?? 0
                 if leased > cap && overCap == nil {
-                    overCap = try await harness.pool.withSession { session in
-                        try session.query(
-                            """
-                            SELECT j.provider, j.status, j.lease_owner,
-                                   'expires_in_ms=' || round(extract(epoch FROM j.lease_expires_at - now()) * 1000),
-                                   'heartbeat_age_ms=' || round(extract(epoch FROM now() - i.heartbeat_at) * 1000),
-                                   'fenced=' || (i.fenced_at IS NOT NULL), 'stopped=' || (i.stopped_at IS NOT NULL)
-                            FROM jobs j LEFT JOIN instances i ON i.id = j.lease_owner
-                            WHERE j.lease_owner IS NOT NULL ORDER BY 1, 3
-                            """
-                        ).map { row in
-                            (0..<7).map { (try? row.decodeIfPresent($0, as: String.self)) ?? "?" }.joined(
-                                separator: " ")
-                        }.joined(separator: "; ")
-                    }
+                    overCap = byProvider.filter { $0.value.count > cap }.map { provider, leases in
+                        provider + ": " + leases.map(\.1).joined(separator: ", ")
+                    }.joined(separator: "; ")
                 }
                 busiest = max(busiest, Int(leased))
                 for (id, age) in late { lateHeartbeatMilliseconds[id] = max(lateHeartbeatMilliseconds[id] ?? 0, age) }
