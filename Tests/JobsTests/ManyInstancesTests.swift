@@ -50,6 +50,13 @@ import Testing
         var configuration = JobsHarness.fastConfiguration()
         configuration.inFlightMaxPerProvider = [.venice: 2]
         configuration.leaseBatchMax = 10
+        // These pollers heartbeat only when told, and every step must see the leases the steps
+        // before it took: short bounds would let a slow machine expire them or take the sibling
+        // for dead between two steps.
+        configuration.heartbeatDeadAfterMilliseconds = 600_000
+        configuration.leaseMilliseconds = 600_000
+        configuration.submitLeaseMilliseconds = 600_000
+        configuration.synchronousLeaseMilliseconds = 600_000
         try await JobsHarness.with(defaults: "complete_after_ms=600000", configuration: configuration) { harness in
             for index in 0..<6 { _ = try await harness.submit(Specs.venice("n=\(index)"), provider: "venice") }
             let late = harness.poller("late")
@@ -70,10 +77,10 @@ import Testing
             #expect(await late.leaseDue(.venice).count == 2)
             #expect(await sibling.leaseDue(.venice).isEmpty, "the cap is full")
 
-            // The late instance's heartbeat is a minute old, and the jobs it holds are not due (it is
+            // The late instance's heartbeat is an hour old, and the jobs it holds are not due (it is
             // polling them): the sibling fences it and leases two others past it.
             _ = try await harness.pool.withSession { session in
-                try session.execute("UPDATE instances SET heartbeat_at = now() - interval '1 minute' WHERE id = 'late'")
+                try session.execute("UPDATE instances SET heartbeat_at = now() - interval '1 hour' WHERE id = 'late'")
                 try session.execute(
                     "UPDATE jobs SET next_poll_at = now() + interval '1 hour' WHERE lease_owner = 'late'")
             }
