@@ -4,7 +4,7 @@
 -- A provider's cap counts the leases of live instances. An instance whose heartbeat was only
 -- late (a stalled commit, a starved process) used to look dead to a sibling, which then leased
 -- up to the cap without its leases; when its next heartbeat landed, its unexpired leases counted
--- again, and the provider had more calls than its cap (seen as 3 against a cap of 2).
+-- again, and the provider had more calls than its cap.
 --
 -- Now the lease round that takes an instance for dead sets `fenced_at` on it, under the row's
 -- lock, so it cannot race that instance's heartbeat. The cap counts no lease of a fenced

@@ -129,8 +129,8 @@ import Testing
     ///
     /// The workers take a sibling for dead after 1 s without a heartbeat, and this suite runs
     /// beside the other multi-process suites on two cores: a live worker's heartbeat can be late
-    /// by that much. Before fencing, its leases then dropped out of a sibling's count and counted
-    /// again when the heartbeat landed (CI saw 3 against a cap of 2).
+    /// by that much: fencing keeps its leases from counting again when the heartbeat lands
+    /// (`aLateHeartbeatNeverPutsAProviderOverItsCap`).
     @Test func threeProcessesShareTheCapsAndTakeOverAKilledOne() async throws {
         let worker = try #require(CrashTests.workerPath(), "JobsCrashWorker was not built next to the test binary")
         let cap = 2
