@@ -80,8 +80,10 @@ import Testing
             #expect(
                 try await adapter.quote(ProviderJobSpec(model: "wan-2-7-text-to-video", prompt: "", durationSeconds: 5))
                     == Money(micros: 500_000, currency: .usd))
+            // Three seconds of rendering: long enough that a loaded machine still polls it once
+            // while it runs (at 600 ms a CI run's first poll came after the finish).
             let spec = ProviderJobSpec(
-                model: "wan-2-7-text-to-video", prompt: prompt("complete_after_ms=600 video_bytes=4096"),
+                model: "wan-2-7-text-to-video", prompt: prompt("complete_after_ms=3000 video_bytes=4096"),
                 durationSeconds: 5)
             let submission = try await adapter.submit(spec)
             #expect(submission.downloadURL == nil && submission.remainingBalance == nil)
