@@ -99,19 +99,23 @@ struct InstanceHeartbeat: Sendable {
         await connection.close()
     }
 
-    /// Fences every instance, but `$me`, whose heartbeat is older than the bound (`$now`, `$dead`
-    /// as in `leaseTakeable`); a lease round runs it before counting leases.
-    /// The rows are locked in id order, the same in every round, so two rounds fencing the same
-    /// instances cannot deadlock.
+    /// Fences every instance but `$1` whose heartbeat is older than the bound (`$2` the clock's
+    /// now, `$3` the bound in milliseconds), and answers in the same statement whether `$1` itself
+    /// is fenced; a lease round runs it before counting leases, one round trip. The rows are
+    /// locked in id order, the same in every round, so two rounds fencing the same instances
+    /// cannot deadlock.
     static let fenceTheDead = """
-        UPDATE instances SET fenced_at = $2
-        WHERE id IN (
-            SELECT id FROM instances
-            WHERE id <> $1 AND fenced_at IS NULL AND stopped_at IS NULL
+        WITH fenced AS (
+            UPDATE instances SET fenced_at = $2
+            WHERE id IN (
+                SELECT id FROM instances
+                WHERE id <> $1 AND fenced_at IS NULL AND stopped_at IS NULL
+                  AND heartbeat_at < $2::timestamptz - $3::float8 * interval '1 millisecond'
+                ORDER BY id FOR UPDATE)
+              AND fenced_at IS NULL AND stopped_at IS NULL
               AND heartbeat_at < $2::timestamptz - $3::float8 * interval '1 millisecond'
-            ORDER BY id FOR UPDATE)
-          AND fenced_at IS NULL AND stopped_at IS NULL
-          AND heartbeat_at < $2::timestamptz - $3::float8 * interval '1 millisecond'
+            RETURNING id)
+        SELECT EXISTS (SELECT 1 FROM instances WHERE id = $1 AND fenced_at IS NOT NULL)
         """
 
     /// The SQL condition "this row's lease counts against its provider's cap": unexpired, and

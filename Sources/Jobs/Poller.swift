@@ -136,11 +136,8 @@ public final class Poller: Sendable {
                 // Whom this round takes for dead is fenced first, so the count below leaves out
                 // only leases that can never count again (`InstanceHeartbeat`); a fenced
                 // instance leases nothing until its heartbeat has expired what it holds.
-                try session.executePrepared(InstanceHeartbeat.fenceTheDead, [owner, now, dead])
-                let fenced =
-                    try session.queryPrepared(
-                        "SELECT 1 FROM instances WHERE id = $1 AND fenced_at IS NOT NULL", [owner]
-                    ).count == 1
+                let fenced: Bool = try session.queryPrepared(InstanceHeartbeat.fenceTheDead, [owner, now, dead])[0]
+                    .decode(0)
                 guard !fenced else { return ([], false) }
                 var jobs: [JobRecord] = []
                 var full = false

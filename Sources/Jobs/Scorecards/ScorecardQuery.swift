@@ -28,7 +28,8 @@ enum ScorecardQuery {
         .joined(separator: "    UNION ALL\n")
         + ") w\nORDER BY position, provider COLLATE \"C\", family COLLATE \"C\""
 
-    /// The result's columns, in the order `ScorecardReader.row` and `scorecard_rows` keep them.
+    /// The result's columns, in the order `ScorecardReader.row` and `scorecard_rows` keep them
+    /// (the first, `name`, is `window_name` there).
     static let columns = [
         "name", "provider", "family", "jobs", "completed", "failed", "content_policy", "cancelled", "expired",
         "stalled",

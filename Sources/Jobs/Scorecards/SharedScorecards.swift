@@ -3,9 +3,9 @@ import Postgres
 
 /// Scorecards computed once per instant for every instance on the database (migration 0021):
 /// the first instance to claim an instant computes its scorecard in the claiming transaction and
-/// stores the rows; every other instance reads them. The computation is the costly part (one
-/// pass over 30 days of jobs with six percentiles), so N instances cost the database what one
-/// does.
+/// stores the rows; every other instance reads them. The computation is the costly part (30
+/// days of jobs read with their percentiles, `ScorecardQuery`), so N instances cost the database
+/// what one does.
 ///
 /// A claim waits for another instance's uncommitted claim of the same instant: it then reads
 /// that instance's rows, or, if that instance died and its claim rolled back, claims and
@@ -59,12 +59,10 @@ public struct SharedScorecards: Sendable {
             scorecard: reader.scorecard(stored.rows, asOf: asOf, generation: generation), computedHere: stored.claimed)
     }
 
-    /// The stored rows of one instant, in the scorecard query's columns and order.
+    /// The stored rows of one instant, in the scorecard query's columns (its `name` stored as
+    /// `window_name`) and order.
     static let storedRowsSQL = """
-        SELECT window_name, provider, family, jobs, completed, failed, content_policy, cancelled, expired, stalled,
-               unknown, in_flight, refunded, p50_ms, p95_ms, costed, costed_quoted_micros, error_total_micros,
-               error_p50_micros, error_p95_micros, failed_quoted_micros, failed_billed_micros, live_quoted,
-               drift_total_micros, drift_p50_micros, drift_p95_micros
+        SELECT \((["window_name"] + ScorecardQuery.columns.dropFirst()).joined(separator: ", "))
         FROM scorecard_rows
         WHERE as_of = $1
         ORDER BY array_position(ARRAY[\(windowNames)], window_name), provider COLLATE "C", family COLLATE "C"
