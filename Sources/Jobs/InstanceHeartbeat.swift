@@ -12,9 +12,10 @@ import Postgres
 /// minute) loses nothing by the takeover: a late answer still settles its job.
 ///
 /// The heartbeat has a connection of its own and a task of its own (`Poller.run`): it never
-/// waits for a pooled connection behind the instance's submits and polls, nor for a lease round
-/// that waits on a sibling's. A busy instance taken for dead would have its calls in flight
-/// counted by no one, and its siblings would go past the provider's cap.
+/// waits for a pooled connection behind the instance's submits and polls, so a busy instance
+/// does not look dead for want of a connection. It waits only for
+/// this instance's own lease round in flight, which holds the instance's row (`fenceTheDead`);
+/// a round takes milliseconds, and the wait is what makes lifting a fence safe.
 ///
 /// A sibling's lease round that takes an instance for dead fences it (`instances.fenced_at`,
 /// migration 0023) under the row's lock, and the cap counts no lease of a fenced instance. The
@@ -99,23 +100,31 @@ struct InstanceHeartbeat: Sendable {
         await connection.close()
     }
 
-    /// Fences every instance but `$1` whose heartbeat is older than the bound (`$2` the clock's
-    /// now, `$3` the bound in milliseconds), and answers in the same statement whether `$1` itself
-    /// is fenced; a lease round runs it before counting leases, one round trip. The rows are
-    /// locked in id order, the same in every round, so two rounds fencing the same instances
-    /// cannot deadlock.
+    /// Locks this instance's own row (`$1`) and fences every other instance whose heartbeat is
+    /// older than the bound (`$2` the clock's now, `$3` the bound in milliseconds), answering in
+    /// the same statement whether `$1` itself is fenced; a lease round runs it first, one round
+    /// trip.
+    ///
+    /// The own row stays locked until the round commits, so a sibling's fence and this
+    /// instance's heartbeat both wait for a round in flight: a fence takes effect only between
+    /// rounds, and the heartbeat that lifts it expires every lease the instance's rounds
+    /// committed. (Without that wait, a round already past its fence check could commit a lease
+    /// after the heartbeat had read which leases to expire, and the lease, left out of a sibling's
+    /// count while the fence stood, would count again once it was lifted.) All rows are locked in
+    /// id order in one statement, the same in every round, so two rounds cannot deadlock on them.
     static let fenceTheDead = """
-        WITH fenced AS (
+        WITH locked AS MATERIALIZED (
+            SELECT id, fenced_at FROM instances
+            WHERE id = $1
+               OR (fenced_at IS NULL AND stopped_at IS NULL
+                   AND heartbeat_at < $2::timestamptz - $3::float8 * interval '1 millisecond')
+            ORDER BY id FOR UPDATE),
+        fenced AS (
             UPDATE instances SET fenced_at = $2
-            WHERE id IN (
-                SELECT id FROM instances
-                WHERE id <> $1 AND fenced_at IS NULL AND stopped_at IS NULL
-                  AND heartbeat_at < $2::timestamptz - $3::float8 * interval '1 millisecond'
-                ORDER BY id FOR UPDATE)
+            WHERE id IN (SELECT id FROM locked WHERE id <> $1)
               AND fenced_at IS NULL AND stopped_at IS NULL
-              AND heartbeat_at < $2::timestamptz - $3::float8 * interval '1 millisecond'
-            RETURNING id)
-        SELECT EXISTS (SELECT 1 FROM instances WHERE id = $1 AND fenced_at IS NOT NULL)
+              AND heartbeat_at < $2::timestamptz - $3::float8 * interval '1 millisecond')
+        SELECT coalesce((SELECT fenced_at IS NOT NULL FROM locked WHERE id = $1), false)
         """
 
     /// The SQL condition "this row's lease counts against its provider's cap": unexpired, and

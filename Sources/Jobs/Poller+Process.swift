@@ -226,6 +226,8 @@ extension Poller {
     /// the long call leaves it `unknown`, never sent twice. A balance snapshot just before the
     /// claim gives reconciliation the "before" of the balance movement that a lost answer leaves
     /// as its only evidence. Counted in `dispatchesInFlight`, which a graceful stop drains.
+    /// The claim needs the lease unexpired: one that ran out (or that a lifted fence expired) is
+    /// leased again through the cap's count, never made live again here.
     private func dispatch(_ job: JobRecord, provider: ProviderID) async throws -> PollOutcome {
         guard let adapter = adapters[provider] else { return .skipped }
         // Read before the claim, so the reading is at or before `dispatched_at`.
@@ -237,6 +239,7 @@ extension Poller {
                 UPDATE jobs SET dispatched_at = now(), updated_at = now(),
                        lease_expires_at = $4::timestamptz + $3::float8 * interval '1 millisecond'
                 WHERE id = $1 AND lease_owner = $2 AND status = 'submitting' AND dispatched_at IS NULL
+                  AND lease_expires_at >= $4::timestamptz
                 RETURNING \(JobRecord.columns)
                 """, [job.id, self.instanceID, self.configuration.synchronousLeaseMilliseconds, now]
             ).first.map(JobRecord.init(row:))

@@ -99,7 +99,8 @@ public final class Poller: Sendable {
     /// per-provider advisory lock (taken in the providers' sorted order, the same in every
     /// instance, so two rounds cannot deadlock), so three instances with a cap of 16 never have
     /// more than 16 calls out. An instance the round takes for dead is fenced before the count
-    /// leaves its leases out, so they cannot count again when a late heartbeat lands.
+    /// leaves its leases out, so they cannot count again when a late heartbeat lands; the round
+    /// holds its own instance row, so it is never fenced halfway.
     func leaseDue(_ providers: [ProviderID]) async -> (jobs: [JobRecord], full: Bool) {
         var wanted: [(provider: ProviderID, free: Int, cap: Int)] = []
         for provider in providers.sorted(by: { $0.rawValue < $1.rawValue }) {
@@ -135,7 +136,9 @@ public final class Poller: Sendable {
             return try await pool.transaction { session in
                 // Whom this round takes for dead is fenced first, so the count below leaves out
                 // only leases that can never count again (`InstanceHeartbeat`); a fenced
-                // instance leases nothing until its heartbeat has expired what it holds.
+                // instance leases nothing until its heartbeat has expired what it holds. This
+                // instance's own row stays locked to the commit, so no fence or heartbeat lands
+                // while the round is in flight.
                 let fenced: Bool = try session.queryPrepared(InstanceHeartbeat.fenceTheDead, [owner, now, dead])[0]
                     .decode(0)
                 guard !fenced else { return ([], false) }

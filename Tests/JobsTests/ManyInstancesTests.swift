@@ -3,6 +3,7 @@ import Foundation
 import Postgres
 import ProviderRegistry
 import ProviderSimulator
+import Synchronization
 import TestSupport
 import Testing
 
@@ -98,6 +99,73 @@ import Testing
                 try await harness.count(
                     "SELECT count(*) FROM jobs WHERE lease_owner = 'late' AND lease_expires_at >= now()") == 0)
             #expect(await late.leaseDue(.venice).isEmpty, "live again, it leases within the cap")
+            try await harness.expectInvariants()
+        }
+    }
+
+    /// A lease round in flight holds its own instance's row to its commit: the instance's
+    /// heartbeat, and a sibling's fence on it, wait for the round rather than land halfway
+    /// through it. That is what lets the heartbeat that lifts a fence expire every lease the
+    /// instance's rounds took; a lease committed after the heartbeat had read its leases would
+    /// count again once the fence was gone.
+    @Test func aLeaseRoundInFlightHoldsOffItsHeartbeatAndAFence() async throws {
+        var configuration = JobsHarness.fastConfiguration()
+        configuration.inFlightMaxPerProvider = [.venice: 2]
+        configuration.leaseBatchMax = 10
+        // As in `aLateHeartbeatNeverPutsAProviderOverItsCap`: no bound may run out between steps.
+        configuration.heartbeatDeadAfterMilliseconds = 600_000
+        configuration.leaseMilliseconds = 600_000
+        configuration.submitLeaseMilliseconds = 600_000
+        configuration.synchronousLeaseMilliseconds = 600_000
+        try await JobsHarness.with(defaults: "complete_after_ms=600000", configuration: configuration) { harness in
+            for index in 0..<6 { _ = try await harness.submit(Specs.venice("n=\(index)"), provider: "venice") }
+            let late = harness.poller("late")
+            let sibling = harness.poller("sibling")
+            await late.heartbeat.beat()
+            await sibling.heartbeat.beat()
+            _ = try await harness.pool.withSession { session in
+                try session.execute("UPDATE jobs SET next_poll_at = now() - interval '1 second'")
+                try session.execute("UPDATE instances SET heartbeat_at = now() - interval '1 hour' WHERE id = 'late'")
+            }
+            // Another session holds the provider's lease lock, so late's round stops on it midway.
+            let holder = PostgresConnection(connectionString: harness.pool.configuration.connectionString)
+            try await holder.withSession { session in
+                try session.execute("BEGIN")
+                try session.execute("SELECT pg_advisory_xact_lock(hashtext('videoledger.lease.venice'))")
+            }
+            let lateRound = Task { await late.leaseDue(.venice).count }
+            try await waitForALockWait(harness.pool)
+
+            // Late's heartbeat waits for the round (or, were the row not held, lands at once).
+            let beaten = Mutex(false)
+            let heartbeat = Task {
+                await late.heartbeat.beat()
+                beaten.withLock { $0 = true }
+            }
+            try await waitUntil { try await lockWaits(harness.pool) >= 2 || beaten.withLock { $0 } }
+            #expect(!beaten.withLock { $0 }, "the heartbeat landed while the round was in flight")
+
+            // The sibling takes late for dead; its fence waits at late's row, not at the lease lock.
+            let siblingRound = Task { await sibling.leaseDue(.venice).count }
+            try await waitUntil {
+                let advisory = try await lockWaits(harness.pool, event: "advisory")
+                return try await lockWaits(harness.pool) >= 3 || advisory >= 2
+            }
+            #expect(
+                try await lockWaits(harness.pool, event: "advisory") == 1, "only late's round waits for the lease lock")
+
+            try await holder.withSession { session in try session.execute("COMMIT") }
+            #expect(await lateRound.value == 2)
+            await heartbeat.value
+            let siblingTook = await siblingRound.value
+            let lateLive = try await harness.count(
+                "SELECT count(*) FROM jobs WHERE lease_owner = 'late' AND lease_expires_at >= now()")
+            #expect(lateLive + siblingTook == 2, "late kept \(lateLive), the sibling took \(siblingTook)")
+            #expect(
+                try await harness.count(
+                    "SELECT count(*) FROM jobs WHERE \(InstanceHeartbeat.leaseCounted(now: "now()"))")
+                    == 2)
+            await holder.close()
             try await harness.expectInvariants()
         }
     }
