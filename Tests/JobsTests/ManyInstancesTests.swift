@@ -44,21 +44,25 @@ import Testing
         }
     }
 
-    /// A live instance whose heartbeat is late is taken for dead and fenced by the sibling that
-    /// leases past it. While fenced it leases nothing; when its heartbeat lands, its leases are
-    /// expired, not counted again, so the leases that count never go past the cap.
-    @Test func aLateHeartbeatNeverPutsAProviderOverItsCap() async throws {
+    /// Venice capped at 2, for tests whose pollers lease and heartbeat only when told: every
+    /// step must see the leases the steps before it took, so the bounds are long enough that a
+    /// slow machine cannot expire them or take an instance for dead between two steps.
+    static var stepwise: JobsConfiguration {
         var configuration = JobsHarness.fastConfiguration()
         configuration.inFlightMaxPerProvider = [.venice: 2]
         configuration.leaseBatchMax = 10
-        // These pollers heartbeat only when told, and every step must see the leases the steps
-        // before it took: short bounds would let a slow machine expire them or take the sibling
-        // for dead between two steps.
         configuration.heartbeatDeadAfterMilliseconds = 600_000
         configuration.leaseMilliseconds = 600_000
         configuration.submitLeaseMilliseconds = 600_000
         configuration.synchronousLeaseMilliseconds = 600_000
-        try await JobsHarness.with(defaults: "complete_after_ms=600000", configuration: configuration) { harness in
+        return configuration
+    }
+
+    /// A live instance whose heartbeat is late is taken for dead and fenced by the sibling that
+    /// leases past it. While fenced it leases nothing; when its heartbeat lands, its leases are
+    /// expired, not counted again, so the leases that count never go past the cap.
+    @Test func aLateHeartbeatNeverPutsAProviderOverItsCap() async throws {
+        try await JobsHarness.with(defaults: "complete_after_ms=600000", configuration: Self.stepwise) { harness in
             for index in 0..<6 { _ = try await harness.submit(Specs.venice("n=\(index)"), provider: "venice") }
             let late = harness.poller("late")
             let sibling = harness.poller("sibling")
@@ -109,15 +113,7 @@ import Testing
     /// instance's rounds took; a lease committed after the heartbeat had read its leases would
     /// count again once the fence was gone.
     @Test func aLeaseRoundInFlightHoldsOffItsHeartbeatAndAFence() async throws {
-        var configuration = JobsHarness.fastConfiguration()
-        configuration.inFlightMaxPerProvider = [.venice: 2]
-        configuration.leaseBatchMax = 10
-        // As in `aLateHeartbeatNeverPutsAProviderOverItsCap`: no bound may run out between steps.
-        configuration.heartbeatDeadAfterMilliseconds = 600_000
-        configuration.leaseMilliseconds = 600_000
-        configuration.submitLeaseMilliseconds = 600_000
-        configuration.synchronousLeaseMilliseconds = 600_000
-        try await JobsHarness.with(defaults: "complete_after_ms=600000", configuration: configuration) { harness in
+        try await JobsHarness.with(defaults: "complete_after_ms=600000", configuration: Self.stepwise) { harness in
             for index in 0..<6 { _ = try await harness.submit(Specs.venice("n=\(index)"), provider: "venice") }
             let late = harness.poller("late")
             let sibling = harness.poller("sibling")
