@@ -118,9 +118,14 @@ public final class Poller: Sendable {
         let batchMax = configuration.leaseBatchMax
         let now = clock.now
         let takeable = InstanceHeartbeat.leaseTakeable(now: "$5", dead: "$6")
+        // The pick is a materialized CTE, run once. Written as `WHERE id IN (SELECT … LIMIT …
+        // FOR UPDATE SKIP LOCKED)`, the plan PostgreSQL caches for a statement prepared while
+        // `jobs` is empty (a new database) is a nested-loop semi join that reruns the pick for
+        // every row of `jobs`, and each rerun can lock rows another transaction has unlocked
+        // since: one round leased 31 jobs of a provider capped at 2
+        // (`aRoundTakesNoMoreThanItsLimitWhileRowsAreLockedAroundIt`).
         let sql = """
-            UPDATE jobs SET lease_owner = $1, lease_expires_at = $5::timestamptz + $2::float8 * interval '1 millisecond'
-            WHERE id IN (
+            WITH picked AS MATERIALIZED (
                 SELECT id FROM jobs
                 WHERE provider = $3 AND status IN ('submitting', 'queued', 'running', 'stalled') AND next_poll_at <= $5
                   AND \(takeable)
@@ -130,6 +135,8 @@ public final class Poller: Sendable {
                     WHERE provider = $3 AND status IN ('submitting', 'queued', 'running', 'stalled')
                       AND \(InstanceHeartbeat.leaseCounted(now: "$5")))))
                 FOR UPDATE SKIP LOCKED)
+            UPDATE jobs SET lease_owner = $1, lease_expires_at = $5::timestamptz + $2::float8 * interval '1 millisecond'
+            WHERE id IN (SELECT id FROM picked)
             RETURNING \(JobRecord.columns)
             """
         do {

@@ -90,11 +90,15 @@ struct JobsHarness {
         await pool.close()
     }
 
-    func poller(_ name: String = "poller-1", configuration: JobsConfiguration? = nil, clock: JobClock = .system)
-        -> Poller
-    {
+    /// A poller on the harness's pool, or on `pool` when given (a test that needs to know which
+    /// connections its statements were prepared on).
+    func poller(
+        _ name: String = "poller-1", configuration: JobsConfiguration? = nil, clock: JobClock = .system,
+        pool: PostgresPool? = nil
+    ) -> Poller {
         Poller(
-            pool: pool, catalog: catalog, adapters: adapters, configuration: configuration ?? self.configuration,
+            pool: pool ?? self.pool, catalog: catalog, adapters: adapters,
+            configuration: configuration ?? self.configuration,
             logger: logger,
             instanceID: name, clock: clock)
     }
