@@ -13,9 +13,9 @@ import Postgres
 ///
 /// The heartbeat has a connection of its own and a task of its own (`Poller.run`): it never
 /// waits for a pooled connection behind the instance's submits and polls, so a busy instance
-/// does not look dead for want of a connection. It waits only for
-/// this instance's own lease round in flight, which holds the instance's row (`fenceTheDead`);
-/// a round takes milliseconds, and the wait is what makes lifting a fence safe.
+/// does not look dead for want of a connection. It waits only for this instance's own lease
+/// round in flight, which holds the instance's row (`fenceTheDead`): a round is short (it waits
+/// on nothing but siblings' rounds), and the wait is what makes lifting a fence safe.
 ///
 /// A sibling's lease round that takes an instance for dead fences it (`instances.fenced_at`,
 /// migration 0023) under the row's lock, and the cap counts no lease of a fenced instance. The
