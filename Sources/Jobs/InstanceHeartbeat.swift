@@ -32,7 +32,8 @@ struct InstanceHeartbeat: Sendable {
     init(pool: PostgresPool, instanceID: String, clock: JobClock, logger: Logger) {
         self.connection = PostgresConnection(
             connectionString: pool.configuration.connectionString, label: "videoledger.heartbeat",
-            connectTimeoutSeconds: pool.configuration.connectTimeoutSeconds)
+            connectTimeoutSeconds: pool.configuration.connectTimeoutSeconds,
+            idleInTransactionTimeoutMilliseconds: pool.configuration.idleInTransactionTimeoutMilliseconds)
         self.instanceID = instanceID
         self.clock = clock
         self.logger = logger

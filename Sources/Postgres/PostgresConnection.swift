@@ -13,6 +13,10 @@ import Foundation
 public final class PostgresConnection: @unchecked Sendable {
     let connectionString: String
     let connectTimeoutSeconds: Int
+    /// The server ends this session when it sits inside a transaction doing nothing for this
+    /// long (`idle_in_transaction_session_timeout`), releasing its locks; nil keeps the server's
+    /// setting. What a stopped or frozen process holds then stops blocking its siblings.
+    let idleInTransactionTimeoutMilliseconds: Int?
     /// Counts this connection's commits (the pool's counter), when set.
     let commitCounter: PostgresCommitCounter?
     private let queue: DispatchQueue
@@ -27,11 +31,15 @@ public final class PostgresConnection: @unchecked Sendable {
     /// Creates an unconnected connection; it connects on first use.
     public init(
         connectionString: String, label: String = "videoledger.postgres", connectTimeoutSeconds: Int = 5,
-        commitCounter: PostgresCommitCounter? = nil
+        idleInTransactionTimeoutMilliseconds: Int? = nil, commitCounter: PostgresCommitCounter? = nil
     ) {
         precondition(connectTimeoutSeconds > 0 && connectTimeoutSeconds <= 300, "connect timeout out of range")
+        precondition(
+            idleInTransactionTimeoutMilliseconds.map { (1...86_400_000).contains($0) } ?? true,
+            "idle-in-transaction timeout out of range")
         self.connectionString = connectionString
         self.connectTimeoutSeconds = connectTimeoutSeconds
+        self.idleInTransactionTimeoutMilliseconds = idleInTransactionTimeoutMilliseconds
         self.commitCounter = commitCounter
         self.queue = DispatchQueue(label: label)
     }
@@ -78,9 +86,9 @@ public final class PostgresConnection: @unchecked Sendable {
             if PQstatus(handle) == CONNECTION_OK && PQtransactionStatus(handle) != PQTRANS_UNKNOWN { return handle }
             PQreset(handle)
             preparedStatementNames = [:]
-            if PQstatus(handle) == CONNECTION_OK { return handle }
-            let message = Self.errorMessage(handle)
-            throw .connectionFailed(message)
+            guard PQstatus(handle) == CONNECTION_OK else { throw .connectionFailed(Self.errorMessage(handle)) }
+            try applySessionSettings(handle)
+            return handle
         }
         let fresh = connect()
         guard let fresh, PQstatus(fresh) == CONNECTION_OK else {
@@ -91,7 +99,17 @@ public final class PostgresConnection: @unchecked Sendable {
         PQsetNoticeProcessor(fresh, { _, _ in }, nil)
         handle = fresh
         preparedStatementNames = [:]
+        try applySessionSettings(fresh)
         return fresh
+    }
+
+    /// Settings every session of this connection starts with, set again after a reset (the
+    /// server forgets them with the session).
+    private func applySessionSettings(_ handle: OpaquePointer) throws(PostgresError) {
+        guard let milliseconds = idleInTransactionTimeoutMilliseconds else { return }
+        let result = PQexec(handle, "SET idle_in_transaction_session_timeout = \(milliseconds)")
+        defer { PQclear(result) }
+        guard PQresultStatus(result) == PGRES_COMMAND_OK else { throw .connectionFailed(Self.errorMessage(handle)) }
     }
 
     /// Turns a statement's result into rows or a typed error, freeing it on error.

@@ -12,19 +12,23 @@ public final class PostgresPool: Sendable {
         public var waitersMax: Int
         public var acquireTimeoutMilliseconds: Int
         public var connectTimeoutSeconds: Int
+        /// See `PostgresConnection.idleInTransactionTimeoutMilliseconds`; nil keeps the server's.
+        public var idleInTransactionTimeoutMilliseconds: Int?
 
         public init(
             connectionString: String,
             connectionsMax: Int = 8,
             waitersMax: Int = 10_000,
             acquireTimeoutMilliseconds: Int = 10_000,
-            connectTimeoutSeconds: Int = 5
+            connectTimeoutSeconds: Int = 5,
+            idleInTransactionTimeoutMilliseconds: Int? = nil
         ) {
             self.connectionString = connectionString
             self.connectionsMax = connectionsMax
             self.waitersMax = waitersMax
             self.acquireTimeoutMilliseconds = acquireTimeoutMilliseconds
             self.connectTimeoutSeconds = connectTimeoutSeconds
+            self.idleInTransactionTimeoutMilliseconds = idleInTransactionTimeoutMilliseconds
         }
     }
 
@@ -171,6 +175,8 @@ public final class PostgresPool: Sendable {
         PostgresConnection(
             connectionString: configuration.connectionString,
             label: "videoledger.postgres.\(number)",
-            connectTimeoutSeconds: configuration.connectTimeoutSeconds, commitCounter: commits)
+            connectTimeoutSeconds: configuration.connectTimeoutSeconds,
+            idleInTransactionTimeoutMilliseconds: configuration.idleInTransactionTimeoutMilliseconds,
+            commitCounter: commits)
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Dispatch
 import Foundation
+import Jobs
 import Logging
 import Postgres
 
@@ -95,5 +96,17 @@ struct DatabaseOptions: ParsableArguments {
 
     func makePool() async throws -> PostgresPool {
         PostgresPool(.init(connectionString: try await connectionString(), connectionsMax: poolSize))
+    }
+
+    /// The pool of a process that polls jobs (`serve`, `poll`): a session idle inside a
+    /// transaction for as long as siblings wait before taking a silent instance for dead is
+    /// ended by the server. None of their transactions waits on anything outside the database,
+    /// so only a stopped or frozen process gets there, and its row and advisory locks then stop
+    /// holding up the other instances' lease rounds, submits and settlements.
+    func makeServicePool() async throws -> PostgresPool {
+        PostgresPool(
+            .init(
+                connectionString: try await connectionString(), connectionsMax: poolSize,
+                idleInTransactionTimeoutMilliseconds: JobsConfiguration().heartbeatDeadAfterMilliseconds))
     }
 }

@@ -32,7 +32,7 @@ struct PollCommand: AsyncParsableCommand {
         var logger = Logger(label: "videoledger.poll")
         logger.logLevel = environment["VIDEOLEDGER_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
         let catalog = try PricingDirectory.loadCatalog(pricingDirectory)
-        let pool = try await database.makePool()
+        let pool = try await database.makeServicePool()
         let jobs = try JobsEnvironment.fromCLIEnvironment(environment, logger: logger)
         let poller = Poller(pool: pool, catalog: catalog, adapters: jobs.adapters, logger: logger)
         if once {

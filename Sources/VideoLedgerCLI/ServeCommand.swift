@@ -63,7 +63,7 @@ struct ServeCommand: AsyncParsableCommand {
             throw ValidationError("--scorecards-every-seconds must be 1-86400")
         }
         let catalog = try PricingDirectory.loadCatalog(pricingDirectory)
-        let pool = try await database.makePool()
+        let pool = try await database.makeServicePool()
         let reads = try database.makeReadRouter(primary: pool, logger: logger)
         if database.configuredReadURL != nil {
             logger.info(

@@ -52,6 +52,37 @@ import Testing
         await pool.close()
     }
 
+    /// A process stopped inside a transaction (SIGSTOP, a frozen VM) holds its locks for as long
+    /// as its session lives. With an idle-in-transaction timeout the server ends that session and
+    /// the locks go with it; the connection, used again, opens a new session with the same
+    /// settings.
+    @Test func aSessionIdleInATransactionIsEndedAndItsLocksReleased() async throws {
+        let connectionString = try await TestDatabase.makePool(connectionsMax: 1).configuration.connectionString
+        let pool = PostgresPool(
+            .init(connectionString: connectionString, connectionsMax: 1, idleInTransactionTimeoutMilliseconds: 300))
+        let show = "SHOW idle_in_transaction_session_timeout"
+        #expect(try await pool.withSession { try $0.query(show)[0].decode(0, as: String.self) } == "300ms")
+        await pool.close()
+
+        let frozen = PostgresConnection(connectionString: connectionString, idleInTransactionTimeoutMilliseconds: 300)
+        try await frozen.withSession { session in
+            try session.execute("BEGIN")
+            try session.execute("SELECT pg_advisory_xact_lock(424242)")
+        }
+        // Another session waits for the lock until the server has ended the idle one (a minute
+        // at most: without the timeout it would wait forever).
+        let other = PostgresConnection(connectionString: connectionString)
+        try await other.withSession { session in
+            try session.execute("SET lock_timeout = '60s'")
+            try session.execute("SELECT pg_advisory_lock(424242)")
+            try session.execute("SELECT pg_advisory_unlock(424242)")
+        }
+        await #expect(throws: PostgresError.self) { try await frozen.withSession { try $0.execute("COMMIT") } }
+        #expect(try await frozen.withSession { try $0.query(show)[0].decode(0, as: String.self) } == "300ms")
+        await frozen.close()
+        await other.close()
+    }
+
     @Test func survivesAServerRestart() async throws {
         let cluster = try await TestDatabase.makePrivateCluster()
         let pool = PostgresPool(
