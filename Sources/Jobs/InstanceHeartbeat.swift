@@ -113,6 +113,8 @@ struct InstanceHeartbeat: Sendable {
     /// after the heartbeat had read which leases to expire, and the lease, left out of a sibling's
     /// count while the fence stood, would count again once it was lifted.) All rows are locked in
     /// id order in one statement, the same in every round, so two rounds cannot deadlock on them.
+    /// A row that changed while the lock was awaited is checked again before it is locked, so
+    /// what `locked` returns still looks dead, and stays so under the lock.
     static let fenceTheDead = """
         WITH locked AS MATERIALIZED (
             SELECT id, fenced_at FROM instances
@@ -121,10 +123,7 @@ struct InstanceHeartbeat: Sendable {
                    AND heartbeat_at < $2::timestamptz - $3::float8 * interval '1 millisecond')
             ORDER BY id FOR UPDATE),
         fenced AS (
-            UPDATE instances SET fenced_at = $2
-            WHERE id IN (SELECT id FROM locked WHERE id <> $1)
-              AND fenced_at IS NULL AND stopped_at IS NULL
-              AND heartbeat_at < $2::timestamptz - $3::float8 * interval '1 millisecond')
+            UPDATE instances SET fenced_at = $2 WHERE id IN (SELECT id FROM locked WHERE id <> $1))
         SELECT coalesce((SELECT fenced_at IS NOT NULL FROM locked WHERE id = $1), false)
         """
 

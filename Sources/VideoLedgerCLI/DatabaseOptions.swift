@@ -94,8 +94,11 @@ struct DatabaseOptions: ParsableArguments {
             configuration: .init(replicaLagMaxMilliseconds: lagMax), logger: logger)
     }
 
-    func makePool() async throws -> PostgresPool {
-        PostgresPool(.init(connectionString: try await connectionString(), connectionsMax: poolSize))
+    func makePool(idleInTransactionTimeoutMilliseconds: Int? = nil) async throws -> PostgresPool {
+        PostgresPool(
+            .init(
+                connectionString: try await connectionString(), connectionsMax: poolSize,
+                idleInTransactionTimeoutMilliseconds: idleInTransactionTimeoutMilliseconds))
     }
 
     /// The pool of a process that polls jobs (`serve`, `poll`): a session idle inside a
@@ -104,9 +107,6 @@ struct DatabaseOptions: ParsableArguments {
     /// so only a stopped or frozen process gets there, and its row and advisory locks then stop
     /// holding up the other instances' lease rounds, submits and settlements.
     func makeServicePool() async throws -> PostgresPool {
-        PostgresPool(
-            .init(
-                connectionString: try await connectionString(), connectionsMax: poolSize,
-                idleInTransactionTimeoutMilliseconds: JobsConfiguration().heartbeatDeadAfterMilliseconds))
+        try await makePool(idleInTransactionTimeoutMilliseconds: JobsConfiguration().heartbeatDeadAfterMilliseconds)
     }
 }
